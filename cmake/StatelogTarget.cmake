@@ -1,0 +1,42 @@
+# Helpers that give every statelog target the same warnings, sanitizers and coverage flags.
+# The flags are PRIVATE: nothing leaks to a consumer of the library.
+
+function(statelog_apply_flags target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+  if(STATELOG_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(STATELOG_SANITIZE)
+    string(REPLACE ";" "," _san "${STATELOG_SANITIZE}")
+    target_compile_options(${target} PRIVATE -fsanitize=${_san} -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=all)
+    target_link_options(${target} PRIVATE -fsanitize=${_san})
+  endif()
+  if(STATELOG_COVERAGE)
+    target_compile_options(${target} PRIVATE --coverage -O0)
+    target_link_options(${target} PRIVATE --coverage)
+  endif()
+endfunction()
+
+# statelog_library(NAME SOURCES ... DEPS ...): one layer, aliased statelog::NAME.
+function(statelog_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(statelog_${name} STATIC ${ARG_SOURCES})
+  add_library(statelog::${name} ALIAS statelog_${name})
+  target_include_directories(statelog_${name}
+    PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>
+    PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(statelog_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  set_target_properties(statelog_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  statelog_apply_flags(statelog_${name})
+endfunction()
+
+# statelog_test(NAME SOURCES ... DEPS ... [LABELS ...]): one gtest binary registered with CTest.
+function(statelog_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
+  statelog_apply_flags(${name})
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+endfunction()

@@ -1,0 +1,255 @@
+// The event model: every fact a Nitro node records, as an immutable value.
+//
+// An Event is an id, a timestamp and a body (one of the types in statelog::events). The id is
+// keccak256 over the event's canonical JSON encoding without the id (statelog/codec.h,
+// docs/adr/0002-event-serialization.md), so equal content gives equal ids on every machine.
+// docs/architecture/event-types.md describes each type, its fields and the fold it changes.
+#ifndef STATELOG_EVENT_H_
+#define STATELOG_EVENT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "statelog/bytes.h"
+#include "statelog/state.h"
+#include "statelog/status.h"
+#include "statelog/uint256.h"
+
+namespace statelog {
+
+// Microseconds since the Unix epoch, UTC.
+using Timestamp = int64_t;
+// Position of an event in the log; dense from 0.
+using Offset = uint64_t;
+
+enum class ObjectiveKind : uint8_t {
+  kDirectFunding = 0,
+  kDirectDefunding = 1,
+  kVirtualFund = 2,
+  kVirtualDefund = 3,
+};
+// Returns "DirectFunding", "DirectDefunding", "VirtualFund" or "VirtualDefund".
+std::string_view ObjectiveKindName(ObjectiveKind kind);
+
+// An objective's id, "<Kind>-0x<channel id>", e.g. "DirectFunding-0xab..".
+struct ObjectiveId {
+  ObjectiveKind kind = ObjectiveKind::kDirectFunding;
+  ChannelId channel;
+
+  std::string ToString() const;
+  // Parses the string form; the error names what is wrong (unknown kind, bad channel id hex).
+  static StatusOr<ObjectiveId> Parse(std::string_view s);
+  friend auto operator<=>(const ObjectiveId&, const ObjectiveId&) = default;
+  friend bool operator==(const ObjectiveId&, const ObjectiveId&) = default;
+};
+
+// go-nitro's "waiting for" steps of an objective.
+enum class ObjectiveStep : uint8_t {
+  kCompletePrefund = 0,
+  kMyTurnToFund = 1,
+  kCompleteFunding = 2,
+  kCompletePostFund = 3,
+  kFinalization = 4,
+  kWithdraw = 5,
+  kNothing = 6,
+};
+std::string_view ObjectiveStepName(ObjectiveStep step);
+StatusOr<ObjectiveStep> ParseObjectiveStep(std::string_view s);
+
+namespace events {
+
+// An objective was created. `approved` is true for an objective this node started, false for
+// one a peer proposed (it waits for approval or rejection). `channels` are the channels it owns.
+struct ObjectiveCreated {
+  ObjectiveId objective_id;
+  std::vector<ChannelId> channels;
+  bool approved = false;
+  friend bool operator==(const ObjectiveCreated&, const ObjectiveCreated&) = default;
+};
+struct ObjectiveApproved {
+  ObjectiveId objective_id;
+  friend bool operator==(const ObjectiveApproved&, const ObjectiveApproved&) = default;
+};
+struct ObjectiveRejected {
+  ObjectiveId objective_id;
+  std::string reason;  // UTF-8 text
+  friend bool operator==(const ObjectiveRejected&, const ObjectiveRejected&) = default;
+};
+struct ObjectiveCompleted {
+  ObjectiveId objective_id;
+  friend bool operator==(const ObjectiveCompleted&, const ObjectiveCompleted&) = default;
+};
+// The objective now waits for `waiting_for`.
+struct ObjectiveProgressed {
+  ObjectiveId objective_id;
+  ObjectiveStep waiting_for = ObjectiveStep::kNothing;
+  friend bool operator==(const ObjectiveProgressed&, const ObjectiveProgressed&) = default;
+};
+// A channel became known; `channel_id` is the Nitro id of `fixed`.
+struct ChannelCreated {
+  ChannelId channel_id;
+  FixedPart fixed;
+  friend bool operator==(const ChannelCreated&, const ChannelCreated&) = default;
+};
+// This node signed `state` of the channel. `state_hash` is the Nitro StateHash of the state.
+struct StateSigned {
+  ChannelId channel_id;
+  VariablePart state;
+  Hash256 state_hash;
+  Signature signature;
+  friend bool operator==(const StateSigned&, const StateSigned&) = default;
+};
+// A peer's signature on `state` arrived.
+struct StateReceived {
+  ChannelId channel_id;
+  VariablePart state;
+  Hash256 state_hash;
+  Signature signature;
+  friend bool operator==(const StateReceived&, const StateReceived&) = default;
+};
+// On chain: `amount` of `asset` was deposited; the adjudicator now holds `now_held`.
+struct DepositDetected {
+  ChannelId channel_id;
+  Address asset;
+  Uint256 amount;
+  Uint256 now_held;
+  uint64_t block_number = 0;
+  friend bool operator==(const DepositDetected&, const DepositDetected&) = default;
+};
+// On chain: holdings of `asset` fell to `now_held` (a transfer or withdrawal).
+struct AllocationUpdated {
+  ChannelId channel_id;
+  Address asset;
+  Uint256 now_held;
+  uint64_t block_number = 0;
+  friend bool operator==(const AllocationUpdated&, const AllocationUpdated&) = default;
+};
+// On chain: a challenge with state `turn_num` that finalizes at `finalizes_at` (Unix seconds).
+struct ChallengeRegistered {
+  ChannelId channel_id;
+  uint64_t turn_num = 0;
+  uint64_t finalizes_at = 0;
+  uint64_t block_number = 0;
+  friend bool operator==(const ChallengeRegistered&, const ChallengeRegistered&) = default;
+};
+// On chain: the challenge was cleared by a state with turn `turn_num`.
+struct ChallengeCleared {
+  ChannelId channel_id;
+  uint64_t turn_num = 0;
+  uint64_t block_number = 0;
+  friend bool operator==(const ChallengeCleared&, const ChallengeCleared&) = default;
+};
+// On chain: the channel was concluded (finalized at `finalized_at`, Unix seconds).
+struct ChannelConcluded {
+  ChannelId channel_id;
+  uint64_t finalized_at = 0;
+  uint64_t block_number = 0;
+  friend bool operator==(const ChannelConcluded&, const ChannelConcluded&) = default;
+};
+struct MessageSent {
+  Address peer;
+  Bytes payload;
+  friend bool operator==(const MessageSent&, const MessageSent&) = default;
+};
+struct MessageReceived {
+  Address peer;
+  Bytes payload;
+  friend bool operator==(const MessageReceived&, const MessageReceived&) = default;
+};
+// A payment voucher this node signed: the cumulative `amount` paid in the channel.
+struct VoucherSent {
+  ChannelId channel_id;
+  Uint256 amount;
+  Signature signature;
+  friend bool operator==(const VoucherSent&, const VoucherSent&) = default;
+};
+// A payment voucher received from the peer.
+struct VoucherReceived {
+  ChannelId channel_id;
+  Uint256 amount;
+  Signature signature;
+  friend bool operator==(const VoucherReceived&, const VoucherReceived&) = default;
+};
+// A snapshot of the node view covering offsets [0, covers) was written. `prefix_chain` is the
+// hash-chain value at offset covers-1; `snapshot_digest` is keccak256 of the snapshot's bytes.
+struct SnapshotCreated {
+  uint64_t covers = 0;
+  Hash256 prefix_chain;
+  Hash256 snapshot_digest;
+  friend bool operator==(const SnapshotCreated&, const SnapshotCreated&) = default;
+};
+
+}  // namespace events
+
+// The alternatives' order is EventType's order; never reorder, only append.
+using EventBody =
+    std::variant<events::ObjectiveCreated, events::ObjectiveApproved, events::ObjectiveRejected,
+                 events::ObjectiveCompleted, events::ObjectiveProgressed, events::ChannelCreated,
+                 events::StateSigned, events::StateReceived, events::DepositDetected,
+                 events::AllocationUpdated, events::ChallengeRegistered, events::ChallengeCleared,
+                 events::ChannelConcluded, events::MessageSent, events::MessageReceived,
+                 events::VoucherSent, events::VoucherReceived, events::SnapshotCreated>;
+
+enum class EventType : uint8_t {
+  kObjectiveCreated = 0,
+  kObjectiveApproved,
+  kObjectiveRejected,
+  kObjectiveCompleted,
+  kObjectiveProgressed,
+  kChannelCreated,
+  kStateSigned,
+  kStateReceived,
+  kDepositDetected,
+  kAllocationUpdated,
+  kChallengeRegistered,
+  kChallengeCleared,
+  kChannelConcluded,
+  kMessageSent,
+  kMessageReceived,
+  kVoucherSent,
+  kVoucherReceived,
+  kSnapshotCreated,
+};
+inline constexpr size_t kEventTypeCount = std::variant_size_v<EventBody>;
+
+// Returns the wire name of `type`, e.g. "state_signed".
+std::string_view EventTypeName(EventType type);
+// Returns the type with wire name `name`, or nullopt.
+std::optional<EventType> ParseEventType(std::string_view name);
+
+struct Event {
+  EventId id;
+  Timestamp timestamp = 0;
+  EventBody body;
+
+  // Returns an event with `body` at `timestamp` and its id computed from the content.
+  static Event Make(Timestamp timestamp, EventBody body);
+
+  EventType type() const { return static_cast<EventType>(body.index()); }
+  // Returns the channel this event belongs to, or nullptr (objective and message events).
+  const ChannelId* channel() const;
+  // Returns the objective this event belongs to, or nullptr.
+  const ObjectiveId* objective() const;
+  // Returns true when `id` equals the id computed from the content.
+  bool HasValidId() const;
+
+  friend bool operator==(const Event&, const Event&) = default;
+};
+
+// Returns keccak256 of the canonical encoding of (timestamp, body) without an id.
+EventId ComputeEventId(Timestamp timestamp, const EventBody& body);
+
+}  // namespace statelog
+
+template <>
+struct std::hash<statelog::ObjectiveId> {
+  size_t operator()(const statelog::ObjectiveId& id) const {
+    return std::hash<statelog::ChannelId>()(id.channel) ^ static_cast<size_t>(id.kind);
+  }
+};
+
+#endif  // STATELOG_EVENT_H_

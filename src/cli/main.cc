@@ -1,0 +1,20 @@
+// The statelog command: `statelog --help` lists the subcommands.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"statelog: the event-sourced store of a Nitro state-channel node", "statelog"};
+  app.require_subcommand(1);
+  statelog::cli::Context ctx;
+  statelog::cli::RegisterCodecDemoCommand(app, ctx);
+  statelog::cli::RegisterStateCommands(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? statelog::cli::kExitOk : statelog::cli::kExitUsage;
+  }
+  return ctx.exit_code;
+}

@@ -1,0 +1,124 @@
+#include "statelog/event.h"
+
+#include <array>
+
+#include "statelog/codec.h"
+#include "statelog/keccak.h"
+
+namespace statelog {
+namespace {
+
+constexpr std::array<std::string_view, 4> kKindNames = {"DirectFunding", "DirectDefunding",
+                                                        "VirtualFund", "VirtualDefund"};
+constexpr std::array<std::string_view, 7> kStepNames = {
+    "CompletePrefund", "MyTurnToFund", "CompleteFunding", "CompletePostFund",
+    "Finalization",    "Withdraw",     "Nothing"};
+constexpr std::array<std::string_view, kEventTypeCount> kTypeNames = {
+    "objective_created",    "objective_approved", "objective_rejected",   "objective_completed",
+    "objective_progressed", "channel_created",    "state_signed",         "state_received",
+    "deposit_detected",     "allocation_updated", "challenge_registered", "challenge_cleared",
+    "channel_concluded",    "message_sent",       "message_received",     "voucher_sent",
+    "voucher_received",     "snapshot_created"};
+
+template <class T>
+concept ChannelEvent = requires(const T& e) {
+  { e.channel_id } -> std::convertible_to<ChannelId>;
+};
+template <class T>
+concept ObjectiveEvent = requires(const T& e) {
+  { e.objective_id } -> std::convertible_to<ObjectiveId>;
+};
+
+}  // namespace
+
+std::string_view ObjectiveKindName(ObjectiveKind kind) {
+  return kKindNames[static_cast<size_t>(kind)];
+}
+
+std::string ObjectiveId::ToString() const {
+  std::string out(ObjectiveKindName(kind));
+  out += '-';
+  AppendHex(channel.span(), &out);
+  return out;
+}
+
+StatusOr<ObjectiveId> ObjectiveId::Parse(std::string_view s) {
+  size_t dash = s.find('-');
+  if (dash == std::string_view::npos) {
+    return Status::InvalidArgument("objective id must be <Kind>-0x<channel id>");
+  }
+  std::string_view kind = s.substr(0, dash);
+  ObjectiveId id;
+  size_t k = 0;
+  while (k < kKindNames.size() && kKindNames[k] != kind) ++k;
+  if (k == kKindNames.size()) {
+    return Status::InvalidArgument("unknown objective kind '" + std::string(kind) + "'");
+  }
+  id.kind = static_cast<ObjectiveKind>(k);
+  Status st = ParseHexFixed(s.substr(dash + 1), id.channel.bytes);
+  if (!st.ok()) return st.WithPrefix("objective channel id");
+  return id;
+}
+
+std::string_view ObjectiveStepName(ObjectiveStep step) {
+  return kStepNames[static_cast<size_t>(step)];
+}
+
+StatusOr<ObjectiveStep> ParseObjectiveStep(std::string_view s) {
+  for (size_t i = 0; i < kStepNames.size(); ++i) {
+    if (kStepNames[i] == s) return static_cast<ObjectiveStep>(i);
+  }
+  return Status::InvalidArgument("unknown objective step '" + std::string(s) + "'");
+}
+
+std::string_view EventTypeName(EventType type) { return kTypeNames[static_cast<size_t>(type)]; }
+
+std::optional<EventType> ParseEventType(std::string_view name) {
+  for (size_t i = 0; i < kTypeNames.size(); ++i) {
+    if (kTypeNames[i] == name) return static_cast<EventType>(i);
+  }
+  return std::nullopt;
+}
+
+Event Event::Make(Timestamp timestamp, EventBody body) {
+  Event e;
+  e.timestamp = timestamp;
+  e.body = std::move(body);
+  e.id = ComputeEventId(e.timestamp, e.body);
+  return e;
+}
+
+const ChannelId* Event::channel() const {
+  return std::visit(
+      [](const auto& b) -> const ChannelId* {
+        if constexpr (ChannelEvent<std::decay_t<decltype(b)>>) {
+          return &b.channel_id;
+        } else {
+          return nullptr;
+        }
+      },
+      body);
+}
+
+const ObjectiveId* Event::objective() const {
+  return std::visit(
+      [](const auto& b) -> const ObjectiveId* {
+        if constexpr (ObjectiveEvent<std::decay_t<decltype(b)>>) {
+          return &b.objective_id;
+        } else {
+          return nullptr;
+        }
+      },
+      body);
+}
+
+bool Event::HasValidId() const { return ComputeEventId(timestamp, body) == id; }
+
+EventId ComputeEventId(Timestamp timestamp, const EventBody& body) {
+  thread_local std::string buf;
+  buf.clear();
+  EncodeEventContent(timestamp, body, &buf);
+  return Keccak256(buf);
+}
+
+}  // namespace statelog

@@ -1,0 +1,144 @@
+// The canonical field list of every event body and nested Nitro type, written once and used by
+// both the encoder (canonical order) and the decoder (lookup by name). Internal header.
+//
+// VisitFields(v, x) calls v("name", member) for each member in canonical order; `x` may be const
+// (encoding) or not (decoding).
+#ifndef STATELOG_EVENT_FIELDS_H_
+#define STATELOG_EVENT_FIELDS_H_
+
+#include <type_traits>
+
+#include "statelog/event.h"
+#include "statelog/state.h"
+
+namespace statelog::codec_internal {
+
+// Declares VisitFields for `Type` (const or not).
+#define STATELOG_FIELDS(Type)                           \
+  template <class V, class T>                           \
+  requires std::is_same_v<std::remove_const_t<T>, Type> \
+  void VisitFields(V& v, T& x)
+
+STATELOG_FIELDS(Allocation) {
+  v("destination", x.destination);
+  v("amount", x.amount);
+  v("allocation_type", x.allocation_type);
+  v("metadata", x.metadata);
+}
+STATELOG_FIELDS(AssetMetadata) {
+  v("asset_type", x.asset_type);
+  v("metadata", x.metadata);
+}
+STATELOG_FIELDS(SingleAssetExit) {
+  v("asset", x.asset);
+  v("asset_metadata", x.asset_metadata);
+  v("allocations", x.allocations);
+}
+STATELOG_FIELDS(FixedPart) {
+  v("participants", x.participants);
+  v("channel_nonce", x.channel_nonce);
+  v("app_definition", x.app_definition);
+  v("challenge_duration", x.challenge_duration);
+}
+STATELOG_FIELDS(VariablePart) {
+  v("app_data", x.app_data);
+  v("outcome", x.outcome);
+  v("turn_num", x.turn_num);
+  v("is_final", x.is_final);
+}
+
+STATELOG_FIELDS(events::ObjectiveCreated) {
+  v("objective_id", x.objective_id);
+  v("channels", x.channels);
+  v("approved", x.approved);
+}
+STATELOG_FIELDS(events::ObjectiveApproved) { v("objective_id", x.objective_id); }
+STATELOG_FIELDS(events::ObjectiveRejected) {
+  v("objective_id", x.objective_id);
+  v("reason", x.reason);
+}
+STATELOG_FIELDS(events::ObjectiveCompleted) { v("objective_id", x.objective_id); }
+STATELOG_FIELDS(events::ObjectiveProgressed) {
+  v("objective_id", x.objective_id);
+  v("waiting_for", x.waiting_for);
+}
+STATELOG_FIELDS(events::ChannelCreated) {
+  v("channel_id", x.channel_id);
+  v("fixed", x.fixed);
+}
+STATELOG_FIELDS(events::StateSigned) {
+  v("channel_id", x.channel_id);
+  v("state", x.state);
+  v("state_hash", x.state_hash);
+  v("signature", x.signature);
+}
+STATELOG_FIELDS(events::StateReceived) {
+  v("channel_id", x.channel_id);
+  v("state", x.state);
+  v("state_hash", x.state_hash);
+  v("signature", x.signature);
+}
+STATELOG_FIELDS(events::DepositDetected) {
+  v("channel_id", x.channel_id);
+  v("asset", x.asset);
+  v("amount", x.amount);
+  v("now_held", x.now_held);
+  v("block_number", x.block_number);
+}
+STATELOG_FIELDS(events::AllocationUpdated) {
+  v("channel_id", x.channel_id);
+  v("asset", x.asset);
+  v("now_held", x.now_held);
+  v("block_number", x.block_number);
+}
+STATELOG_FIELDS(events::ChallengeRegistered) {
+  v("channel_id", x.channel_id);
+  v("turn_num", x.turn_num);
+  v("finalizes_at", x.finalizes_at);
+  v("block_number", x.block_number);
+}
+STATELOG_FIELDS(events::ChallengeCleared) {
+  v("channel_id", x.channel_id);
+  v("turn_num", x.turn_num);
+  v("block_number", x.block_number);
+}
+STATELOG_FIELDS(events::ChannelConcluded) {
+  v("channel_id", x.channel_id);
+  v("finalized_at", x.finalized_at);
+  v("block_number", x.block_number);
+}
+STATELOG_FIELDS(events::MessageSent) {
+  v("peer", x.peer);
+  v("payload", x.payload);
+}
+STATELOG_FIELDS(events::MessageReceived) {
+  v("peer", x.peer);
+  v("payload", x.payload);
+}
+STATELOG_FIELDS(events::VoucherSent) {
+  v("channel_id", x.channel_id);
+  v("amount", x.amount);
+  v("signature", x.signature);
+}
+STATELOG_FIELDS(events::VoucherReceived) {
+  v("channel_id", x.channel_id);
+  v("amount", x.amount);
+  v("signature", x.signature);
+}
+STATELOG_FIELDS(events::SnapshotCreated) {
+  v("covers", x.covers);
+  v("prefix_chain", x.prefix_chain);
+  v("snapshot_digest", x.snapshot_digest);
+}
+
+#undef STATELOG_FIELDS
+
+// The nested types that encode as a JSON object with the fields above.
+template <class T>
+concept NestedStruct = std::is_same_v<T, Allocation> || std::is_same_v<T, AssetMetadata> ||
+    std::is_same_v<T, SingleAssetExit> || std::is_same_v<T, FixedPart> ||
+    std::is_same_v<T, VariablePart>;
+
+}  // namespace statelog::codec_internal
+
+#endif  // STATELOG_EVENT_FIELDS_H_
