@@ -95,11 +95,13 @@ struct ChannelCreated {
   FixedPart fixed;
   friend bool operator==(const ChannelCreated&, const ChannelCreated&) = default;
 };
-// This node signed `state` of the channel. `state_hash` is the Nitro StateHash of the state.
+// This node signed `state` of the channel. `state_hash` is the Nitro StateHash of the state;
+// `signature` is `signer`'s Ethereum-prefixed signature of it (statelog/nitro.h).
 struct StateSigned {
   ChannelId channel_id;
   VariablePart state;
   Hash256 state_hash;
+  Address signer;  // the participant whose signature this is (checked by recovery at append)
   Signature signature;
   friend bool operator==(const StateSigned&, const StateSigned&) = default;
 };
@@ -108,6 +110,7 @@ struct StateReceived {
   ChannelId channel_id;
   VariablePart state;
   Hash256 state_hash;
+  Address signer;  // the participant whose signature this is (checked by recovery at append)
   Signature signature;
   friend bool operator==(const StateReceived&, const StateReceived&) = default;
 };
@@ -164,6 +167,7 @@ struct MessageReceived {
 struct VoucherSent {
   ChannelId channel_id;
   Uint256 amount;
+  Address signer;  // checked by recovery at append
   Signature signature;
   friend bool operator==(const VoucherSent&, const VoucherSent&) = default;
 };
@@ -171,6 +175,7 @@ struct VoucherSent {
 struct VoucherReceived {
   ChannelId channel_id;
   Uint256 amount;
+  Address signer;  // checked by recovery at append
   Signature signature;
   friend bool operator==(const VoucherReceived&, const VoucherReceived&) = default;
 };

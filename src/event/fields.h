@@ -13,7 +13,8 @@
 
 namespace statelog::codec_internal {
 
-// Declares VisitFields for `Type` (const or not).
+// Declares VisitFields for `Type` (const or not). Types of other layers declare theirs in
+// namespace statelog (found by argument-dependent lookup) and specialize FieldList.
 #define STATELOG_FIELDS(Type)                           \
   template <class V, class T>                           \
   requires std::is_same_v<std::remove_const_t<T>, Type> \
@@ -70,12 +71,14 @@ STATELOG_FIELDS(events::StateSigned) {
   v("channel_id", x.channel_id);
   v("state", x.state);
   v("state_hash", x.state_hash);
+  v("signer", x.signer);
   v("signature", x.signature);
 }
 STATELOG_FIELDS(events::StateReceived) {
   v("channel_id", x.channel_id);
   v("state", x.state);
   v("state_hash", x.state_hash);
+  v("signer", x.signer);
   v("signature", x.signature);
 }
 STATELOG_FIELDS(events::DepositDetected) {
@@ -118,11 +121,13 @@ STATELOG_FIELDS(events::MessageReceived) {
 STATELOG_FIELDS(events::VoucherSent) {
   v("channel_id", x.channel_id);
   v("amount", x.amount);
+  v("signer", x.signer);
   v("signature", x.signature);
 }
 STATELOG_FIELDS(events::VoucherReceived) {
   v("channel_id", x.channel_id);
   v("amount", x.amount);
+  v("signer", x.signer);
   v("signature", x.signature);
 }
 STATELOG_FIELDS(events::SnapshotCreated) {
@@ -131,14 +136,31 @@ STATELOG_FIELDS(events::SnapshotCreated) {
   v("snapshot_digest", x.snapshot_digest);
 }
 
-#undef STATELOG_FIELDS
-
 // The nested types that encode as a JSON object with the fields above.
 template <class T>
 concept NestedStruct = std::is_same_v<T, Allocation> || std::is_same_v<T, AssetMetadata> ||
     std::is_same_v<T, SingleAssetExit> || std::is_same_v<T, FixedPart> ||
     std::is_same_v<T, VariablePart>;
 
+// Types outside this header opt in to the generic struct encoding by declaring
+// `VisitFields(V&, T&)` and specializing this trait.
+template <class T>
+struct FieldList : std::false_type {};
+template <class T>
+concept HasFieldList = FieldList<std::remove_const_t<T>>::value;
+
 }  // namespace statelog::codec_internal
+
+namespace statelog {
+// Enums encode as their names: each enum used in JSON provides EnumName and ParseEnum in
+// namespace statelog, where argument-dependent lookup finds them.
+inline std::string_view EnumName(ObjectiveStep v) { return ObjectiveStepName(v); }
+inline Status ParseEnum(std::string_view s, ObjectiveStep* out) {
+  auto r = ParseObjectiveStep(s);
+  if (!r.ok()) return r.status();
+  *out = *r;
+  return Status::OK();
+}
+}  // namespace statelog
 
 #endif  // STATELOG_EVENT_FIELDS_H_

@@ -78,13 +78,15 @@ Event SampleEvent(EventType type, uint64_t seed, Timestamp timestamp) {
       return Event::Make(timestamp, events::ChannelCreated{channel, fixed});
     }
     case EventType::kStateSigned:
-      return Event::Make(timestamp,
-                         events::StateSigned{channel, SampleVariablePart(seed, seed % 10),
-                                             SampleBytes32(seed + 3), SampleSignature(seed)});
+      return Event::Make(
+          timestamp,
+          events::StateSigned{channel, SampleVariablePart(seed, seed % 10), SampleBytes32(seed + 3),
+                              SampleAddress(seed), SampleSignature(seed)});
     case EventType::kStateReceived:
       return Event::Make(timestamp,
                          events::StateReceived{channel, SampleVariablePart(seed, seed % 10),
-                                               SampleBytes32(seed + 4), SampleSignature(seed + 1)});
+                                               SampleBytes32(seed + 4), SampleAddress(seed + 1),
+                                               SampleSignature(seed + 1)});
     case EventType::kDepositDetected:
       return Event::Make(timestamp, events::DepositDetected{channel, Address{}, Uint256(seed * 10),
                                                             Uint256(seed * 20), block});
@@ -104,10 +106,12 @@ Event SampleEvent(EventType type, uint64_t seed, Timestamp timestamp) {
       return Event::Make(timestamp, events::MessageReceived{SampleAddress(seed), Bytes(96, 0xcd)});
     case EventType::kVoucherSent:
       return Event::Make(timestamp,
-                         events::VoucherSent{channel, Uint256(seed * 3), SampleSignature(seed)});
+                         events::VoucherSent{channel, Uint256(seed * 3), SampleAddress(seed),
+                                             SampleSignature(seed)});
     case EventType::kVoucherReceived:
       return Event::Make(
-          timestamp, events::VoucherReceived{channel, Uint256(seed * 3), SampleSignature(seed)});
+          timestamp, events::VoucherReceived{channel, Uint256(seed * 3), SampleAddress(seed + 1),
+                                             SampleSignature(seed)});
     case EventType::kSnapshotCreated:
       return Event::Make(timestamp, events::SnapshotCreated{seed * 1000, SampleBytes32(seed + 5),
                                                             SampleBytes32(seed + 6)});
@@ -135,11 +139,11 @@ std::vector<Event> EdgeCaseEvents() {
   big.outcome[0].allocations[1].allocation_type = 1;
   big.outcome[0].allocations[1].metadata = Bytes(64, 0x0b);
   big.outcome[1].asset_metadata = {255, Bytes(33, 0xee)};
-  out.push_back(Event::Make(
-      INT64_MAX, events::StateSigned{channel, big, SampleBytes32(1), SampleSignature(1)}));
+  out.push_back(Event::Make(INT64_MAX, events::StateSigned{channel, big, SampleBytes32(1),
+                                                           SampleAddress(1), SampleSignature(1)}));
   VariablePart empty;  // empty appData and an empty outcome
-  out.push_back(
-      Event::Make(INT64_MIN, events::StateReceived{channel, empty, Bytes32{}, Signature{}}));
+  out.push_back(Event::Make(
+      INT64_MIN, events::StateReceived{channel, empty, Bytes32{}, Address{}, Signature{}}));
   FixedPart many;
   for (int i = 0; i < 10; ++i) many.participants.push_back(SampleAddress(i));
   many.channel_nonce = UINT64_MAX;
@@ -158,7 +162,8 @@ std::vector<Event> EdgeCaseEvents() {
   out.push_back(Event::Make(
       4, events::ObjectiveCreated{{ObjectiveKind::kDirectFunding, channel}, {}, false}));
   out.push_back(Event::Make(5, events::MessageSent{Address{}, Bytes{}}));
-  out.push_back(Event::Make(6, events::VoucherReceived{channel, Uint256::Max(), Signature{}}));
+  out.push_back(
+      Event::Make(6, events::VoucherReceived{channel, Uint256::Max(), Address{}, Signature{}}));
   return out;
 }
 

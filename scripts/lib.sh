@@ -1,0 +1,40 @@
+# Shared by scripts/demo and scripts/test: installs missing Debian packages and builds.
+# Sourced, not run.
+
+STATELOG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATELOG_BUILD=${STATELOG_BUILD:-$STATELOG_ROOT/build}
+STATELOG_JOBS=${STATELOG_JOBS:-$(nproc)}
+
+# Packages needed to build, test and run statelog (Debian 12).
+STATELOG_PACKAGES=(
+  cmake ninja-build g++ pkg-config
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libsecp256k1-dev libcrypto++-dev libsimdjson-dev nlohmann-json3-dev libcli11-dev
+)
+# Extra packages for the sanitizer, fuzzing and coverage runs of .ci/run.
+STATELOG_CI_PACKAGES=(clang-14 libclang-rt-14-dev)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# install_packages PKG...: installs the ones that are missing, with apt-get (root or sudo).
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# build DIR [cmake args...]: configures (Release by default) and builds everything in DIR.
+build() {
+  local dir=$1
+  shift
+  log "building in $dir"
+  cmake -S "$STATELOG_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  cmake --build "$dir" -j "$STATELOG_JOBS"
+}
