@@ -9,7 +9,7 @@ STATELOG_JOBS=${STATELOG_JOBS:-$(nproc)}
 STATELOG_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsecp256k1-dev libcrypto++-dev libsimdjson-dev nlohmann-json3-dev libcli11-dev
+  libsecp256k1-dev libcrypto++-dev libsimdjson-dev rapidjson-dev nlohmann-json3-dev libcli11-dev
 )
 # Extra packages for the sanitizer, fuzzing and coverage runs of .ci/run.
 STATELOG_CI_PACKAGES=(clang-14 libclang-rt-14-dev)

@@ -110,14 +110,24 @@ class EventStore {
   // Same for an objective's events (Event::objective() == id).
   virtual std::vector<Offset> ObjectiveOffsets(const ObjectiveId& id, Offset before) const = 0;
 
-  // Subscribes to every event appended from now on, exactly once, in offset order.
+  // Subscriptions. Each subscription has its own delivery thread that tails the log by offset
+  // (through Length() and ReadRange()), so every backend gets the same semantics. An append only
+  // signals a condition variable (one futex wake if a delivery thread sleeps); it never runs a
+  // callback and never waits for a subscriber. A slow subscriber therefore adds nothing to append
+  // latency: it just lags, and its backlog is the log itself (no per-subscriber queue grows).
+  // Callbacks of different subscriptions run concurrently; one subscription's callbacks never
+  // overlap. Unsubscribing or waiting on one another from inside callbacks can deadlock.
+
+  // Subscribes to every event appended from now on (from Length() at the time of the call),
+  // exactly once, in offset order.
   SubscriptionId Subscribe(EventCallback callback);
   // Catch-up subscription: delivers the events from `from` (history first, then live events as
   // they are appended) with no gap and no duplicate. `from` may exceed Length(): delivery then
   // starts when the log reaches it.
   SubscriptionId SubscribeFrom(Offset from, EventCallback callback);
-  // Stops a subscription. On return the callback is not running and will not run again.
-  // Must not be called from inside that subscription's own callback (returns FailedPrecondition).
+  // Stops a subscription and joins its delivery thread. On return the callback is not running and
+  // will not run again. Idempotent; NotFound for an unknown id. Must not be called from inside
+  // that subscription's own callback (returns FailedPrecondition).
   Status Unsubscribe(SubscriptionId id);
   // Returns OK while the subscription runs (or ended by Unsubscribe); the error that stopped it
   // otherwise (a throwing callback, a read error); NotFound for an unknown id.
@@ -130,7 +140,9 @@ class EventStore {
   // Backends call this after new events became visible to readers (Length() grew).
   void NotifyAppended();
   // Backends call this at the start of their destructor, before their own members are destroyed:
-  // it stops every subscription's delivery thread.
+  // it stops and joins every subscription's delivery thread (so no callback runs afterwards and
+  // later Subscribe calls give subscriptions stopped with Aborted). Must not be called from a
+  // callback.
   void StopSubscriptions();
 
  private:

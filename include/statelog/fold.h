@@ -1,0 +1,90 @@
+// The fold: objective and channel states derived from the log by pure, deterministic functions.
+//
+// Each Apply* function applies one event to one entity's state and refuses illegal history
+// (completed before approved, a state for an unknown channel, a second channel_created, a deposit
+// after conclusion, ...) with FailedPrecondition, leaving the state unchanged. The fold trusts the
+// log's signatures (checked at append, statelog/ledger.h): it recovers none.
+#ifndef STATELOG_FOLD_H_
+#define STATELOG_FOLD_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "statelog/event.h"
+#include "statelog/status.h"
+#include "statelog/store.h"
+
+namespace statelog {
+
+enum class ObjectiveStatus : uint8_t { kUnapproved = 0, kApproved, kRejected, kCompleted };
+std::string_view ObjectiveStatusName(ObjectiveStatus status);
+
+struct ObjectiveState {
+  ObjectiveId id;
+  ObjectiveStatus status = ObjectiveStatus::kUnapproved;
+  std::optional<ObjectiveStep> waiting_for;  // the current progress step, once reported
+  std::vector<ChannelId> channels;           // the channels the objective owns
+  std::string rejection_reason;
+  uint64_t event_count = 0;
+  Offset first_offset = 0;
+  Offset last_offset = 0;
+  friend bool operator==(const ObjectiveState&, const ObjectiveState&) = default;
+};
+
+// One state of a channel (one turn) with the signatures collected for it.
+struct KnownState {
+  VariablePart state;
+  Hash256 state_hash;
+  std::map<Address, Signature> signatures;  // by signer
+  friend bool operator==(const KnownState&, const KnownState&) = default;
+};
+
+enum class ChallengeStatus : uint8_t { kNone = 0, kRegistered, kCleared };
+std::string_view ChallengeStatusName(ChallengeStatus status);
+
+struct ChannelState {
+  ChannelId id;
+  FixedPart fixed;
+  std::map<uint64_t, KnownState> states;     // by turn number
+  std::optional<uint64_t> latest_supported;  // highest turn signed by every participant
+  std::map<Address, Uint256> holdings;       // per asset, from deposits and allocation updates
+  ChallengeStatus challenge = ChallengeStatus::kNone;
+  uint64_t challenge_turn = 0;          // with kRegistered / kCleared
+  uint64_t challenge_finalizes_at = 0;  // with kRegistered (Unix seconds)
+  bool concluded = false;
+  uint64_t finalized_at = 0;
+  Uint256 paid;      // latest voucher amount this node sent (cumulative)
+  Uint256 received;  // latest voucher amount received (cumulative)
+  uint64_t event_count = 0;
+  Offset first_offset = 0;
+  Offset last_offset = 0;
+
+  // Returns the latest supported state, or nullptr.
+  const KnownState* LatestSupported() const;
+  friend bool operator==(const ChannelState&, const ChannelState&) = default;
+};
+
+// Every objective and channel as of `length` events (offsets [0, length)).
+struct NodeView {
+  uint64_t length = 0;
+  std::map<ObjectiveId, ObjectiveState> objectives;
+  std::map<ChannelId, ChannelState> channels;
+  friend bool operator==(const NodeView&, const NodeView&) = default;
+};
+
+// Applies an objective event to *state; `state` is nullopt before objective_created.
+// REQUIRES: event.objective() != nullptr.
+Status ApplyObjectiveEvent(const Event& event, Offset offset, std::optional<ObjectiveState>* state);
+// Applies a channel event to *state; `state` is nullopt before channel_created.
+// REQUIRES: event.channel() != nullptr.
+Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<ChannelState>* state);
+
+// Applies any event to the node view (message and snapshot events change only its length).
+// On error the view is unchanged. REQUIRES: offset == view->length.
+Status ApplyToView(const Event& event, Offset offset, NodeView* view);
+
+}  // namespace statelog
+
+#endif  // STATELOG_FOLD_H_

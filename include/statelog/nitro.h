@@ -1,0 +1,94 @@
+// Nitro protocol encodings (../shared/nitro-spec.md): Solidity ABI encoding, channel ids, state
+// hashes, voucher hashes, Ethereum-style secp256k1 signatures and go-nitro's JSON for states.
+//
+// Every value computed here is byte-identical to what go-nitro and the Nitro adjudicator compute.
+// Thread safety: every function is thread-safe; the signing context is created once, on first use.
+#ifndef STATELOG_NITRO_H_
+#define STATELOG_NITRO_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "statelog/bytes.h"
+#include "statelog/state.h"
+#include "statelog/status.h"
+#include "statelog/uint256.h"
+
+namespace statelog::nitro {
+
+// ---- ABI encoding and hashes ----
+
+// Returns abi.encode(outcome) with the Exit type of the spec: a head word 0x20, then the array.
+Bytes EncodeOutcome(const Exit& outcome);
+// Returns abi.encode(address[] participants, uint256 channelNonce, address appDefinition,
+// uint256 challengeDuration).
+Bytes EncodeFixedPart(const FixedPart& fixed);
+// Returns abi.encode(bytes32 channelId, bytes appData, Exit outcome, uint256 turnNum,
+// bool isFinal).
+Bytes EncodeState(const ChannelId& channel_id, const VariablePart& variable);
+// Returns abi.encode(bytes32 left, bytes32 right): the metadata of a guarantee allocation.
+Bytes EncodeGuaranteeMetadata(const Destination& left, const Destination& right);
+
+// Returns keccak256(EncodeFixedPart(fixed)).
+ChannelId ComputeChannelId(const FixedPart& fixed);
+// Returns keccak256(EncodeState(channel_id, variable)).
+Hash256 ComputeStateHash(const ChannelId& channel_id, const VariablePart& variable);
+// Returns ComputeStateHash(ComputeChannelId(state.fixed), state.variable).
+Hash256 ComputeStateHash(const State& state);
+// Returns keccak256(abi.encode(bytes32 channelId, uint256 amount)): what a payment voucher signs.
+Hash256 ComputeVoucherHash(const ChannelId& channel_id, const Uint256& amount);
+
+// ---- Signatures (secp256k1, Ethereum signed-message prefix) ----
+
+// Returns keccak256("\x19Ethereum Signed Message:\n32" ++ hash): the digest that is signed.
+Hash256 EthereumMessageDigest(const Hash256& hash);
+
+// Signs EthereumMessageDigest(hash) with RFC 6979 nonces and low S. Returns r(32) || s(32) || v
+// with v = 27 + recovery id. InvalidArgument when `private_key` is zero or not below the curve
+// order.
+StatusOr<Signature> SignHash(const Hash256& hash, const Bytes32& private_key);
+
+// Returns the address whose key produced `sig` over EthereumMessageDigest(hash).
+// Accepts only the canonical form SignHash produces: v is 27 or 28 (0 and 1 are rejected, so that
+// one signature has one byte string), 0 < r < n and 0 < s <= n/2 (high S is rejected as
+// malleable). InvalidArgument, naming the bad part, otherwise or when no key recovers.
+StatusOr<Address> RecoverSigner(const Hash256& hash, const Signature& sig);
+
+// Returns the Ethereum address of `private_key`: the last 20 bytes of keccak256 of the
+// uncompressed public key without its 0x04 prefix. InvalidArgument for an invalid key.
+StatusOr<Address> AddressFromPrivateKey(const Bytes32& private_key);
+
+// ---- go-nitro JSON ----
+
+// A state with the signatures collected for it, by participant index (go-nitro's SignedState).
+struct SignedState {
+  State state;
+  std::map<uint32_t, Signature> sigs;
+  friend bool operator==(const SignedState&, const SignedState&) = default;
+};
+
+// Parses go-nitro's JSON for a State: {"Participants":[...],"ChannelNonce":n,...,"IsFinal":b}.
+// Also accepts a SignedState object ({"State":{...},"Sigs":{...}}) and returns its State.
+// Amounts are JSON numbers of any size up to 2^256-1; addresses and hex in either case; AppData
+// and Metadata are "0x..." hex, "" or null. Every field is required, unknown and duplicate fields
+// are rejected. Errors are InvalidArgument and start with the field path, e.g.
+// "State.Outcome[0].Allocations[1].Amount: number exceeds 2^256-1".
+StatusOr<State> ParseNitroStateJson(std::string_view json);
+
+// Parses go-nitro's JSON for a SignedState: {"State":{...},"Sigs":{"0":"0x<130 hex>",...}}.
+// Sigs may be missing or null (no signatures); each key is a participant index below the number
+// of participants. A bare State object is accepted too and gives no signatures.
+StatusOr<SignedState> ParseNitroSignedStateJson(std::string_view json);
+
+// Returns compact JSON in go-nitro's field order and form: lowercase hex, amounts as bare
+// numbers, empty AppData and AssetMetadata.Metadata as "", empty Allocation Metadata as null.
+// ParseNitroStateJson(ToNitroJson(s)) == s.
+std::string ToNitroJson(const State& state);
+// As above, {"State":...,"Sigs":{...}} with Sigs keys in Go's order (sorted as strings).
+std::string ToNitroJson(const SignedState& signed_state);
+
+}  // namespace statelog::nitro
+
+#endif  // STATELOG_NITRO_H_

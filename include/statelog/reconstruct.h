@@ -1,0 +1,91 @@
+// Reconstruction: objective, channel and node states from the log, at any offset (time travel).
+//
+// "As of offset N" means after applying the events at offsets 0..N inclusive; nullopt means the
+// whole log at the time of the call. Reconstructing one entity reads only that entity's events
+// through the store's index, so its cost does not grow with the log's length.
+//
+// A log that holds illegal history (e.g. imported) is not guessed at: reconstruction returns
+// Corruption naming the offset, the event type and the rule it breaks.
+#ifndef STATELOG_RECONSTRUCT_H_
+#define STATELOG_RECONSTRUCT_H_
+
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "statelog/fold.h"
+#include "statelog/store.h"
+
+namespace statelog {
+
+class SnapshotManager;
+
+// Stateless reads of the log. Thread-safe; `store` must outlive the Reconstructor.
+class Reconstructor {
+ public:
+  // `snapshots` (optional, must outlive this) speeds up View() with the latest usable snapshot.
+  explicit Reconstructor(const EventStore* store, const SnapshotManager* snapshots = nullptr);
+
+  // NotFound when the objective has no event at or before `as_of`.
+  StatusOr<ObjectiveState> Objective(const ObjectiveId& id,
+                                     std::optional<Offset> as_of = std::nullopt) const;
+  StatusOr<ChannelState> Channel(const ChannelId& id,
+                                 std::optional<Offset> as_of = std::nullopt) const;
+  // Every objective and channel as of `as_of`: the latest snapshot at or before it plus a fold
+  // of the tail (or a full fold without snapshots).
+  StatusOr<NodeView> View(std::optional<Offset> as_of = std::nullopt) const;
+  // A full fold of [0, length) that ignores snapshots (the reference the snapshots must match).
+  StatusOr<NodeView> FullFold(uint64_t length) const;
+  // Folds the events at [view->length, end) into *view.
+  Status FoldInto(NodeView* view, uint64_t end) const;
+
+ private:
+  // Returns the exclusive end for `as_of`, or OutOfRange past the log.
+  StatusOr<uint64_t> EndFor(std::optional<Offset> as_of) const;
+
+  const EventStore* store_;
+  const SnapshotManager* snapshots_;
+};
+
+// Returns Corruption "offset N (type): <reason>" for a fold error at `offset`.
+Status FoldError(const Status& reason, Offset offset, const Event& event);
+
+// A node view kept current as events arrive (a catch-up subscription from its starting point),
+// and never stale: every read first folds whatever the log holds beyond the view.
+// Thread-safe. `store` must outlive the cache.
+class StateCache {
+ public:
+  // Starts from `initial` (e.g. restored from a snapshot) or from an empty view.
+  static StatusOr<std::unique_ptr<StateCache>> Open(EventStore* store, NodeView initial = {});
+  ~StateCache();
+
+  // The current state of one entity; NotFound if unknown.
+  StatusOr<ObjectiveState> Objective(const ObjectiveId& id);
+  StatusOr<ChannelState> Channel(const ChannelId& id);
+  // A copy of the whole view, current as of the call.
+  StatusOr<NodeView> View();
+  // Runs fn(view) with the view current as of the call, under the cache's lock, without copying.
+  // fn must not call back into the cache or append to the store.
+  template <class Fn>
+  Status WithView(Fn&& fn) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Status st = CatchUpLocked();
+    if (st.ok()) fn(static_cast<const NodeView&>(view_));
+    return st;
+  }
+
+ private:
+  StateCache(EventStore* store, NodeView initial);
+  Status CatchUpLocked();
+  void OnEvent(const StoredEvent& e);
+
+  EventStore* store_;
+  std::mutex mu_;
+  NodeView view_;  // guarded by mu_
+  Status error_;   // guarded by mu_: the first fold error; the cache stops there
+  SubscriptionId subscription_ = 0;
+};
+
+}  // namespace statelog
+
+#endif  // STATELOG_RECONSTRUCT_H_

@@ -1,0 +1,79 @@
+// Snapshots: the node view at an offset, serialized (docs/snapshot-format.md). Only a cache:
+// restore = the latest snapshot at or before the target + a fold of the tail, and deleting every
+// snapshot changes no answer.
+#ifndef STATELOG_SNAPSHOT_H_
+#define STATELOG_SNAPSHOT_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "statelog/fold.h"
+#include "statelog/store.h"
+
+namespace statelog {
+
+struct Snapshot {
+  uint64_t covers = 0;   // the snapshot is the view after offsets [0, covers)
+  Hash256 prefix_chain;  // the log's chain value at offset covers-1 (zero bytes when covers==0)
+  std::string data;      // EncodeNodeView() of the view
+  friend bool operator==(const Snapshot&, const Snapshot&) = default;
+};
+
+// Returns the snapshot encoding of `view` (canonical JSON, "format":1).
+std::string EncodeNodeView(const NodeView& view, const Hash256& prefix_chain);
+// Decodes a snapshot encoding; *prefix_chain receives the chain value it records.
+StatusOr<NodeView> DecodeNodeView(std::string_view data, Hash256* prefix_chain);
+
+// Where snapshots are kept. Thread-safe.
+class SnapshotStore {
+ public:
+  virtual ~SnapshotStore() = default;
+  // Stores `snapshot`, replacing one with the same `covers`.
+  virtual Status Put(const Snapshot& snapshot) = 0;
+  // Returns the snapshot with the largest covers <= max_covers, or nullopt.
+  virtual StatusOr<std::optional<Snapshot>> LatestAtOrBefore(uint64_t max_covers) const = 0;
+  // Returns the `covers` of every stored snapshot, increasing.
+  virtual std::vector<uint64_t> List() const = 0;
+  virtual Status Delete(uint64_t covers) = 0;
+
+  // Returns a snapshot store in memory.
+  static std::unique_ptr<SnapshotStore> NewMemory();
+};
+
+struct SnapshotOptions {
+  // A snapshot is taken each time the log passes a multiple of `interval` events. 0 disables.
+  uint64_t interval = 1000;
+};
+
+// Creates snapshots and restores views from them, checking each against the log.
+// Thread-safe; `store` and `snapshots` must outlive the manager.
+class SnapshotManager {
+ public:
+  SnapshotManager(EventStore* store, SnapshotStore* snapshots, SnapshotOptions options = {});
+
+  // Stores a snapshot of `view` (a fold of the log's first view.length events) and appends a
+  // snapshot_created event recording it. Returns the offset of that event.
+  StatusOr<Offset> Create(const NodeView& view, Timestamp now);
+  // True when a snapshot is due for a view of `length` events: the log has passed a multiple of
+  // the interval since the latest snapshot.
+  bool Due(uint64_t length) const;
+  // Returns the view of the latest snapshot with covers <= end, or nullopt when there is none.
+  // A snapshot whose prefix does not match the log is refused: Corruption naming it.
+  StatusOr<std::optional<NodeView>> LatestView(uint64_t end) const;
+  // Checks `snapshot` against the log: it decodes, covers what it says, and its prefix chain
+  // equals the log's chain at covers-1.
+  Status Check(const Snapshot& snapshot) const;
+
+  const SnapshotOptions& options() const { return options_; }
+
+ private:
+  EventStore* store_;
+  SnapshotStore* snapshots_;
+  SnapshotOptions options_;
+};
+
+}  // namespace statelog
+
+#endif  // STATELOG_SNAPSHOT_H_

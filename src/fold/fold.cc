@@ -1,0 +1,279 @@
+#include "statelog/fold.h"
+
+#include <algorithm>
+#include <array>
+
+namespace statelog {
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+Status Refuse(std::string_view what) { return Status::FailedPrecondition(what); }
+
+// Returns true when `step` is one of the "waiting for" steps of `kind` (go-nitro's protocols).
+bool StepAllowed(ObjectiveKind kind, ObjectiveStep step) {
+  using S = ObjectiveStep;
+  switch (kind) {
+    case ObjectiveKind::kDirectFunding:
+      return step == S::kCompletePrefund || step == S::kMyTurnToFund ||
+             step == S::kCompleteFunding || step == S::kCompletePostFund || step == S::kNothing;
+    case ObjectiveKind::kDirectDefunding:
+      return step == S::kFinalization || step == S::kWithdraw || step == S::kNothing;
+    case ObjectiveKind::kVirtualFund:
+      return step == S::kCompletePrefund || step == S::kCompleteFunding ||
+             step == S::kCompletePostFund || step == S::kNothing;
+    case ObjectiveKind::kVirtualDefund:
+      return step == S::kFinalization || step == S::kNothing;
+  }
+  return false;
+}
+
+bool IsParticipant(const ChannelState& c, const Address& a) {
+  return std::find(c.fixed.participants.begin(), c.fixed.participants.end(), a) !=
+         c.fixed.participants.end();
+}
+
+template <class E>
+Status CheckSignedState(const ChannelState& c, const E& e) {
+  if (c.concluded) return Refuse("state for a concluded channel");
+  if (!IsParticipant(c, e.signer)) {
+    return Refuse("signer " + e.signer.ToHex() + " is not a participant of the channel");
+  }
+  auto it = c.states.find(e.state.turn_num);
+  if (it != c.states.end() && it->second.state_hash != e.state_hash) {
+    return Refuse("turn " + std::to_string(e.state.turn_num) +
+                  " already has a different state (hash " + it->second.state_hash.ToHex() + ")");
+  }
+  return Status::OK();
+}
+
+template <class E>
+void AddSignedState(ChannelState& c, const E& e) {
+  KnownState& known = c.states[e.state.turn_num];
+  if (known.signatures.empty()) {
+    known.state = e.state;
+    known.state_hash = e.state_hash;
+  }
+  known.signatures[e.signer] = e.signature;
+  if (known.signatures.size() == c.fixed.participants.size() &&
+      (!c.latest_supported || e.state.turn_num > *c.latest_supported)) {
+    c.latest_supported = e.state.turn_num;
+  }
+}
+
+template <class E>
+Status CheckVoucher(const ChannelState& c, const E& e, const Uint256& previous) {
+  if (c.concluded) return Refuse("voucher for a concluded channel");
+  if (!IsParticipant(c, e.signer)) {
+    return Refuse("voucher signer " + e.signer.ToHex() + " is not a participant of the channel");
+  }
+  if (e.amount < previous) {
+    return Refuse("voucher amount " + e.amount.ToDecimal() + " is below the previous voucher's " +
+                  previous.ToDecimal());
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+std::string_view ObjectiveStatusName(ObjectiveStatus status) {
+  static constexpr std::array<std::string_view, 4> kNames = {"Unapproved", "Approved", "Rejected",
+                                                             "Completed"};
+  return kNames[static_cast<size_t>(status)];
+}
+
+std::string_view ChallengeStatusName(ChallengeStatus status) {
+  static constexpr std::array<std::string_view, 3> kNames = {"None", "Registered", "Cleared"};
+  return kNames[static_cast<size_t>(status)];
+}
+
+const KnownState* ChannelState::LatestSupported() const {
+  if (!latest_supported) return nullptr;
+  auto it = states.find(*latest_supported);
+  return it == states.end() ? nullptr : &it->second;
+}
+
+Status ApplyObjectiveEvent(const Event& event, Offset offset,
+                           std::optional<ObjectiveState>* state) {
+  const ObjectiveId& id = *event.objective();
+  if (const auto* created = std::get_if<events::ObjectiveCreated>(&event.body)) {
+    if (state->has_value()) return Refuse("objective " + id.ToString() + " already exists");
+    ObjectiveState s;
+    s.id = id;
+    s.status = created->approved ? ObjectiveStatus::kApproved : ObjectiveStatus::kUnapproved;
+    s.channels = created->channels;
+    s.first_offset = offset;
+    s.last_offset = offset;
+    s.event_count = 1;
+    *state = std::move(s);
+    return Status::OK();
+  }
+  if (!state->has_value()) return Refuse("objective " + id.ToString() + " does not exist");
+  ObjectiveState& s = **state;
+  auto require = [&](ObjectiveStatus expected, std::string_view action) -> Status {
+    if (s.status == expected) return Status::OK();
+    return Refuse(std::string(action) + " an objective that is " +
+                  std::string(ObjectiveStatusName(s.status)) + " (must be " +
+                  std::string(ObjectiveStatusName(expected)) + ")");
+  };
+  Status st = std::visit(
+      Overloaded{
+          [&](const events::ObjectiveApproved&) {
+            Status r = require(ObjectiveStatus::kUnapproved, "cannot approve");
+            if (r.ok()) s.status = ObjectiveStatus::kApproved;
+            return r;
+          },
+          [&](const events::ObjectiveRejected& e) {
+            Status r = require(ObjectiveStatus::kUnapproved, "cannot reject");
+            if (r.ok()) {
+              s.status = ObjectiveStatus::kRejected;
+              s.rejection_reason = e.reason;
+            }
+            return r;
+          },
+          [&](const events::ObjectiveCompleted&) {
+            Status r = require(ObjectiveStatus::kApproved, "cannot complete");
+            if (r.ok()) s.status = ObjectiveStatus::kCompleted;
+            return r;
+          },
+          [&](const events::ObjectiveProgressed& e) {
+            Status r = require(ObjectiveStatus::kApproved, "cannot progress");
+            if (!r.ok()) return r;
+            if (!StepAllowed(id.kind, e.waiting_for)) {
+              return Refuse("step " + std::string(ObjectiveStepName(e.waiting_for)) +
+                            " is not a step of " + std::string(ObjectiveKindName(id.kind)));
+            }
+            s.waiting_for = e.waiting_for;
+            return Status::OK();
+          },
+          [&](const auto&) { return Refuse("not an objective event"); },
+      },
+      event.body);
+  if (!st.ok()) return st;
+  s.event_count++;
+  s.last_offset = offset;
+  return Status::OK();
+}
+
+Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<ChannelState>* state) {
+  const ChannelId& id = *event.channel();
+  if (const auto* created = std::get_if<events::ChannelCreated>(&event.body)) {
+    if (state->has_value()) return Refuse("channel " + id.ToHex() + " already exists");
+    if (created->fixed.participants.empty()) return Refuse("channel has no participants");
+    ChannelState c;
+    c.id = id;
+    c.fixed = created->fixed;
+    c.first_offset = offset;
+    c.last_offset = offset;
+    c.event_count = 1;
+    *state = std::move(c);
+    return Status::OK();
+  }
+  if (!state->has_value()) return Refuse("channel " + id.ToHex() + " does not exist");
+  ChannelState& c = **state;
+  Status st = std::visit(
+      Overloaded{
+          [&](const events::StateSigned& e) {
+            Status r = CheckSignedState(c, e);
+            if (r.ok()) AddSignedState(c, e);
+            return r;
+          },
+          [&](const events::StateReceived& e) {
+            Status r = CheckSignedState(c, e);
+            if (r.ok()) AddSignedState(c, e);
+            return r;
+          },
+          [&](const events::DepositDetected& e) {
+            if (c.concluded) return Refuse("deposit after the channel concluded");
+            if (e.now_held < e.amount) {
+              return Refuse("deposit of " + e.amount.ToDecimal() + " exceeds now_held " +
+                            e.now_held.ToDecimal());
+            }
+            c.holdings[e.asset] = e.now_held;
+            return Status::OK();
+          },
+          [&](const events::AllocationUpdated& e) {
+            auto it = c.holdings.find(e.asset);
+            Uint256 held = it == c.holdings.end() ? Uint256() : it->second;
+            if (held < e.now_held) {
+              return Refuse("allocation update raises holdings of " + e.asset.ToHex() + " from " +
+                            held.ToDecimal() + " to " + e.now_held.ToDecimal());
+            }
+            c.holdings[e.asset] = e.now_held;
+            return Status::OK();
+          },
+          [&](const events::ChallengeRegistered& e) {
+            if (c.concluded) return Refuse("challenge on a concluded channel");
+            if (c.challenge == ChallengeStatus::kRegistered && e.turn_num < c.challenge_turn) {
+              return Refuse("challenge with turn " + std::to_string(e.turn_num) +
+                            " below the registered turn " + std::to_string(c.challenge_turn));
+            }
+            c.challenge = ChallengeStatus::kRegistered;
+            c.challenge_turn = e.turn_num;
+            c.challenge_finalizes_at = e.finalizes_at;
+            return Status::OK();
+          },
+          [&](const events::ChallengeCleared& e) {
+            if (c.challenge != ChallengeStatus::kRegistered) {
+              return Refuse("challenge cleared, but none is registered");
+            }
+            c.challenge = ChallengeStatus::kCleared;
+            c.challenge_turn = e.turn_num;
+            c.challenge_finalizes_at = 0;
+            return Status::OK();
+          },
+          [&](const events::ChannelConcluded& e) {
+            if (c.concluded) return Refuse("channel already concluded");
+            c.concluded = true;
+            c.finalized_at = e.finalized_at;
+            return Status::OK();
+          },
+          [&](const events::VoucherSent& e) {
+            Status r = CheckVoucher(c, e, c.paid);
+            if (r.ok()) c.paid = e.amount;
+            return r;
+          },
+          [&](const events::VoucherReceived& e) {
+            Status r = CheckVoucher(c, e, c.received);
+            if (r.ok()) c.received = e.amount;
+            return r;
+          },
+          [&](const auto&) { return Refuse("not a channel event"); },
+      },
+      event.body);
+  if (!st.ok()) return st;
+  c.event_count++;
+  c.last_offset = offset;
+  return Status::OK();
+}
+
+Status ApplyToView(const Event& event, Offset offset, NodeView* view) {
+  if (offset != view->length) {
+    return Status::InvalidArgument("event at offset " + std::to_string(offset) +
+                                   " applied to a view of length " + std::to_string(view->length));
+  }
+  Status st;
+  if (const ObjectiveId* oid = event.objective()) {
+    auto it = view->objectives.find(*oid);
+    std::optional<ObjectiveState> s;
+    if (it != view->objectives.end()) s = std::move(it->second);
+    st = ApplyObjectiveEvent(event, offset, &s);
+    if (s) view->objectives[*oid] = std::move(*s);  // unchanged on error
+  } else if (const ChannelId* cid = event.channel()) {
+    auto it = view->channels.find(*cid);
+    std::optional<ChannelState> c;
+    if (it != view->channels.end()) c = std::move(it->second);
+    st = ApplyChannelEvent(event, offset, &c);
+    if (c) view->channels[*cid] = std::move(*c);
+  }
+  if (!st.ok()) return st;
+  view->length = offset + 1;
+  return Status::OK();
+}
+
+}  // namespace statelog

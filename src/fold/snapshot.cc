@@ -1,0 +1,107 @@
+#include "statelog/snapshot.h"
+
+#include <map>
+#include <mutex>
+
+#include "statelog/keccak.h"
+
+namespace statelog {
+namespace {
+
+class MemorySnapshotStore : public SnapshotStore {
+ public:
+  Status Put(const Snapshot& snapshot) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    snapshots_[snapshot.covers] = snapshot;
+    return Status::OK();
+  }
+  StatusOr<std::optional<Snapshot>> LatestAtOrBefore(uint64_t max_covers) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = snapshots_.upper_bound(max_covers);
+    if (it == snapshots_.begin()) return std::optional<Snapshot>();
+    return std::optional<Snapshot>(std::prev(it)->second);
+  }
+  std::vector<uint64_t> List() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<uint64_t> out;
+    for (const auto& [covers, s] : snapshots_) out.push_back(covers);
+    return out;
+  }
+  Status Delete(uint64_t covers) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (snapshots_.erase(covers) == 0) {
+      return Status::NotFound("no snapshot covers " + std::to_string(covers));
+    }
+    return Status::OK();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<uint64_t, Snapshot> snapshots_;
+};
+
+}  // namespace
+
+std::unique_ptr<SnapshotStore> SnapshotStore::NewMemory() {
+  return std::make_unique<MemorySnapshotStore>();
+}
+
+SnapshotManager::SnapshotManager(EventStore* store, SnapshotStore* snapshots,
+                                 SnapshotOptions options)
+    : store_(store), snapshots_(snapshots), options_(options) {}
+
+StatusOr<Offset> SnapshotManager::Create(const NodeView& view, Timestamp now) {
+  Hash256 prefix;
+  if (view.length > 0) {
+    STATELOG_ASSIGN_OR_RETURN(StoredEvent last, store_->Read(view.length - 1));
+    prefix = last.chain;
+  }
+  Snapshot snapshot{view.length, prefix, EncodeNodeView(view, prefix)};
+  STATELOG_RETURN_IF_ERROR(snapshots_->Put(snapshot));
+  Event e =
+      Event::Make(now, events::SnapshotCreated{view.length, prefix, Keccak256(snapshot.data)});
+  STATELOG_ASSIGN_OR_RETURN(AppendResult r, store_->Append(e));
+  return r.offset;
+}
+
+bool SnapshotManager::Due(uint64_t length) const {
+  if (options_.interval == 0) return false;
+  auto latest = snapshots_->LatestAtOrBefore(length);
+  uint64_t last = latest.ok() && latest->has_value() ? (*latest)->covers : 0;
+  return length / options_.interval > last / options_.interval;
+}
+
+Status SnapshotManager::Check(const Snapshot& snapshot) const {
+  std::string name = "snapshot covering " + std::to_string(snapshot.covers) + " events";
+  if (snapshot.covers > store_->Length()) {
+    return Status::Corruption(name + " is longer than the log (" +
+                              std::to_string(store_->Length()) + " events)");
+  }
+  Hash256 expected;
+  if (snapshot.covers > 0) {
+    STATELOG_ASSIGN_OR_RETURN(StoredEvent last, store_->Read(snapshot.covers - 1));
+    expected = last.chain;
+  }
+  if (snapshot.prefix_chain != expected) {
+    return Status::Corruption(name + " does not match the log: its prefix chain is " +
+                              snapshot.prefix_chain.ToHex() + ", the log's is " + expected.ToHex());
+  }
+  Hash256 recorded;
+  auto view = DecodeNodeView(snapshot.data, &recorded);
+  if (!view.ok()) return Status::Corruption(name + ": " + view.status().ToString());
+  if (recorded != snapshot.prefix_chain || view->length != snapshot.covers) {
+    return Status::Corruption(name + ": its data does not match its header");
+  }
+  return Status::OK();
+}
+
+StatusOr<std::optional<NodeView>> SnapshotManager::LatestView(uint64_t end) const {
+  STATELOG_ASSIGN_OR_RETURN(std::optional<Snapshot> snapshot, snapshots_->LatestAtOrBefore(end));
+  if (!snapshot) return std::optional<NodeView>();
+  STATELOG_RETURN_IF_ERROR(Check(*snapshot));
+  Hash256 prefix;
+  STATELOG_ASSIGN_OR_RETURN(NodeView view, DecodeNodeView(snapshot->data, &prefix));
+  return std::optional<NodeView>(std::move(view));
+}
+
+}  // namespace statelog

@@ -1,0 +1,88 @@
+// SubscriptionHub: the delivery machinery behind EventStore::Subscribe, written once for every
+// backend.
+//
+// Each subscription owns one delivery thread that tails the log by offset through the store's
+// virtual Length() and ReadRange(). Appenders only bump a generation counter and signal a
+// condition variable (Notify()); they never run callbacks and never wait for a subscriber. A slow
+// subscriber therefore only lags: its backlog is the log itself, not a queue.
+//
+// No gap and no duplicate follow from the construction: a subscription is an offset that only
+// moves forward by one per delivered event, and it only reads offsets below Length().
+//
+// Lost wake-ups: the delivery thread records the generation before it reads Length(), and sleeps
+// only while the generation is unchanged. An append publishes its length before Notify()
+// increments the generation under wake_mu_, so either the thread read the new length or it sees
+// a new generation.
+//
+// Thread safety: all methods may be called concurrently, except that Stop() must not be called
+// from the subscription's own delivery thread (it returns FailedPrecondition), and StopAll() must
+// not be called from any delivery thread.
+#ifndef STATELOG_STORE_SUBSCRIPTION_HUB_H_
+#define STATELOG_STORE_SUBSCRIPTION_HUB_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "statelog/status.h"
+#include "statelog/store.h"
+
+namespace statelog {
+
+class SubscriptionHub {
+ public:
+  // Events are read in batches of at most this many.
+  static constexpr uint64_t kBatchSize = 256;
+
+  // `store` must outlive the hub; its virtual methods are called from delivery threads until
+  // StopAll() returns.
+  explicit SubscriptionHub(const EventStore* store);
+  // Calls StopAll().
+  ~SubscriptionHub();
+  SubscriptionHub(const SubscriptionHub&) = delete;
+  SubscriptionHub& operator=(const SubscriptionHub&) = delete;
+
+  // Starts a subscription whose first delivered event is the one at `from`.
+  SubscriptionId Start(Offset from, EventCallback callback);
+  // Stops subscription `id` and joins its thread. NotFound for an unknown id; FailedPrecondition
+  // when called from the subscription's own delivery thread.
+  Status Stop(SubscriptionId id);
+  // Returns the status of subscription `id` (see EventStore::SubscriptionError).
+  Status Error(SubscriptionId id) const;
+  // Blocks until subscription `id` delivered every event below `offset` or stopped.
+  Status WaitFor(SubscriptionId id, Offset offset) const;
+  // Wakes the delivery threads: the log grew. Cheap; never blocks on a subscriber.
+  void Notify();
+  // Stops and joins every subscription. Later Start() calls give stopped subscriptions with an
+  // Aborted status. Idempotent.
+  void StopAll();
+
+ private:
+  struct Subscription;
+
+  void Run(Subscription* sub);
+  // Ends `sub`'s delivery loop at `next` with `status` (OK when stopped on request).
+  void Finish(Subscription* sub, Offset next, Status status);
+
+  const EventStore* const store_;
+
+  // Registry and progress. Guards subs_, next_id_, shut_down_ and each Subscription's
+  // next/finished/joined/status/thread.
+  mutable std::mutex mu_;
+  mutable std::condition_variable progress_cv_;  // a subscription advanced, finished or joined
+  std::map<SubscriptionId, std::shared_ptr<Subscription>> subs_;
+  SubscriptionId next_id_ = 1;
+  bool shut_down_ = false;
+
+  // Wake-ups. Guards generation_; separate from mu_ so appenders never contend with progress
+  // bookkeeping.
+  std::mutex wake_mu_;
+  std::condition_variable wake_cv_;
+  uint64_t generation_ = 0;
+};
+
+}  // namespace statelog
+
+#endif  // STATELOG_STORE_SUBSCRIPTION_HUB_H_

@@ -1,0 +1,153 @@
+// The Ledger's checked append path: Nitro proofs and legality, all or nothing, idempotent retries,
+// and a cache that is never stale under concurrent appends.
+#include "statelog/ledger.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "fold_test_util.h"
+#include "statelog/nitro.h"
+
+namespace statelog {
+namespace {
+
+using demo::Actor;
+using demo::ChannelScript;
+
+constexpr Timestamp kStart = 1'700'000'000'000'000;
+
+struct Fixture {
+  std::unique_ptr<MemoryEventStore> store = MemoryEventStore::Create();
+  std::unique_ptr<SnapshotStore> snaps = SnapshotStore::NewMemory();
+  std::unique_ptr<Ledger> ledger = Ledger::Open(store.get(), snaps.get()).value();
+};
+
+TEST(LedgerTest, RefusesForgedProofsWithTheLogUnchanged) {
+  Fixture f;
+  ChannelScript s(Actor::Alice(), Actor::Bob(), 1, kStart, Uint256(5));
+  ASSERT_TRUE(f.ledger->Append(s.ChannelCreated()).ok());
+  Event good = s.Sign(Actor::Bob(), 0);
+  auto body = std::get<events::StateReceived>(good.body);
+  std::string before = testing::Fingerprint(*f.store);
+
+  auto expect_refused = [&](events::StateReceived b, std::string_view why) {
+    Event e = Event::Make(good.timestamp, b);
+    auto r = f.ledger->Append(e);
+    ASSERT_FALSE(r.ok()) << why;
+    EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
+    EXPECT_NE(r.status().message().find(why), std::string_view::npos) << r.status().ToString();
+    EXPECT_EQ(testing::Fingerprint(*f.store), before);
+  };
+  auto wrong_hash = body;
+  wrong_hash.state_hash.bytes[3] ^= 1;
+  expect_refused(wrong_hash, "is not the hash of the state");
+  auto wrong_state = body;
+  wrong_state.state.turn_num = 1;  // the hash and signature were for turn 0
+  expect_refused(wrong_state, "is not the hash of the state");
+  auto forged = body;
+  forged.signer = Actor::Alice().address;  // Bob signed, the event claims Alice
+  expect_refused(forged, "signature recovers to " + Actor::Bob().address.ToHex());
+  auto bad_sig = body;
+  bad_sig.signature.bytes[64] = 29;
+  expect_refused(bad_sig, "state signature is invalid");
+  auto other_channel = body;
+  other_channel.channel_id.bytes[0] ^= 1;
+  expect_refused(other_channel, "is not the hash of the state");
+
+  Event fake_channel = s.ChannelCreated();
+  auto cc = std::get<events::ChannelCreated>(fake_channel.body);
+  cc.fixed.channel_nonce++;
+  auto r = f.ledger->Append(Event::Make(fake_channel.timestamp, cc));
+  EXPECT_NE(r.status().message().find("is not the id of the fixed part"), std::string_view::npos);
+
+  Event voucher = s.Voucher(Actor::Alice(), Uint256(3));
+  auto vb = std::get<events::VoucherSent>(voucher.body);
+  vb.amount = Uint256(30);  // signed for 3
+  r = f.ledger->Append(Event::Make(voucher.timestamp, vb));
+  EXPECT_NE(r.status().message().find("voucher signature recovers to"), std::string_view::npos)
+      << r.status().ToString();
+  EXPECT_EQ(testing::Fingerprint(*f.store), before);
+  EXPECT_TRUE(f.ledger->Append(good).ok());
+  EXPECT_TRUE(f.ledger->Append(voucher).ok());
+}
+
+TEST(LedgerTest, IdempotentRetryAndAllOrNothingBatch) {
+  Fixture f;
+  ChannelScript s(Actor::Alice(), Actor::Bob(), 2, kStart, Uint256(5));
+  Event created = s.ChannelCreated();
+  auto first = f.ledger->Append(created);
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->appended);
+  auto again = f.ledger->Append(created);
+  ASSERT_TRUE(again.ok()) << "a retry of an event already in the log is not illegal";
+  EXPECT_FALSE(again->appended);
+  EXPECT_EQ(again->offset, first->offset);
+  EXPECT_EQ(f.store->Length(), 1u);
+
+  // The third event is illegal (turn 0 again with a different outcome): none is appended.
+  Event a = s.Sign(Actor::Alice(), 0);
+  Event b = s.Sign(Actor::Bob(), 0);
+  s.Transfer(Actor::Alice(), Uint256(1));
+  Event c = s.Sign(Actor::Bob(), 0);
+  std::string before = testing::Fingerprint(*f.store);
+  std::vector<Event> batch = {a, b, c};
+  auto r = f.ledger->AppendBatch(batch);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().message().starts_with("event 2 (state_received)"))
+      << r.status().ToString();
+  EXPECT_EQ(testing::Fingerprint(*f.store), before);
+  std::vector<Event> legal = {a, b};
+  auto ok = f.ledger->AppendBatch(legal);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(f.store->Length(), 3u);
+  EXPECT_EQ(f.ledger->cache().Channel(s.id())->latest_supported, 0u);
+}
+
+// Several threads append the lifecycles of their own channels through one Ledger while readers
+// query the cache: every read is a state some prefix of the log produces, never a stale one.
+TEST(LedgerConcurrencyTest, CacheNeverStaleUnderConcurrentAppends) {
+  Fixture f;
+  constexpr int kThreads = 4;
+  std::vector<std::vector<Event>> lives;
+  std::vector<ChannelId> ids;
+  for (int t = 0; t < kThreads; ++t) {
+    ChannelScript s(Actor::Alice(), Actor::Bob(), 500 + t, kStart, Uint256(10));
+    lives.push_back(s.DirectFundingLifecycle(5));
+    ids.push_back(s.id());
+  }
+  std::atomic<bool> done{false};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (const Event& e : lives[t]) {
+        auto r = f.ledger->Append(e);
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
+        // Read-your-writes: the cache already reflects this append.
+        auto c = f.ledger->cache().Channel(ids[t]);
+        if (e.channel() != nullptr) {
+          ASSERT_TRUE(c.ok());
+          EXPECT_GE(c->last_offset, r->offset);
+        }
+      }
+    });
+  }
+  std::thread reader([&] {
+    while (!done.load()) {
+      auto view = f.ledger->cache().View();
+      ASSERT_TRUE(view.ok());
+      EXPECT_LE(view->length, f.store->Length());
+    }
+  });
+  for (auto& w : writers) w.join();
+  done = true;
+  reader.join();
+  auto cached = f.ledger->cache().View();
+  auto folded = Reconstructor(f.store.get()).FullFold(f.store->Length());
+  ASSERT_TRUE(cached.ok() && folded.ok());
+  EXPECT_EQ(*cached, *folded);
+  for (const ChannelId& id : ids) EXPECT_TRUE(cached->channels.at(id).concluded);
+}
+
+}  // namespace
+}  // namespace statelog
