@@ -10,37 +10,15 @@
 #include <vector>
 
 #include "statelog/fold.h"
+#include "statelog/snapshot_store.h"
 #include "statelog/store.h"
 
 namespace statelog {
-
-struct Snapshot {
-  uint64_t covers = 0;   // the snapshot is the view after offsets [0, covers)
-  Hash256 prefix_chain;  // the log's chain value at offset covers-1 (zero bytes when covers==0)
-  std::string data;      // EncodeNodeView() of the view
-  friend bool operator==(const Snapshot&, const Snapshot&) = default;
-};
 
 // Returns the snapshot encoding of `view` (canonical JSON, "format":1).
 std::string EncodeNodeView(const NodeView& view, const Hash256& prefix_chain);
 // Decodes a snapshot encoding; *prefix_chain receives the chain value it records.
 StatusOr<NodeView> DecodeNodeView(std::string_view data, Hash256* prefix_chain);
-
-// Where snapshots are kept. Thread-safe.
-class SnapshotStore {
- public:
-  virtual ~SnapshotStore() = default;
-  // Stores `snapshot`, replacing one with the same `covers`.
-  virtual Status Put(const Snapshot& snapshot) = 0;
-  // Returns the snapshot with the largest covers <= max_covers, or nullopt.
-  virtual StatusOr<std::optional<Snapshot>> LatestAtOrBefore(uint64_t max_covers) const = 0;
-  // Returns the `covers` of every stored snapshot, increasing.
-  virtual std::vector<uint64_t> List() const = 0;
-  virtual Status Delete(uint64_t covers) = 0;
-
-  // Returns a snapshot store in memory.
-  static std::unique_ptr<SnapshotStore> NewMemory();
-};
 
 struct SnapshotOptions {
   // A snapshot is taken each time the log passes a multiple of `interval` events. 0 disables.
