@@ -1,5 +1,7 @@
 // One factory per EventStore backend; the conformance suite runs over StoreBackends.
-// A new backend adds a factory here and to StoreBackends.
+// A persistent backend adds tests/store/<backend>_factory.h (a struct with kName and
+// static std::unique_ptr<EventStore> Make()) and a STATELOG_TEST_<BACKEND> definition in
+// tests/store/CMakeLists.txt.
 #ifndef STATELOG_TESTS_STORE_STORE_FACTORY_H_
 #define STATELOG_TESTS_STORE_STORE_FACTORY_H_
 
@@ -19,7 +21,29 @@ struct MemoryFactory {
   static std::unique_ptr<EventStore> Make() { return MemoryEventStore::Create(); }
 };
 
-using StoreBackends = ::testing::Types<MemoryFactory>;
+}  // namespace statelog::test
+
+// Each persistent backend has its own factory header; CMake defines STATELOG_TEST_<BACKEND> when
+// that backend is built, so the suite runs over every backend there is.
+#if STATELOG_TEST_ROCKSDB
+#include "store/rocksdb_factory.h"  // statelog::test::RocksDbFactory
+#endif
+#if STATELOG_TEST_POSTGRES
+#include "store/postgres_factory.h"  // statelog::test::PostgresFactory
+#endif
+
+namespace statelog::test {
+
+using StoreBackends = ::testing::Types<MemoryFactory
+#if STATELOG_TEST_ROCKSDB
+                                       ,
+                                       RocksDbFactory
+#endif
+#if STATELOG_TEST_POSTGRES
+                                       ,
+                                       PostgresFactory
+#endif
+                                       >;
 
 struct BackendName {
   template <typename Factory>
