@@ -4,6 +4,7 @@
 #ifndef STATELOG_SNAPSHOT_H_
 #define STATELOG_SNAPSHOT_H_
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,9 @@ namespace statelog {
 
 // Returns the snapshot encoding of `view` (canonical JSON, "format":1).
 std::string EncodeNodeView(const NodeView& view, const Hash256& prefix_chain);
+// Returns the JSON of one entity's state, in the snapshot encoding (also `statelog show --json`).
+std::string EncodeObjectiveState(const ObjectiveState& state);
+std::string EncodeChannelState(const ChannelState& state);
 // Decodes a snapshot encoding; *prefix_chain receives the chain value it records.
 StatusOr<NodeView> DecodeNodeView(std::string_view data, Hash256* prefix_chain);
 
@@ -41,8 +45,8 @@ class SnapshotManager {
   // A snapshot whose prefix does not match the log is refused: Corruption naming it.
   StatusOr<std::optional<NodeView>> LatestView(uint64_t end) const;
   // Checks `snapshot` against the log: it decodes, covers what it says, and its prefix chain
-  // equals the log's chain at covers-1.
-  Status Check(const Snapshot& snapshot) const;
+  // equals the log's chain at covers-1. Stores the decoded view in *view when given.
+  Status Check(const Snapshot& snapshot, NodeView* view = nullptr) const;
 
   const SnapshotOptions& options() const { return options_; }
 
@@ -50,6 +54,9 @@ class SnapshotManager {
   EventStore* store_;
   SnapshotStore* snapshots_;
   SnapshotOptions options_;
+  // The largest `covers` of any snapshot taken or found: Due() runs after every append and must
+  // not read snapshot data.
+  std::atomic<uint64_t> latest_covers_{0};
 };
 
 }  // namespace statelog

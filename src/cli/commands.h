@@ -14,8 +14,14 @@ struct Context {
 
 // `statelog state id|hash|sign|recover`: Nitro developer tools on go-nitro State JSON (stdin).
 void RegisterStateCommands(CLI::App& app, Context& ctx);
-// `statelog codec-demo`: encodes, hashes and decodes a few events (the foundation's main job).
+// `statelog codec-demo`: encodes, hashes and decodes a few events.
 void RegisterCodecDemoCommand(CLI::App& app, Context& ctx);
+// `statelog demo`: statelog's main job (demo_command.cc).
+void RegisterDemoCommand(CLI::App& app, Context& ctx);
+// `statelog import`, `export`, `log`, `show` (data_commands.cc).
+void RegisterDataCommands(CLI::App& app, Context& ctx);
+// `statelog snapshot`, `verify`, `stats` (admin_commands.cc).
+void RegisterAdminCommands(CLI::App& app, Context& ctx);
 
 }  // namespace statelog::cli
 

@@ -8,8 +8,11 @@ int main(int argc, char** argv) {
   CLI::App app{"statelog: the event-sourced store of a Nitro state-channel node", "statelog"};
   app.require_subcommand(1);
   statelog::cli::Context ctx;
-  statelog::cli::RegisterCodecDemoCommand(app, ctx);
+  statelog::cli::RegisterDemoCommand(app, ctx);
+  statelog::cli::RegisterDataCommands(app, ctx);
+  statelog::cli::RegisterAdminCommands(app, ctx);
   statelog::cli::RegisterStateCommands(app, ctx);
+  statelog::cli::RegisterCodecDemoCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -72,6 +72,10 @@ Event ChannelScript::ObjectiveCompleted(const ObjectiveId& id) {
   return Event::Make(Tick(), events::ObjectiveCompleted{id});
 }
 
+Event ChannelScript::ObjectiveRejected(const ObjectiveId& id, std::string reason) {
+  return Event::Make(Tick(), events::ObjectiveRejected{id, std::move(reason)});
+}
+
 Event ChannelScript::Sign(const Actor& signer, uint64_t turn, bool is_final) {
   VariablePart v = Variable(turn, is_final);
   Hash256 hash = nitro::ComputeStateHash(id_, v);

@@ -39,6 +39,7 @@ class ChannelScript {
   Event ObjectiveApproved(const ObjectiveId& id);
   Event ObjectiveProgressed(const ObjectiveId& id, ObjectiveStep step);
   Event ObjectiveCompleted(const ObjectiveId& id);
+  Event ObjectiveRejected(const ObjectiveId& id, std::string reason);
   // `signer` signs the state with turn `turn`, the current outcome and `is_final`: a
   // state_signed when the signer is `me`, a state_received otherwise.
   Event Sign(const Actor& signer, uint64_t turn, bool is_final = false);

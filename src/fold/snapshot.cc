@@ -5,7 +5,12 @@
 namespace statelog {
 SnapshotManager::SnapshotManager(EventStore* store, SnapshotStore* snapshots,
                                  SnapshotOptions options)
-    : store_(store), snapshots_(snapshots), options_(options) {}
+    : store_(store), snapshots_(snapshots), options_(options) {
+  if (snapshots_ != nullptr) {
+    std::vector<uint64_t> covers = snapshots_->List();
+    if (!covers.empty()) latest_covers_ = covers.back();
+  }
+}
 
 StatusOr<Offset> SnapshotManager::Create(const NodeView& view, Timestamp now) {
   Hash256 prefix;
@@ -15,6 +20,9 @@ StatusOr<Offset> SnapshotManager::Create(const NodeView& view, Timestamp now) {
   }
   Snapshot snapshot{view.length, prefix, EncodeNodeView(view, prefix)};
   STATELOG_RETURN_IF_ERROR(snapshots_->Put(snapshot));
+  uint64_t seen = latest_covers_.load();
+  while (seen < view.length && !latest_covers_.compare_exchange_weak(seen, view.length)) {
+  }
   Event e =
       Event::Make(now, events::SnapshotCreated{view.length, prefix, Keccak256(snapshot.data)});
   STATELOG_ASSIGN_OR_RETURN(AppendResult r, store_->Append(e));
@@ -23,12 +31,10 @@ StatusOr<Offset> SnapshotManager::Create(const NodeView& view, Timestamp now) {
 
 bool SnapshotManager::Due(uint64_t length) const {
   if (options_.interval == 0) return false;
-  auto latest = snapshots_->LatestAtOrBefore(length);
-  uint64_t last = latest.ok() && latest->has_value() ? (*latest)->covers : 0;
-  return length / options_.interval > last / options_.interval;
+  return length / options_.interval > latest_covers_.load() / options_.interval;
 }
 
-Status SnapshotManager::Check(const Snapshot& snapshot) const {
+Status SnapshotManager::Check(const Snapshot& snapshot, NodeView* decoded) const {
   std::string name = "snapshot covering " + std::to_string(snapshot.covers) + " events";
   if (snapshot.covers > store_->Length()) {
     return Status::Corruption(name + " is longer than the log (" +
@@ -49,15 +55,15 @@ Status SnapshotManager::Check(const Snapshot& snapshot) const {
   if (recorded != snapshot.prefix_chain || view->length != snapshot.covers) {
     return Status::Corruption(name + ": its data does not match its header");
   }
+  if (decoded != nullptr) *decoded = std::move(*view);
   return Status::OK();
 }
 
 StatusOr<std::optional<NodeView>> SnapshotManager::LatestView(uint64_t end) const {
   STATELOG_ASSIGN_OR_RETURN(std::optional<Snapshot> snapshot, snapshots_->LatestAtOrBefore(end));
   if (!snapshot) return std::optional<NodeView>();
-  STATELOG_RETURN_IF_ERROR(Check(*snapshot));
-  Hash256 prefix;
-  STATELOG_ASSIGN_OR_RETURN(NodeView view, DecodeNodeView(snapshot->data, &prefix));
+  NodeView view;
+  STATELOG_RETURN_IF_ERROR(Check(*snapshot, &view));
   return std::optional<NodeView>(std::move(view));
 }
 

@@ -104,6 +104,18 @@ std::string EncodeNodeView(const NodeView& view, const Hash256& prefix_chain) {
   return out;
 }
 
+std::string EncodeObjectiveState(const ObjectiveState& state) {
+  std::string out;
+  codec_internal::Writer(&out).Value(state);
+  return out;
+}
+
+std::string EncodeChannelState(const ChannelState& state) {
+  std::string out;
+  codec_internal::Writer(&out).Value(state);
+  return out;
+}
+
 StatusOr<NodeView> DecodeNodeView(std::string_view data, Hash256* prefix_chain) {
   namespace sj = simdjson::ondemand;
   std::string buf(data.size() + simdjson::SIMDJSON_PADDING, '\0');

@@ -106,11 +106,10 @@ void CheckFoldAndSnapshots(const EventStore& store, Offset end, const SnapshotSt
       if (c != length) continue;  // beyond the checked prefix: reported by the length check
       auto snap = snapshots->LatestAtOrBefore(c);
       if (!snap.ok() || !snap->has_value()) continue;
-      Status st = manager.Check(**snap);
-      Hash256 chain;
+      NodeView decoded;
+      Status st = manager.Check(**snap, &decoded);
       if (st.ok()) {
-        auto decoded = DecodeNodeView((*snap)->data, &chain);
-        if (!decoded.ok() || !(*decoded == view)) {
+        if (!(decoded == view)) {
           st = Status::Corruption("snapshot covering " + std::to_string(c) +
                                   " events differs from the fold of the log");
         }
@@ -176,7 +175,7 @@ VerifyReport VerifyLog(const EventStore& store, const VerifyOptions& options) {
   }
   while (options.progress && finished.load() < threads) {
     options.progress(checked.load(), n);
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   for (auto& w : workers) w.join();
   if (options.progress) options.progress(checked.load(), n);

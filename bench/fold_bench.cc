@@ -1,0 +1,163 @@
+// Reconstruction benchmarks (issue 4): a fold of 1K events, one channel inside a 1M-event log,
+// restore with a snapshot vs a full fold at 100K events, and memory for 10K events.
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+
+#include "demo/scenario.h"
+#include "statelog/ledger.h"
+#include "statelog/memory_store.h"
+#include "statelog/reconstruct.h"
+#include "statelog/snapshot.h"
+#include "testing/sample_events.h"
+
+namespace statelog {
+namespace {
+
+using demo::Actor;
+using demo::ChannelScript;
+
+constexpr Timestamp kStart = 1'700'000'000'000'000;
+
+// `channels` channel lifecycles, one after the other (legal history, real signatures).
+std::vector<Event> Lifecycles(int channels, int payments, uint64_t nonce_base) {
+  std::vector<Event> out;
+  for (int c = 0; c < channels; ++c) {
+    ChannelScript s(Actor::Alice(), Actor::Bob(), nonce_base + c, kStart, Uint256(1000));
+    auto life = s.DirectFundingLifecycle(payments);
+    out.insert(out.end(), life.begin(), life.end());
+  }
+  return out;
+}
+
+// Exactly `n` events of whole and partial lifecycles.
+std::vector<Event> LifecycleEvents(size_t n, uint64_t nonce_base) {
+  std::vector<Event> out;
+  for (uint64_t c = 0; out.size() < n; ++c) {
+    auto more = Lifecycles(1, 1, nonce_base + c);
+    out.insert(out.end(), more.begin(), more.end());
+  }
+  out.resize(n);
+  return out;
+}
+
+void Append(EventStore& store, const std::vector<Event>& events) {
+  for (const Event& e : events) {
+    auto r = store.Append(e);
+    if (!r.ok()) {
+      std::fprintf(stderr, "append failed: %s\n", r.status().ToString().c_str());
+      std::abort();
+    }
+  }
+}
+
+// A full fold of a 1K-event log (40 channels' lifecycles) into the node view.
+void BM_FoldView1K(benchmark::State& state) {
+  auto store = MemoryEventStore::Create();
+  Append(*store, LifecycleEvents(1000, 1));
+  Reconstructor r(store.get());
+  for (auto _ : state) {
+    auto view = r.FullFold(store->Length());
+    if (!view.ok()) state.SkipWithError("fold failed");
+    benchmark::DoNotOptimize(view);
+  }
+  state.counters["events"] = 1000;
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+BENCHMARK(BM_FoldView1K)->Unit(benchmark::kMicrosecond);
+
+// One channel with 1K events (vouchers) reconstructed through the index.
+void BM_ReconstructChannel1K(benchmark::State& state) {
+  auto store = MemoryEventStore::Create();
+  ChannelScript s(Actor::Alice(), Actor::Bob(), 7, kStart, Uint256(1000));
+  Append(*store, s.DirectFundingLifecycle(1000 - 24));
+  Reconstructor r(store.get());
+  for (auto _ : state) {
+    auto c = r.Channel(s.id());
+    if (!c.ok()) state.SkipWithError("reconstruct failed");
+    benchmark::DoNotOptimize(c);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(store->Length()));
+}
+BENCHMARK(BM_ReconstructChannel1K)->Unit(benchmark::kMicrosecond);
+
+// One 49-event channel inside a log of `range(0)` events: the cost must not grow with the log.
+void BM_ReconstructChannelInLargeLog(benchmark::State& state) {
+  const int64_t total = state.range(0);
+  auto store = MemoryEventStore::Create();
+  ChannelScript s(Actor::Alice(), Actor::Bob(), 9, kStart, Uint256(1000));
+  std::vector<Event> life = s.DirectFundingLifecycle(25);
+  int64_t filler = total - static_cast<int64_t>(life.size());
+  int64_t every = filler / static_cast<int64_t>(life.size());
+  size_t next = 0;
+  for (int64_t i = 0; i < filler; ++i) {
+    if (i % every == 0 && next < life.size()) Append(*store, {life[next++]});
+    Bytes payload(8);
+    for (int b = 0; b < 8; ++b) payload[b] = static_cast<uint8_t>(i >> (8 * b));
+    if (!store->Append(Event::Make(kStart + i, events::MessageSent{Address{}, payload})).ok()) {
+      std::abort();
+    }
+  }
+  while (next < life.size()) Append(*store, {life[next++]});
+  Reconstructor r(store.get());
+  for (auto _ : state) {
+    auto c = r.Channel(s.id());
+    if (!c.ok()) state.SkipWithError("reconstruct failed");
+    benchmark::DoNotOptimize(c);
+  }
+  state.counters["log_events"] = static_cast<double>(store->Length());
+  state.counters["channel_events"] = static_cast<double>(life.size());
+}
+BENCHMARK(BM_ReconstructChannelInLargeLog)
+    ->Arg(1'000)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMicrosecond)
+    ->Iterations(2000);
+
+// Restoring the node view at the end of a 100K-event log: latest snapshot + tail vs full fold.
+void BM_Restore100K(benchmark::State& state) {
+  static auto* store = [] {
+    auto* s = MemoryEventStore::Create().release();
+    Append(*s, LifecycleEvents(100'000, 100));
+    return s;
+  }();
+  static auto* snaps = SnapshotStore::NewMemory().release();
+  static SnapshotManager manager(store, snaps, {});
+  uint64_t n = store->Length();
+  if (snaps->List().empty()) {
+    auto view = Reconstructor(store).FullFold(n - 500);  // a snapshot 500 events before the end
+    if (!view.ok() || !manager.Create(*view, kStart).ok()) std::abort();
+  }
+  bool with_snapshot = state.range(0) == 1;
+  Reconstructor r(store, with_snapshot ? &manager : nullptr);
+  for (auto _ : state) {
+    auto view = with_snapshot ? r.View(n - 1) : r.FullFold(n);
+    if (!view.ok()) state.SkipWithError("restore failed");
+    benchmark::DoNotOptimize(view);
+  }
+  state.counters["log_events"] = static_cast<double>(n);
+}
+BENCHMARK(BM_Restore100K)->ArgName("snapshot")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// Heap bytes held by a memory store of 10K realistic events plus the node view folded from them.
+void BM_Memory10K(benchmark::State& state) {
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto events = LifecycleEvents(10'000, 5000);
+    state.ResumeTiming();
+    size_t before = mallinfo2().uordblks;
+    auto store = MemoryEventStore::Create();
+    Append(*store, events);
+    size_t store_bytes = mallinfo2().uordblks - before;
+    auto view = Reconstructor(store.get()).FullFold(store->Length());
+    size_t total = mallinfo2().uordblks - before;
+    state.counters["store_MB"] = static_cast<double>(store_bytes) / 1e6;
+    state.counters["store_and_view_MB"] = static_cast<double>(total) / 1e6;
+    state.counters["bytes_per_event"] = static_cast<double>(store_bytes) / 1e4;
+  }
+}
+BENCHMARK(BM_Memory10K)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace statelog
+
+BENCHMARK_MAIN();

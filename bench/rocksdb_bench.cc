@@ -1,0 +1,236 @@
+// Durable append, side by side on one disk: statelog's RocksDB backend, SQLite (WAL,
+// synchronous=FULL, one row per transaction) and raw RocksDB Put(sync=true) of the same
+// canonical JSON bytes, at 1, 4 and 16 writer threads; then replay (cursor) throughput and the
+// cold-open time of a large store. A plain program (not Google Benchmark's runner): every
+// configuration runs for a fixed time and the program prints one table.
+//
+//   cmake -S . -B build-rocks -G Ninja -DCMAKE_BUILD_TYPE=Release
+//   cmake --build build-rocks --target rocksdb_bench
+//   build-rocks/bench/rocksdb_bench [--dir=/tmp/statelog-bench] [--seconds=3]
+//                                   [--replay_events=1000000]
+#include <rocksdb/db.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "statelog/codec.h"
+#include "statelog/rocksdb_store.h"
+#include "store/test_events.h"
+
+namespace statelog {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Result {
+  double events_per_s = 0;
+  double p50_us = 0;
+  double p99_us = 0;
+};
+
+// One durable append of thread `t`'s `k`-th event; returns false on error.
+using AppendFn = std::function<bool(int t, uint64_t k)>;
+
+// Thread t appends events of its own channel; distinct across runs via `run`.
+Event BenchEvent(uint64_t run, int t, uint64_t k) {
+  return test::StateSignedEvent(run * 1000 + static_cast<uint64_t>(t), k,
+                                static_cast<Timestamp>(k));
+}
+
+Result Measure(int threads, double seconds, const AppendFn& append) {
+  std::vector<std::vector<double>> lat(static_cast<size_t>(threads));
+  std::atomic<bool> stop{false};
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> workers;
+  const auto start = Clock::now();
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      for (uint64_t k = 0; !stop.load(std::memory_order_relaxed); ++k) {
+        const auto b = Clock::now();
+        if (!append(t, k)) {
+          failed = true;
+          return;
+        }
+        lat[static_cast<size_t>(t)].push_back(
+            std::chrono::duration<double, std::micro>(Clock::now() - b).count());
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& w : workers) w.join();
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  if (failed) fprintf(stderr, "an append failed\n");
+  std::vector<double> all;
+  for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
+  std::sort(all.begin(), all.end());
+  Result r;
+  if (all.empty()) return r;
+  r.events_per_s = static_cast<double>(all.size()) / elapsed;
+  r.p50_us = all[all.size() / 2];
+  r.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  return r;
+}
+
+Result RunStatelog(const std::string& dir, int threads, double seconds, uint64_t run) {
+  auto store = RocksDbEventStore::Open(dir);
+  if (!store.ok()) {
+    fprintf(stderr, "statelog open: %s\n", store.status().ToString().c_str());
+    return {};
+  }
+  return Measure(threads, seconds, [&](int t, uint64_t k) {
+    return (*store)->Append(BenchEvent(run, t, k)).ok();
+  });
+}
+
+Result RunRawRocks(const std::string& dir, int threads, double seconds, uint64_t run) {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::Open(o, dir, &raw).ok()) return {};
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  std::atomic<uint64_t> next{0};
+  return Measure(threads, seconds, [&](int t, uint64_t k) {
+    const std::string value = EncodeEvent(BenchEvent(run, t, k));
+    const uint64_t n = next++;
+    char key[8];
+    for (int i = 0; i < 8; ++i) key[i] = static_cast<char>(n >> (56 - 8 * i));
+    return db->Put(wo, rocksdb::Slice(key, 8), value).ok();
+  });
+}
+
+Result RunSqlite(const std::string& path, int threads, double seconds, uint64_t run) {
+  auto open = [&](sqlite3** db) {
+    if (sqlite3_open(path.c_str(), db) != SQLITE_OK) return false;
+    sqlite3_busy_timeout(*db, 60'000);
+    return sqlite3_exec(*db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr,
+                        nullptr, nullptr) == SQLITE_OK;
+  };
+  sqlite3* setup = nullptr;
+  if (!open(&setup)) return {};
+  sqlite3_exec(setup,
+               "CREATE TABLE IF NOT EXISTS events(offset INTEGER PRIMARY KEY, id BLOB UNIQUE, "
+               "body BLOB NOT NULL)",
+               nullptr, nullptr, nullptr);
+  std::vector<sqlite3*> conns(static_cast<size_t>(threads));
+  std::vector<sqlite3_stmt*> stmts(static_cast<size_t>(threads));
+  for (int t = 0; t < threads; ++t) {
+    open(&conns[t]);
+    sqlite3_prepare_v2(conns[t], "INSERT INTO events(id, body) VALUES(?, ?)", -1, &stmts[t],
+                       nullptr);
+  }
+  Result r = Measure(threads, seconds, [&](int t, uint64_t k) {
+    const Event e = BenchEvent(run, t, k);
+    const std::string value = EncodeEvent(e);
+    sqlite3* db = conns[t];
+    sqlite3_stmt* st = stmts[t];
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return false;
+    sqlite3_bind_blob(st, 1, e.id.bytes.data(), 32, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 2, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    const bool ok = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_reset(st);
+    return sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK && ok;
+  });
+  for (int t = 0; t < threads; ++t) {
+    sqlite3_finalize(stmts[t]);
+    sqlite3_close(conns[t]);
+  }
+  sqlite3_close(setup);
+  return r;
+}
+
+void Replay(const std::string& dir, uint64_t n) {
+  namespace fs = std::filesystem;
+  fs::remove_all(dir);
+  {
+    RocksDbOptions fast;
+    fast.sync = false;  // the fill is not what is measured
+    auto store = RocksDbEventStore::Open(dir, fast);
+    if (!store.ok()) return;
+    const auto b = Clock::now();
+    std::vector<Event> batch;
+    for (uint64_t i = 0; i < n; ++i) {
+      batch.push_back(test::StateSignedEvent(i % 1000, i / 1000, static_cast<Timestamp>(i)));
+      if (batch.size() == 1000 || i + 1 == n) {
+        if (!(*store)->AppendBatch(batch).ok()) return;
+        batch.clear();
+      }
+    }
+    const double s = std::chrono::duration<double>(Clock::now() - b).count();
+    printf("fill: %llu events (batches of 1000, sync=false) in %.1f s = %.0f events/s\n",
+           static_cast<unsigned long long>(n), s, static_cast<double>(n) / s);
+  }
+  uint64_t bytes = 0;
+  for (const auto& f : fs::directory_iterator(dir)) bytes += f.is_regular_file() ? f.file_size() : 0;
+  const auto b = Clock::now();
+  auto store = RocksDbEventStore::Open(dir);
+  const double open_ms = std::chrono::duration<double, std::milli>(Clock::now() - b).count();
+  if (!store.ok()) return;
+  printf("cold open of a %llu-event store (%.0f MB on disk; OS page cache warm): %.1f ms\n",
+         static_cast<unsigned long long>((*store)->Length()), bytes / 1e6, open_ms);
+  const auto r = Clock::now();
+  uint64_t seen = 0, sum = 0;
+  auto cursor = (*store)->NewCursor(0);
+  for (; cursor->Valid(); cursor->Next()) {
+    ++seen;
+    sum += static_cast<uint64_t>(cursor->event().event.timestamp);
+  }
+  const double s = std::chrono::duration<double>(Clock::now() - r).count();
+  printf("replay (cursor, decode every event): %llu events in %.2f s = %.0f events/s (%s)\n",
+         static_cast<unsigned long long>(seen), s, static_cast<double>(seen) / s,
+         cursor->status().ok() ? "ok" : cursor->status().ToString().c_str());
+  (void)sum;
+}
+
+}  // namespace
+}  // namespace statelog
+
+int main(int argc, char** argv) {
+  std::string dir = "/tmp/statelog-bench";
+  double seconds = 3;
+  uint64_t replay_events = 1'000'000;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--dir=", 0) == 0) dir = a.substr(6);
+    if (a.rfind("--seconds=", 0) == 0) seconds = std::stod(a.substr(10));
+    if (a.rfind("--replay_events=", 0) == 0) replay_events = std::stoull(a.substr(16));
+  }
+  namespace fs = std::filesystem;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  printf("durable appends, %.0f s per configuration, %zu-byte events, dir %s\n", seconds,
+         statelog::EncodeEvent(statelog::BenchEvent(0, 0, 0)).size(), dir.c_str());
+  printf("| writers | backend | events/s | p50 | p99 |\n|---|---|---|---|---|\n");
+  uint64_t run = 0;
+  for (int threads : {1, 4, 16}) {
+    ++run;
+    auto s = statelog::RunStatelog(dir + "/statelog-" + std::to_string(threads), threads, seconds,
+                                   run);
+    auto q = statelog::RunSqlite(dir + "/sqlite-" + std::to_string(threads) + ".db", threads,
+                                 seconds, run);
+    auto r = statelog::RunRawRocks(dir + "/raw-" + std::to_string(threads), threads, seconds, run);
+    for (auto [name, x] : {std::pair{"statelog RocksDB", s}, std::pair{"SQLite WAL FULL", q},
+                           std::pair{"raw RocksDB Put sync", r}}) {
+      printf("| %d | %s | %.0f | %.0f us | %.0f us |\n", threads, name, x.events_per_s, x.p50_us,
+             x.p99_us);
+    }
+    printf("| %d | ratios | statelog/SQLite %.1fx, statelog/raw %.2fx | | |\n", threads,
+           s.events_per_s / std::max(1.0, q.events_per_s),
+           s.events_per_s / std::max(1.0, r.events_per_s));
+    fflush(stdout);
+  }
+  if (replay_events > 0) statelog::Replay(dir + "/replay", replay_events);
+  fs::remove_all(dir);
+  return 0;
+}

@@ -1,0 +1,65 @@
+// The durable embedded EventStore on RocksDB (docs/adr/0004-rocksdb-storage.md; on-disk layout in
+// docs/rocksdb-format.md).
+//
+// Same semantics as every EventStore (the conformance suite), plus durability: an append that
+// returned OK survives a process crash, and with `sync` (the default) a power loss too. Appenders
+// running concurrently share fsyncs (group commit). Snapshots persist in the same database.
+//
+// Thread safety: every method may be called concurrently from any thread. One process at a time
+// may open a store directory.
+#ifndef STATELOG_ROCKSDB_STORE_H_
+#define STATELOG_ROCKSDB_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "statelog/snapshot_store.h"
+#include "statelog/status.h"
+#include "statelog/store.h"
+
+namespace statelog {
+
+struct RocksDbOptions {
+  // If true (default), an append returns only after its write-ahead-log record was fsynced: a
+  // crash of the process, the OS or the machine loses no acknowledged event. If false, appends
+  // are written to the OS page cache only: a process crash still loses nothing, but a power loss
+  // or OS crash can lose the most recent acknowledged appends (never a middle part of the log:
+  // recovery keeps a consistent prefix).
+  bool sync = true;
+  // If true (default), Open creates an empty store when `dir` does not exist.
+  bool create_if_missing = true;
+  // If false (default), Open recovers to the last consistent point in time: a torn or damaged
+  // tail of the write-ahead log is dropped (only unacknowledged or, with sync = false, recent
+  // appends can be lost). If true, Open refuses (Corruption) any damage instead.
+  bool strict = false;
+  // Size of RocksDB's block cache in bytes (default 64 MiB).
+  size_t block_cache_bytes = size_t{64} << 20;
+};
+
+class RocksDbEventStore : public EventStore {
+ public:
+  // Opens (or creates) the store in directory `dir`. Errors, each leaving `dir` unchanged:
+  //   NotFound: `dir` does not exist and !create_if_missing.
+  //   InvalidArgument: `dir` is not a statelog store (non-empty without a RocksDB database, or
+  //     a RocksDB database without statelog's format marker).
+  //   NotSupported: the store has a newer format version.
+  //   Busy: another process (or another RocksDbEventStore in this one) has the store open.
+  //   Corruption: the store is damaged (always with strict; otherwise only beyond what
+  //     point-in-time recovery can repair).
+  //   IOError: the directory cannot be read or written (permissions, full disk).
+  static StatusOr<std::unique_ptr<RocksDbEventStore>> Open(const std::string& dir,
+                                                           const RocksDbOptions& options = {});
+
+  // Returns the snapshot store kept in the same database (crash-safe, atomic single-snapshot
+  // writes, synced like appends). Valid until this store is destroyed.
+  virtual SnapshotStore* snapshots() = 0;
+
+  // Returns OK while the store accepts appends; after a write or fsync error, that error. The
+  // error is fatal: every later append fails with it (Aborted); reopen the store to recover from
+  // the last durable point.
+  virtual Status health() const = 0;
+};
+
+}  // namespace statelog
+
+#endif  // STATELOG_ROCKSDB_STORE_H_

@@ -1,0 +1,198 @@
+// `statelog snapshot`, `verify` and `stats`.
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/format.h"
+#include "cli/store_open.h"
+#include "cli/util.h"
+#include "statelog/snapshot.h"
+#include "statelog/verify.h"
+
+namespace statelog::cli {
+namespace {
+
+Timestamp NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void RunSnapshot(Context& ctx, const StoreFlags& flags) {
+  auto opened = OpenStore(flags, /*create=*/false);
+  if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
+  auto ledger = opened->ledger();
+  if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
+  auto view = (*ledger)->cache().View();
+  if (!view.ok()) return Fail(ctx, kExitFailure, view.status());
+  auto offset = (*ledger)->snapshots().Create(*view, NowMicros());
+  if (!offset.ok()) return Fail(ctx, kExitFailure, offset.status());
+  std::printf("snapshot of %llu events (%zu objectives, %zu channels) recorded at offset %llu\n",
+              static_cast<unsigned long long>(view->length), view->objectives.size(),
+              view->channels.size(), static_cast<unsigned long long>(*offset));
+}
+
+struct VerifyArgs {
+  StoreFlags flags;
+  unsigned threads = 0;
+  std::string head;  // LENGTH:0xCHAIN
+  bool json = false;
+};
+
+Status ParseHead(const std::string& text, ChainHead* out) {
+  size_t colon = text.find(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("--head must be LENGTH:0xCHAIN");
+  try {
+    out->length = std::stoull(text.substr(0, colon));
+  } catch (const std::exception&) {
+    return Status::InvalidArgument("--head: bad length '" + text.substr(0, colon) + "'");
+  }
+  auto chain = Hash256::FromHex(text.substr(colon + 1));
+  if (!chain.ok()) return chain.status().WithPrefix("--head chain");
+  out->chain = *chain;
+  return Status::OK();
+}
+
+void RunVerify(Context& ctx, const VerifyArgs& a) {
+  VerifyOptions options;
+  if (!a.head.empty()) {
+    ChainHead head;
+    Status st = ParseHead(a.head, &head);
+    if (!st.ok()) return Fail(ctx, kExitUsage, st);
+    options.trusted_head = head;
+  }
+  auto opened = OpenStore(a.flags, /*create=*/false);
+  if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
+  Progress progress("verifying");
+  options.threads = a.threads;
+  options.snapshots = opened->snapshots;
+  options.progress = [&progress](uint64_t done, uint64_t total) { progress.Update(done, total); };
+  auto start = std::chrono::steady_clock::now();
+  VerifyReport r = VerifyLog(*opened->store, options);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  progress.Done();
+  if (a.json) {
+    std::printf(
+        "{\"ok\":%s,\"events\":%llu,\"signatures\":%llu,\"snapshots\":%llu,\"length\":%llu,"
+        "\"head\":\"%s\",\"seconds\":%.3f",
+        r.status.ok() ? "true" : "false", static_cast<unsigned long long>(r.events),
+        static_cast<unsigned long long>(r.signatures), static_cast<unsigned long long>(r.snapshots),
+        static_cast<unsigned long long>(r.head.length), r.head.chain.ToHex().c_str(), secs);
+    if (r.first_bad_offset) {
+      std::printf(",\"first_bad_offset\":%llu",
+                  static_cast<unsigned long long>(*r.first_bad_offset));
+    }
+    std::printf("}\n");
+  } else {
+    std::printf("%s: %llu events, %llu signatures, %llu snapshots checked in %.2f s\n",
+                opened->description.c_str(), static_cast<unsigned long long>(r.events),
+                static_cast<unsigned long long>(r.signatures),
+                static_cast<unsigned long long>(r.snapshots), secs);
+    std::printf("head: %llu events, chain %s\n", static_cast<unsigned long long>(r.head.length),
+                r.head.chain.ToHex().c_str());
+    std::printf("%s\n", r.status.ok() ? "verify: OK" : "verify: FAILED");
+  }
+  if (!r.status.ok()) {
+    std::fprintf(stderr, "statelog: verify failed at offset %llu: %s\n",
+                 static_cast<unsigned long long>(*r.first_bad_offset),
+                 std::string(r.status.message()).c_str());
+    ctx.exit_code = kExitVerifyFailed;
+  }
+}
+
+uint64_t DirectorySize(const std::string& dir) {
+  std::error_code ec;
+  uint64_t total = 0;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  }
+  return total;
+}
+
+void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
+  auto opened = OpenStore(flags, /*create=*/false);
+  if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
+  EventStore& store = *opened->store;
+  std::map<std::string_view, uint64_t> by_type;
+  Progress progress("reading");
+  uint64_t n = store.Length();
+  auto cursor = store.NewCursor(0, n);
+  for (; cursor->Valid(); cursor->Next()) {
+    by_type[EventTypeName(cursor->event().event.type())]++;
+    progress.Update(cursor->event().offset + 1, n);
+  }
+  progress.Done();
+  if (!cursor->status().ok()) return Fail(ctx, kExitFailure, cursor->status());
+  auto ledger = opened->ledger();
+  if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
+  auto view = (*ledger)->cache().View();
+  if (!view.ok()) return Fail(ctx, kExitFailure, view.status());
+  ChainHead head = store.Head();
+  std::vector<uint64_t> snaps = opened->snapshots->List();
+  uint64_t bytes = DirectorySize(flags.data);
+  if (json) {
+    std::printf(
+        "{\"length\":%llu,\"head\":\"%s\",\"objectives\":%zu,\"channels\":%zu,"
+        "\"snapshots\":%zu,\"bytes\":%llu,\"types\":{",
+        static_cast<unsigned long long>(head.length), head.chain.ToHex().c_str(),
+        view->objectives.size(), view->channels.size(), snaps.size(),
+        static_cast<unsigned long long>(bytes));
+    bool first = true;
+    for (const auto& [type, count] : by_type) {
+      std::printf("%s\"%s\":%llu", first ? "" : ",", std::string(type).c_str(),
+                  static_cast<unsigned long long>(count));
+      first = false;
+    }
+    std::printf("}}\n");
+    return;
+  }
+  std::printf("%s\n", opened->description.c_str());
+  std::printf("  events:      %llu\n", static_cast<unsigned long long>(head.length));
+  std::printf("  head chain:  %s\n", head.chain.ToHex().c_str());
+  std::printf("  objectives:  %zu\n  channels:    %zu\n", view->objectives.size(),
+              view->channels.size());
+  std::printf(
+      "  snapshots:   %zu%s\n", snaps.size(),
+      snaps.empty() ? "" : (" (latest covers " + std::to_string(snaps.back()) + ")").c_str());
+  std::printf("  disk:        %.1f KiB\n", static_cast<double>(bytes) / 1024.0);
+  for (const auto& [type, count] : by_type) {
+    std::printf("  %-22s %llu\n", std::string(type).c_str(),
+                static_cast<unsigned long long>(count));
+  }
+}
+
+}  // namespace
+
+void RegisterAdminCommands(CLI::App& app, Context& ctx) {
+  {
+    auto flags = std::make_shared<StoreFlags>();
+    CLI::App* cmd = app.add_subcommand("snapshot", "Take a snapshot of the node view now");
+    AddStoreFlags(cmd, flags.get());
+    cmd->callback([&ctx, flags] { RunSnapshot(ctx, *flags); });
+  }
+  {
+    auto a = std::make_shared<VerifyArgs>();
+    CLI::App* cmd = app.add_subcommand(
+        "verify", "Re-check the whole log: ids, hash chain, signatures, legality, snapshots");
+    cmd->add_option("--threads", a->threads, "Threads for the per-event checks (0: every core)");
+    cmd->add_option("--head", a->head,
+                    "A trusted head kept elsewhere, LENGTH:0xCHAIN; the log must match it");
+    cmd->add_flag("--json", a->json, "Print the result as JSON");
+    AddStoreFlags(cmd, &a->flags);
+    cmd->callback([&ctx, a] { RunVerify(ctx, *a); });
+  }
+  {
+    auto flags = std::make_shared<StoreFlags>();
+    auto json = std::make_shared<bool>(false);
+    CLI::App* cmd = app.add_subcommand("stats", "Counts, head, snapshots and size of the store");
+    cmd->add_flag("--json", *json, "Print the figures as JSON");
+    AddStoreFlags(cmd, flags.get());
+    cmd->callback([&ctx, flags, json] { RunStats(ctx, *flags, *json); });
+  }
+}
+
+}  // namespace statelog::cli

@@ -1,0 +1,328 @@
+// `statelog import`, `export`, `log` and `show`.
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/format.h"
+#include "cli/store_open.h"
+#include "cli/util.h"
+#include "statelog/codec.h"
+#include "statelog/snapshot.h"
+
+namespace statelog::cli {
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kOutOfRange:
+    case StatusCode::kNotFound:
+      return kExitBadInput;
+    default:
+      return kExitFailure;
+  }
+}
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+void OnSignal(int) { g_interrupted = true; }
+
+// Replaces a batch error's "event I" with the line the event came from.
+Status WithLine(const Status& st, const std::vector<size_t>& lines) {
+  std::string_view msg = st.message();
+  if (msg.starts_with("event ")) {
+    size_t end = msg.find_first_not_of("0123456789", 6);
+    size_t index = std::stoul(std::string(msg.substr(6, end - 6)));
+    if (index < lines.size()) {
+      return Status(st.code(),
+                    "line " + std::to_string(lines[index]) +
+                        std::string(msg.substr(end == std::string_view::npos ? msg.size() : end)));
+    }
+  }
+  return st;
+}
+
+void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      return Fail(ctx, kExitFailure, Status::IOError("cannot read " + path));
+    }
+    in = &file;
+  }
+  // Decode everything first: a bad line appends nothing.
+  std::vector<Event> events;
+  std::vector<size_t> lines;
+  std::string line;
+  size_t number = 0;
+  EventDecoder decoder;
+  Progress progress("decoding");
+  while (std::getline(*in, line)) {
+    ++number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    Event e;
+    Status st = decoder.Decode(line, &e);
+    if (!st.ok()) {
+      progress.Done();
+      return Fail(
+          ctx, kExitBadInput,
+          Status::InvalidArgument((path == "-" ? std::string("stdin") : path) + ":" +
+                                  std::to_string(number) + ": " + std::string(st.message())));
+    }
+    events.push_back(std::move(e));
+    lines.push_back(number);
+    if (number % 1000 == 0) progress.Update(number, number);
+  }
+  progress.Done();
+  if (events.empty()) {
+    std::printf("nothing to import\n");
+    return;
+  }
+  auto opened = OpenStore(flags, /*create=*/true);
+  if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
+  auto ledger = opened->ledger();
+  if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
+  uint64_t before = opened->store->Length();
+  auto results = (*ledger)->AppendBatch(events);
+  if (!results.ok()) {
+    return Fail(ctx, ExitCodeFor(results.status()),
+                WithLine(results.status(), lines).WithPrefix("nothing imported"));
+  }
+  size_t fresh = 0;
+  for (const auto& r : *results) fresh += r.appended ? 1 : 0;
+  std::printf("imported %zu events (%zu already present)", fresh, events.size() - fresh);
+  if (fresh > 0) {
+    std::printf(" at offsets %llu..%llu", static_cast<unsigned long long>(before),
+                static_cast<unsigned long long>(opened->store->Length() - 1));
+  }
+  std::printf("\n");
+}
+
+void RunExport(Context& ctx, const StoreFlags& flags, uint64_t from, std::optional<uint64_t> to) {
+  auto opened = OpenStore(flags, /*create=*/false);
+  if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
+  uint64_t end = to.value_or(opened->store->Length());
+  if (end > opened->store->Length() || from > end) {
+    return Fail(ctx, kExitBadInput,
+                Status::OutOfRange("range [" + std::to_string(from) + ", " + std::to_string(end) +
+                                   ") is not within the log's " +
+                                   std::to_string(opened->store->Length()) + " events"));
+  }
+  Progress progress("exporting");
+  std::string out;
+  auto cursor = opened->store->NewCursor(from, end);
+  for (; cursor->Valid(); cursor->Next()) {
+    out.clear();
+    EncodeEvent(cursor->event().event, &out);
+    out.push_back('\n');
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    progress.Update(cursor->event().offset + 1 - from, end - from);
+  }
+  progress.Done();
+  if (!cursor->status().ok()) return Fail(ctx, kExitFailure, cursor->status());
+}
+
+struct LogFilter {
+  std::string type, channel, objective;
+  std::optional<EventType> parsed_type;
+  std::optional<ChannelId> parsed_channel;
+  std::optional<ObjectiveId> parsed_objective;
+
+  Status Parse() {
+    if (!type.empty()) {
+      parsed_type = ParseEventType(type);
+      if (!parsed_type) return Status::InvalidArgument("--type: unknown event type '" + type + "'");
+    }
+    if (!channel.empty()) {
+      auto c = ChannelId::FromHex(channel);
+      if (!c.ok()) return c.status().WithPrefix("--channel");
+      parsed_channel = *c;
+    }
+    if (!objective.empty()) {
+      auto o = ObjectiveId::Parse(objective);
+      if (!o.ok()) return o.status().WithPrefix("--objective");
+      parsed_objective = *o;
+    }
+    return Status::OK();
+  }
+  bool Matches(const Event& e) const {
+    if (parsed_type && e.type() != *parsed_type) return false;
+    if (parsed_channel && (!e.channel() || *e.channel() != *parsed_channel)) return false;
+    if (parsed_objective && (!e.objective() || *e.objective() != *parsed_objective)) return false;
+    return true;
+  }
+};
+
+void PrintEvent(const StoredEvent& s, bool json) {
+  if (json) {
+    std::printf("{\"offset\":%llu,\"chain\":\"%s\",\"event\":%s}\n",
+                static_cast<unsigned long long>(s.offset), s.chain.ToHex().c_str(),
+                EncodeEvent(s.event).c_str());
+  } else {
+    std::printf("%8llu  %s  %-20s  %s\n", static_cast<unsigned long long>(s.offset),
+                FormatTime(s.event.timestamp).c_str(),
+                std::string(EventTypeName(s.event.type())).c_str(), Summary(s.event).c_str());
+  }
+  std::fflush(stdout);
+}
+
+struct LogArgs {
+  StoreFlags flags;
+  LogFilter filter;
+  uint64_t from = 0;
+  uint64_t limit = 0;
+  bool follow = false;
+  bool json = false;
+};
+
+void RunLog(Context& ctx, LogArgs& a) {
+  Status st = a.filter.Parse();
+  if (!st.ok()) return Fail(ctx, kExitUsage, st);
+  auto opened = OpenStore(a.flags, /*create=*/false);
+  if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
+  EventStore& store = *opened->store;
+  uint64_t printed = 0;
+  auto done = [&] { return a.limit != 0 && printed >= a.limit; };
+  if (a.follow) {
+    std::signal(SIGINT, OnSignal);
+    std::signal(SIGTERM, OnSignal);
+    std::mutex mu;
+    std::condition_variable cv;
+    SubscriptionId id = store.SubscribeFrom(a.from, [&](const StoredEvent& s) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (done() || !a.filter.Matches(s.event)) return;
+      PrintEvent(s, a.json);
+      ++printed;
+      cv.notify_all();
+    });
+    std::unique_lock<std::mutex> lock(mu);
+    while (!done() && !g_interrupted) cv.wait_for(lock, std::chrono::milliseconds(100));
+    lock.unlock();
+    (void)store.Unsubscribe(id);
+    return;
+  }
+  std::vector<Offset> offsets;
+  bool indexed = a.filter.parsed_channel || a.filter.parsed_objective;
+  if (a.filter.parsed_channel) {
+    offsets = store.ChannelOffsets(*a.filter.parsed_channel, store.Length());
+  } else if (a.filter.parsed_objective) {
+    offsets = store.ObjectiveOffsets(*a.filter.parsed_objective, store.Length());
+  }
+  if (indexed) {
+    for (Offset off : offsets) {
+      if (off < a.from || done()) continue;
+      auto s = store.Read(off);
+      if (!s.ok()) return Fail(ctx, kExitFailure, s.status());
+      if (a.filter.Matches(s->event)) {
+        PrintEvent(*s, a.json);
+        ++printed;
+      }
+    }
+    return;
+  }
+  if (a.from > store.Length()) {
+    return Fail(ctx, kExitBadInput, Status::OutOfRange("--from is past the end of the log"));
+  }
+  auto cursor = store.NewCursor(a.from);
+  for (; cursor->Valid() && !done(); cursor->Next()) {
+    if (!a.filter.Matches(cursor->event().event)) continue;
+    PrintEvent(cursor->event(), a.json);
+    ++printed;
+  }
+  if (!cursor->status().ok()) Fail(ctx, kExitFailure, cursor->status());
+}
+
+struct ShowArgs {
+  StoreFlags flags;
+  std::string id;
+  std::optional<uint64_t> at;
+  bool json = false;
+};
+
+void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
+  auto opened = OpenStore(a.flags, /*create=*/false);
+  if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
+  Reconstructor r(opened->store.get());
+  if (channel) {
+    auto id = ChannelId::FromHex(a.id);
+    if (!id.ok()) return Fail(ctx, kExitUsage, id.status().WithPrefix("channel id"));
+    auto state = r.Channel(*id, a.at);
+    if (!state.ok()) return Fail(ctx, ExitCodeFor(state.status()), state.status());
+    std::printf("%s\n", a.json ? EncodeChannelState(*state).c_str() : Describe(*state).c_str());
+  } else {
+    auto id = ObjectiveId::Parse(a.id);
+    if (!id.ok()) return Fail(ctx, kExitUsage, id.status().WithPrefix("objective id"));
+    auto state = r.Objective(*id, a.at);
+    if (!state.ok()) return Fail(ctx, ExitCodeFor(state.status()), state.status());
+    std::printf("%s\n", a.json ? EncodeObjectiveState(*state).c_str() : Describe(*state).c_str());
+  }
+}
+
+}  // namespace
+
+void RegisterDataCommands(CLI::App& app, Context& ctx) {
+  {
+    auto flags = std::make_shared<StoreFlags>();
+    auto path = std::make_shared<std::string>("-");
+    CLI::App* cmd = app.add_subcommand(
+        "import",
+        "Append events from JSON lines (a file is all or nothing; checked like any append)");
+    cmd->add_option("file", *path, "File of JSON lines, or - for stdin")->capture_default_str();
+    AddStoreFlags(cmd, flags.get());
+    cmd->callback([&ctx, flags, path] { RunImport(ctx, *flags, *path); });
+  }
+  {
+    auto flags = std::make_shared<StoreFlags>();
+    auto from = std::make_shared<uint64_t>(0);
+    auto to = std::make_shared<std::optional<uint64_t>>();
+    CLI::App* cmd = app.add_subcommand("export", "Write events as JSON lines to stdout");
+    cmd->add_option("--from", *from, "First offset")->capture_default_str();
+    cmd->add_option("--to", *to, "Stop before this offset (default: the end of the log)");
+    AddStoreFlags(cmd, flags.get());
+    cmd->callback([&ctx, flags, from, to] { RunExport(ctx, *flags, *from, *to); });
+  }
+  {
+    auto a = std::make_shared<LogArgs>();
+    CLI::App* cmd = app.add_subcommand("log", "List the log, or follow it (--follow)");
+    cmd->add_option("--from", a->from, "First offset")->capture_default_str();
+    cmd->add_option("--limit", a->limit, "Stop after this many events (0: no limit)");
+    cmd->add_option("--type", a->filter.type, "Only events of this type, e.g. state_signed");
+    cmd->add_option("--channel", a->filter.channel, "Only this channel's events (0x... id)");
+    cmd->add_option("--objective", a->filter.objective,
+                    "Only this objective's events (e.g. DirectFunding-0x...)");
+    cmd->add_flag("--follow,-f", a->follow, "Keep printing events as they are appended");
+    cmd->add_flag("--json", a->json, "One JSON object per line: offset, chain, event");
+    AddStoreFlags(cmd, &a->flags);
+    cmd->callback([&ctx, a] { RunLog(ctx, *a); });
+  }
+  {
+    CLI::App* show = app.add_subcommand("show", "Show a channel's or an objective's state");
+    show->require_subcommand(1);
+    for (bool channel : {true, false}) {
+      auto a = std::make_shared<ShowArgs>();
+      CLI::App* cmd = channel
+                          ? show->add_subcommand("channel", "A channel's reconstructed state")
+                          : show->add_subcommand("objective", "An objective's reconstructed state");
+      cmd->add_option(
+             "id", a->id,
+             channel ? "Channel id (0x + 64 hex digits)" : "Objective id, e.g. DirectFunding-0x...")
+          ->required();
+      cmd->add_option("--at", a->at, "Time travel: the state after the event at this offset");
+      cmd->add_flag("--json", a->json, "Print the state as JSON");
+      AddStoreFlags(cmd, &a->flags);
+      cmd->callback([&ctx, a, channel] { RunShow(ctx, *a, channel); });
+    }
+  }
+}
+
+}  // namespace statelog::cli

@@ -1,0 +1,40 @@
+#include "cli/store_open.h"
+
+#include "statelog/rocksdb_store.h"
+
+namespace statelog::cli {
+
+void AddStoreFlags(CLI::App* cmd, StoreFlags* flags) {
+  cmd->add_option("--data", flags->data, "Store directory (the embedded RocksDB store)")
+      ->capture_default_str();
+  cmd->add_flag("--relaxed", flags->relaxed,
+                "Do not fsync each append: a power loss can lose the latest appends");
+  cmd->add_option("--snapshot-interval", flags->snapshot_interval,
+                  "Take a snapshot every N events (0: never)")
+      ->capture_default_str();
+}
+
+StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, bool create) {
+  RocksDbOptions options;
+  options.sync = !flags.relaxed;
+  options.create_if_missing = create;
+  auto store = RocksDbEventStore::Open(flags.data, options);
+  if (!store.ok()) return store.status().WithPrefix("cannot open " + flags.data);
+  OpenedStore opened;
+  opened.snapshots = (*store)->snapshots();
+  opened.store = std::move(*store);
+  opened.description = "RocksDB store " + flags.data;
+  opened.snapshot_interval = flags.snapshot_interval;
+  return opened;
+}
+
+StatusOr<Ledger*> OpenedStore::ledger() {
+  if (!ledger_) {
+    LedgerOptions options;
+    options.snapshots.interval = snapshot_interval;
+    STATELOG_ASSIGN_OR_RETURN(ledger_, Ledger::Open(store.get(), snapshots, options));
+  }
+  return ledger_.get();
+}
+
+}  // namespace statelog::cli

@@ -1,0 +1,45 @@
+// Opening the store a command works on: the embedded RocksDB store in --data DIR by default.
+#ifndef STATELOG_CLI_STORE_OPEN_H_
+#define STATELOG_CLI_STORE_OPEN_H_
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+
+#include "statelog/ledger.h"
+#include "statelog/snapshot_store.h"
+#include "statelog/store.h"
+
+namespace statelog::cli {
+
+struct StoreFlags {
+  std::string data = "./statelog-data";  // --data DIR
+  bool relaxed = false;                  // --relaxed: no fsync per append
+  uint64_t snapshot_interval = 1000;     // --snapshot-interval N
+};
+
+// Adds --data, --relaxed and --snapshot-interval to `cmd`.
+void AddStoreFlags(CLI::App* cmd, StoreFlags* flags);
+
+// An open store with its snapshots; the checked domain API over both is opened on first use
+// (it folds the log's tail into its cache, which read-only commands do not need).
+struct OpenedStore {
+  std::unique_ptr<EventStore> store;
+  SnapshotStore* snapshots = nullptr;
+  std::string description;  // e.g. "RocksDB store ./statelog-data"
+  uint64_t snapshot_interval = 1000;
+
+  // Returns the Ledger, opening it on the first call.
+  StatusOr<Ledger*> ledger();
+
+ private:
+  std::unique_ptr<Ledger> ledger_;
+};
+
+// Opens the store named by `flags`. With `create`, a missing directory becomes an empty store;
+// without it, a missing store is NotFound (read-only commands never create one).
+StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, bool create);
+
+}  // namespace statelog::cli
+
+#endif  // STATELOG_CLI_STORE_OPEN_H_

@@ -1,0 +1,100 @@
+#include "postgres/listener.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <utility>
+
+namespace statelog::pg {
+namespace {
+
+std::optional<int64_t> HeadLength(PGconn* conn) {
+  auto r = Exec(conn, "SELECT length FROM head WHERE id = 1", Params(), true);
+  if (!r.ok() || PQntuples(r->get()) != 1) return std::nullopt;
+  return GetInt8(r->get(), 0, 0);
+}
+
+}  // namespace
+
+Listener::Listener(const ConnectionPool* pool, int poll_interval_ms,
+                   std::function<void()> on_append)
+    : pool_(pool),
+      poll_interval_ms_(poll_interval_ms > 0 ? poll_interval_ms : 1000),
+      on_append_(std::move(on_append)) {}
+
+Listener::~Listener() {
+  if (thread_.joinable()) {
+    const char b = 1;
+    while (write(wake_fds_[1], &b, 1) < 0 && errno == EINTR) {
+    }
+    thread_.join();
+  }
+  for (int fd : wake_fds_) {
+    if (fd >= 0) close(fd);
+  }
+}
+
+Conn Listener::Subscribe() const {
+  auto conn = pool_->Connect();
+  if (!conn.ok()) return nullptr;
+  // The channel is a constant identifier; the payload (the schema) filters in Run().
+  if (!Exec(conn->get(), "LISTEN statelog_append").ok()) return nullptr;
+  return std::move(conn).value();
+}
+
+Status Listener::Start() {
+  if (pipe2(wake_fds_, O_CLOEXEC | O_NONBLOCK) != 0) {
+    return Status::IOError(std::string("listener: pipe2: ") + std::strerror(errno));
+  }
+  conn_ = Subscribe();
+  if (!conn_) {
+    auto probe = pool_->Connect();  // for the error message
+    return probe.ok() ? Status::IOError("listener: LISTEN statelog_append failed")
+                      : probe.status().WithPrefix("listener");
+  }
+  thread_ = std::thread([this] { Run(); });
+  return Status::OK();
+}
+
+void Listener::Run() {
+  std::optional<int64_t> last_length = HeadLength(conn_.get());
+  for (;;) {
+    pollfd fds[2] = {{wake_fds_[0], POLLIN, 0}, {-1, POLLIN, 0}};
+    if (conn_) fds[1].fd = PQsocket(conn_.get());
+    const int n = poll(fds, 2, poll_interval_ms_);
+    if (n < 0 && errno != EINTR) return;
+    if (fds[0].revents != 0) return;  // stop requested
+    bool changed = false;
+    if (!conn_) {
+      // Reconnect; notifications sent meanwhile are lost, so re-check the head afterwards.
+      conn_ = Subscribe();
+      if (conn_) last_length.reset();
+    } else if (n > 0 && fds[1].revents != 0) {
+      if (PQconsumeInput(conn_.get()) == 0) {
+        conn_.reset();
+        continue;
+      }
+      while (PGnotify* note = PQnotifies(conn_.get())) {
+        changed |= pool_->schema() == note->extra;
+        PQfreemem(note);
+      }
+      if (changed) last_length.reset();  // the head is re-read at the next timeout
+    }
+    if (n == 0 && conn_) {
+      const std::optional<int64_t> length = HeadLength(conn_.get());
+      if (!length) {
+        if (PQstatus(conn_.get()) != CONNECTION_OK) conn_.reset();
+      } else if (length != last_length) {
+        changed = true;
+        last_length = length;
+      }
+    }
+    if (changed) on_append_();
+  }
+}
+
+}  // namespace statelog::pg

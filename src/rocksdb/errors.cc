@@ -1,0 +1,30 @@
+// Mapping of RocksDB statuses onto statelog's.
+#include <string>
+
+#include "rocksdb/rocksdb_internal.h"
+
+namespace statelog::rocksdb_internal {
+
+Status FromRocks(const rocksdb::Status& s, std::string_view context) {
+  if (s.ok()) return Status::OK();
+  std::string message(context);
+  message += ": ";
+  message += s.ToString();
+  switch (s.code()) {
+    case rocksdb::Status::kNotFound:
+      return Status::NotFound(message);
+    case rocksdb::Status::kCorruption:
+      return Status::Corruption(message);
+    case rocksdb::Status::kNotSupported:
+      return Status::NotSupported(message);
+    case rocksdb::Status::kInvalidArgument:
+      return Status::InvalidArgument(message);
+    case rocksdb::Status::kBusy:
+    case rocksdb::Status::kTryAgain:
+      return Status::Busy(message);
+    default:
+      return Status::IOError(message);
+  }
+}
+
+}  // namespace statelog::rocksdb_internal

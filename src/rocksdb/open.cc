@@ -1,0 +1,236 @@
+// Opening a RocksDB store: directory checks, RocksDB options, format marker and head check
+// (docs/rocksdb-format.md, "Recovery").
+#include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/iterator.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include "rocksdb/keys.h"
+#include "rocksdb/rocksdb_internal.h"
+#include "rocksdb/rocksdb_store_impl.h"
+
+namespace statelog::rocksdb_internal {
+namespace {
+
+namespace fmt = rocksdb_format;
+namespace fs = std::filesystem;
+
+rocksdb::Options MakeOptions(const RocksDbOptions& options, rocksdb::Env* env) {
+  rocksdb::Options o;
+  o.create_if_missing = true;  // the directory checks decided already
+  o.paranoid_checks = true;
+  o.wal_recovery_mode = options.strict ? rocksdb::WALRecoveryMode::kAbsoluteConsistency
+                                       : rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  o.max_background_jobs = 2;
+  o.bytes_per_sync = 1 << 20;
+  o.wal_bytes_per_sync = 0;
+  o.enable_pipelined_write = false;  // statelog already groups writes
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.whole_key_filtering = true;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  if (env) o.env = env;
+  return o;
+}
+
+// Step 1 of recovery: refuses, without creating anything, a directory that is not a store.
+// Sets *fresh when the store is new.
+Status CheckDirectory(const std::string& dir, const RocksDbOptions& options, bool* fresh) {
+  std::error_code ec;
+  fs::file_status st = fs::status(dir, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return Status::IOError("cannot access " + dir + ": " + ec.message());
+  }
+  if (!fs::exists(st)) {
+    if (!options.create_if_missing) {
+      return Status::NotFound("store directory " + dir +
+                              " does not exist (create_if_missing is false)");
+    }
+    *fresh = true;
+    return Status::OK();
+  }
+  if (!fs::is_directory(st)) return Status::InvalidArgument(dir + " is not a directory");
+  if (fs::exists(fs::path(dir) / "CURRENT", ec)) {
+    *fresh = false;
+    return Status::OK();
+  }
+  fs::directory_iterator it(dir, ec);
+  if (ec) return Status::IOError("cannot list " + dir + ": " + ec.message());
+  if (it != fs::directory_iterator()) {
+    return Status::InvalidArgument(dir +
+                                   " is not a statelog store: not empty and no RocksDB CURRENT file");
+  }
+  if (!options.create_if_missing) {
+    return Status::NotFound("store directory " + dir + " is empty (create_if_missing is false)");
+  }
+  *fresh = true;
+  return Status::OK();
+}
+
+Status OpenError(const rocksdb::Status& s, const std::string& dir) {
+  const std::string text = s.ToString();
+  if (s.IsIOError() && (text.find("lock") != std::string::npos ||
+                        text.find("Resource temporarily unavailable") != std::string::npos)) {
+    return Status::Busy("store " + dir + " is open elsewhere: " + text);
+  }
+  return FromRocks(s, "opening " + dir);
+}
+
+// Steps 3 and 4 of recovery: the format marker and the head check. Sets the head.
+Status CheckStore(rocksdb::DB* db, const std::string& dir, uint64_t* length, Hash256* chain) {
+  std::string value;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), fmt::kFormatKey, &value);
+  if (s.IsNotFound()) {
+    return Status::InvalidArgument(dir + " is not a statelog store: no statelog format marker");
+  }
+  if (!s.ok()) return FromRocks(s, "reading the format marker of " + dir);
+  if (value.size() != fmt::kMagic.size() + 4 || !value.starts_with(fmt::kMagic)) {
+    return Status::Corruption(dir + ": malformed format marker");
+  }
+  uint32_t version = 0;
+  for (size_t i = fmt::kMagic.size(); i < value.size(); ++i) {
+    version = (version << 8) | static_cast<uint8_t>(value[i]);
+  }
+  if (version > fmt::kFormatVersion) {
+    return Status::NotSupported(dir + ": format version " + std::to_string(version) +
+                                " is newer than supported version " +
+                                std::to_string(fmt::kFormatVersion));
+  }
+  if (version == 0) return Status::Corruption(dir + ": format version 0");
+
+  s = db->Get(rocksdb::ReadOptions(), fmt::kHeadKey, &value);
+  if (s.IsNotFound()) return Status::Corruption(dir + ": no head record");
+  if (!s.ok()) return FromRocks(s, "reading the head record of " + dir);
+  if (value.size() != 40) return Status::Corruption(dir + ": malformed head record");
+  *length = fmt::GetBE64(value.data());
+  *chain = fmt::GetFixed<32>(value.data() + 8);
+
+  // The last event record must be the head's, with the head's chain.
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  it->SeekForPrev(fmt::EventKey(~uint64_t{0}));
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the last event of " + dir);
+  const bool any = it->Valid() && it->key().size() == 9 && it->key()[0] == fmt::kEventPrefix;
+  if (!any) {
+    if (*length == 0) return Status::OK();
+    return Status::Corruption(dir + ": head says " + std::to_string(*length) +
+                              " events but no event record exists");
+  }
+  const Offset last = fmt::GetBE64(it->key().data() + 1);
+  if (last + 1 != *length) {
+    return Status::Corruption(dir + ": head says " + std::to_string(*length) +
+                              " events but the last event record is at offset " +
+                              std::to_string(last));
+  }
+  if (it->value().size() < 32 || fmt::GetFixed<32>(it->value().data()) != *chain) {
+    return Status::Corruption(dir + ": offset " + std::to_string(last) +
+                              ": chain value differs from the head record's");
+  }
+  return Status::OK();
+}
+
+// Creates an empty store at `dir` atomically: built and synced in a sibling directory, then
+// renamed into place (replacing an empty `dir`) and the parent directory fsynced. A crash at any
+// point leaves either no store (and maybe a stale sibling, removed by the next attempt) or a
+// complete one: never a RocksDB database without statelog's format marker.
+Status CreateStore(const std::string& dir, const RocksDbOptions& options, rocksdb::Env* env) {
+  fs::path target = fs::path(dir).lexically_normal();
+  if (!target.has_filename()) target = target.parent_path();
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  const fs::path tmp = parent / ("." + target.filename().string() + ".statelog-creating");
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec) return Status::IOError("cannot create " + parent.string() + ": " + ec.message());
+  fs::remove_all(tmp, ec);
+  if (ec) return Status::IOError("cannot remove " + tmp.string() + ": " + ec.message());
+  {
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status s = rocksdb::DB::Open(MakeOptions(options, env), tmp.string(), &raw);
+    if (!s.ok()) return OpenError(s, tmp.string());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::WriteBatch batch;
+    batch.Put(fmt::kFormatKey, fmt::FormatValue(fmt::kFormatVersion));
+    batch.Put(fmt::kHeadKey, fmt::HeadValue(0, Hash256()));
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = db->Write(wo, &batch);
+    if (s.ok()) s = db->SyncWAL();
+    if (s.ok()) s = db->Close();
+    if (!s.ok()) return FromRocks(s, "creating the store in " + tmp.string());
+  }
+  fs::rename(tmp, target, ec);
+  if (ec) return Status::IOError("cannot rename " + tmp.string() + " to " + dir + ": " + ec.message());
+  const int fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    if (fd >= 0) ::close(fd);
+    return Status::IOError("cannot fsync directory " + parent.string());
+  }
+  ::close(fd);
+  return Status::OK();
+}
+
+}  // namespace
+
+RocksStore::RocksStore(std::shared_ptr<rocksdb::Env> env, std::unique_ptr<rocksdb::DB> db,
+                       const RocksDbOptions& options, uint64_t length, const Hash256& chain)
+    : env_(std::move(env)),
+      db_(std::move(db)),
+      options_(options),
+      next_(length),
+      next_chain_(chain),
+      length_(length),
+      chain_(chain) {
+  write_options_.sync = options.sync;
+  snapshots_ = NewRocksSnapshotStore(this);
+}
+
+StatusOr<std::unique_ptr<RocksDbEventStore>> OpenWithHooks(const std::string& dir,
+                                                           const RocksDbOptions& options,
+                                                           const TestHooks& hooks) {
+  bool fresh = false;
+  STATELOG_RETURN_IF_ERROR(CheckDirectory(dir, options, &fresh));
+  if (fresh) STATELOG_RETURN_IF_ERROR(CreateStore(dir, options, hooks.env.get()));
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(MakeOptions(options, hooks.env.get()), dir, &raw);
+  if (!s.ok()) return OpenError(s, dir);
+  std::unique_ptr<rocksdb::DB> db(raw);
+
+  uint64_t length = 0;
+  Hash256 chain;
+  Status st = CheckStore(db.get(), dir, &length, &chain);
+  if (!st.ok()) {
+    (void)db->Close();
+    return st;
+  }
+  return std::unique_ptr<RocksDbEventStore>(
+      std::make_unique<RocksStore>(hooks.env, std::move(db), options, length, chain));
+}
+
+Status FlushForTesting(RocksDbEventStore* store) {
+  auto* impl = dynamic_cast<RocksStore*>(store);
+  if (impl == nullptr) return Status::InvalidArgument("not a RocksStore");
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  return FromRocks(impl->db()->Flush(fo), "flushing");
+}
+
+}  // namespace statelog::rocksdb_internal
+
+namespace statelog {
+
+StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(const std::string& dir,
+                                                                     const RocksDbOptions& options) {
+  return rocksdb_internal::OpenWithHooks(dir, options, {});
+}
+
+}  // namespace statelog

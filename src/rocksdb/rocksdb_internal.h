@@ -1,0 +1,38 @@
+// Internals of the RocksDB backend shared by its .cc files and its tests. Not a public header:
+// it names RocksDB types.
+#ifndef STATELOG_ROCKSDB_ROCKSDB_INTERNAL_H_
+#define STATELOG_ROCKSDB_ROCKSDB_INTERNAL_H_
+
+#include <rocksdb/env.h>
+#include <rocksdb/status.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "statelog/rocksdb_store.h"
+#include "statelog/status.h"
+
+namespace statelog::rocksdb_internal {
+
+// Test-only knobs of Open.
+struct TestHooks {
+  // The environment RocksDB runs on (e.g. one that fails writes to simulate a full disk).
+  // Null: rocksdb::Env::Default().
+  std::shared_ptr<rocksdb::Env> env;
+};
+
+// Open with test hooks; RocksDbEventStore::Open is OpenWithHooks(dir, options, {}).
+StatusOr<std::unique_ptr<RocksDbEventStore>> OpenWithHooks(const std::string& dir,
+                                                           const RocksDbOptions& options,
+                                                           const TestHooks& hooks);
+
+// Flushes the memtable of `store` (opened by this library) to an SST file and waits for it.
+Status FlushForTesting(RocksDbEventStore* store);
+
+// Converts a RocksDB status; `context` prefixes the message (e.g. "offset 12").
+Status FromRocks(const rocksdb::Status& s, std::string_view context);
+
+}  // namespace statelog::rocksdb_internal
+
+#endif  // STATELOG_ROCKSDB_ROCKSDB_INTERNAL_H_

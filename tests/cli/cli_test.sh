@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# End-to-end tests of the statelog command on the embedded store: every subcommand, exit codes,
+# error messages, and that failed commands leave the store unchanged.
+# Usage: cli_test.sh PATH/TO/statelog
+set -u
+S=$1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+pass=0
+check() {  # check NAME CONDITION...
+  local name=$1
+  shift
+  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name" >&2; fails=$((fails + 1)); fi
+}
+run() {  # run EXPECTED_RC CMD...: runs, stores stdout/stderr in $T/out $T/err, checks rc
+  local want=$1
+  shift
+  "$@" >"$T/out" 2>"$T/err"
+  local rc=$?
+  [ "$rc" -eq "$want" ] || { echo "  rc $rc, wanted $want: $*" >&2; sed 's/^/    /' "$T/err" >&2; return 1; }
+}
+D=$T/data
+
+check "help lists every subcommand" run 0 "$S" --help
+for c in demo import export log show snapshot verify stats state; do
+  check "help names $c" grep -q "^  $c" "$T/out"
+done
+check "unknown subcommand is a usage error" run 2 "$S" frobnicate
+
+check "demo runs" run 0 "$S" demo --data "$D"
+check "demo verifies" grep -q "re-checked: OK" "$T/out"
+check "demo shows time travel" grep -q "time travel" "$T/out"
+len1=$(grep -c . <("$S" export --data "$D"))
+check "demo appended 56 events" [ "$len1" -eq 56 ]
+check "demo continues on the store" run 0 "$S" demo --data "$D"
+check "second run appends after the first" grep -q "offsets 56..111" "$T/out"
+check "demo --fresh starts over" run 0 "$S" demo --fresh --data "$D"
+check "fresh store has 56 events" grep -q "offsets 0..55" "$T/out"
+check "--fresh refuses a directory that is not a store" run 1 "$S" demo --fresh --data "$T"
+check "and says why" grep -q "not a statelog store" "$T/err"
+
+# export / import round trip gives the same log, head included
+check "export" run 0 "$S" export --data "$D"
+cp "$T/out" "$T/all.jsonl"
+check "import into a new store" run 0 "$S" import "$T/all.jsonl" --data "$T/copy"
+check "stats of copy" run 0 "$S" stats --json --data "$T/copy"
+head_copy=$(sed 's/.*"head":"\([^"]*\)".*/\1/' "$T/out")
+run 0 "$S" stats --json --data "$D"
+head_orig=$(sed 's/.*"head":"\([^"]*\)".*/\1/' "$T/out")
+check "same head after round trip" [ "$head_copy" = "$head_orig" ]
+check "re-import is idempotent" run 0 "$S" import "$T/all.jsonl" --data "$T/copy"
+check "re-import appends nothing" grep -q "imported 0 events (56 already present)" "$T/out"
+check "export range" run 0 "$S" export --from 10 --to 20 --data "$D"
+check "export range has 10 lines" [ "$(grep -c . "$T/out")" -eq 10 ]
+check "export past the end fails" run 3 "$S" export --from 0 --to 999 --data "$D"
+
+# a bad line: reported with its line number, nothing appended
+before=$("$S" export --data "$T/copy" | md5sum)
+{ head -n 3 "$T/all.jsonl"; echo '{"id":"0x00","type":"objective_approved"}'; } >"$T/bad.jsonl"
+check "bad line rejected" run 3 "$S" import "$T/bad.jsonl" --data "$T/copy"
+check "error names the line" grep -q "bad.jsonl:4: " "$T/err"
+sed -n 30p "$T/all.jsonl" | sed 's/"ts":[0-9]*/"ts":1/' >"$T/illegal.jsonl"
+check "event with a mismatched id rejected" run 3 "$S" import "$T/illegal.jsonl" --data "$T/copy"
+check "error names the id mismatch" grep -q "illegal.jsonl:1: id does not match the content" "$T/err"
+# A legal-looking file whose third event breaks the rules (a state of an unknown channel).
+grep '"type":"state_signed"' "$T/all.jsonl" | head -n 1 >"$T/orphan.jsonl"
+check "illegal history rejected" run 3 "$S" import "$T/orphan.jsonl" --data "$T/other"
+check "error names the line and says nothing imported" grep -q "nothing imported: line 1 (state_signed)" "$T/err"
+check "store unchanged" [ "$before" = "$("$S" export --data "$T/copy" | md5sum)" ]
+sed -n 1p "$T/all.jsonl" | "$S" import --data "$T/fresh" >"$T/out" 2>"$T/err"
+check "import from stdin" grep -q "imported 1 events" "$T/out"
+
+# show, log, verify, snapshot
+cid=$(grep -m1 '"type":"channel_created"' "$T/all.jsonl" | sed 's/.*"channel_id":"\(0x[0-9a-f]*\)".*/\1/')
+check "show channel" run 0 "$S" show channel "$cid" --data "$D"
+check "show channel concluded" grep -q "concluded:     yes" "$T/out"
+check "show channel --at" run 0 "$S" show channel "$cid" --at 5 --data "$D"
+check "time travel shows an earlier state" grep -q "concluded:     no" "$T/out"
+check "show channel --json" run 0 "$S" show channel "$cid" --json --data "$D"
+check "json has the id" grep -q "\"id\":\"$cid\"" "$T/out"
+check "show objective" run 0 "$S" show objective "DirectFunding-$cid" --data "$D"
+check "objective completed" grep -q "Completed" "$T/out"
+check "show bad id is a usage error" run 2 "$S" show channel 0x12 --data "$D"
+check "show unknown channel" run 3 "$S" show channel "0x$(printf '0%.0s' {1..64})" --data "$D"
+check "show past the end" run 3 "$S" show channel "$cid" --at 100000 --data "$D"
+check "log by type" run 0 "$S" log --type voucher_received --data "$D"
+check "log by type has 5" [ "$(grep -c voucher_received "$T/out")" -eq 5 ]
+check "log by channel" run 0 "$S" log --channel "$cid" --json --data "$D"
+check "log --json lines" grep -q '^{"offset":' "$T/out"
+check "log unknown type" run 2 "$S" log --type nope --data "$D"
+check "snapshot" run 0 "$S" snapshot --data "$D"
+check "verify with snapshot" run 0 "$S" verify --data "$D"
+check "verify checked a snapshot" grep -q "1 snapshots checked" "$T/out"
+run 0 "$S" stats --json --data "$D"
+len=$(sed 's/.*"length":\([0-9]*\).*/\1/' "$T/out")
+head=$(sed 's/.*"head":"\([^"]*\)".*/\1/' "$T/out")
+check "verify against the trusted head" run 0 "$S" verify --head "$len:$head" --data "$D"
+check "verify against a wrong head fails" run 4 "$S" verify --head "$len:0x$(printf 'a%.0s' {1..64})" --data "$D"
+check "and names the offset" grep -q "verify failed at offset" "$T/err"
+check "verify of a missing store fails" run 1 "$S" verify --data "$T/nothing-here"
+check "and does not create it" [ ! -e "$T/nothing-here" ]
+
+# follow: catch-up from an offset, stopping after --limit events
+check "log --follow catches up" run 0 timeout 20 "$S" log --follow --from 50 --limit 6 --data "$D"
+check "follow printed 6 events from offset 50" [ "$(grep -c . "$T/out")" -eq 6 ] && grep -q "^      50 " "$T/out"
+check "a second process cannot open the store" bash -c "'$S' log --follow --data '$D' >/dev/null 2>&1 & sleep 1; '$S' stats --data '$D' >/dev/null 2>'$T/busy'; rc=\$?; kill %1; [ \$rc -eq 1 ] && grep -qi 'busy' '$T/busy'"
+
+echo "$pass passed, $fails failed"
+[ "$fails" -eq 0 ]

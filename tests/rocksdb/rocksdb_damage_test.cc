@@ -1,0 +1,218 @@
+// Damage: a full disk, corrupted SST and WAL bytes, a truncated WAL. Each is reported or recovered
+// to a consistent prefix; nothing is ever read past silently.
+#include <gtest/gtest.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
+
+#include <atomic>
+
+#include "fold/fold_test_util.h"
+#include "rocksdb/rocksdb_internal.h"
+#include "rocksdb/rocksdb_test_util.h"
+#include "statelog/reconstruct.h"
+#include "store/test_events.h"
+
+namespace statelog::test {
+namespace {
+
+// A file system whose writes fail with NoSpace once `budget` bytes were written in total.
+class FullDiskFileSystem : public rocksdb::FileSystemWrapper {
+ public:
+  explicit FullDiskFileSystem(int64_t budget)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()), left_(budget) {}
+  const char* Name() const override { return "FullDiskFileSystem"; }
+
+  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                    rocksdb::IODebugContext* dbg) override {
+    std::unique_ptr<rocksdb::FSWritableFile> file;
+    rocksdb::IOStatus s = target()->NewWritableFile(name, options, &file, dbg);
+    if (s.ok()) *result = std::make_unique<File>(std::move(file), &left_);
+    return s;
+  }
+  void set_budget(int64_t bytes) { left_ = bytes; }
+
+ private:
+  class File : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    File(std::unique_ptr<rocksdb::FSWritableFile> f, std::atomic<int64_t>* left)
+        : FSWritableFileOwnerWrapper(std::move(f)), left_(left) {}
+    rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
+                             rocksdb::IODebugContext* dbg) override {
+      if (left_->fetch_sub(static_cast<int64_t>(data.size())) < static_cast<int64_t>(data.size())) {
+        return rocksdb::IOStatus::NoSpace("simulated full disk");
+      }
+      return target()->Append(data, options, dbg);
+    }
+    rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
+                             const rocksdb::DataVerificationInfo&,
+                             rocksdb::IODebugContext* dbg) override {
+      return Append(data, options, dbg);
+    }
+
+   private:
+    std::atomic<int64_t>* left_;
+  };
+  std::atomic<int64_t> left_;
+};
+
+TEST(RocksDbDamageTest, FullDiskIsFatalIOErrorAndTheStoreStaysConsistent) {
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/db";
+  auto fs = std::make_shared<FullDiskFileSystem>(int64_t{1} << 40);
+  std::shared_ptr<rocksdb::Env> env(rocksdb::NewCompositeEnv(fs));
+  const std::vector<Event> events = InterleavedEvents(4, 100, 1);
+  size_t acked = 0;
+  {
+    auto store = rocksdb_internal::OpenWithHooks(dir, {}, {.env = env});
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    fs->set_budget(40'000);  // room for a few dozen events
+    Status failure;
+    for (const Event& e : events) {
+      auto r = (*store)->Append(e);
+      if (!r.ok()) {
+        failure = r.status();
+        break;
+      }
+      ++acked;
+    }
+    ASSERT_FALSE(failure.ok()) << "the disk never filled";
+    EXPECT_EQ(failure.code(), StatusCode::kIOError) << failure.ToString();
+    EXPECT_GT(acked, 5u);
+    EXPECT_EQ((*store)->Length(), acked);
+    EXPECT_EQ((*store)->health(), failure);
+    // Fatal: no retry, even once space is back.
+    fs->set_budget(int64_t{1} << 40);
+    auto later = (*store)->Append(events[acked]);
+    EXPECT_EQ(later.status().code(), StatusCode::kAborted) << later.status().ToString();
+    EXPECT_EQ((*store)->Length(), acked);
+    for (size_t i = 0; i < acked; ++i) EXPECT_EQ((*store)->Read(i)->event, events[i]);
+  }
+  // Reopen: every acknowledged event is there; the failed one may or may not be (it was never
+  // acknowledged), and appends continue.
+  auto store = RocksDbEventStore::Open(dir);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  const std::vector<StoredEvent> log = CheckLog(**store);
+  ASSERT_GE(log.size(), acked);
+  ASSERT_LE(log.size(), acked + 1);
+  for (size_t i = 0; i < log.size(); ++i) EXPECT_EQ(log[i].event, events[i]);
+  for (size_t i = log.size(); i < log.size() + 5; ++i) {
+    auto r = (*store)->Append(events[i]);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->offset, i);
+  }
+  CheckLog(**store);
+}
+
+// Writes `n` events, closes; returns them.
+std::vector<Event> WriteStore(const std::string& dir, size_t n, bool flush) {
+  const std::vector<Event> events = InterleavedEvents(4, (n + 3) / 4, 1);
+  auto store = RocksDbEventStore::Open(dir);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  for (size_t i = 0; i < n; ++i) {
+    EXPECT_TRUE((*store)->Append(events[i]).ok());
+  }
+  if (flush) EXPECT_TRUE(rocksdb_internal::FlushForTesting(store->get()).ok());
+  return std::vector<Event>(events.begin(), events.begin() + static_cast<ptrdiff_t>(n));
+}
+
+// A consistent prefix: dense, chain intact, each event the one written at its offset.
+void ExpectPrefix(const EventStore& store, const std::vector<Event>& written) {
+  const std::vector<StoredEvent> log = CheckLog(store);
+  ASSERT_LE(log.size(), written.size());
+  for (size_t i = 0; i < log.size(); ++i) EXPECT_EQ(log[i].event, written[i]) << i;
+}
+
+TEST(RocksDbDamageTest, TruncatedWalRecoversToAConsistentPrefix) {
+  for (uint64_t cut : {1u, 17u, 500u, 3000u}) {
+    SCOPED_TRACE("cut " + std::to_string(cut));
+    TempDir tmp;
+    const std::string dir = tmp.path() + "/db";
+    const std::vector<Event> written = WriteStore(dir, 40, false);
+    const std::vector<std::string> wals = FilesWithSuffix(dir, ".log");
+    ASSERT_FALSE(wals.empty());
+    const uint64_t size = std::filesystem::file_size(wals.back());
+    ASSERT_GT(size, cut);
+    std::filesystem::resize_file(wals.back(), size - cut);
+
+    RocksDbOptions strict;
+    strict.strict = true;
+    auto refused = RocksDbEventStore::Open(dir, strict);
+    ASSERT_FALSE(refused.ok()) << "strict mode must refuse a torn WAL";
+    EXPECT_EQ(refused.status().code(), StatusCode::kCorruption) << refused.status().ToString();
+
+    auto store = RocksDbEventStore::Open(dir);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ExpectPrefix(**store, written);
+    EXPECT_LT((*store)->Length(), 40u);
+    EXPECT_GE((*store)->Length(), 30u) << "only the torn tail is dropped";
+    // Appends continue after the recovered prefix (the lost events append again).
+    const uint64_t length = (*store)->Length();
+    ASSERT_TRUE((*store)->Append(written[length]).ok());
+    ExpectPrefix(**store, written);
+  }
+}
+
+TEST(RocksDbDamageTest, CorruptedWalByteRecoversToAPrefixOrIsRefused) {
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/db";
+  const std::vector<Event> written = WriteStore(dir, 40, false);
+  const std::string wal = FilesWithSuffix(dir, ".log").back();
+  FlipByte(wal, std::filesystem::file_size(wal) / 2);
+
+  RocksDbOptions strict;
+  strict.strict = true;
+  auto refused = RocksDbEventStore::Open(dir, strict);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kCorruption) << refused.status().ToString();
+
+  auto store = RocksDbEventStore::Open(dir);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ExpectPrefix(**store, written);
+  EXPECT_LT((*store)->Length(), 40u) << "events after the damaged record are not kept";
+}
+
+TEST(RocksDbDamageTest, CorruptedSstByteIsReportedAsCorruptionNamingTheOffset) {
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/db";
+  const std::vector<Event> written = WriteStore(dir, 200, true);
+  std::string sst;  // the largest SST holds the events (others: the creation's few keys)
+  for (const std::string& f : FilesWithSuffix(dir, ".sst")) {
+    if (sst.empty() || std::filesystem::file_size(f) > std::filesystem::file_size(sst)) sst = f;
+  }
+  ASSERT_FALSE(sst.empty());
+  // The event records fill the middle of the file (keys: c.. < e.. < i.. < o..).
+  FlipByte(sst, std::filesystem::file_size(sst) / 2);
+
+  auto store = RocksDbEventStore::Open(dir);
+  if (!store.ok()) {  // refusing to open is fine too
+    EXPECT_EQ(store.status().code(), StatusCode::kCorruption) << store.status().ToString();
+    return;
+  }
+  size_t good = 0, bad = 0;
+  for (Offset o = 0; o < (*store)->Length(); ++o) {
+    auto r = (*store)->Read(o);
+    if (r.ok()) {
+      EXPECT_EQ(r->event, written[o]) << "a readable event is intact";
+      ++good;
+    } else {
+      EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << r.status().ToString();
+      EXPECT_NE(r.status().message().find("offset " + std::to_string(o)), std::string_view::npos)
+          << r.status().ToString();
+      ++bad;
+    }
+  }
+  EXPECT_GT(bad, 0u) << "the damage must be reported";
+  EXPECT_GT(good, 0u) << "other blocks stay readable";
+  // A replay stops at the damage with Corruption; it never folds past it.
+  uint64_t seen = 0;
+  auto cursor = (*store)->NewCursor(0);
+  for (; cursor->Valid(); cursor->Next()) ++seen;
+  EXPECT_EQ(cursor->status().code(), StatusCode::kCorruption) << cursor->status().ToString();
+  EXPECT_LT(seen, 200u);
+  auto view = Reconstructor(store->get()).FullFold((*store)->Length());
+  EXPECT_FALSE(view.ok());
+}
+
+}  // namespace
+}  // namespace statelog::test

@@ -1,0 +1,64 @@
+// Helpers of the RocksDB backend tests: temporary directories, log checks, file damage.
+#ifndef STATELOG_TESTS_ROCKSDB_ROCKSDB_TEST_UTIL_H_
+#define STATELOG_TESTS_ROCKSDB_ROCKSDB_TEST_UTIL_H_
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "statelog/rocksdb_store.h"
+#include "statelog/store.h"
+#include "store/rocksdb_factory.h"  // TempDir
+
+namespace statelog::test {
+
+// Checks that the log is dense, every chain value recomputes from offset 0 and the head matches.
+// Returns the events.
+inline std::vector<StoredEvent> CheckLog(const EventStore& store) {
+  const ChainHead head = store.Head();
+  std::vector<StoredEvent> all;
+  Status s = store.ReadRange(0, head.length, &all);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  Hash256 chain;
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].offset, i);
+    chain = NextChain(chain, all[i].event.id);
+    EXPECT_EQ(all[i].chain, chain) << "offset " << i;
+    EXPECT_TRUE(all[i].event.HasValidId()) << "offset " << i;
+  }
+  EXPECT_EQ(head.chain, chain);
+  return all;
+}
+
+// Returns the files of `dir` whose names end with `suffix`, sorted by name (RocksDB numbers its
+// files, so the last is the newest).
+inline std::vector<std::string> FilesWithSuffix(const std::string& dir, const std::string& suffix) {
+  std::vector<std::string> out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() >= suffix.size() &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      out.push_back(entry.path().string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+inline void FlipByte(const std::string& path, uint64_t offset) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  ASSERT_TRUE(f.good()) << path;
+  f.seekg(static_cast<std::streamoff>(offset));
+  char c = 0;
+  f.get(c);
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.put(static_cast<char>(c ^ 0x5a));
+}
+
+}  // namespace statelog::test
+
+#endif  // STATELOG_TESTS_ROCKSDB_ROCKSDB_TEST_UTIL_H_

@@ -1,0 +1,77 @@
+// The RocksDB backend in the conformance suite: each store lives in a fresh temporary directory
+// that is removed at process exit, after the store was closed.
+#ifndef STATELOG_TESTS_STORE_ROCKSDB_FACTORY_H_
+#define STATELOG_TESTS_STORE_ROCKSDB_FACTORY_H_
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "statelog/rocksdb_store.h"
+#include "statelog/store.h"
+
+namespace statelog::test {
+
+// Returns a new empty directory under $TMPDIR (default /tmp); the caller removes it.
+inline std::string MakeTempDir(const std::string& tag) {
+  const char* base = getenv("TMPDIR");
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/statelog-" + tag + "-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) return "";
+  return pattern;
+}
+
+// Removes a directory tree when destroyed.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& tag = "test") : path_(MakeTempDir(tag)) {}
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Directories of the stores made by RocksDbFactory, removed at process exit (after every test
+// has destroyed its store, so RocksDB has closed them).
+class TempDirRegistry {
+ public:
+  static void Add(std::unique_ptr<TempDir> dir) {
+    static TempDirRegistry registry;
+    std::lock_guard<std::mutex> lock(registry.mu_);
+    registry.dirs_.push_back(std::move(dir));
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::unique_ptr<TempDir>> dirs_;
+};
+
+struct RocksDbFactory {
+  static constexpr const char* kName = "RocksDb";
+  // Returns a new, empty durable store in a temporary directory (removed at exit).
+  static std::unique_ptr<EventStore> Make() {
+    auto dir = std::make_unique<TempDir>("conformance");
+    auto store = RocksDbEventStore::Open(dir->path() + "/db");
+    if (!store.ok()) {
+      ADD_FAILURE() << "RocksDbEventStore::Open: " << store.status().ToString();
+      return nullptr;
+    }
+    TempDirRegistry::Add(std::move(dir));
+    return std::move(*store);
+  }
+};
+
+}  // namespace statelog::test
+
+#endif  // STATELOG_TESTS_STORE_ROCKSDB_FACTORY_H_
