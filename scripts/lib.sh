@@ -10,9 +10,10 @@ STATELOG_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
   libsecp256k1-dev libcrypto++-dev libsimdjson-dev rapidjson-dev nlohmann-json3-dev libcli11-dev
+  librocksdb-dev libsqlite3-dev libpq-dev postgresql
 )
 # Extra packages for the sanitizer, fuzzing and coverage runs of .ci/run.
-STATELOG_CI_PACKAGES=(clang-14 libclang-rt-14-dev)
+STATELOG_CI_PACKAGES=(clang-14 libclang-rt-14-dev gcovr)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
