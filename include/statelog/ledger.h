@@ -47,8 +47,9 @@ class Ledger {
   // none.
   StatusOr<std::vector<AppendResult>> AppendBatch(std::span<const Event> events);
 
-  // The outcome of the last attempt to take a snapshot (OK when none was due). A failed snapshot
-  // loses nothing: snapshots are only a cache.
+  // The outcome of the last attempt to take or use a snapshot (OK when all went well): a
+  // failed snapshot, or one refused at Open because it does not match the log. Either loses
+  // nothing: snapshots are only a cache, and the state is folded from the log instead.
   Status snapshot_status() const;
 
   EventStore& store() { return *store_; }
@@ -59,6 +60,8 @@ class Ledger {
  private:
   Ledger(EventStore* store, SnapshotStore* snapshots, LedgerOptions options);
   Status MaybeSnapshot(Timestamp now);
+  StatusOr<std::vector<AppendResult>> AppendChecked(std::span<const Event> events,
+                                                    bool name_events);
   static Status CheckLegal(const NodeView& view, std::span<const Event> events,
                            const std::vector<std::optional<Offset>>& existing);
 

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,11 @@ class SnapshotManager {
   // Returns the view of the latest snapshot with covers <= end, or nullopt when there is none.
   // A snapshot whose prefix does not match the log is refused: Corruption naming it.
   StatusOr<std::optional<NodeView>> LatestView(uint64_t end) const;
+  // Like LatestView, but a refused snapshot is a cache miss (nullopt): the caller folds from the
+  // start and the refusal is kept in last_refusal() for `statelog verify` and `stats` to report.
+  std::optional<NodeView> UsableView(uint64_t end) const;
+  // The last refusal of UsableView (OK when none).
+  Status last_refusal() const;
   // Checks `snapshot` against the log: it decodes, covers what it says, and its prefix chain
   // equals the log's chain at covers-1. Stores the decoded view in *view when given.
   Status Check(const Snapshot& snapshot, NodeView* view = nullptr) const;
@@ -57,6 +63,8 @@ class SnapshotManager {
   // The largest `covers` of any snapshot taken or found: Due() runs after every append and must
   // not read snapshot data.
   std::atomic<uint64_t> latest_covers_{0};
+  mutable std::mutex refusal_mu_;
+  mutable Status last_refusal_;  // guarded by refusal_mu_
 };
 
 }  // namespace statelog

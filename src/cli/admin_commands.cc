@@ -96,9 +96,8 @@ void RunVerify(Context& ctx, const VerifyArgs& a) {
     std::printf("%s\n", r.status.ok() ? "verify: OK" : "verify: FAILED");
   }
   if (!r.status.ok()) {
-    std::fprintf(stderr, "statelog: verify failed at offset %llu: %s\n",
-                 static_cast<unsigned long long>(*r.first_bad_offset),
-                 std::string(r.status.message()).c_str());
+    // The status already begins with "offset N: ".
+    std::fprintf(stderr, "statelog: verify failed: %s\n", std::string(r.status.message()).c_str());
     ctx.exit_code = kExitVerifyFailed;
   }
 }
@@ -182,7 +181,7 @@ void RegisterAdminCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--head", a->head,
                     "A trusted head kept elsewhere, LENGTH:0xCHAIN; the log must match it");
     cmd->add_flag("--json", a->json, "Print the result as JSON");
-    AddStoreFlags(cmd, &a->flags);
+    AddStoreFlags(cmd, &a->flags, /*writes=*/false);
     cmd->callback([&ctx, a] { RunVerify(ctx, *a); });
   }
   {
@@ -190,7 +189,7 @@ void RegisterAdminCommands(CLI::App& app, Context& ctx) {
     auto json = std::make_shared<bool>(false);
     CLI::App* cmd = app.add_subcommand("stats", "Counts, head, snapshots and size of the store");
     cmd->add_flag("--json", *json, "Print the figures as JSON");
-    AddStoreFlags(cmd, flags.get());
+    AddStoreFlags(cmd, flags.get(), /*writes=*/false);
     cmd->callback([&ctx, flags, json] { RunStats(ctx, *flags, *json); });
   }
 }

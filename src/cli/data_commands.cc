@@ -38,9 +38,13 @@ void OnSignal(int) { g_interrupted = true; }
 // Replaces a batch error's "event I" with the line the event came from.
 Status WithLine(const Status& st, const std::vector<size_t>& lines) {
   std::string_view msg = st.message();
-  if (msg.starts_with("event ")) {
-    size_t end = msg.find_first_not_of("0123456789", 6);
-    size_t index = std::stoul(std::string(msg.substr(6, end - 6)));
+  for (std::string_view prefix : {"event ", "batch event "}) {
+    if (!msg.starts_with(prefix) || msg.size() <= prefix.size() || msg[prefix.size()] < '0' ||
+        msg[prefix.size()] > '9') {
+      continue;
+    }
+    size_t end = msg.find_first_not_of("0123456789", prefix.size());
+    size_t index = std::stoul(std::string(msg.substr(prefix.size(), end - prefix.size())));
     if (index < lines.size()) {
       return Status(st.code(),
                     "line " + std::to_string(lines[index]) +
@@ -211,6 +215,9 @@ void RunLog(Context& ctx, LogArgs& a) {
     (void)store.Unsubscribe(id);
     return;
   }
+  if (a.from > store.Length()) {
+    return Fail(ctx, kExitBadInput, Status::OutOfRange("--from is past the end of the log"));
+  }
   std::vector<Offset> offsets;
   bool indexed = a.filter.parsed_channel || a.filter.parsed_objective;
   if (a.filter.parsed_channel) {
@@ -229,9 +236,6 @@ void RunLog(Context& ctx, LogArgs& a) {
       }
     }
     return;
-  }
-  if (a.from > store.Length()) {
-    return Fail(ctx, kExitBadInput, Status::OutOfRange("--from is past the end of the log"));
   }
   auto cursor = store.NewCursor(a.from);
   for (; cursor->Valid() && !done(); cursor->Next()) {
@@ -288,21 +292,24 @@ void RegisterDataCommands(CLI::App& app, Context& ctx) {
     CLI::App* cmd = app.add_subcommand("export", "Write events as JSON lines to stdout");
     cmd->add_option("--from", *from, "First offset")->capture_default_str();
     cmd->add_option("--to", *to, "Stop before this offset (default: the end of the log)");
-    AddStoreFlags(cmd, flags.get());
+    AddStoreFlags(cmd, flags.get(), /*writes=*/false);
     cmd->callback([&ctx, flags, from, to] { RunExport(ctx, *flags, *from, *to); });
   }
   {
     auto a = std::make_shared<LogArgs>();
     CLI::App* cmd = app.add_subcommand("log", "List the log, or follow it (--follow)");
     cmd->add_option("--from", a->from, "First offset")->capture_default_str();
-    cmd->add_option("--limit", a->limit, "Stop after this many events (0: no limit)");
+    cmd->add_option("--limit", a->limit, "Stop after this many events (0: no limit)")
+        ->capture_default_str();
     cmd->add_option("--type", a->filter.type, "Only events of this type, e.g. state_signed");
     cmd->add_option("--channel", a->filter.channel, "Only this channel's events (0x... id)");
     cmd->add_option("--objective", a->filter.objective,
                     "Only this objective's events (e.g. DirectFunding-0x...)");
-    cmd->add_flag("--follow,-f", a->follow, "Keep printing events as they are appended");
+    cmd->add_flag("--follow,-f", a->follow,
+                  "After the history, wait for new events (the embedded store admits one process, "
+                  "so only appends made through this process appear)");
     cmd->add_flag("--json", a->json, "One JSON object per line: offset, chain, event");
-    AddStoreFlags(cmd, &a->flags);
+    AddStoreFlags(cmd, &a->flags, /*writes=*/false);
     cmd->callback([&ctx, a] { RunLog(ctx, *a); });
   }
   {
@@ -319,7 +326,7 @@ void RegisterDataCommands(CLI::App& app, Context& ctx) {
           ->required();
       cmd->add_option("--at", a->at, "Time travel: the state after the event at this offset");
       cmd->add_flag("--json", a->json, "Print the state as JSON");
-      AddStoreFlags(cmd, &a->flags);
+      AddStoreFlags(cmd, &a->flags, /*writes=*/false);
       cmd->callback([&ctx, a, channel] { RunShow(ctx, *a, channel); });
     }
   }

@@ -145,9 +145,11 @@ void RunDemo(Context& ctx, const DemoArgs& a) {
   }
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  std::printf("appended %zu checked events (%s appends) in %.1f ms: offsets %llu..%llu\n\n",
-              all.size(), a.flags.relaxed ? "relaxed" : "durable", ms,
-              static_cast<unsigned long long>(run),
+  uint64_t snapshots = store.Length() - run - all.size();
+  std::printf("appended %zu checked events%s (%s appends) in %.1f ms: offsets %llu..%llu\n\n",
+              all.size(),
+              snapshots ? (" and " + std::to_string(snapshots) + " snapshot records").c_str() : "",
+              a.flags.relaxed ? "relaxed" : "durable", ms, static_cast<unsigned long long>(run),
               static_cast<unsigned long long>(store.Length() - 1));
 
   std::printf("== channels, reconstructed from the log ==\n");

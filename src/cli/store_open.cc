@@ -4,9 +4,10 @@
 
 namespace statelog::cli {
 
-void AddStoreFlags(CLI::App* cmd, StoreFlags* flags) {
+void AddStoreFlags(CLI::App* cmd, StoreFlags* flags, bool writes) {
   cmd->add_option("--data", flags->data, "Store directory (the embedded RocksDB store)")
       ->capture_default_str();
+  if (!writes) return;
   cmd->add_flag("--relaxed", flags->relaxed,
                 "Do not fsync each append: a power loss can lose the latest appends");
   cmd->add_option("--snapshot-interval", flags->snapshot_interval,

@@ -18,8 +18,8 @@ struct StoreFlags {
   uint64_t snapshot_interval = 1000;     // --snapshot-interval N
 };
 
-// Adds --data, --relaxed and --snapshot-interval to `cmd`.
-void AddStoreFlags(CLI::App* cmd, StoreFlags* flags);
+// Adds --data to `cmd`, and --relaxed and --snapshot-interval when the command `writes`.
+void AddStoreFlags(CLI::App* cmd, StoreFlags* flags, bool writes = true);
 
 // An open store with its snapshots; the checked domain API over both is opened on first use
 // (it folds the log's tail into its cache, which read-only commands do not need).

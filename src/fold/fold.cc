@@ -209,9 +209,14 @@ Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<Channe
           },
           [&](const events::ChallengeRegistered& e) {
             if (c.concluded) return Refuse("challenge on a concluded channel");
-            if (c.challenge == ChallengeStatus::kRegistered && e.turn_num < c.challenge_turn) {
-              return Refuse("challenge with turn " + std::to_string(e.turn_num) +
-                            " below the registered turn " + std::to_string(c.challenge_turn));
+            // A new challenge may not go back behind the turn of the current or last cleared
+            // challenge.
+            if (c.challenge != ChallengeStatus::kNone && e.turn_num < c.challenge_turn) {
+              return Refuse(
+                  "challenge with turn " + std::to_string(e.turn_num) + " below turn " +
+                  std::to_string(c.challenge_turn) + " of the " +
+                  (c.challenge == ChallengeStatus::kRegistered ? "registered" : "last cleared") +
+                  " challenge");
             }
             c.challenge = ChallengeStatus::kRegistered;
             c.challenge_turn = e.turn_num;
@@ -221,6 +226,12 @@ Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<Channe
           [&](const events::ChallengeCleared& e) {
             if (c.challenge != ChallengeStatus::kRegistered) {
               return Refuse("challenge cleared, but none is registered");
+            }
+            // A challenge is cleared by a supported state newer than the challenged one.
+            if (e.turn_num <= c.challenge_turn) {
+              return Refuse("challenge on turn " + std::to_string(c.challenge_turn) +
+                            " cleared by turn " + std::to_string(e.turn_num) +
+                            ", which is not newer");
             }
             c.challenge = ChallengeStatus::kCleared;
             c.challenge_turn = e.turn_num;

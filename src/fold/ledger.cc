@@ -82,19 +82,26 @@ Ledger::~Ledger() = default;
 StatusOr<std::unique_ptr<Ledger>> Ledger::Open(EventStore* store, SnapshotStore* snapshots,
                                                LedgerOptions options) {
   std::unique_ptr<Ledger> ledger(new Ledger(store, snapshots, options));
-  STATELOG_ASSIGN_OR_RETURN(std::optional<NodeView> start,
-                            ledger->snapshot_manager_.LatestView(store->Length()));
+  // A snapshot that does not match the log is not used (snapshot_status() reports it).
+  std::optional<NodeView> start = ledger->snapshot_manager_.UsableView(store->Length());
+  ledger->snapshot_status_ = ledger->snapshot_manager_.last_refusal();
   STATELOG_ASSIGN_OR_RETURN(ledger->cache_,
                             StateCache::Open(store, start ? std::move(*start) : NodeView{}));
   return ledger;
 }
 
 StatusOr<AppendResult> Ledger::Append(const Event& event) {
-  STATELOG_ASSIGN_OR_RETURN(std::vector<AppendResult> r, AppendBatch(std::span(&event, 1)));
+  STATELOG_ASSIGN_OR_RETURN(std::vector<AppendResult> r,
+                            AppendChecked(std::span(&event, 1), /*name_events=*/false));
   return r[0];
 }
 
 StatusOr<std::vector<AppendResult>> Ledger::AppendBatch(std::span<const Event> events) {
+  return AppendChecked(events, /*name_events=*/true);
+}
+
+StatusOr<std::vector<AppendResult>> Ledger::AppendChecked(std::span<const Event> events,
+                                                          bool name_events) {
   std::lock_guard<std::mutex> lock(append_mu_);
   // An event already in the log is a retry: it is reported, not checked again.
   std::vector<std::optional<Offset>> existing(events.size());
@@ -111,11 +118,19 @@ StatusOr<std::vector<AppendResult>> Ledger::AppendBatch(std::span<const Event> e
   for (size_t i = 0; i < events.size(); ++i) {
     if (existing[i]) continue;
     Status st = CheckEventProof(events[i]);
-    if (!st.ok()) return st.WithPrefix("event " + std::to_string(i));
+    if (!st.ok()) return name_events ? st.WithPrefix("event " + std::to_string(i)) : st;
   }
   Status legal;
   STATELOG_RETURN_IF_ERROR(
       cache_->WithView([&](const NodeView& view) { legal = CheckLegal(view, events, existing); }));
+  if (!legal.ok() && !name_events) {
+    // Drop the "event 0 (type): " prefix CheckLegal adds for batches.
+    std::string_view msg = legal.message();
+    size_t colon = msg.find("): ");
+    if (msg.starts_with("event 0 (") && colon != std::string_view::npos) {
+      legal = Status(legal.code(), msg.substr(colon + 3));
+    }
+  }
   STATELOG_RETURN_IF_ERROR(legal);
   STATELOG_ASSIGN_OR_RETURN(std::vector<AppendResult> results, store_->AppendBatch(events));
   // A snapshot is only a cache: failing to take one loses nothing, but is not hidden either.

@@ -74,7 +74,7 @@ StatusOr<NodeView> Reconstructor::View(std::optional<Offset> as_of) const {
   STATELOG_ASSIGN_OR_RETURN(uint64_t end, EndFor(as_of));
   NodeView view;
   if (snapshots_ != nullptr) {
-    STATELOG_ASSIGN_OR_RETURN(std::optional<NodeView> restored, snapshots_->LatestView(end));
+    std::optional<NodeView> restored = snapshots_->UsableView(end);  // a refused one: a miss
     if (restored) view = std::move(*restored);
   }
   STATELOG_RETURN_IF_ERROR(FoldInto(&view, end));

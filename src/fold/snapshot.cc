@@ -68,3 +68,20 @@ StatusOr<std::optional<NodeView>> SnapshotManager::LatestView(uint64_t end) cons
 }
 
 }  // namespace statelog
+
+namespace statelog {
+
+std::optional<NodeView> SnapshotManager::UsableView(uint64_t end) const {
+  auto view = LatestView(end);
+  if (view.ok()) return std::move(*view);
+  std::lock_guard<std::mutex> lock(refusal_mu_);
+  last_refusal_ = view.status();
+  return std::nullopt;
+}
+
+Status SnapshotManager::last_refusal() const {
+  std::lock_guard<std::mutex> lock(refusal_mu_);
+  return last_refusal_;
+}
+
+}  // namespace statelog

@@ -127,6 +127,19 @@ StatusOr<NodeView> DecodeNodeView(std::string_view data, Hash256* prefix_chain) 
     return reader.JsonError(err).WithPrefix("snapshot");
   }
   reader.Attach(&doc, buf.data());
+  {
+    // The version decides how to read the rest: look at it before anything else.
+    uint64_t format = 0;
+    sj::value fv;
+    if (doc.find_field_unordered("format").get(fv) || fv.get_uint64().get(format)) {
+      return Status::InvalidArgument("snapshot: missing or malformed \"format\"");
+    }
+    if (format != 1) {
+      return Status::NotSupported("snapshot format " + std::to_string(format) +
+                                  " is newer than this statelog (1)");
+    }
+    doc.rewind();
+  }
   sj::value root;
   if (auto err = doc.get_value().get(root)) return reader.JsonError(err).WithPrefix("snapshot");
   SnapshotDoc parsed;

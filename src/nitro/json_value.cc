@@ -44,7 +44,7 @@ class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> 
         size_t index = innermost ? v->items.size() : v->items.size() - 1;
         path += "[" + std::to_string(index) + "]";
       } else {
-        const std::string& key = innermost ? key_ : v->members.back().first;
+        const std::string& key = innermost ? key_ : v->members.back().key;
         if (key.empty()) continue;  // between members: no key read yet
         if (!path.empty()) path += ".";
         path += key;
@@ -73,8 +73,8 @@ class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> 
       parent->items.push_back(std::move(v));
       return &parent->items.back();
     }
-    parent->members.emplace_back(std::move(key_), std::move(v));
-    return &parent->members.back().second;
+    parent->members.push_back(Member{std::move(key_), std::move(v)});
+    return &parent->members.back().value;
   }
   bool Open(Kind kind) {
     if (static_cast<int>(stack_.size()) >= kMaxDepth) {

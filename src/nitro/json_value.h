@@ -17,12 +17,21 @@ enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
 // Returns "null", "a boolean", "a number", "a string", "an array" or "an object".
 std::string_view KindName(Kind kind);
 
+struct Member;
+
 struct Value {
   Kind kind = Kind::kNull;
   bool boolean = false;
   std::string text;          // a string's contents, or a number's token as written ("5", "-1.5e3")
   std::vector<Value> items;  // kArray
-  std::vector<std::pair<std::string, Value>> members;  // kObject, in document order
+  std::vector<Member> members;  // kObject, in document order
+};
+
+// One member of an object. (A struct, not std::pair: a vector of an incomplete pair does not
+// compile with clang and libstdc++.)
+struct Member {
+  std::string key;
+  Value value;
 };
 
 // Maximum nesting of arrays and objects accepted by Parse (a go-nitro state needs 5).

@@ -97,7 +97,7 @@ len=$(sed 's/.*"length":\([0-9]*\).*/\1/' "$T/out")
 head=$(sed 's/.*"head":"\([^"]*\)".*/\1/' "$T/out")
 check "verify against the trusted head" run 0 "$S" verify --head "$len:$head" --data "$D"
 check "verify against a wrong head fails" run 4 "$S" verify --head "$len:0x$(printf 'a%.0s' {1..64})" --data "$D"
-check "and names the offset" grep -q "verify failed at offset" "$T/err"
+check "and names the offset" grep -q "verify failed: offset [0-9]*: " "$T/err"
 check "verify of a missing store fails" run 1 "$S" verify --data "$T/nothing-here"
 check "and does not create it" [ ! -e "$T/nothing-here" ]
 

@@ -198,6 +198,18 @@ TEST(FoldTest, RefusesIllegalHistory) {
                             s.Voucher(alice, Uint256(4))};
        },
        "voucher amount 4 is below the previous voucher's 5"},
+      {"clearing by a turn that is not newer",
+       [&](ChannelScript& s) {
+         return std::vector{s.ChannelCreated(), s.ChallengeRegistered(4, 100),
+                            s.ChallengeCleared(4)};
+       },
+       "cleared by turn 4, which is not newer"},
+      {"challenge behind the last cleared one",
+       [&](ChannelScript& s) {
+         return std::vector{s.ChannelCreated(), s.ChallengeRegistered(4, 100),
+                            s.ChallengeCleared(5), s.ChallengeRegistered(3, 200)};
+       },
+       "below turn 5 of the last cleared challenge"},
       {"clearing without a challenge",
        [&](ChannelScript& s) {
          return std::vector{s.ChannelCreated(), s.ChallengeCleared(3)};

@@ -37,6 +37,10 @@ TEST(SnapshotCodecTest, RejectsDamage) {
   std::string newer = data;
   newer.replace(newer.find("\"format\":1"), 10, "\"format\":2");
   EXPECT_EQ(DecodeNodeView(newer, &chain).status().code(), StatusCode::kNotSupported);
+  // A newer format is recognized before its (unknown) fields are read.
+  std::string newer_fields = newer;
+  newer_fields.insert(newer_fields.size() - 1, ",\"new_field\":[1,2]");
+  EXPECT_EQ(DecodeNodeView(newer_fields, &chain).status().code(), StatusCode::kNotSupported);
   for (size_t n = 0; n < data.size(); ++n) {
     EXPECT_FALSE(DecodeNodeView(data.substr(0, n), &chain).ok()) << n;
   }
@@ -120,6 +124,18 @@ TEST(SnapshotTest, MismatchedSnapshotIsRefused) {
   EXPECT_TRUE(restored.status().IsCorruption());
   EXPECT_NE(restored.status().message().find("snapshot covering 10 events does not match the log"),
             std::string_view::npos);
+  // A refused snapshot is only a cache miss: the view is folded from the log and stays right,
+  // and the refusal is reported.
+  auto full = Reconstructor(store.get()).FullFold(store->Length());
+  auto via_snapshots = Reconstructor(store.get(), &manager).View();
+  ASSERT_TRUE(via_snapshots.ok()) << via_snapshots.status().ToString();
+  EXPECT_EQ(*via_snapshots, *full);
+  EXPECT_TRUE(manager.last_refusal().IsCorruption());
+  auto ledger = Ledger::Open(store.get(), snaps.get());
+  ASSERT_TRUE(ledger.ok()) << "a bad snapshot must not block the store";
+  EXPECT_TRUE((*ledger)->snapshot_status().IsCorruption());
+  EXPECT_EQ(*(*ledger)->cache().View(), *full);
+
   // A snapshot whose data was altered (a channel's holdings) without changing its header.
   Snapshot altered = **good;
   Hash256 chain;
