@@ -5,15 +5,10 @@
 #include <ctime>
 #include <sstream>
 
+#include "base/overloaded.h"
+
 namespace statelog::cli {
 namespace {
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
 
 std::string Sh(const auto& fixed) { return Short(fixed.ToHex()); }
 

@@ -3,15 +3,10 @@
 #include <algorithm>
 #include <array>
 
+#include "base/overloaded.h"
+
 namespace statelog {
 namespace {
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
 
 Status Refuse(std::string_view what) { return Status::FailedPrecondition(what); }
 

@@ -2,17 +2,11 @@
 
 #include <map>
 
+#include "base/overloaded.h"
 #include "statelog/nitro.h"
 
 namespace statelog {
 namespace {
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
 
 Status CheckSigner(const Hash256& hash, const Signature& sig, const Address& signer,
                    std::string_view what) {
