@@ -1,23 +1,26 @@
-// Append throughput of the PostgreSQL backend at 1 and 4 writers, next to RocksDB (synced, on
-// this machine's disk) in the same run, or the memory backend when built without RocksDB
-// (STATELOG_BENCH_ROCKSDB undefined). Each writer thread appends its own channel's events
-// (StateSigned/DepositDetected, ~0.9 KB of JSON) to one shared store; every append is timed.
-// PostgreSQL writers each use their own connection (the store's pool), as separate processes
-// would; its appends serialize on the head row, so the figures are those of one shared log.
+// Append throughput of the PostgreSQL backend at 1 and 4 writers, next to the synced RocksDB
+// backend in the same run (or the memory backend when built without RocksDB, i.e. without
+// STATELOG_BENCH_ROCKSDB; the benchmark names say which). Writer threads share one store and
+// append events of their own channel (StateSigned/DepositDetected, ~0.9 KB of JSON), one event
+// or 100 per call; every call is timed (p50/p99 counters, microseconds, per call) and
+// items_per_second is events/s. PostgreSQL writers each use their own pooled connection, as
+// separate processes would; appends serialize on the head row (docs/adr/0006).
 //
-//   PG_FSYNC=on tests/postgres/pg-server.sh start /tmp/statelog-pg-bench   # prints CONNINFO
-//   STATELOG_PG_CONNINFO="CONNINFO" build/bench/postgres_bench [EVENTS_PER_WRITER] [ROCKSDB_DIR]
-//   tests/postgres/pg-server.sh stop /tmp/statelog-pg-bench
-// ROCKSDB_DIR (default /tmp/statelog-rocksdb-bench) is deleted and recreated for each run.
+// Server: with STATELOG_PG_CONNINFO set, that server is used. Otherwise the program starts a
+// throw-away durable one (fsync on) with tests/postgres/pg-server.sh in /tmp and stops it at
+// exit. Calls per writer: STATELOG_BENCH_APPENDS (default 1500; batches get 1/50 of it).
+//
+//   cmake --build build-bench --target postgres_bench && build-bench/bench/postgres_bench
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "statelog/memory_store.h"
@@ -26,54 +29,92 @@
 #if STATELOG_BENCH_ROCKSDB
 #include "statelog/rocksdb_store.h"
 #endif
+#ifndef STATELOG_PG_SERVER_SCRIPT
+#define STATELOG_PG_SERVER_SCRIPT "tests/postgres/pg-server.sh"
+#endif
 
 namespace statelog {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Figures {
-  double events_per_s = 0;
-  double p50_us = 0;
-  double p99_us = 0;
-};
+std::string g_conninfo;  // set by main()
 
-// `writers` threads each append `per_writer` events in calls of `batch` events.
-Figures Run(EventStore* store, int writers, size_t per_writer, size_t batch, uint64_t channel0) {
-  std::vector<std::vector<Event>> lanes;
-  for (int w = 0; w < writers; ++w)
-    lanes.push_back(test::ChannelEvents(channel0 + w, per_writer, 1));
-  std::vector<std::vector<double>> lat(writers);
-  std::vector<std::thread> threads;
-  const auto start = Clock::now();
-  for (int w = 0; w < writers; ++w) {
-    threads.emplace_back([&, w] {
-      const std::vector<Event>& events = lanes[w];
-      for (size_t i = 0; i < events.size(); i += batch) {
-        const size_t n = std::min(batch, events.size() - i);
-        const auto t0 = Clock::now();
-        auto r = store->AppendBatch(std::span<const Event>(events.data() + i, n));
-        lat[w].push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
-        if (!r.ok()) {
-          std::fprintf(stderr, "append failed: %s\n", r.status().ToString().c_str());
-          std::exit(1);
-        }
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  std::vector<double> all;
-  for (auto& l : lat) all.insert(all.end(), l.begin(), l.end());
-  std::sort(all.begin(), all.end());
-  auto at = [&](double q) { return all[std::min(all.size() - 1, size_t(q * all.size()))]; };
-  return Figures{writers * per_writer / seconds, at(0.5), at(0.99)};
+int64_t Calls(size_t batch) {
+  const char* v = std::getenv("STATELOG_BENCH_APPENDS");
+  const int64_t n = v && *v ? std::atoll(v) : 1500;
+  return std::max<int64_t>(1, batch == 1 ? n : n / 50);
 }
 
-void Print(const char* backend, int writers, size_t batch, const Figures& f) {
-  std::printf("| %-34s | %d | %3zu | %9.0f | %8.0f | %8.0f |\n", backend, writers, batch,
-              f.events_per_s, f.p50_us, f.p99_us);
-  std::fflush(stdout);
+std::unique_ptr<EventStore> OpenPostgres() {
+  static int run = 0;
+  PostgresOptions options;
+  options.schema = "bench_" + std::to_string(getpid()) + "_" + std::to_string(run++);
+  auto store = PostgresEventStore::Open(g_conninfo, options);
+  if (!store.ok()) {
+    std::fprintf(stderr, "postgres_bench: %s\n", store.status().ToString().c_str());
+    std::exit(1);
+  }
+  return std::move(store).value();
+}
+
+#if STATELOG_BENCH_ROCKSDB
+std::unique_ptr<EventStore> OpenRocksDb() {
+  const std::string dir = "/tmp/statelog-rocksdb-bench-" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  auto store = RocksDbEventStore::Open(dir);  // sync = true: every append is fsynced
+  if (!store.ok()) {
+    std::fprintf(stderr, "postgres_bench: %s\n", store.status().ToString().c_str());
+    std::exit(1);
+  }
+  return std::move(store).value();
+}
+#else
+std::unique_ptr<EventStore> OpenMemory() { return MemoryEventStore::Create(); }
+#endif
+
+// Each thread appends Calls(batch) calls of `batch` events of channel thread_index().
+template <std::unique_ptr<EventStore> (*Open)()>
+void BM_Append(benchmark::State& state) {
+  static std::unique_ptr<EventStore> store;
+  const size_t batch = static_cast<size_t>(state.range(0));
+  if (state.thread_index() == 0) store = Open();
+  const std::vector<Event> events = test::ChannelEvents(
+      state.thread_index(), static_cast<size_t>(state.max_iterations) * batch, 1);
+  std::vector<double> us;
+  us.reserve(state.max_iterations);
+  size_t next = 0;
+  for (auto _ : state) {  // the loop's start and end are barriers across the threads
+    const auto t0 = Clock::now();
+    auto r = store->AppendBatch(std::span<const Event>(events.data() + next, batch));
+    us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    if (!r.ok()) {
+      state.SkipWithError(r.status().ToString().c_str());
+      break;
+    }
+    next += batch;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(next));
+  std::sort(us.begin(), us.end());
+  if (!us.empty()) {
+    auto at = [&](double q) { return us[std::min(us.size() - 1, size_t(q * us.size()))]; };
+    state.counters["p50_us"] = benchmark::Counter(at(0.50), benchmark::Counter::kAvgThreads);
+    state.counters["p99_us"] = benchmark::Counter(at(0.99), benchmark::Counter::kAvgThreads);
+  }
+  if (state.thread_index() == 0) store.reset();  // after the end barrier: all threads are done
+}
+
+void Register(const char* name, void (*fn)(benchmark::State&)) {
+  for (int64_t batch : {1, 100}) {
+    benchmark::RegisterBenchmark(name, fn)
+        ->Arg(batch)
+        ->ArgName("batch")
+        ->Iterations(Calls(static_cast<size_t>(batch)))
+        ->Threads(1)
+        ->Threads(4)
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
+  }
 }
 
 }  // namespace
@@ -81,46 +122,40 @@ void Print(const char* backend, int writers, size_t batch, const Figures& f) {
 
 int main(int argc, char** argv) {
   using namespace statelog;
-  const size_t per_writer = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 2000;
-  const std::string rocks_dir = argc > 2 ? argv[2] : "/tmp/statelog-rocksdb-bench";
-  const char* conninfo = std::getenv("STATELOG_PG_CONNINFO");
-  if (conninfo == nullptr) {
-    std::fprintf(stderr,
-                 "postgres_bench: set STATELOG_PG_CONNINFO (start a server with "
-                 "PG_FSYNC=on tests/postgres/pg-server.sh start DIR)\n");
-    return 2;
-  }
-  std::printf("%zu events per writer\n\n", per_writer);
-  std::printf("| Backend | Writers | Batch | Events/s | p50 µs (per call) | p99 µs |\n");
-  std::printf("|---|---|---|---|---|---|\n");
-  const auto stamp = std::chrono::system_clock::now().time_since_epoch().count() % 1000000000;
-  int run = 0;
-  for (size_t batch : {size_t{1}, size_t{100}}) {
-    for (int writers : {1, 4}) {
-      PostgresOptions options;
-      options.schema = "bench_" + std::to_string(stamp) + "_" + std::to_string(run++);
-      auto pg = PostgresEventStore::Open(conninfo, options);
-      if (!pg.ok()) {
-        std::fprintf(stderr, "postgres_bench: %s\n", pg.status().ToString().c_str());
-        return 1;
-      }
-      Print("PostgreSQL", writers, batch, Run(pg->get(), writers, per_writer, batch, 0));
-#if STATELOG_BENCH_ROCKSDB
-      std::filesystem::remove_all(rocks_dir);
-      auto rocks = RocksDbEventStore::Open(rocks_dir);  // sync = true
-      if (!rocks.ok()) {
-        std::fprintf(stderr, "postgres_bench: %s\n", rocks.status().ToString().c_str());
-        return 1;
-      }
-      Print("RocksDB (sync)", writers, batch, Run(rocks->get(), writers, per_writer, batch, 0));
-      rocks->reset();
-      std::filesystem::remove_all(rocks_dir);
-#else
-      auto memory = MemoryEventStore::Create();
-      Print("Memory (RocksDB not built)", writers, batch,
-            Run(memory.get(), writers, per_writer, batch, 0));
-#endif
+  benchmark::Initialize(&argc, argv);
+  std::string server_dir;
+  if (const char* c = std::getenv("STATELOG_PG_CONNINFO"); c && *c) {
+    g_conninfo = c;
+  } else {
+    server_dir = "/tmp/statelog-pg-bench-" + std::to_string(getpid());
+    const std::string cmd = "PG_FSYNC=on " STATELOG_PG_SERVER_SCRIPT " start " + server_dir;
+    FILE* out = popen(cmd.c_str(), "r");
+    char line[512] = {0};
+    if (out == nullptr || std::fgets(line, sizeof(line), out) == nullptr || pclose(out) != 0) {
+      std::fprintf(stderr,
+                   "postgres_bench: could not start a server (%s); set "
+                   "STATELOG_PG_CONNINFO to use a running one\n",
+                   cmd.c_str());
+      return 1;
     }
+    g_conninfo = line;
+    while (!g_conninfo.empty() && g_conninfo.back() == '\n') g_conninfo.pop_back();
   }
+  Register("BM_Append/PostgreSQL", BM_Append<OpenPostgres>);
+#if STATELOG_BENCH_ROCKSDB
+  Register("BM_Append/RocksDB_sync", BM_Append<OpenRocksDb>);
+#else
+  Register("BM_Append/Memory_no_RocksDB", BM_Append<OpenMemory>);
+#endif
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  if (!server_dir.empty()) {
+    const std::string cmd = STATELOG_PG_SERVER_SCRIPT " stop " + server_dir;
+    if (std::system(cmd.c_str()) != 0)
+      std::fprintf(stderr, "postgres_bench: %s failed\n", cmd.c_str());
+  }
+#if STATELOG_BENCH_ROCKSDB
+  std::filesystem::remove_all("/tmp/statelog-rocksdb-bench-" + std::to_string(getpid()));
+#endif
   return 0;
 }

@@ -87,9 +87,8 @@ Result RunStatelog(const std::string& dir, int threads, double seconds, uint64_t
     fprintf(stderr, "statelog open: %s\n", store.status().ToString().c_str());
     return {};
   }
-  return Measure(threads, seconds, [&](int t, uint64_t k) {
-    return (*store)->Append(BenchEvent(run, t, k)).ok();
-  });
+  return Measure(threads, seconds,
+                 [&](int t, uint64_t k) { return (*store)->Append(BenchEvent(run, t, k)).ok(); });
 }
 
 Result RunRawRocks(const std::string& dir, int threads, double seconds, uint64_t run) {
@@ -114,8 +113,8 @@ Result RunSqlite(const std::string& path, int threads, double seconds, uint64_t 
   auto open = [&](sqlite3** db) {
     if (sqlite3_open(path.c_str(), db) != SQLITE_OK) return false;
     sqlite3_busy_timeout(*db, 60'000);
-    return sqlite3_exec(*db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr,
-                        nullptr, nullptr) == SQLITE_OK;
+    return sqlite3_exec(*db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr,
+                        nullptr) == SQLITE_OK;
   };
   sqlite3* setup = nullptr;
   if (!open(&setup)) return {};
@@ -172,7 +171,8 @@ void Replay(const std::string& dir, uint64_t n) {
            static_cast<unsigned long long>(n), s, static_cast<double>(n) / s);
   }
   uint64_t bytes = 0;
-  for (const auto& f : fs::directory_iterator(dir)) bytes += f.is_regular_file() ? f.file_size() : 0;
+  for (const auto& f : fs::directory_iterator(dir))
+    bytes += f.is_regular_file() ? f.file_size() : 0;
   const auto b = Clock::now();
   auto store = RocksDbEventStore::Open(dir);
   const double open_ms = std::chrono::duration<double, std::milli>(Clock::now() - b).count();
@@ -215,8 +215,8 @@ int main(int argc, char** argv) {
   uint64_t run = 0;
   for (int threads : {1, 4, 16}) {
     ++run;
-    auto s = statelog::RunStatelog(dir + "/statelog-" + std::to_string(threads), threads, seconds,
-                                   run);
+    auto s =
+        statelog::RunStatelog(dir + "/statelog-" + std::to_string(threads), threads, seconds, run);
     auto q = statelog::RunSqlite(dir + "/sqlite-" + std::to_string(threads) + ".db", threads,
                                  seconds, run);
     auto r = statelog::RunRawRocks(dir + "/raw-" + std::to_string(threads), threads, seconds, run);

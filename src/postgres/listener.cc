@@ -4,7 +4,9 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <optional>
 #include <utility>
@@ -61,30 +63,34 @@ Status Listener::Start() {
 }
 
 void Listener::Run() {
+  using Clock = std::chrono::steady_clock;
+  const auto interval = std::chrono::milliseconds(poll_interval_ms_);
   std::optional<int64_t> last_length = HeadLength(conn_.get());
+  auto next_check = Clock::now() + interval;
   for (;;) {
     pollfd fds[2] = {{wake_fds_[0], POLLIN, 0}, {-1, POLLIN, 0}};
     if (conn_) fds[1].fd = PQsocket(conn_.get());
-    const int n = poll(fds, 2, poll_interval_ms_);
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::milliseconds>(next_check - Clock::now());
+    const int n = poll(fds, 2, static_cast<int>(std::max<int64_t>(0, wait.count())));
     if (n < 0 && errno != EINTR) return;
     if (fds[0].revents != 0) return;  // stop requested
+    const bool check_due = Clock::now() >= next_check;
+    if (check_due) next_check = Clock::now() + interval;
     bool changed = false;
     if (!conn_) {
-      // Reconnect; notifications sent meanwhile are lost, so re-check the head afterwards.
+      if (!check_due) continue;
+      // Reconnect; notifications sent meanwhile are lost, so wake the subscribers to re-read.
       conn_ = Subscribe();
-      if (conn_) last_length.reset();
-    } else if (n > 0 && fds[1].revents != 0) {
-      if (PQconsumeInput(conn_.get()) == 0) {
-        conn_.reset();
-        continue;
-      }
-      while (PGnotify* note = PQnotifies(conn_.get())) {
-        changed |= pool_->schema() == note->extra;
-        PQfreemem(note);
-      }
-      if (changed) last_length.reset();  // the head is re-read at the next timeout
+      if (conn_) on_append_();
+      continue;
     }
-    if (n == 0 && conn_) {
+    if (n > 0 && fds[1].revents != 0 && PQconsumeInput(conn_.get()) == 0) {
+      conn_.reset();
+      continue;
+    }
+    // The periodic re-check runs even while notifications (e.g. of other schemas) keep arriving.
+    if (check_due) {
       const std::optional<int64_t> length = HeadLength(conn_.get());
       if (!length) {
         if (PQstatus(conn_.get()) != CONNECTION_OK) conn_.reset();
@@ -92,6 +98,13 @@ void Listener::Run() {
         changed = true;
         last_length = length;
       }
+    }
+    // Notifications read by PQconsumeInput or collected during HeadLength's query.
+    while (conn_) {
+      PGnotify* note = PQnotifies(conn_.get());
+      if (note == nullptr) break;
+      changed |= pool_->schema() == note->extra;
+      PQfreemem(note);
     }
     if (changed) on_append_();
   }

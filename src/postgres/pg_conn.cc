@@ -1,5 +1,7 @@
 #include "postgres/pg_conn.h"
 
+#include <poll.h>
+
 #include <cstdint>
 #include <cstring>
 #include <unordered_set>
@@ -50,6 +52,19 @@ Status EnsurePrepared(PGconn* conn, const char* sql, const Params& params) {
   if (!ResultOk(r.get())) return ResultError(conn, r.get(), sql);
   set->sql.insert(sql);
   return Status::OK();
+}
+
+// An idle connection has nothing to read unless the server closed it (a terminated backend, a
+// restart) or sent a notice: read what is there and see whether it is still usable.
+bool Alive(PGconn* conn) {
+  pollfd fd{PQsocket(conn), POLLIN, 0};
+  if (fd.fd < 0) return false;
+  // A closed connection stays readable: the FATAL message, then end-of-file, which makes
+  // PQconsumeInput fail. A notice is read once and the socket goes quiet.
+  for (int i = 0; i < 4 && poll(&fd, 1, 0) > 0; ++i) {
+    if (PQconsumeInput(conn) == 0) return false;
+  }
+  return PQstatus(conn) == CONNECTION_OK;
 }
 
 }  // namespace
@@ -219,10 +234,13 @@ StatusOr<Conn> Connect(const std::string& conninfo, const std::string& schema) {
     while (!msg.empty() && msg.back() == '\n') msg.pop_back();
     return Status::IOError("postgres: cannot connect: " + msg);
   }
-  // search_path by parameter: every table name below resolves in `schema`, nowhere else.
+  // search_path by parameter: every table name below resolves in `schema`, nowhere else. A
+  // client that stalls inside an append (holding the head lock) is cut off after a minute, so
+  // it cannot block every other writer forever.
   auto r = Exec(conn.get(),
                 "SELECT set_config('search_path', $1, false), "
-                "set_config('client_min_messages', 'warning', false)",
+                "set_config('client_min_messages', 'warning', false), "
+                "set_config('idle_in_transaction_session_timeout', '60s', false)",
                 Params().Text(schema));
   if (!r.ok()) return r.status();
   return conn;
@@ -233,13 +251,15 @@ ConnectionPool::Lease::~Lease() {
 }
 
 StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!idle_.empty()) {
-      Conn c = std::move(idle_.back());
+  for (;;) {
+    Conn c;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (idle_.empty()) break;
+      c = std::move(idle_.back());
       idle_.pop_back();
-      return Lease(this, std::move(c));
     }
+    if (Alive(c.get())) return Lease(this, std::move(c));
   }
   STATELOG_ASSIGN_OR_RETURN(Conn c, Connect());
   return Lease(this, std::move(c));

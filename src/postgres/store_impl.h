@@ -4,7 +4,10 @@
 #define STATELOG_POSTGRES_STORE_IMPL_H_
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -39,16 +42,28 @@ class PostgresStore final : public PostgresEventStore {
   SnapshotStore* snapshots() override { return snapshots_.get(); }
 
  private:
-  // Appends `events` in one transaction (append.cc). `batch` selects AppendBatch's error texts.
+  // Appends `events` (append.cc): concurrent calls of this process are merged into one
+  // transaction (group commit); each keeps its own result. `batch` selects AppendBatch's texts.
+  struct AppendRequest;
   StatusOr<std::vector<AppendResult>> AppendEvents(std::span<const Event> events, bool batch);
-  // One attempt of AppendEvents on `conn`, inside BEGIN ... COMMIT.
-  StatusOr<std::vector<AppendResult>> AppendOnce(PGconn* conn, std::span<const Event> events,
-                                                 const std::vector<std::string>& bodies, bool batch,
-                                                 uint64_t* new_length);
+  // Runs `group` as one transaction (retrying a unique violation) and sets every result.
+  void CommitGroup(const std::vector<AppendRequest*>& group);
+  // One attempt on `conn`, BEGIN ... COMMIT. On OK every result is set and *wrote says whether
+  // rows were written. On error the transaction did not commit, or, if *write_sent and the
+  // connection broke, its outcome is unknown.
+  Status CommitGroupOnce(PGconn* conn, const std::vector<AppendRequest*>& group, bool* wrote,
+                         bool* write_sent);
   // Reads the committed head.
   StatusOr<ChainHead> QueryHead(PGconn* conn) const;
   // Runs `sql` with `params` on a pooled connection; returns the offsets in column 0.
   StatusOr<std::vector<Offset>> QueryOffsets(const char* sql, const Params& params) const;
+
+  // Group commit: callers queue their request; the first becomes the leader and commits every
+  // request queued by then in one transaction, while later callers queue for the next group.
+  std::mutex group_mu_;
+  std::condition_variable group_cv_;
+  std::deque<AppendRequest*> queue_;  // guarded by group_mu_
+  bool leader_active_ = false;        // guarded by group_mu_
 
   mutable ConnectionPool pool_;
   std::unique_ptr<SnapshotStore> snapshots_;

@@ -9,6 +9,7 @@
 #include "rocksdb/rocksdb_internal.h"
 #include "rocksdb/rocksdb_store_impl.h"
 #include "statelog/codec.h"
+#include "store/append_checks.h"
 
 namespace statelog::rocksdb_internal {
 namespace {
@@ -19,16 +20,8 @@ namespace fmt = rocksdb_format;
 // the first writer is always taken, however large.
 constexpr size_t kMaxGroupBytes = size_t{4} << 20;
 
-Status CheckId(const Event& event) {
-  const EventId expected = ComputeEventId(event.timestamp, event.body);
-  if (expected == event.id) return Status::OK();
-  return Status::InvalidArgument("id " + event.id.ToHex() +
-                                 " does not match the event's content: expected " +
-                                 expected.ToHex());
-}
-
-std::string EntityName(const ChannelId& id) { return "channel " + id.ToHex(); }
-std::string EntityName(const ObjectiveId& id) { return "objective " + id.ToString(); }
+using store_internal::CheckTimestampOrder;
+using store_internal::EntityName;
 
 size_t EncodedBytes(const std::vector<std::string>& encoded) {
   size_t n = 0;
@@ -64,7 +57,7 @@ ChainHead RocksStore::Head() const {
 }
 
 StatusOr<AppendResult> RocksStore::Append(const Event& event) {
-  STATELOG_RETURN_IF_ERROR(CheckId(event));
+  STATELOG_RETURN_IF_ERROR(store_internal::CheckEventId(event));
   Writer w;
   w.events = std::span<const Event>(&event, 1);
   w.encoded.push_back(EncodeEvent(event));
@@ -76,7 +69,7 @@ StatusOr<AppendResult> RocksStore::Append(const Event& event) {
 StatusOr<std::vector<AppendResult>> RocksStore::AppendBatch(std::span<const Event> events) {
   std::unordered_map<EventId, size_t> in_batch;
   for (size_t i = 0; i < events.size(); ++i) {
-    Status s = CheckId(events[i]);
+    Status s = store_internal::CheckEventId(events[i]);
     if (!s.ok()) return s.WithPrefix("batch event " + std::to_string(i));
     auto [it, inserted] = in_batch.emplace(events[i].id, i);
     if (!inserted) {
@@ -125,7 +118,8 @@ void RocksStore::Submit(Writer* w) {
 void RocksStore::CommitGroup(const std::vector<Writer*>& group) {
   const Status fatal = health();
   if (!fatal.ok()) {
-    for (Writer* q : group) q->status = Status::Aborted("store is unusable after " + fatal.ToString());
+    for (Writer* q : group)
+      q->status = Status::Aborted("store is unusable after " + fatal.ToString());
     return;
   }
   const uint64_t first = next_;
@@ -140,8 +134,8 @@ void RocksStore::CommitGroup(const std::vector<Writer*>& group) {
   if (!ws.ok()) {
     // Fatal (anchors.md, fsyncgate): never retry; the DB's state past the last durable point is
     // unknown until a reopen recovers it.
-    Status error = FromRocks(ws, "writing offsets [" + std::to_string(first) + ", " +
-                                     std::to_string(next_) + ")");
+    Status error = FromRocks(
+        ws, "writing offsets [" + std::to_string(first) + ", " + std::to_string(next_) + ")");
     SetFatal(error);
     next_ = first;
     next_chain_ = first_chain;
@@ -217,12 +211,9 @@ static Status CheckEntity(const Event& event, Offset at, const Key& key,
   } else {
     previous = committed;
   }
-  if (previous && event.timestamp < previous->timestamp) {
-    return Status::FailedPrecondition(
-        "event " + event.id.ToHex() + " (would be offset " + std::to_string(at) + "): timestamp " +
-        std::to_string(event.timestamp) + " is earlier than timestamp " +
-        std::to_string(previous->timestamp) + " of the previous event of " + EntityName(key) +
-        " at offset " + std::to_string(previous->offset));
+  if (previous) {
+    STATELOG_RETURN_IF_ERROR(
+        CheckTimestampOrder(event, at, EntityName(key), previous->timestamp, previous->offset));
   }
   (*overlay)[key] = typename LastMap::mapped_type{event.timestamp, at};
   return Status::OK();
@@ -285,8 +276,9 @@ StatusOr<std::optional<Offset>> RocksStore::LookupId(const EventId& id) const {
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), fmt::IdKey(id), &value);
   if (s.IsNotFound()) return std::optional<Offset>();
   if (!s.ok()) return FromRocks(s, "looking up id " + id.ToHex());
-  if (value.size() != 8) return Status::Corruption("id index entry of " + id.ToHex() + " has " +
-                                                   std::to_string(value.size()) + " bytes");
+  if (value.size() != 8)
+    return Status::Corruption("id index entry of " + id.ToHex() + " has " +
+                              std::to_string(value.size()) + " bytes");
   return std::optional<Offset>(fmt::GetBE64(value.data()));
 }
 

@@ -33,8 +33,8 @@ Status DecodeRecord(Offset offset, const rocksdb::Slice& value, EventDecoder* de
   Status s = decoder->Decode(std::string_view(value.data() + 32, value.size() - 32), &out->event,
                              DecodeOptions{.verify_id = false});
   if (!s.ok()) {
-    return Status::Corruption("offset " + std::to_string(offset) + ": undecodable event: " +
-                              s.ToString());
+    return Status::Corruption("offset " + std::to_string(offset) +
+                              ": undecodable event: " + s.ToString());
   }
   return Status::OK();
 }
@@ -46,8 +46,7 @@ EventDecoder& ThreadDecoder() {
 
 Status IteratorError(const rocksdb::Iterator& it, Offset expected) {
   if (!it.status().ok()) {
-    return Status::Corruption("offset " + std::to_string(expected) + ": " +
-                              it.status().ToString());
+    return Status::Corruption("offset " + std::to_string(expected) + ": " + it.status().ToString());
   }
   return Status::Corruption("offset " + std::to_string(expected) + ": event record missing");
 }

@@ -66,7 +66,9 @@ class RocksSnapshotStore final : public SnapshotStore {
  private:
   // Puts (value != null) or deletes the snapshot record of `covers`.
   Status Write(uint64_t covers, const std::string* value) {
-    STATELOG_RETURN_IF_ERROR(owner_->health());
+    if (Status fatal = owner_->health(); !fatal.ok()) {
+      return Status::Aborted("store is unusable after " + fatal.ToString());
+    }
     rocksdb::WriteBatch batch;
     if (value) {
       batch.Put(fmt::SnapshotKey(covers), *value);

@@ -34,6 +34,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/append_checks.h"
+
 namespace statelog {
 namespace {
 
@@ -132,16 +134,8 @@ class MemoryStore final : public MemoryEventStore {
   std::unordered_map<ObjectiveId, EntityLog> objectives_;
 };
 
-Status CheckId(const Event& event) {
-  const EventId expected = ComputeEventId(event.timestamp, event.body);
-  if (expected == event.id) return Status::OK();
-  return Status::InvalidArgument("id " + event.id.ToHex() +
-                                 " does not match the event's content: expected " +
-                                 expected.ToHex());
-}
-
-std::string EntityName(const ChannelId& id) { return "channel " + id.ToHex(); }
-std::string EntityName(const ObjectiveId& id) { return "objective " + id.ToString(); }
+using store_internal::CheckTimestampOrder;
+using store_internal::EntityName;
 
 template <typename Key>
 Status CheckEntity(const Event& event, Offset at, const Key& key,
@@ -165,12 +159,9 @@ Status CheckEntity(const Event& event, Offset at, const Key& key,
       found = true;
     }
   }
-  if (found && event.timestamp < previous) {
-    return Status::FailedPrecondition(
-        "event " + event.id.ToHex() + " (would be offset " + std::to_string(at) + "): timestamp " +
-        std::to_string(event.timestamp) + " is earlier than timestamp " + std::to_string(previous) +
-        " of the previous event of " + EntityName(key) + " at offset " +
-        std::to_string(previous_offset));
+  if (found) {
+    STATELOG_RETURN_IF_ERROR(
+        CheckTimestampOrder(event, at, EntityName(key), previous, previous_offset));
   }
   if (batch) (*batch)[key] = BatchOrder::Last{event.timestamp, at};
   return Status::OK();
@@ -245,7 +236,7 @@ void MemoryStore::WriteAndPublishLocked(uint64_t length, std::vector<StoredEvent
 }
 
 StatusOr<AppendResult> MemoryStore::Append(const Event& event) {
-  STATELOG_RETURN_IF_ERROR(CheckId(event));
+  STATELOG_RETURN_IF_ERROR(store_internal::CheckEventId(event));
   StoredEvent staged{0, Hash256(), event};  // copy outside the lock
   Offset offset;
   {
@@ -267,7 +258,7 @@ StatusOr<AppendResult> MemoryStore::Append(const Event& event) {
 StatusOr<std::vector<AppendResult>> MemoryStore::AppendBatch(std::span<const Event> events) {
   std::unordered_map<EventId, size_t> in_batch;
   for (size_t i = 0; i < events.size(); ++i) {
-    Status s = CheckId(events[i]);
+    Status s = store_internal::CheckEventId(events[i]);
     if (!s.ok()) return s.WithPrefix("batch event " + std::to_string(i));
     auto [it, inserted] = in_batch.emplace(events[i].id, i);
     if (!inserted) {

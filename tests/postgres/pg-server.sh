@@ -16,14 +16,18 @@ die() { echo "pg-server.sh: $*" >&2; exit 1; }
 
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: pg-server.sh start|stop|conninfo DIR"
+if [ -z "$cmd" ] || [ -z "$dir" ]; then
+  die "usage: pg-server.sh start|stop|conninfo DIR"
+fi
 case "$dir" in /*) ;; *) dir="$(pwd)/$dir" ;; esac
 port=${PG_PORT:-5432}
 fsync=${PG_FSYNC:-off}
 conninfo="host=$dir port=$port dbname=statelog user=postgres"
 
 if [ -z "${PG_BINDIR:-}" ]; then
-  PG_BINDIR=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  for d in /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && PG_BINDIR=$d  # the glob sorts 14 < 15 < 16 (same digit count)
+  done
 fi
 [ -x "${PG_BINDIR:-}/initdb" ] || die "PostgreSQL server binaries not found (install the Debian package 'postgresql'; looked in '${PG_BINDIR:-/usr/lib/postgresql/*/bin}')"
 

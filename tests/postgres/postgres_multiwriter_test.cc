@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -178,6 +179,7 @@ TEST(PostgresMultiWriterTest, WriterProcessesShareOneDenseLog) {
   ASSERT_TRUE((*tail_store2)->Unsubscribe(s2).ok());
   EXPECT_EQ(tail1.ids, log);
   EXPECT_EQ(tail2.ids, log);
+  if (!HasFailure()) std::filesystem::remove_all(dir);  // kept for inspection on failure
 }
 
 TEST(PostgresMultiWriterTest, KilledWriterLosesNothingAcknowledged) {
@@ -233,6 +235,7 @@ TEST(PostgresMultiWriterTest, KilledWriterLosesNothingAcknowledged) {
   auto more = (*store)->Append(ChannelEvents(7, 1, 1).front());
   ASSERT_TRUE(more.ok()) << more.status().ToString();
   EXPECT_EQ(more->offset, log.size());
+  if (!HasFailure()) std::filesystem::remove_all(dir);  // kept for inspection on failure
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -178,6 +179,36 @@ TEST(PostgresStoreTest, PeriodicRecheckDeliversWithoutNotification) {
   ASSERT_TRUE((*store)->Unsubscribe(sub).ok());
 }
 
+// The server ends every connection of the store (as a restart or an administrator would): the
+// next operations open new connections, and the listener reconnects and keeps subscriptions
+// going.
+TEST(PostgresStoreTest, SurvivesTerminatedConnections) {
+  const std::string app = FreshPostgresSchema("app");
+  PostgresOptions options;
+  options.schema = FreshPostgresSchema();
+  options.poll_interval_ms = 100;
+  auto store = PostgresEventStore::Open(PostgresConninfo() + " application_name=" + app, options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  std::atomic<uint64_t> seen{0};
+  const SubscriptionId sub = (*store)->Subscribe([&](const StoredEvent&) { ++seen; });
+  const std::vector<Event> events = ChannelEvents(0, 10, 1);
+  for (size_t i = 0; i < 5; ++i) ASSERT_TRUE((*store)->Append(events[i]).ok());
+  ASSERT_TRUE((*store)->WaitForDelivery(sub, 5).ok());
+
+  Admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + app +
+        "'");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  for (size_t i = 5; i < 10; ++i) {
+    auto r = (*store)->Append(events[i]);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->offset, i);
+  }
+  EXPECT_EQ((*store)->Length(), 10u);
+  ASSERT_TRUE((*store)->WaitForDelivery(sub, 10).ok());
+  EXPECT_EQ(seen.load(), 10u);
+  ASSERT_TRUE((*store)->Unsubscribe(sub).ok());
+}
+
 // A role with only the privileges ADR-0006 lists can use an existing log, and cannot create one.
 TEST(PostgresStoreTest, RoleWithDocumentedPrivilegesWorks) {
   const std::string schema = FreshPostgresSchema();
@@ -262,6 +293,47 @@ TEST(PostgresStoreTest, SameIdRaceAcrossStoresStoresEachEventOnce) {
     EXPECT_EQ(ra[i].appended + rb[i].appended, 1) << "event " << i;
     EXPECT_EQ((*a)->Read(ra[i].offset)->event, events[i]);
   }
+}
+
+// Concurrent appends of one store are committed in groups (one transaction for every caller
+// waiting); a caller whose checks fail is left out of its group with its own error, and the
+// others' events commit.
+TEST(PostgresStoreTest, GroupCommitIsolatesFailingRequests) {
+  auto store = OpenFreshPostgresStore();
+  constexpr int kThreads = 8, kPerThread = 40;
+  std::atomic<int> failures{0};
+  std::vector<std::vector<Offset>> offsets(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto good = store->Append(StateSignedEvent(t, i, 100 + i));
+        ASSERT_TRUE(good.ok()) << good.status().ToString();
+        EXPECT_TRUE(good->appended);
+        offsets[t].push_back(good->offset);
+        // Earlier than the channel's last event: refused, whatever group it lands in.
+        auto bad = store->Append(DepositEvent(t, i, 50));
+        EXPECT_EQ(bad.status().code(), StatusCode::kFailedPrecondition);
+        if (!bad.ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), kThreads * kPerThread);
+  ASSERT_EQ(store->Length(), uint64_t{kThreads * kPerThread});
+  std::vector<int> hits(kThreads * kPerThread, 0);
+  Hash256 chain;
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      ++hits[offsets[t][i]];
+      EXPECT_EQ(store->Read(offsets[t][i])->event, StateSignedEvent(t, i, 100 + i));
+    }
+  }
+  EXPECT_EQ(std::count(hits.begin(), hits.end(), 1), kThreads * kPerThread);
+  std::vector<StoredEvent> all;
+  ASSERT_TRUE(store->ReadRange(0, store->Length(), &all).ok());
+  for (const StoredEvent& e : all) chain = NextChain(chain, e.event.id);
+  EXPECT_EQ(store->Head().chain, chain);
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 //   rocksdb_crash_child append <dir> <seed> <threads>
 //     Opens the store durably and appends RandomHistory(kChannels, seed) from `threads` threads
 //     (each thread owns some channels and appends their events in order, alone or in small
-//     batches, retrying what is already stored). Writes "ready\n" once open. After each acknowledged append it writes
+//     batches, retrying what is already stored). Writes "ready\n" once open. After each
+//     acknowledged append it writes
 //     "<offset> <id hex>\n" to stdout with one write(2). Exits 0 when everything is stored.
 //   rocksdb_crash_child hold <dir>
 //     Opens the store, writes "1" (or "0" and the error) and sleeps until killed.
@@ -51,7 +52,8 @@ int Append(const std::string& dir, uint64_t seed, int threads) {
       uint64_t r = seed * 7919 + static_cast<uint64_t>(t);
       while (i < lane.size() && !failed) {
         r = r * 6364136223846793005ULL + 1442695040888963407ULL;
-        const size_t n = std::min<size_t>(lane.size() - i, (r >> 60) % 4 == 0 ? 1 + (r >> 33) % 4 : 1);
+        const size_t n =
+            std::min<size_t>(lane.size() - i, (r >> 60) % 4 == 0 ? 1 + (r >> 33) % 4 : 1);
         auto results = (*store)->AppendBatch(std::span<const Event>(lane).subspan(i, n));
         if (!results.ok()) {
           fprintf(stderr, "append: %s\n", results.status().ToString().c_str());

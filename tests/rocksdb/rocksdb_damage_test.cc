@@ -112,7 +112,9 @@ std::vector<Event> WriteStore(const std::string& dir, size_t n, bool flush) {
   for (size_t i = 0; i < n; ++i) {
     EXPECT_TRUE((*store)->Append(events[i]).ok());
   }
-  if (flush) EXPECT_TRUE(rocksdb_internal::FlushForTesting(store->get()).ok());
+  if (flush) {
+    EXPECT_TRUE(rocksdb_internal::FlushForTesting(store->get()).ok());
+  }
   return std::vector<Event>(events.begin(), events.begin() + static_cast<ptrdiff_t>(n));
 }
 

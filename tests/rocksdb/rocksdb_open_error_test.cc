@@ -56,9 +56,9 @@ TEST(RocksDbOpenErrorTest, NewerFormatVersionIsNotSupported) {
   {
     rocksdb::DB* db = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir, &db).ok());
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), rocksdb_format::kFormatKey,
-                        rocksdb_format::FormatValue(2))
-                    .ok());
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), rocksdb_format::kFormatKey, rocksdb_format::FormatValue(2))
+            .ok());
     delete db;
   }
   auto store = RocksDbEventStore::Open(dir);
@@ -118,8 +118,8 @@ TEST(RocksDbOpenErrorTest, UnwritableDirectoryIsIOError) {
   TempDir tmp;
   const std::string dir = tmp.path() + "/ro";
   std::filesystem::create_directory(dir);
-  std::filesystem::permissions(dir, std::filesystem::perms::owner_read |
-                                        std::filesystem::perms::owner_exec);
+  std::filesystem::permissions(
+      dir, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
   auto store = RocksDbEventStore::Open(dir);
   std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
   ASSERT_FALSE(store.ok());
