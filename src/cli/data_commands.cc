@@ -306,8 +306,8 @@ void RegisterDataCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--objective", a->filter.objective,
                     "Only this objective's events (e.g. DirectFunding-0x...)");
     cmd->add_flag("--follow,-f", a->follow,
-                  "After the history, wait for new events (the embedded store admits one process, "
-                  "so only appends made through this process appear)");
+                  "After the history, wait for new events (with --store, appends of every "
+                  "process; the embedded store admits one process at a time)");
     cmd->add_flag("--json", a->json, "One JSON object per line: offset, chain, event");
     AddStoreFlags(cmd, &a->flags, /*writes=*/false);
     cmd->callback([&ctx, a] { RunLog(ctx, *a); });

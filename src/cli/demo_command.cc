@@ -74,6 +74,11 @@ Status RemoveStore(const std::string& dir) {
 }
 
 void RunDemo(Context& ctx, const DemoArgs& a) {
+  if (a.fresh && !a.flags.store.empty()) {
+    return Fail(ctx, kExitUsage,
+                Status::InvalidArgument("--fresh deletes an embedded store; it does not drop a "
+                                        "shared PostgreSQL log"));
+  }
   if (a.fresh) {
     Status st = RemoveStore(a.flags.data);
     if (!st.ok()) return Fail(ctx, kExitFailure, st);

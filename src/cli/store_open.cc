@@ -1,5 +1,6 @@
 #include "cli/store_open.h"
 
+#include "statelog/postgres_store.h"
 #include "statelog/rocksdb_store.h"
 
 namespace statelog::cli {
@@ -7,6 +8,9 @@ namespace statelog::cli {
 void AddStoreFlags(CLI::App* cmd, StoreFlags* flags, bool writes) {
   cmd->add_option("--data", flags->data, "Store directory (the embedded RocksDB store)")
       ->capture_default_str();
+  cmd->add_option("--store", flags->store,
+                  "A shared PostgreSQL log instead: postgresql://... or a libpq conninfo "
+                  "(one schema, \"statelog\", per log)");
   if (!writes) return;
   cmd->add_flag("--relaxed", flags->relaxed,
                 "Do not fsync each append: a power loss can lose the latest appends");
@@ -16,6 +20,18 @@ void AddStoreFlags(CLI::App* cmd, StoreFlags* flags, bool writes) {
 }
 
 StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, bool create) {
+  if (!flags.store.empty()) {
+    PostgresOptions pg;
+    pg.create_if_missing = create;
+    auto store = PostgresEventStore::Open(flags.store, pg);
+    if (!store.ok()) return store.status().WithPrefix("cannot open the PostgreSQL store");
+    OpenedStore opened;
+    opened.snapshots = (*store)->snapshots();
+    opened.store = std::move(*store);
+    opened.description = "PostgreSQL store (schema " + pg.schema + ")";
+    opened.snapshot_interval = flags.snapshot_interval;
+    return opened;
+  }
   RocksDbOptions options;
   options.sync = !flags.relaxed;
   options.create_if_missing = create;

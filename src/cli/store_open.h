@@ -14,11 +14,12 @@ namespace statelog::cli {
 
 struct StoreFlags {
   std::string data = "./statelog-data";  // --data DIR
+  std::string store;                     // --store postgresql://...: a shared PostgreSQL log
   bool relaxed = false;                  // --relaxed: no fsync per append
   uint64_t snapshot_interval = 1000;     // --snapshot-interval N
 };
 
-// Adds --data to `cmd`, and --relaxed and --snapshot-interval when the command `writes`.
+// Adds --data and --store to `cmd`, and --relaxed and --snapshot-interval when it `writes`.
 void AddStoreFlags(CLI::App* cmd, StoreFlags* flags, bool writes = true);
 
 // An open store with its snapshots; the checked domain API over both is opened on first use

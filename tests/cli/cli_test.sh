@@ -27,6 +27,8 @@ for c in demo import export log show snapshot verify stats state; do
   check "help names $c" grep -q "^  $c" "$T/out"
 done
 check "unknown subcommand is a usage error" run 2 "$S" frobnicate
+check "codec-demo round-trips sample events" run 0 "$S" codec-demo
+check "codec-demo says so" grep -q "3 events encoded, hashed and decoded back identically" "$T/out"
 
 check "demo runs" run 0 "$S" demo --data "$D"
 check "demo verifies" grep -q "re-checked: OK" "$T/out"
