@@ -98,18 +98,10 @@ StatusOr<std::vector<AppendResult>> PostgresStore::AppendEvents(std::span<const 
   request.events = events;
   request.batch = batch;
   request.bodies.reserve(events.size());
-  std::unordered_map<EventId, size_t> in_batch;
-  for (size_t i = 0; i < events.size(); ++i) {
-    Status s = store_internal::CheckEventId(events[i]);
-    if (!s.ok()) return batch ? s.WithPrefix("batch event " + std::to_string(i)) : s;
-    auto [it, inserted] = in_batch.emplace(events[i].id, i);
-    if (!inserted) {
-      return Status::InvalidArgument("batch events " + std::to_string(it->second) + " and " +
-                                     std::to_string(i) + " have the same id " +
-                                     events[i].id.ToHex());
-    }
-    request.bodies.push_back(EncodeEvent(events[i]));
-  }
+  // A single append's error names no batch index.
+  STATELOG_RETURN_IF_ERROR(batch || events.size() != 1 ? store_internal::CheckBatchIds(events)
+                                                       : store_internal::CheckEventId(events[0]));
+  for (const Event& e : events) request.bodies.push_back(EncodeEvent(e));
   if (events.empty()) return std::vector<AppendResult>();
 
   std::vector<AppendRequest*> group;

@@ -67,17 +67,7 @@ StatusOr<AppendResult> RocksStore::Append(const Event& event) {
 }
 
 StatusOr<std::vector<AppendResult>> RocksStore::AppendBatch(std::span<const Event> events) {
-  std::unordered_map<EventId, size_t> in_batch;
-  for (size_t i = 0; i < events.size(); ++i) {
-    Status s = store_internal::CheckEventId(events[i]);
-    if (!s.ok()) return s.WithPrefix("batch event " + std::to_string(i));
-    auto [it, inserted] = in_batch.emplace(events[i].id, i);
-    if (!inserted) {
-      return Status::InvalidArgument("batch events " + std::to_string(it->second) + " and " +
-                                     std::to_string(i) + " have the same id " +
-                                     events[i].id.ToHex());
-    }
-  }
+  STATELOG_RETURN_IF_ERROR(store_internal::CheckBatchIds(events));
   if (events.empty()) return std::vector<AppendResult>();
   Writer w;
   w.events = events;

@@ -1,5 +1,7 @@
 #include "store/append_checks.h"
 
+#include <unordered_map>
+
 namespace statelog::store_internal {
 
 Status CheckEventId(const Event& event) {
@@ -8,6 +10,21 @@ Status CheckEventId(const Event& event) {
   return Status::InvalidArgument("id " + event.id.ToHex() +
                                  " does not match the event's content: expected " +
                                  expected.ToHex());
+}
+
+Status CheckBatchIds(std::span<const Event> events) {
+  std::unordered_map<EventId, size_t> in_batch;
+  for (size_t i = 0; i < events.size(); ++i) {
+    Status s = CheckEventId(events[i]);
+    if (!s.ok()) return s.WithPrefix("batch event " + std::to_string(i));
+    auto [it, inserted] = in_batch.emplace(events[i].id, i);
+    if (!inserted) {
+      return Status::InvalidArgument("batch events " + std::to_string(it->second) + " and " +
+                                     std::to_string(i) + " have the same id " +
+                                     events[i].id.ToHex());
+    }
+  }
+  return Status::OK();
 }
 
 std::string EntityName(const ChannelId& id) { return "channel " + id.ToHex(); }

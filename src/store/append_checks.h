@@ -2,6 +2,7 @@
 #ifndef STATELOG_STORE_APPEND_CHECKS_H_
 #define STATELOG_STORE_APPEND_CHECKS_H_
 
+#include <span>
 #include <string>
 
 #include "statelog/event.h"
@@ -11,6 +12,10 @@ namespace statelog::store_internal {
 
 // InvalidArgument unless `event.id` is the id computed from the event's content.
 Status CheckEventId(const Event& event);
+
+// Checks every event's id and that no id appears twice in the batch; errors name the batch
+// index ("batch event I: ...").
+Status CheckBatchIds(std::span<const Event> events);
 
 // "channel 0x..." / "objective DirectFunding-0x...".
 std::string EntityName(const ChannelId& id);

@@ -256,17 +256,7 @@ StatusOr<AppendResult> MemoryStore::Append(const Event& event) {
 }
 
 StatusOr<std::vector<AppendResult>> MemoryStore::AppendBatch(std::span<const Event> events) {
-  std::unordered_map<EventId, size_t> in_batch;
-  for (size_t i = 0; i < events.size(); ++i) {
-    Status s = store_internal::CheckEventId(events[i]);
-    if (!s.ok()) return s.WithPrefix("batch event " + std::to_string(i));
-    auto [it, inserted] = in_batch.emplace(events[i].id, i);
-    if (!inserted) {
-      return Status::InvalidArgument("batch events " + std::to_string(it->second) + " and " +
-                                     std::to_string(i) + " have the same id " +
-                                     events[i].id.ToHex());
-    }
-  }
+  STATELOG_RETURN_IF_ERROR(store_internal::CheckBatchIds(events));
   std::vector<StoredEvent> copies;  // copied outside the lock
   copies.reserve(events.size());
   for (const Event& e : events) copies.push_back(StoredEvent{0, Hash256(), e});
