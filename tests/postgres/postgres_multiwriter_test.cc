@@ -190,7 +190,9 @@ TEST(PostgresMultiWriterTest, KilledWriterLosesNothingAcknowledged) {
   auto store = PostgresEventStore::Open(PostgresConninfo(), options);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   const std::string dir = TempDir();
-  const pid_t victim = SpawnWriter(options.schema, 0, 1000000, kBatch, dir + "/victim");
+  // The victim is killed after ~400 acknowledgements; 20,000 events keep it busy until then
+  // without a long start (the writer builds its events before the first append, slow at -O0).
+  const pid_t victim = SpawnWriter(options.schema, 0, 20000, kBatch, dir + "/victim");
   const pid_t steady = SpawnWriter(options.schema, 1, steady_count, 1, dir + "/steady");
   ASSERT_GT(victim, 0);
   ASSERT_GT(steady, 0);
