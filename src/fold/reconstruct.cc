@@ -23,30 +23,36 @@ StatusOr<uint64_t> Reconstructor::EndFor(std::optional<Offset> as_of) const {
   return *as_of + 1;
 }
 
+namespace {
+
+// Folds one entity's events below `end`, read through the store's index for that entity.
+template <class State, class Apply>
+StatusOr<State> FoldEntity(const EventStore& store, const std::vector<Offset>& offsets, Apply apply,
+                           const std::string& name) {
+  std::optional<State> state;
+  for (Offset off : offsets) {
+    STATELOG_ASSIGN_OR_RETURN(StoredEvent e, store.Read(off));
+    Status st = apply(e.event, off, &state);
+    if (!st.ok()) return FoldError(st, off, e.event);
+  }
+  if (!state) return Status::NotFound(name + " has no events");
+  return std::move(*state);
+}
+
+}  // namespace
+
 StatusOr<ObjectiveState> Reconstructor::Objective(const ObjectiveId& id,
                                                   std::optional<Offset> as_of) const {
   STATELOG_ASSIGN_OR_RETURN(uint64_t end, EndFor(as_of));
-  std::optional<ObjectiveState> state;
-  for (Offset off : store_->ObjectiveOffsets(id, end)) {
-    STATELOG_ASSIGN_OR_RETURN(StoredEvent e, store_->Read(off));
-    Status st = ApplyObjectiveEvent(e.event, off, &state);
-    if (!st.ok()) return FoldError(st, off, e.event);
-  }
-  if (!state) return Status::NotFound("objective " + id.ToString() + " has no events");
-  return std::move(*state);
+  return FoldEntity<ObjectiveState>(*store_, store_->ObjectiveOffsets(id, end), ApplyObjectiveEvent,
+                                    "objective " + id.ToString());
 }
 
 StatusOr<ChannelState> Reconstructor::Channel(const ChannelId& id,
                                               std::optional<Offset> as_of) const {
   STATELOG_ASSIGN_OR_RETURN(uint64_t end, EndFor(as_of));
-  std::optional<ChannelState> state;
-  for (Offset off : store_->ChannelOffsets(id, end)) {
-    STATELOG_ASSIGN_OR_RETURN(StoredEvent e, store_->Read(off));
-    Status st = ApplyChannelEvent(e.event, off, &state);
-    if (!st.ok()) return FoldError(st, off, e.event);
-  }
-  if (!state) return Status::NotFound("channel " + id.ToHex() + " has no events");
-  return std::move(*state);
+  return FoldEntity<ChannelState>(*store_, store_->ChannelOffsets(id, end), ApplyChannelEvent,
+                                  "channel " + id.ToHex());
 }
 
 Status Reconstructor::FoldInto(NodeView* view, uint64_t end) const {
