@@ -15,16 +15,14 @@
 #include <vector>
 
 #include "statelog/bytes.h"
+#include "statelog/log.h"
 #include "statelog/state.h"
 #include "statelog/status.h"
 #include "statelog/uint256.h"
 
 namespace statelog {
 
-// Microseconds since the Unix epoch, UTC.
-using Timestamp = int64_t;
-// Position of an event in the log; dense from 0.
-using Offset = uint64_t;
+// Timestamp (microseconds since the Unix epoch, UTC) and Offset come from statelog/log.h.
 
 enum class ObjectiveKind : uint8_t {
   kDirectFunding = 0,

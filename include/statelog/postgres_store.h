@@ -49,14 +49,18 @@ class PostgresEventStore : public EventStore {
   static StatusOr<std::unique_ptr<PostgresEventStore>> Open(const std::string& conninfo,
                                                             const PostgresOptions& options = {});
 
-  // Length() and Head() read the committed head; if the database cannot be reached they return
-  // the last head this object read (and the next successful call catches up).
+  // Head() and every read query the database; when it cannot be reached they return the error
+  // (IOError), and the next call works once it can.
 
   // Returns the snapshot store kept in the same schema; valid while this store lives.
   virtual SnapshotStore* snapshots() = 0;
 
-  // The schema version this build writes; Open refuses a schema with a larger version.
-  static constexpr int kSchemaVersion = 1;
+  // The schema version this build writes; Open upgrades a schema of an older version in place
+  // (one transaction, docs/adr/0006-postgres-backend.md) and refuses a larger version.
+  static constexpr int kSchemaVersion = 2;
+
+ protected:
+  using EventStore::EventStore;
 };
 
 }  // namespace statelog

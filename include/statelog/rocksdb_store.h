@@ -42,7 +42,8 @@ class RocksDbEventStore : public EventStore {
   //   NotFound: `dir` does not exist and !create_if_missing.
   //   InvalidArgument: `dir` is not a statelog store (non-empty without a RocksDB database, or
   //     a RocksDB database without statelog's format marker).
-  //   NotSupported: the store has a newer format version.
+  //   NotSupported: the store has a newer format version. An older one is upgraded in place
+  //     (docs/rocksdb-format.md, "Upgrades"), atomically: a failed upgrade leaves it as it was.
   //   Busy: another process (or another RocksDbEventStore in this one) has the store open.
   //   Corruption: the store is damaged (always with strict; otherwise only beyond what
   //     point-in-time recovery can repair).
@@ -58,6 +59,13 @@ class RocksDbEventStore : public EventStore {
   // error is fatal: every later append fails with it (Aborted); reopen the store to recover from
   // the last durable point.
   virtual Status health() const = 0;
+
+  // The on-disk format version this build writes (docs/rocksdb-format.md). Open upgrades a store
+  // of an older version in place, and refuses a newer one (NotSupported).
+  static constexpr uint32_t kFormatVersion = 2;
+
+ protected:
+  using EventStore::EventStore;
 };
 
 }  // namespace statelog

@@ -29,7 +29,7 @@ class SnapshotStore {
   // Returns the snapshot with the largest covers <= max_covers, or nullopt.
   virtual StatusOr<std::optional<Snapshot>> LatestAtOrBefore(uint64_t max_covers) const = 0;
   // Returns the `covers` of every stored snapshot, increasing.
-  virtual std::vector<uint64_t> List() const = 0;
+  virtual StatusOr<std::vector<uint64_t>> List() const = 0;
   virtual Status Delete(uint64_t covers) = 0;
 
   // Returns a snapshot store in memory.

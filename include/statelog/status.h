@@ -10,6 +10,8 @@
 
 #include <memory>
 #include <new>
+#include <optional>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,6 +31,9 @@ enum class StatusCode : int {
   kBusy = 8,  // a resource is held by someone else (e.g. a store locked by another process)
   kNotSupported = 9,
   kAborted = 10,  // the object is no longer usable (e.g. after a fatal I/O error)
+  // An append's expectation (the log's length or a stream's version, statelog/log.h) did not
+  // hold: someone else appended first. Nothing was written; re-read and decide again.
+  kConflict = 11,
 };
 
 // Returns the name of `code`, e.g. "InvalidArgument".
@@ -55,6 +60,7 @@ class [[nodiscard]] Status {
   static Status Busy(std::string_view msg) { return {StatusCode::kBusy, msg}; }
   static Status NotSupported(std::string_view msg) { return {StatusCode::kNotSupported, msg}; }
   static Status Aborted(std::string_view msg) { return {StatusCode::kAborted, msg}; }
+  static Status Conflict(std::string_view msg) { return {StatusCode::kConflict, msg}; }
 
   bool ok() const { return rep_ == nullptr; }
   StatusCode code() const { return rep_ ? rep_->code : StatusCode::kOk; }
@@ -64,12 +70,21 @@ class [[nodiscard]] Status {
   std::string ToString() const;
 
   // Returns a status with the same code and "<prefix>: <message>" as its message. OK stays OK.
+  // The index (below) is kept.
   Status WithPrefix(std::string_view prefix) const;
+
+  // The position of the failing item in a batch the operation was given (e.g. the event of an
+  // AppendBatch that was refused), as data: callers never parse it out of the message.
+  std::optional<uint64_t> index() const { return rep_ ? rep_->index : std::nullopt; }
+  // Returns this status with index() set to `index` and the message prefixed by `prefix` (when
+  // not empty). OK stays OK.
+  Status WithIndex(uint64_t index, std::string_view prefix = "") const;
 
   bool IsNotFound() const { return code() == StatusCode::kNotFound; }
   bool IsCorruption() const { return code() == StatusCode::kCorruption; }
   bool IsInvalidArgument() const { return code() == StatusCode::kInvalidArgument; }
   bool IsOutOfRange() const { return code() == StatusCode::kOutOfRange; }
+  bool IsConflict() const { return code() == StatusCode::kConflict; }
 
   friend bool operator==(const Status& a, const Status& b) {
     return a.code() == b.code() && a.message() == b.message();
@@ -79,7 +94,9 @@ class [[nodiscard]] Status {
   struct Rep {
     StatusCode code;
     std::string message;
+    std::optional<uint64_t> index;
   };
+  Status(StatusCode code, std::string_view message, std::optional<uint64_t> index);
   std::shared_ptr<const Rep> rep_;  // null when OK; shared so that copies are cheap
 };
 

@@ -1,14 +1,23 @@
-// EventStore: the append-only event log every backend implements (memory, RocksDB, PostgreSQL).
+// EventStore: the log of Nitro events, on top of the generic log core (statelog/log.h).
+//
+// This is the Nitro layer of the log: it maps each event to a record (its id, timestamp and
+// canonical JSON, statelog/codec.h) and to the streams it belongs to: its channel
+// (ChannelStream), its objective (ObjectiveStream), and, for snapshot_created, the snapshot
+// stream. Everything else (id checks, per-stream ordering, expected-version appends, the hash
+// chain, group commit, subscriptions) is the core's, written once for every backend: memory
+// (statelog/memory_store.h), RocksDB (statelog/rocksdb_store.h), PostgreSQL
+// (statelog/postgres_store.h).
 //
 // The log is a dense sequence of events at offsets 0, 1, 2, ... Each stored event also records
 // its hash-chain value, chain[i] = keccak256(chain[i-1] || id[i]) with chain[-1] = 32 zero bytes,
 // so the head's chain value commits to the whole history.
 //
+// Errors: every method that can do I/O returns Status or StatusOr; an error is never turned into
+// an answer (an absent id, an empty offset list, a stale head).
+//
 // Thread safety: every method may be called concurrently from any thread. Reads never observe a
-// half-written event; an event is visible to readers only once Length() covers it.
-// Reads return copies (StoredEvent by value): they stay valid for as long as the caller keeps
-// them, whatever the store does next. The memory backend also offers stable references
-// (statelog/memory_store.h).
+// half-written event; an event is visible to readers only once the head covers it. Reads return
+// copies (StoredEvent by value): they stay valid for as long as the caller keeps them.
 #ifndef STATELOG_STORE_H_
 #define STATELOG_STORE_H_
 
@@ -17,14 +26,16 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "statelog/event.h"
+#include "statelog/log.h"
 #include "statelog/status.h"
 
 namespace statelog {
 
-class SubscriptionHub;
+class LogBackend;
 
 struct StoredEvent {
   Offset offset = 0;
@@ -33,25 +44,8 @@ struct StoredEvent {
   friend bool operator==(const StoredEvent&, const StoredEvent&) = default;
 };
 
-struct AppendResult {
-  Offset offset = 0;
-  // False when an event with the same id was already in the log: nothing was appended and
-  // `offset` is the original event's offset (an idempotent retry).
-  bool appended = true;
-  friend bool operator==(const AppendResult&, const AppendResult&) = default;
-};
-
-// The log's length and the chain value of its last event (zero bytes for an empty log).
-struct ChainHead {
-  uint64_t length = 0;
-  Hash256 chain;
-  friend bool operator==(const ChainHead&, const ChainHead&) = default;
-};
-
-using SubscriptionId = uint64_t;
-// Called once per event, in offset order, on the subscription's own delivery thread.
-// The reference is valid only during the call. A callback that throws stops its subscription
-// (SubscriptionError() then names the offset and the exception); other subscriptions go on.
+// Called once per event, in offset order, on the subscription's own delivery thread (see
+// Log::SubscribeFrom). The reference is valid only during the call.
 using EventCallback = std::function<void(const StoredEvent&)>;
 
 // Forward cursor over a range of the log, LevelDB style:
@@ -69,88 +63,75 @@ class EventCursor {
   virtual Status status() const = 0;
 };
 
+// The stream keys of the Nitro layer (opaque to the core): "c" || channel id (33 bytes),
+// "o" || kind || channel id (34 bytes), and "s" for snapshot_created events.
+std::string ChannelStream(const ChannelId& id);
+std::string ObjectiveStream(const ObjectiveId& id);
+std::string SnapshotStream();
+// The streams `event` belongs to, in that order.
+std::vector<std::string> EventStreams(const Event& event);
+
+// The record format of Nitro events: canonical JSON payloads, ids checked by recomputation.
+const RecordFormat& EventRecordFormat();
+
 class EventStore {
  public:
-  EventStore();
+  // Opens the Nitro layer over `backend`, which must hold (or be about to hold) Nitro events.
+  static StatusOr<std::unique_ptr<EventStore>> Open(std::unique_ptr<LogBackend> backend);
+  explicit EventStore(std::unique_ptr<Log> log);
   virtual ~EventStore();
   EventStore(const EventStore&) = delete;
   EventStore& operator=(const EventStore&) = delete;
 
-  // Appends `event` atomically at offset Length() and returns it. Checks, leaving the log
-  // unchanged on failure:
-  //   - the id equals the id computed from the content (InvalidArgument);
-  //   - the timestamp is not earlier than the last event of the same channel or objective
-  //     (FailedPrecondition). The global order is the offset; different entities never conflict.
-  // An event whose id is already in the log appends nothing and returns the original offset with
-  // appended == false.
-  virtual StatusOr<AppendResult> Append(const Event& event) = 0;
+  // Appends `event` at the end of the log (Log::Append). Checks, leaving the log unchanged on
+  // failure: the id equals the id computed from the content (InvalidArgument); `options`'
+  // expectations (Conflict); the timestamp is not earlier than the last event of the same
+  // channel or objective (FailedPrecondition). An event whose id is already in the log appends
+  // nothing and returns the original offset with appended == false.
+  StatusOr<AppendResult> Append(const Event& event, const AppendOptions& options = {});
+  // Appends all of `events` at consecutive offsets, or none of them. Errors about one event have
+  // its index in Status::index() and start "batch event I: ". Duplicates of events already in
+  // the log are reported with appended == false; a duplicate within `events` is an error.
+  StatusOr<std::vector<AppendResult>> AppendBatch(std::span<const Event> events,
+                                                  const AppendOptions& options = {});
 
-  // Appends all of `events` at consecutive offsets, or none of them. Duplicates of events already
-  // in the log are reported with appended == false; a duplicate within `events` is an error.
-  virtual StatusOr<std::vector<AppendResult>> AppendBatch(std::span<const Event> events) = 0;
-
-  // Returns the number of events in the log.
-  virtual uint64_t Length() const = 0;
   // Returns the length and chain value of the head, consistently with each other.
-  virtual ChainHead Head() const = 0;
+  StatusOr<ChainHead> Head() const;
+  // Returns the number of events in the log.
+  StatusOr<uint64_t> Length() const;
 
-  // Returns the event at `offset`; OutOfRange when offset >= Length().
-  virtual StatusOr<StoredEvent> Read(Offset offset) const = 0;
-  // Replaces *out with the events at [begin, end). OutOfRange when end > Length() or begin > end.
-  virtual Status ReadRange(Offset begin, Offset end, std::vector<StoredEvent>* out) const = 0;
+  // Returns the event at `offset`; OutOfRange when offset >= the length.
+  StatusOr<StoredEvent> Read(Offset offset) const;
+  // Replaces *out with the events at [begin, end). OutOfRange when end > length or begin > end.
+  Status ReadRange(Offset begin, Offset end, std::vector<StoredEvent>* out) const;
   // Returns a cursor over [begin, end); end defaults to the length at the time of the call.
   virtual std::unique_ptr<EventCursor> NewCursor(Offset begin,
                                                  std::optional<Offset> end = std::nullopt) const;
 
   // Returns the offset of the event with `id`, or nullopt.
-  virtual std::optional<Offset> Find(const EventId& id) const = 0;
+  StatusOr<std::optional<Offset>> Find(const EventId& id) const;
   // Returns, in increasing order, the offsets below `before` of the channel's events
   // (Event::channel() == id). Cost is proportional to the channel's events, not the log.
-  virtual std::vector<Offset> ChannelOffsets(const ChannelId& id, Offset before) const = 0;
+  StatusOr<std::vector<Offset>> ChannelOffsets(const ChannelId& id, Offset before) const;
   // Same for an objective's events (Event::objective() == id).
-  virtual std::vector<Offset> ObjectiveOffsets(const ObjectiveId& id, Offset before) const = 0;
+  StatusOr<std::vector<Offset>> ObjectiveOffsets(const ObjectiveId& id, Offset before) const;
 
-  // Subscriptions. Each subscription has its own delivery thread that tails the log by offset
-  // (through Length() and ReadRange()), so every backend gets the same semantics. An append only
-  // signals a condition variable (one futex wake if a delivery thread sleeps); it never runs a
-  // callback and never waits for a subscriber. A slow subscriber therefore adds nothing to append
-  // latency: it just lags, and its backlog is the log itself (no per-subscriber queue grows).
-  // Callbacks of different subscriptions run concurrently; one subscription's callbacks never
-  // overlap. Unsubscribing or waiting on one another from inside callbacks can deadlock.
-
-  // Subscribes to every event appended from now on (from Length() at the time of the call),
-  // exactly once, in offset order.
-  SubscriptionId Subscribe(EventCallback callback);
-  // Catch-up subscription: delivers the events from `from` (history first, then live events as
-  // they are appended) with no gap and no duplicate. `from` may exceed Length(): delivery then
-  // starts when the log reaches it.
+  // Subscriptions (Log::SubscribeFrom for the semantics).
+  // Subscribes to every event appended from now on (from the length at the time of the call).
+  StatusOr<SubscriptionId> Subscribe(EventCallback callback);
+  // Catch-up subscription: the events from `from` on, history first, no gap, no duplicate.
   SubscriptionId SubscribeFrom(Offset from, EventCallback callback);
-  // Stops a subscription and joins its delivery thread. On return the callback is not running and
-  // will not run again. Idempotent; NotFound for an unknown id. Must not be called from inside
-  // that subscription's own callback (returns FailedPrecondition).
   Status Unsubscribe(SubscriptionId id);
-  // Returns OK while the subscription runs (or ended by Unsubscribe); the error that stopped it
-  // otherwise (a throwing callback, a read error); NotFound for an unknown id.
   Status SubscriptionError(SubscriptionId id) const;
-  // Blocks until subscription `id` has delivered every event below `offset` or has stopped.
-  // Returns the subscription's status. Useful in tests and at shutdown.
   Status WaitForDelivery(SubscriptionId id, Offset offset) const;
 
- protected:
-  // Backends call this after new events became visible to readers (Length() grew).
-  void NotifyAppended();
-  // Backends call this at the start of their destructor, before their own members are destroyed:
-  // it stops and joins every subscription's delivery thread (so no callback runs afterwards and
-  // later Subscribe calls give subscriptions stopped with Aborted). Must not be called from a
-  // callback.
-  void StopSubscriptions();
+  // The generic log underneath.
+  Log& log() { return *log_; }
+  const Log& log() const { return *log_; }
 
  private:
-  std::unique_ptr<SubscriptionHub> hub_;
+  std::unique_ptr<Log> log_;
 };
-
-// Returns the chain value that follows `previous` for an event with `id`.
-Hash256 NextChain(const Hash256& previous, const EventId& id);
 
 }  // namespace statelog
 

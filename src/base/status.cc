@@ -26,12 +26,22 @@ std::string_view StatusCodeName(StatusCode code) {
       return "NotSupported";
     case StatusCode::kAborted:
       return "Aborted";
+    case StatusCode::kConflict:
+      return "Conflict";
   }
   return "Unknown";
 }
 
 Status::Status(StatusCode code, std::string_view message) {
-  if (code != StatusCode::kOk) rep_ = std::make_shared<Rep>(Rep{code, std::string(message)});
+  if (code != StatusCode::kOk) {
+    rep_ = std::make_shared<Rep>(Rep{code, std::string(message), std::nullopt});
+  }
+}
+
+Status::Status(StatusCode code, std::string_view message, std::optional<uint64_t> index) {
+  if (code != StatusCode::kOk) {
+    rep_ = std::make_shared<Rep>(Rep{code, std::string(message), index});
+  }
 }
 
 std::string Status::ToString() const {
@@ -47,7 +57,16 @@ Status Status::WithPrefix(std::string_view prefix) const {
   std::string msg(prefix);
   msg += ": ";
   msg += rep_->message;
-  return Status(rep_->code, msg);
+  return Status(rep_->code, msg, rep_->index);
+}
+
+Status Status::WithIndex(uint64_t index, std::string_view prefix) const {
+  if (ok()) return *this;
+  if (prefix.empty()) return Status(rep_->code, rep_->message, index);
+  std::string msg(prefix);
+  msg += ": ";
+  msg += rep_->message;
+  return Status(rep_->code, msg, index);
 }
 
 }  // namespace statelog

@@ -1,0 +1,97 @@
+// LogBackend: what a storage engine implements to hold a statelog Log (statelog/log.h). The core
+// does every check and computes every chain value and stream version; a backend only stores what
+// it is given and reads it back. Implementations: memory, RocksDB, PostgreSQL.
+//
+// Contract:
+//   - Append writes a staged batch atomically, and only if the backend's head equals `expected`:
+//     otherwise it writes nothing and returns Conflict. This one conditional write is what makes
+//     the core's checks valid with several writers (several processes on a shared backend).
+//   - Reads return what was appended, or an error: never a shorter answer. A scan that stops on
+//     an error returns the error, not the prefix it read.
+//   - Reads may see records beyond the head the core last read (a shared backend's other
+//     writers); the core bounds what it returns to its callers.
+//
+// Thread safety: every method may be called concurrently, except that the core never runs two
+// Appends at once (it serializes them through its group commit).
+#ifndef STATELOG_LOG_BACKEND_H_
+#define STATELOG_LOG_BACKEND_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "statelog/log.h"
+#include "statelog/status.h"
+
+namespace statelog {
+
+// A stream's state at some length of the log: its version (number of records) and its last
+// record.
+struct StreamTail {
+  uint64_t version = 0;
+  Offset last_offset = 0;
+  Timestamp last_timestamp = 0;
+  friend bool operator==(const StreamTail&, const StreamTail&) = default;
+};
+
+// One stream membership of a staged record: the stream's version after the record.
+struct StreamEntry {
+  std::string_view stream;
+  uint64_t version = 0;
+};
+
+// A record the core has checked and placed.
+struct StagedRecord {
+  Offset offset = 0;
+  Hash256 chain;                    // chain value after this record
+  const Record* record = nullptr;   // id, timestamp, streams, payload
+  std::string_view encoded;         // payload->Encode(), when the backend asked for it
+  std::vector<StreamEntry> streams; // in record->streams' order
+};
+
+class LogBackend {
+ public:
+  virtual ~LogBackend() = default;
+
+  // True when other processes may append to the same log: the core then reads the head from the
+  // backend instead of trusting its own, and treats its caches as hints that the conditional
+  // Append confirms.
+  virtual bool shared() const = 0;
+  // True when Append needs StagedRecord::encoded (the core encodes on the appender's thread).
+  virtual bool wants_encoded() const = 0;
+
+  virtual StatusOr<ChainHead> ReadHead() const = 0;
+
+  // Appends `records` (offsets expected.length, expected.length + 1, ...; the last chain value is
+  // the new head's) if the head is `expected`; Conflict, writing nothing, otherwise.
+  virtual Status Append(const ChainHead& expected, std::span<const StagedRecord> records) = 0;
+
+  // Replaces *out with the records at [begin, end), decoded with the format given to the
+  // backend. Corruption naming the offset when one is missing or undecodable.
+  // REQUIRES: begin <= end <= a head the caller read.
+  virtual Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const = 0;
+  // A cursor over [begin, end) (same REQUIRES). The default reads chunks through ReadRange.
+  virtual std::unique_ptr<RecordCursor> NewCursor(Offset begin, Offset end) const;
+
+  // The offset of the record with `id`, or nullopt.
+  virtual StatusOr<std::optional<Offset>> Find(const RecordId& id) const = 0;
+  // The offsets below `before` of `stream`'s records, increasing.
+  virtual StatusOr<std::vector<Offset>> StreamOffsets(std::string_view stream,
+                                                      Offset before) const = 0;
+  // The stream's tail considering only records below `before`; nullopt when it has none there.
+  virtual StatusOr<std::optional<StreamTail>> ReadStreamTail(std::string_view stream,
+                                                             Offset before) const = 0;
+
+  // Shared backends: `callback` is called (from any thread) when another process may have
+  // appended. Set once, by the core, before any other call; the backend stops calling it when
+  // destroyed. The default ignores it.
+  virtual void SetAppendListener(std::function<void()> callback);
+};
+
+}  // namespace statelog
+
+#endif  // STATELOG_LOG_BACKEND_H_
