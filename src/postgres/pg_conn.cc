@@ -259,10 +259,10 @@ StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
       c = std::move(idle_.back());
       idle_.pop_back();
     }
-    if (Alive(c.get())) return Lease(this, std::move(c));
+    if (Alive(c.get())) return Lease(this, std::move(c), /*reused=*/true);
   }
   STATELOG_ASSIGN_OR_RETURN(Conn c, Connect());
-  return Lease(this, std::move(c));
+  return Lease(this, std::move(c), /*reused=*/false);
 }
 
 void ConnectionPool::Release(Conn conn) {

@@ -102,18 +102,30 @@ class ConnectionPool {
   // inside a transaction), closed otherwise.
   class Lease {
    public:
-    Lease(ConnectionPool* pool, Conn conn) : pool_(pool), conn_(std::move(conn)) {}
+    Lease(ConnectionPool* pool, Conn conn, bool reused)
+        : pool_(pool), conn_(std::move(conn)), reused_(reused) {}
     Lease(Lease&&) = default;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
     PGconn* get() const { return conn_.get(); }
+    // True when the connection was taken from the idle set (it may have been ended by the
+    // server since it was checked), false when it was opened for this lease.
+    bool reused() const { return reused_; }
+    // True when the connection is no longer usable (the server ended it, the network broke).
+    bool broken() const { return PQstatus(conn_.get()) != CONNECTION_OK; }
 
    private:
     ConnectionPool* pool_;
     Conn conn_;
+    bool reused_;
   };
 
   StatusOr<Lease> Acquire();
+  // Runs `query` (a callable taking PGconn* and returning StatusOr<T>) on a leased connection.
+  // When it fails on a reused connection that turns out to be broken (the server ended it while
+  // it was idle), runs it once more on a new connection. Only for statements that may run twice.
+  template <typename Query>
+  auto Run(const Query& query) -> decltype(query(static_cast<PGconn*>(nullptr)));
   StatusOr<Conn> Connect() const { return pg::Connect(conninfo_, schema_); }
   const std::string& schema() const { return schema_; }
 
@@ -126,6 +138,16 @@ class ConnectionPool {
   std::mutex mu_;
   std::vector<Conn> idle_;  // guarded by mu_
 };
+
+template <typename Query>
+auto ConnectionPool::Run(const Query& query) -> decltype(query(static_cast<PGconn*>(nullptr))) {
+  for (int attempt = 0;; ++attempt) {
+    auto conn = Acquire();
+    if (!conn.ok()) return conn.status();
+    auto result = query(conn->get());
+    if (result.ok() || attempt > 0 || !conn->reused() || !conn->broken()) return result;
+  }
+}
 
 }  // namespace statelog::pg
 

@@ -1,13 +1,22 @@
-// Schema version 1:
-//   meta(key, value)            "schema_version" -> "1"
+// Schema version 2:
+//   meta(key, value)            "schema_version" -> "2"
 //   head(id = 1, length, chain) the single row every append locks; length and chain of the log
-//   events(pos, event_id, ts, channel, objective, chain, body)
-//                               one row per event; body is the canonical JSON (with the id)
+//   events(pos, event_id, chain, body)
+//                               one row per record; body is the payload's encoding (for Nitro
+//                               events, the canonical JSON with the id)
+//   stream_entries(stream, pos, ts, version)
+//                               one row per (stream, record): the record's timestamp and the
+//                               stream's version after it; the primary key (stream, pos) serves
+//                               a stream's offsets and its tail
 //   snapshots(covers, prefix_chain, data)
+// Version 1 had no stream_entries; events carried ts, channel and objective columns (with
+// (channel, pos) and (objective, pos) indexes) instead. Open upgrades it in place (Upgrade1To2).
 // All table names are unqualified: connections set search_path to the schema (pg_conn.cc).
 #include "postgres/schema.h"
 
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "postgres/pg_conn.h"
 #include "statelog/bytes.h"
@@ -15,19 +24,25 @@
 namespace statelog::pg {
 namespace {
 
+constexpr int kVersion = PostgresEventStore::kSchemaVersion;
+
+constexpr const char* kCreateStreamEntries =
+    "CREATE TABLE stream_entries (stream bytea NOT NULL, pos bigint NOT NULL, ts bigint NOT NULL, "
+    "version bigint NOT NULL, PRIMARY KEY (stream, pos))";
+
 constexpr const char* kCreateTables[] = {
-    "CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS head (id int PRIMARY KEY CHECK (id = 1), length bigint NOT NULL, "
+    "CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL)",
+    "CREATE TABLE head (id int PRIMARY KEY CHECK (id = 1), length bigint NOT NULL, "
     "chain bytea NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS events (pos bigint PRIMARY KEY, event_id bytea NOT NULL UNIQUE, "
-    "ts bigint NOT NULL, channel bytea, objective text, chain bytea NOT NULL, body bytea NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS events_channel_pos ON events (channel, pos) "
-    "WHERE channel IS NOT NULL",
-    "CREATE INDEX IF NOT EXISTS events_objective_pos ON events (objective, pos) "
-    "WHERE objective IS NOT NULL",
-    "CREATE TABLE IF NOT EXISTS snapshots (covers bigint PRIMARY KEY, prefix_chain bytea NOT NULL, "
+    "CREATE TABLE events (pos bigint PRIMARY KEY, event_id bytea NOT NULL UNIQUE, "
+    "chain bytea NOT NULL, body bytea NOT NULL)",
+    kCreateStreamEntries,
+    "CREATE TABLE snapshots (covers bigint PRIMARY KEY, prefix_chain bytea NOT NULL, "
     "data bytea NOT NULL)",
 };
+
+// Events read per statement while upgrading.
+constexpr int64_t kUpgradeChunk = 5000;
 
 // Returns the stored version, 0 when the schema has no meta table.
 StatusOr<int> StoredVersion(PGconn* conn, const std::string& schema) {
@@ -51,29 +66,21 @@ StatusOr<int> StoredVersion(PGconn* conn, const std::string& schema) {
     }
     version = version * 10 + (c - '0');
   }
+  if (text.empty() || version < 1) {
+    return Status::Corruption("schema " + schema + ": bad schema_version '" + text + "'");
+  }
   return version;
 }
 
-Status CheckVersion(int version, const std::string& schema) {
-  if (version > PostgresEventStore::kSchemaVersion) {
-    return Status::NotSupported("schema " + schema + " has version " + std::to_string(version) +
-                                ", newer than this statelog's " +
-                                std::to_string(PostgresEventStore::kSchemaVersion) +
-                                ": upgrade statelog");
-  }
-  if (version < 1) return Status::Corruption("schema " + schema + ": bad schema_version");
-  return Status::OK();
+Status RefuseNewer(int version, const std::string& schema) {
+  return Status::NotSupported("schema " + schema + " has version " + std::to_string(version) +
+                              ", newer than this statelog's " + std::to_string(kVersion) +
+                              ": upgrade statelog");
 }
 
-Status CreateLocked(PGconn* conn, const std::string& schema) {
-  // Serializes concurrent first Opens of the same schema (the key is derived from its name).
-  STATELOG_RETURN_IF_ERROR(
-      Exec(conn, "SELECT pg_advisory_xact_lock(7365, hashtext($1))", Params().Text(schema))
-          .status());
-  STATELOG_ASSIGN_OR_RETURN(int version, StoredVersion(conn, schema));
-  if (version != 0) return CheckVersion(version, schema);
+Status Create(PGconn* conn, const std::string& schema) {
   // An identifier cannot be a parameter. The name was validated ([a-z_][a-z0-9_]*), so quoting
-  // it is exact; this is the only SQL text built at run time, and it carries no event data.
+  // it is exact; this is the only SQL text built at run time, and it carries no record data.
   const std::string create_schema = "CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"";
   STATELOG_RETURN_IF_ERROR(Exec(conn, create_schema.c_str()).status());
   for (const char* sql : kCreateTables) STATELOG_RETURN_IF_ERROR(Exec(conn, sql).status());
@@ -81,8 +88,104 @@ Status CreateLocked(PGconn* conn, const std::string& schema) {
                                 Params().Bytea(Hash256().span()))
                                .status());
   return Exec(conn, "INSERT INTO meta (key, value) VALUES ('schema_version', $1)",
-              Params().Text(std::to_string(PostgresEventStore::kSchemaVersion)))
+              Params().Text(std::to_string(kVersion)))
       .status();
+}
+
+std::string Bytes(std::span<const uint8_t> b) {
+  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+// Version 1 -> 2, inside the caller's transaction: builds stream_entries from the stored
+// payloads (the streams and timestamp of each record, as `format` decodes them; each stream's
+// versions counted in offset order), then drops the columns and indexes stream_entries replaces.
+Status Upgrade1To2(PGconn* conn, const std::string& schema, const RecordFormat& format) {
+  STATELOG_RETURN_IF_ERROR(Exec(conn, kCreateStreamEntries).status());
+  STATELOG_ASSIGN_OR_RETURN(Result head, Exec(conn, "SELECT length FROM head WHERE id = 1"));
+  if (PQntuples(head.get()) != 1) {
+    return Status::Corruption("schema " + schema + ": the head row is missing");
+  }
+  const int64_t length = GetInt8(head.get(), 0, 0);
+  std::unordered_map<std::string, int64_t> versions;
+  int64_t next = 0;
+  for (;;) {
+    STATELOG_ASSIGN_OR_RETURN(Result r,
+                              Exec(conn,
+                                   "SELECT pos, event_id, ts, body FROM events WHERE pos >= $1 "
+                                   "ORDER BY pos LIMIT $2",
+                                   Params().Int8(next).Int8(kUpgradeChunk)));
+    const int rows = PQntuples(r.get());
+    if (rows == 0) break;
+    std::vector<std::optional<std::string>> stream, pos, ts, version;
+    for (int i = 0; i < rows; ++i) {
+      const int64_t offset = GetInt8(r.get(), i, 0);
+      const std::string where = "schema " + schema + ", offset " + std::to_string(next);
+      if (offset != next) return Status::Corruption(where + " is missing");
+      auto body = GetBytes(r.get(), i, 3);
+      Record record;
+      Status s = format.Decode(
+          std::string_view(reinterpret_cast<const char*>(body.data()), body.size()), &record);
+      if (!s.ok()) return Status::Corruption(where + ": " + s.ToString());
+      if (Bytes(record.id.span()) != Bytes(GetBytes(r.get(), i, 1)) ||
+          record.timestamp != GetInt8(r.get(), i, 2)) {
+        return Status::Corruption(where + ": the body does not match the row's id or timestamp");
+      }
+      for (const std::string& key : record.streams) {
+        stream.push_back(key);
+        pos.push_back(Int8Bytes(offset));
+        ts.push_back(Int8Bytes(record.timestamp));
+        version.push_back(Int8Bytes(++versions[key]));
+      }
+      ++next;
+    }
+    STATELOG_RETURN_IF_ERROR(
+        Exec(conn,
+             "INSERT INTO stream_entries (stream, pos, ts, version) "
+             "SELECT * FROM unnest($1::bytea[], $2::int8[], $3::int8[], $4::int8[])",
+             Params()
+                 .Array(kByteaArrayOid, kByteaOid, stream)
+                 .Array(kInt8ArrayOid, kInt8Oid, pos)
+                 .Array(kInt8ArrayOid, kInt8Oid, ts)
+                 .Array(kInt8ArrayOid, kInt8Oid, version))
+            .status());
+  }
+  if (next != length) {
+    return Status::Corruption("schema " + schema + ": the head says " + std::to_string(length) +
+                              " events, the events table holds " + std::to_string(next));
+  }
+  for (const char* sql :
+       {"DROP INDEX IF EXISTS events_channel_pos", "DROP INDEX IF EXISTS events_objective_pos",
+        "ALTER TABLE events DROP COLUMN ts, DROP COLUMN channel, "
+        "DROP COLUMN objective",
+        "UPDATE meta SET value = '2' WHERE key = 'schema_version'"}) {
+    STATELOG_RETURN_IF_ERROR(Exec(conn, sql).status());
+  }
+  return Status::OK();
+}
+
+// Creates or upgrades, inside the caller's transaction, after taking the schema's lock.
+Status CreateOrUpgradeLocked(PGconn* conn, const PostgresOptions& options,
+                             const RecordFormat& format) {
+  const std::string& schema = options.schema;
+  // Serializes concurrent Opens that create or upgrade the same schema (the key is derived from
+  // its name); whoever comes second finds the work done.
+  STATELOG_RETURN_IF_ERROR(
+      Exec(conn, "SELECT pg_advisory_xact_lock(7365, hashtext($1))", Params().Text(schema))
+          .status());
+  STATELOG_ASSIGN_OR_RETURN(int version, StoredVersion(conn, schema));
+  if (version > kVersion) return RefuseNewer(version, schema);
+  if (version == 0) {
+    if (!options.create_if_missing) {
+      return Status::NotFound("schema " + schema +
+                              " holds no statelog log and create_if_missing is false");
+    }
+    return Create(conn, schema);
+  }
+  if (version == 1) {
+    Status s = Upgrade1To2(conn, schema, format);
+    if (!s.ok()) return s.WithPrefix("upgrading schema " + schema + " from version 1 to 2");
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -96,19 +199,21 @@ Status ValidateSchemaName(const std::string& schema) {
                                  "' must match [a-z_][a-z0-9_]{0,62} and not start with pg_");
 }
 
-Status EnsureSchema(PGconn* conn, const PostgresOptions& options) {
+Status EnsureSchema(PGconn* conn, const PostgresOptions& options, const RecordFormat& format) {
   const std::string& schema = options.schema;
+  // The common case, without the lock: the schema is current.
   STATELOG_ASSIGN_OR_RETURN(int version, StoredVersion(conn, schema));
-  if (version != 0) return CheckVersion(version, schema);
-  if (!options.create_if_missing) {
+  if (version == kVersion) return Status::OK();
+  if (version > kVersion) return RefuseNewer(version, schema);
+  if (version == 0 && !options.create_if_missing) {
     return Status::NotFound("schema " + schema +
                             " holds no statelog log and create_if_missing is false");
   }
   STATELOG_RETURN_IF_ERROR(Exec(conn, "BEGIN").status());
-  Status s = CreateLocked(conn, schema);
+  Status s = CreateOrUpgradeLocked(conn, options, format);
   if (!s.ok()) {
     (void)Exec(conn, "ROLLBACK");
-    return s.WithPrefix("creating schema " + schema);
+    return version == 0 ? s.WithPrefix("creating schema " + schema) : s;
   }
   return Exec(conn, "COMMIT").status();
 }

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "statelog/log.h"
 #include "statelog/postgres_store.h"
 #include "statelog/status.h"
 
@@ -15,10 +16,13 @@ namespace statelog::pg {
 Status ValidateSchemaName(const std::string& schema);
 
 // Makes sure options.schema holds statelog's tables at PostgresEventStore::kSchemaVersion:
-// checks the stored version (NotSupported when newer), creates everything when missing and
-// options.create_if_missing (NotFound otherwise). Safe when several processes open at once.
+// refuses a newer stored version (NotSupported); creates everything when the schema holds no log
+// and options.create_if_missing (NotFound otherwise); upgrades an older version in place, in one
+// transaction, decoding the stored payloads with `format` (an error leaves the schema as it
+// was). Creation and upgrade hold the schema's advisory lock, so several processes may open at
+// once: one does the work, the others find it done.
 // REQUIRES: `conn` came from Connect() with options.schema.
-Status EnsureSchema(PGconn* conn, const PostgresOptions& options);
+Status EnsureSchema(PGconn* conn, const PostgresOptions& options, const RecordFormat& format);
 
 }  // namespace statelog::pg
 

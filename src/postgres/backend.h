@@ -1,0 +1,89 @@
+// PostgresBackend: the LogBackend in a PostgreSQL schema (docs/adr/0006-postgres-backend.md).
+// Reads are in backend.cc, the conditional append in append.cc, snapshots in snapshot_store.cc,
+// the tables, their creation and the upgrade from older versions in schema.cc.
+#ifndef STATELOG_POSTGRES_BACKEND_H_
+#define STATELOG_POSTGRES_BACKEND_H_
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "postgres/listener.h"
+#include "postgres/pg_conn.h"
+#include "statelog/log.h"
+#include "statelog/log_backend.h"
+#include "statelog/postgres_store.h"
+#include "statelog/snapshot_store.h"
+
+namespace statelog::pg {
+
+// Returns a SnapshotStore over the schema's snapshots table. `pool` must outlive it.
+std::unique_ptr<SnapshotStore> NewSnapshotStore(ConnectionPool* pool);
+
+// One log in one schema. Several backends (in any number of processes) may hold the same schema:
+// Append is conditional on the head row, which every append locks, so the log stays dense and
+// commit-ordered whoever writes it.
+class PostgresBackend final : public LogBackend {
+ public:
+  // Connects with `conninfo`, makes sure options.schema holds the tables at
+  // PostgresEventStore::kSchemaVersion (creating them, or upgrading an older version in place,
+  // decoding stored payloads with `format`), and starts the notification listener. `format`
+  // must outlive the backend. Errors as PostgresEventStore::Open.
+  static StatusOr<std::unique_ptr<PostgresBackend>> Open(const std::string& conninfo,
+                                                         const PostgresOptions& options,
+                                                         const RecordFormat* format);
+  // Stops the listener (the append callback is not called once this returns).
+  ~PostgresBackend() override;
+  PostgresBackend(const PostgresBackend&) = delete;
+  PostgresBackend& operator=(const PostgresBackend&) = delete;
+
+  bool shared() const override { return true; }
+  bool wants_encoded() const override { return true; }
+
+  StatusOr<ChainHead> ReadHead() const override;
+  // One transaction: lock the head row, compare it with `expected` (Conflict, naming both heads,
+  // when another writer moved it), insert the records and their stream entries, move the head,
+  // notify, commit. A connection that broke after the write was sent makes the outcome unknown:
+  // IOError, whose message says so and that retrying is safe.
+  Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override;
+  Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
+  StatusOr<std::optional<Offset>> Find(const RecordId& id) const override;
+  StatusOr<std::vector<Offset>> StreamOffsets(std::string_view stream,
+                                              Offset before) const override;
+  StatusOr<std::optional<StreamTail>> ReadStreamTail(std::string_view stream,
+                                                     Offset before) const override;
+  // Called by the listener thread on a notification of this schema, or when its periodic
+  // re-read finds the head moved.
+  void SetAppendListener(std::function<void()> callback) override;
+
+  // The snapshot store in the same schema; valid while the backend lives.
+  SnapshotStore* snapshots() { return snapshots_.get(); }
+  const std::string& schema() const { return pool_.schema(); }
+
+ private:
+  PostgresBackend(const std::string& conninfo, const PostgresOptions& options,
+                  const RecordFormat* format);
+
+  // Decodes row `row` of a (pos, chain, body) result into *out.
+  Status DecodeRow(const PGresult* r, int row, StoredRecord* out) const;
+  // One attempt at Append on `conn` (append.cc). Sets *write_sent once the rows were sent.
+  Status AppendOnce(PGconn* conn, const ChainHead& expected, const Params& write, bool* write_sent);
+  // The listener's callback: forwards to the callback set by SetAppendListener, if any.
+  void OnAppend();
+
+  const RecordFormat* const format_;
+  mutable ConnectionPool pool_;
+  std::unique_ptr<SnapshotStore> snapshots_;
+  std::mutex callback_mu_;
+  std::function<void()> callback_;  // guarded by callback_mu_
+  std::unique_ptr<Listener> listener_;
+};
+
+}  // namespace statelog::pg
+
+#endif  // STATELOG_POSTGRES_BACKEND_H_
