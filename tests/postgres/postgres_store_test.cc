@@ -5,7 +5,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 
 #include <algorithm>
 #include <atomic>
@@ -14,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "postgres/pg_admin.h"
 #include "store/postgres_factory.h"
 #include "store/test_events.h"
 
@@ -21,27 +21,6 @@ namespace statelog::test {
 namespace {
 
 using ::testing::HasSubstr;
-
-// Runs `sql` (no parameters: test-controlled text only) as the fixture's superuser.
-void Admin(const std::string& sql) {
-  PGconn* conn = PQconnectdb(PostgresConninfo().c_str());
-  ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
-  PGresult* r = PQexec(conn, sql.c_str());
-  const ExecStatusType st = PQresultStatus(r);
-  EXPECT_TRUE(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-      << sql << ": " << PQresultErrorMessage(r);
-  PQclear(r);
-  PQfinish(conn);
-}
-
-StatusOr<std::unique_ptr<PostgresEventStore>> OpenSchema(const std::string& schema,
-                                                         const std::string& extra = "",
-                                                         bool create = true) {
-  PostgresOptions options;
-  options.schema = schema;
-  options.create_if_missing = create;
-  return PostgresEventStore::Open(PostgresConninfo() + extra, options);
-}
 
 TEST(PostgresStoreTest, ReopenSeesTheSameLog) {
   const std::string schema = FreshPostgresSchema();
@@ -51,11 +30,11 @@ TEST(PostgresStoreTest, ReopenSeesTheSameLog) {
     auto store = OpenSchema(schema);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     ASSERT_TRUE((*store)->AppendBatch(events).ok());
-    head = (*store)->Head();
+    head = *(*store)->Head();
   }
   auto store = OpenSchema(schema, "", /*create=*/false);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ((*store)->Head(), head);
+  EXPECT_EQ(*(*store)->Head(), head);
   EXPECT_EQ((*store)->Read(3)->event, events[3]);
   EXPECT_EQ((*store)->Append(events[0])->appended, false);
 }
@@ -68,10 +47,13 @@ TEST(PostgresStoreTest, MissingSchemaWithoutCreateIsNotFound) {
 TEST(PostgresStoreTest, NewerSchemaVersionIsRefused) {
   const std::string schema = FreshPostgresSchema();
   ASSERT_TRUE(OpenSchema(schema).ok());
-  Admin("UPDATE " + schema + ".meta SET value = '2' WHERE key = 'schema_version'");
+  Admin("UPDATE " + schema + ".meta SET value = '3' WHERE key = 'schema_version'");
   auto store = OpenSchema(schema);
   EXPECT_EQ(store.status().code(), StatusCode::kNotSupported) << store.status().ToString();
-  EXPECT_THAT(store.status().message(), HasSubstr("version 2"));
+  EXPECT_THAT(store.status().message(), HasSubstr("version 3"));
+  // Refused before anything was touched.
+  EXPECT_EQ(Admin("SELECT value FROM " + schema + ".meta WHERE key = 'schema_version'"),
+            std::vector<std::string>{"3"});
 }
 
 TEST(PostgresStoreTest, BadSchemaNamesAreRejected) {
@@ -105,8 +87,8 @@ TEST(PostgresStoreTest, HostileTextIsStoredVerbatim) {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_EQ(store->Read(r->offset)->event, e);
   }
-  EXPECT_EQ(store->Length(), reasons.size());
-  EXPECT_EQ(store->ObjectiveOffsets(TestObjective(2), 100), (std::vector<Offset>{2}));
+  EXPECT_EQ(*store->Length(), reasons.size());
+  EXPECT_EQ(*store->ObjectiveOffsets(TestObjective(2), 100), (std::vector<Offset>{2}));
 }
 
 TEST(PostgresStoreTest, SnapshotsPutReplaceListDelete) {
@@ -117,7 +99,7 @@ TEST(PostgresStoreTest, SnapshotsPutReplaceListDelete) {
   const Snapshot b{20, Keccak256("b"), "view b"};
   ASSERT_TRUE(snaps->Put(a).ok());
   ASSERT_TRUE(snaps->Put(b).ok());
-  EXPECT_EQ(snaps->List(), (std::vector<uint64_t>{10, 20}));
+  EXPECT_EQ(*snaps->List(), (std::vector<uint64_t>{10, 20}));
   EXPECT_EQ(**snaps->LatestAtOrBefore(19), a);
   EXPECT_EQ(**snaps->LatestAtOrBefore(UINT64_MAX), b);
   EXPECT_FALSE(snaps->LatestAtOrBefore(9)->has_value());
@@ -126,7 +108,7 @@ TEST(PostgresStoreTest, SnapshotsPutReplaceListDelete) {
   EXPECT_EQ(**snaps->LatestAtOrBefore(15), a2);
   ASSERT_TRUE(snaps->Delete(20).ok());
   EXPECT_TRUE(snaps->Delete(20).IsNotFound());
-  EXPECT_EQ(snaps->List(), (std::vector<uint64_t>{10}));
+  EXPECT_EQ(*snaps->List(), (std::vector<uint64_t>{10}));
 }
 
 // Two stores on one schema behave as two processes: each sees the other's appends in Length(),
@@ -141,17 +123,18 @@ TEST(PostgresStoreTest, SecondStoreSeesAppendsAndSubscriptionWakesOnNotify) {
   auto b = PostgresEventStore::Open(PostgresConninfo(), options);
   ASSERT_TRUE(a.ok() && b.ok());
   std::atomic<uint64_t> seen{0};
-  const SubscriptionId sub = (*b)->Subscribe([&](const StoredEvent&) { ++seen; });
+  const auto sub = (*b)->Subscribe([&](const StoredEvent&) { ++seen; });
+  ASSERT_TRUE(sub.ok()) << sub.status().ToString();
   const std::vector<Event> events = ChannelEvents(0, 20, 1);
   for (const Event& e : events) ASSERT_TRUE((*a)->Append(e).ok());
-  EXPECT_EQ((*b)->Length(), 20u);
-  EXPECT_EQ((*b)->Head(), (*a)->Head());
+  EXPECT_EQ(*(*b)->Length(), 20u);
+  EXPECT_EQ(*(*b)->Head(), *(*a)->Head());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (seen.load() < 20 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   EXPECT_EQ(seen.load(), 20u) << "notifications from the other store did not arrive";
-  ASSERT_TRUE((*b)->Unsubscribe(sub).ok());
+  ASSERT_TRUE((*b)->Unsubscribe(*sub).ok());
 }
 
 // Without any notification (rows written by a session that sends none, as after a lost
@@ -165,18 +148,20 @@ TEST(PostgresStoreTest, PeriodicRecheckDeliversWithoutNotification) {
   auto other = OpenSchema(source);
   ASSERT_TRUE(store.ok() && other.ok());
   std::atomic<uint64_t> seen{0};
-  const SubscriptionId sub = (*store)->Subscribe([&](const StoredEvent&) { ++seen; });
+  const auto sub = (*store)->Subscribe([&](const StoredEvent&) { ++seen; });
+  ASSERT_TRUE(sub.ok()) << sub.status().ToString();
   ASSERT_TRUE((*other)->AppendBatch(ChannelEvents(0, 5, 1)).ok());
-  Admin("BEGIN; INSERT INTO " + schema + ".events SELECT * FROM " + source + ".events; UPDATE " +
-        schema + ".head SET (length, chain) = (SELECT length, chain FROM " + source +
-        ".head); COMMIT");
+  Admin("BEGIN; INSERT INTO " + schema + ".events SELECT * FROM " + source +
+        ".events; INSERT INTO " + schema + ".stream_entries SELECT * FROM " + source +
+        ".stream_entries; UPDATE " + schema +
+        ".head SET (length, chain) = (SELECT length, chain FROM " + source + ".head); COMMIT");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (seen.load() < 5 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   EXPECT_EQ(seen.load(), 5u);
-  EXPECT_EQ((*store)->Head(), (*other)->Head());
-  ASSERT_TRUE((*store)->Unsubscribe(sub).ok());
+  EXPECT_EQ(*(*store)->Head(), *(*other)->Head());
+  ASSERT_TRUE((*store)->Unsubscribe(*sub).ok());
 }
 
 // The server ends every connection of the store (as a restart or an administrator would): the
@@ -190,7 +175,7 @@ TEST(PostgresStoreTest, SurvivesTerminatedConnections) {
   auto store = PostgresEventStore::Open(PostgresConninfo() + " application_name=" + app, options);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   std::atomic<uint64_t> seen{0};
-  const SubscriptionId sub = (*store)->Subscribe([&](const StoredEvent&) { ++seen; });
+  const SubscriptionId sub = (*store)->SubscribeFrom(0, [&](const StoredEvent&) { ++seen; });
   const std::vector<Event> events = ChannelEvents(0, 10, 1);
   for (size_t i = 0; i < 5; ++i) ASSERT_TRUE((*store)->Append(events[i]).ok());
   ASSERT_TRUE((*store)->WaitForDelivery(sub, 5).ok());
@@ -203,7 +188,7 @@ TEST(PostgresStoreTest, SurvivesTerminatedConnections) {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_EQ(r->offset, i);
   }
-  EXPECT_EQ((*store)->Length(), 10u);
+  EXPECT_EQ(*(*store)->Length(), 10u);
   ASSERT_TRUE((*store)->WaitForDelivery(sub, 10).ok());
   EXPECT_EQ(seen.load(), 10u);
   ASSERT_TRUE((*store)->Unsubscribe(sub).ok());
@@ -214,29 +199,26 @@ TEST(PostgresStoreTest, RoleWithDocumentedPrivilegesWorks) {
   const std::string schema = FreshPostgresSchema();
   ASSERT_TRUE(OpenSchema(schema).ok());  // the first Open, by an owner with CREATE
   const std::string role = schema + "_app";
-  Admin("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE");
+  CreateAppRole(role, schema);
   Admin("REVOKE ALL ON DATABASE statelog FROM PUBLIC");
   Admin("GRANT CONNECT ON DATABASE statelog TO " + role);
-  Admin("GRANT USAGE ON SCHEMA " + schema + " TO " + role);
-  Admin("GRANT SELECT ON " + schema + ".meta TO " + role);
-  Admin("GRANT SELECT, INSERT, UPDATE ON " + schema + ".head, " + schema + ".events TO " + role);
-  Admin("GRANT SELECT, INSERT, UPDATE, DELETE ON " + schema + ".snapshots TO " + role);
 
   auto store = OpenSchema(schema, " user=" + role, /*create=*/false);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   std::atomic<uint64_t> seen{0};
-  const SubscriptionId sub = (*store)->Subscribe([&](const StoredEvent&) { ++seen; });
+  const SubscriptionId sub = (*store)->SubscribeFrom(0, [&](const StoredEvent&) { ++seen; });
   const std::vector<Event> events = ChannelEvents(0, 6, 1);
   ASSERT_TRUE((*store)->AppendBatch(std::span<const Event>(events.data(), 3)).ok());
   for (size_t i = 3; i < events.size(); ++i) ASSERT_TRUE((*store)->Append(events[i]).ok());
   EXPECT_EQ((*store)->Append(events[1])->appended, false);
-  EXPECT_EQ((*store)->Length(), 6u);
+  EXPECT_EQ(*(*store)->Length(), 6u);
   EXPECT_EQ((*store)->Read(5)->event, events[5]);
-  EXPECT_EQ((*store)->ChannelOffsets(TestChannel(0), 100).size(), 5u);
+  EXPECT_EQ((*store)->ChannelOffsets(TestChannel(0), 100)->size(), 5u);
+  EXPECT_EQ(*(*store)->log().StreamVersion(ChannelStream(TestChannel(0))), 5u);
   ASSERT_TRUE((*store)->WaitForDelivery(sub, 6).ok());
   EXPECT_EQ(seen.load(), 6u);
   ASSERT_TRUE((*store)->Unsubscribe(sub).ok());
-  ASSERT_TRUE((*store)->snapshots()->Put(Snapshot{6, (*store)->Head().chain, "v"}).ok());
+  ASSERT_TRUE((*store)->snapshots()->Put(Snapshot{6, (*store)->Head()->chain, "v"}).ok());
   ASSERT_TRUE((*store)->snapshots()->Delete(6).ok());
 
   // No CREATE: a new log cannot be made with this role.
@@ -287,7 +269,7 @@ TEST(PostgresStoreTest, SameIdRaceAcrossStoresStoresEachEventOnce) {
   tb.join();
   ASSERT_EQ(ra.size(), events.size());
   ASSERT_EQ(rb.size(), events.size());
-  EXPECT_EQ((*a)->Length(), events.size());
+  EXPECT_EQ(*(*a)->Length(), events.size());
   for (size_t i = 0; i < events.size(); ++i) {
     EXPECT_EQ(ra[i].offset, rb[i].offset);
     EXPECT_EQ(ra[i].appended + rb[i].appended, 1) << "event " << i;
@@ -320,7 +302,7 @@ TEST(PostgresStoreTest, GroupCommitIsolatesFailingRequests) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(failures.load(), kThreads * kPerThread);
-  ASSERT_EQ(store->Length(), uint64_t{kThreads * kPerThread});
+  ASSERT_EQ(*store->Length(), uint64_t{kThreads * kPerThread});
   std::vector<int> hits(kThreads * kPerThread, 0);
   Hash256 chain;
   for (int t = 0; t < kThreads; ++t) {
@@ -331,9 +313,9 @@ TEST(PostgresStoreTest, GroupCommitIsolatesFailingRequests) {
   }
   EXPECT_EQ(std::count(hits.begin(), hits.end(), 1), kThreads * kPerThread);
   std::vector<StoredEvent> all;
-  ASSERT_TRUE(store->ReadRange(0, store->Length(), &all).ok());
+  ASSERT_TRUE(store->ReadRange(0, *store->Length(), &all).ok());
   for (const StoredEvent& e : all) chain = NextChain(chain, e.event.id);
-  EXPECT_EQ(store->Head().chain, chain);
+  EXPECT_EQ(store->Head()->chain, chain);
 }
 
 }  // namespace
