@@ -3,7 +3,7 @@
 //   BEGIN
 //   SELECT length, chain FROM head WHERE id = 1 FOR UPDATE   -- the append lock: one appender at
 //                                                            -- a time, across every process
-//   (client: the head must equal the one the core decided against, else ROLLBACK: Conflict)
+//   (client: the head must equal the one the core decided against, else Conflict)
 //   INSERT events, INSERT stream_entries, UPDATE head, pg_notify   -- one statement
 //   COMMIT                                                   -- the lock is released after the
 //                                                            -- commit is visible
@@ -11,6 +11,14 @@
 // becomes visible before an earlier one (docs/adr/0006-postgres-backend.md). The core above has
 // done every check and computed offsets, chain values and stream versions against `expected`;
 // the lock and the comparison make those decisions hold, whoever else writes the schema.
+//
+// Conflict hold: a transaction that finds the head moved does not roll back at once. It keeps
+// the lock for up to kConflictHold, during which the head cannot move: the core reads what it
+// missed, stages its group again against that head and calls Append, which then writes in the
+// same transaction. Without the hold, every other process can append in the time the core
+// takes to catch up, and under steady contention a process can lose attempt after attempt. If
+// no Append comes (the group turned out to need no write), the releaser thread rolls back at
+// the deadline; other writers wait at most that long.
 #include <string>
 #include <utility>
 
@@ -21,6 +29,7 @@ namespace {
 
 // Appends whose connection broke before anything was written are retried on a new connection.
 constexpr int kAttempts = 3;
+constexpr auto kConflictHold = std::chrono::milliseconds(20);
 
 std::string Bytes(std::span<const uint8_t> b) {
   return std::string(reinterpret_cast<const char*>(b.data()), b.size());
@@ -28,6 +37,14 @@ std::string Bytes(std::span<const uint8_t> b) {
 
 std::string HeadText(const ChainHead& head) {
   return std::to_string(head.length) + ":" + head.chain.ToHex();
+}
+
+// Rolls back whatever transaction `lease` is inside, unless its connection broke (the lease then
+// closes it).
+void EndTransaction(const ConnectionPool::Lease& lease) {
+  if (!lease.broken() && PQtransactionStatus(lease.get()) != PQTRANS_IDLE) {
+    (void)Exec(lease.get(), "ROLLBACK");
+  }
 }
 
 }  // namespace
@@ -69,26 +86,52 @@ Status PostgresBackend::Append(const ChainHead& expected, std::span<const Staged
       .Bytea(records.back().chain.span())
       .Text(schema());
 
-  Status error;
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+  // The transaction kept from this process's last Conflict, if its deadline has not passed.
+  std::unique_ptr<Held> held;
+  {
+    std::lock_guard<std::mutex> lock(held_mu_);
+    held = std::move(held_);
+  }
+  if (held != nullptr) {
+    if (held->head == expected && !held->lease.broken()) {
+      Status s = WriteAndCommit(held->lease.get(), write);
+      EndTransaction(held->lease);
+      return s;
+    }
+    Release(std::move(held));  // staged against another head: start afresh
+  }
+
+  for (int attempt = 0;; ++attempt) {
     auto conn = pool_.Acquire();
     if (!conn.ok()) return conn.status();
-    bool write_sent = false;
-    error = AppendOnce(conn->get(), expected, write, &write_sent);
-    if (!conn->broken() && PQtransactionStatus(conn->get()) != PQTRANS_IDLE) {
-      (void)Exec(conn->get(), "ROLLBACK");  // on failure the lease closes the connection
+    StatusOr<ChainHead> head = LockHead(conn->get());
+    if (!head.ok()) {
+      EndTransaction(*conn);
+      // A connection that broke before the write was sent (e.g. ended by the server while it
+      // was idle in the pool) wrote nothing: try again on a new one.
+      if (conn->broken() && attempt + 1 < kAttempts) continue;
+      return head.status();
     }
-    if (error.ok()) return error;
-    // A connection that broke before the write was sent (e.g. ended by the server while it was
-    // idle in the pool) wrote nothing: try again on a new one.
-    if (write_sent || !conn->broken()) return error;
+    if (*head != expected) {
+      std::unique_ptr<Held> keep(new Held{std::move(conn).value(), *head,
+                                          std::chrono::steady_clock::now() + kConflictHold});
+      {
+        std::lock_guard<std::mutex> lock(held_mu_);
+        if (!stopping_) std::swap(held_, keep);
+      }
+      held_cv_.notify_all();
+      if (keep != nullptr) Release(std::move(keep));  // shutting down
+      return Status::Conflict("schema " + schema() + ": the log's head is " + HeadText(*head) +
+                              ", not " + HeadText(expected) +
+                              " as the append expected: another writer appended first");
+    }
+    Status s = WriteAndCommit(conn->get(), write);
+    EndTransaction(*conn);  // on failure; the lease closes a broken connection
+    return s;
   }
-  return error;
 }
 
-Status PostgresBackend::AppendOnce(PGconn* conn, const ChainHead& expected, const Params& write,
-                                   bool* write_sent) {
-  // Round trip 1: take the append lock and read the head it protects.
+StatusOr<ChainHead> PostgresBackend::LockHead(PGconn* conn) const {
   STATELOG_ASSIGN_OR_RETURN(
       std::vector<Result> locked,
       ExecPipeline(conn, {{"BEGIN", Params()},
@@ -97,17 +140,13 @@ Status PostgresBackend::AppendOnce(PGconn* conn, const ChainHead& expected, cons
   if (PQntuples(row) != 1 || GetBytes(row, 0, 1).size() != Hash256::kSize) {
     return Status::Corruption("schema " + schema() + ": the head row is missing or bad");
   }
-  const ChainHead head{static_cast<uint64_t>(GetInt8(row, 0, 0)),
-                       Hash256::FromSpan(GetBytes(row, 0, 1))};
-  if (head != expected) {
-    return Status::Conflict("schema " + schema() + ": the log's head is " + HeadText(head) +
-                            ", not " + HeadText(expected) +
-                            " as the append expected: another writer appended first");
-  }
+  return ChainHead{static_cast<uint64_t>(GetInt8(row, 0, 0)),
+                   Hash256::FromSpan(GetBytes(row, 0, 1))};
+}
 
-  // Round trip 2: rows, stream entries, head and notification in one statement, then COMMIT.
-  // The notification is delivered at commit.
-  *write_sent = true;
+Status PostgresBackend::WriteAndCommit(PGconn* conn, const Params& write) const {
+  // Rows, stream entries, head and notification in one statement, then COMMIT, in one round
+  // trip. The notification is delivered at commit.
   auto written = ExecPipeline(
       conn, {{"WITH ins AS (INSERT INTO events (pos, event_id, chain, body) "
               "SELECT * FROM unnest($1::int8[], $2::bytea[], $3::bytea[], $4::bytea[])), "
@@ -131,6 +170,26 @@ Status PostgresBackend::AppendOnce(PGconn* conn, const ChainHead& expected, cons
                             ": the log moved under the append");
   }
   return written.status();
+}
+
+void PostgresBackend::Release(std::unique_ptr<Held> held) {
+  if (held != nullptr) EndTransaction(held->lease);
+}
+
+void PostgresBackend::ReleaseExpired() {
+  std::unique_lock<std::mutex> lock(held_mu_);
+  while (!stopping_) {
+    if (held_ == nullptr) {
+      held_cv_.wait(lock);
+    } else if (std::chrono::steady_clock::now() < held_->deadline) {
+      held_cv_.wait_until(lock, held_->deadline);
+    } else {
+      std::unique_ptr<Held> expired = std::move(held_);
+      lock.unlock();
+      Release(std::move(expired));
+      lock.lock();
+    }
+  }
 }
 
 }  // namespace statelog::pg

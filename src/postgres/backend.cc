@@ -40,9 +40,21 @@ PostgresBackend::PostgresBackend(const std::string& conninfo, const PostgresOpti
       pool_(conninfo, options.schema, options.max_idle_connections),
       snapshots_(NewSnapshotStore(&pool_)),
       listener_(
-          std::make_unique<Listener>(&pool_, options.poll_interval_ms, [this] { OnAppend(); })) {}
+          std::make_unique<Listener>(&pool_, options.poll_interval_ms, [this] { OnAppend(); })),
+      releaser_([this] { ReleaseExpired(); }) {}
 
-PostgresBackend::~PostgresBackend() { listener_.reset(); }
+PostgresBackend::~PostgresBackend() {
+  listener_.reset();
+  std::unique_ptr<Held> held;
+  {
+    std::lock_guard<std::mutex> lock(held_mu_);
+    stopping_ = true;
+    held = std::move(held_);
+  }
+  held_cv_.notify_all();
+  releaser_.join();
+  Release(std::move(held));
+}
 
 StatusOr<std::unique_ptr<PostgresBackend>> PostgresBackend::Open(const std::string& conninfo,
                                                                  const PostgresOptions& options,

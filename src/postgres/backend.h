@@ -4,6 +4,8 @@
 #ifndef STATELOG_POSTGRES_BACKEND_H_
 #define STATELOG_POSTGRES_BACKEND_H_
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -11,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "postgres/listener.h"
@@ -71,8 +74,21 @@ class PostgresBackend final : public LogBackend {
 
   // Decodes row `row` of a (pos, chain, body) result into *out.
   Status DecodeRow(const PGresult* r, int row, StoredRecord* out) const;
-  // One attempt at Append on `conn` (append.cc). Sets *write_sent once the rows were sent.
-  Status AppendOnce(PGconn* conn, const ChainHead& expected, const Params& write, bool* write_sent);
+  // A transaction that found the head moved and kept its lock (append.cc).
+  struct Held {
+    ConnectionPool::Lease lease;
+    ChainHead head;  // the head it locked
+    std::chrono::steady_clock::time_point deadline;
+  };
+  // Locks the head row on `conn` (BEGIN; SELECT ... FOR UPDATE) and returns it.
+  StatusOr<ChainHead> LockHead(PGconn* conn) const;
+  // Writes the rows, head and notification and commits, on `conn` holding the head lock.
+  Status WriteAndCommit(PGconn* conn, const Params& write) const;
+  // Ends a held transaction (ROLLBACK) and returns its connection to the pool.
+  static void Release(std::unique_ptr<Held> held);
+  // The releaser thread: ends a held transaction that was not used before its deadline.
+  void ReleaseExpired();
+
   // The listener's callback: forwards to the callback set by SetAppendListener, if any.
   void OnAppend();
 
@@ -82,6 +98,14 @@ class PostgresBackend final : public LogBackend {
   std::mutex callback_mu_;
   std::function<void()> callback_;  // guarded by callback_mu_
   std::unique_ptr<Listener> listener_;
+
+  // After a Conflict the transaction keeps the head lock for a moment, so that this process's
+  // next attempt (the core catches up and stages the group again) cannot be overtaken again.
+  std::mutex held_mu_;
+  std::condition_variable held_cv_;
+  std::unique_ptr<Held> held_;  // guarded by held_mu_
+  bool stopping_ = false;       // guarded by held_mu_
+  std::thread releaser_;
 };
 
 }  // namespace statelog::pg
