@@ -93,7 +93,7 @@ Status PostgresBackend::Append(const ChainHead& expected, std::span<const Staged
     held = std::move(held_);
   }
   if (held != nullptr) {
-    if (held->head == expected && !held->lease.broken()) {
+    if (held->head == expected && Alive(held->lease.get())) {
       Status s = WriteAndCommit(held->lease.get(), write);
       EndTransaction(held->lease);
       return s;

@@ -54,6 +54,8 @@ Status EnsurePrepared(PGconn* conn, const char* sql, const Params& params) {
   return Status::OK();
 }
 
+}  // namespace
+
 // An idle connection has nothing to read unless the server closed it (a terminated backend, a
 // restart) or sent a notice: read what is there and see whether it is still usable.
 bool Alive(PGconn* conn) {
@@ -66,8 +68,6 @@ bool Alive(PGconn* conn) {
   }
   return PQstatus(conn) == CONNECTION_OK;
 }
-
-}  // namespace
 
 std::string Int8Bytes(int64_t v) {
   std::string out;

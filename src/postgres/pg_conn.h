@@ -89,6 +89,10 @@ int64_t GetInt8(const PGresult* r, int row, int col);
 std::span<const uint8_t> GetBytes(const PGresult* r, int row, int col);
 inline bool IsNull(const PGresult* r, int row, int col) { return PQgetisnull(r, row, col) != 0; }
 
+// False when `conn`, idle, was ended by the server (a terminated backend, a restart) or broke.
+// Reads what the server sent without waiting.
+bool Alive(PGconn* conn);
+
 // Opens a connection with search_path set to `schema` only.
 StatusOr<Conn> Connect(const std::string& conninfo, const std::string& schema);
 
