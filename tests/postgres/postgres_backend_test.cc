@@ -130,6 +130,67 @@ TEST(PostgresBackendTest, AppendIsConditionalOnTheHead) {
   EXPECT_TRUE(a->StreamOffsets("no such stream", 100)->empty());
 }
 
+// A backend whose append found the head moved keeps the lock for its second attempt: another
+// writer that comes meanwhile waits, and finds the head moved in turn.
+TEST(PostgresBackendTest, ConflictKeepsTheLockForTheSecondAttempt) {
+  using Clock = std::chrono::steady_clock;
+  const std::string schema = FreshPostgresSchema();
+  auto a = OpenBackend(schema), b = OpenBackend(schema);
+  ASSERT_TRUE(a && b);
+  const std::vector<Record> records = Records(ChannelEvents(0, 3, 10));
+  std::map<std::string, uint64_t> va, vb, vb2;
+  const ChainHead empty;
+  Staging first = Stage(empty, {records[0]}, &va);
+  ASSERT_TRUE(a->Append(empty, first.staged).ok());
+
+  Staging stale = Stage(empty, {records[1]}, &vb);
+  ASSERT_TRUE(b->Append(empty, stale.staged).IsConflict());
+  const auto conflict_at = Clock::now();
+  // b now holds the lock at first.after. a tries to append at that head from another thread.
+  vb2 = va;  // the versions after records[0], for b's second staging
+  Staging mine = Stage(first.after, {records[2]}, &va);
+  Status a_status;
+  std::thread other([&] { a_status = a->Append(first.after, mine.staged); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  Staging again = Stage(first.after, {records[1]}, &vb2);
+  const bool in_time = Clock::now() - conflict_at < std::chrono::milliseconds(15);
+  const Status b_status = b->Append(first.after, again.staged);
+  other.join();
+  // Exactly one of the two appends at first.after went through.
+  EXPECT_NE(b_status.ok(), a_status.ok()) << b_status.ToString() << " / " << a_status.ToString();
+  if (in_time) {  // b came back well within the hold: it cannot have been overtaken
+    EXPECT_TRUE(b_status.ok()) << b_status.ToString();
+    EXPECT_TRUE(a_status.IsConflict()) << a_status.ToString();
+  }
+  EXPECT_EQ(b->ReadHead()->length, 2u);
+}
+
+// A kept lock that no second attempt uses is released at its deadline: other writers go on.
+TEST(PostgresBackendTest, AnUnusedKeptLockIsReleased) {
+  const std::string schema = FreshPostgresSchema();
+  auto a = OpenBackend(schema), b = OpenBackend(schema);
+  ASSERT_TRUE(a && b);
+  const std::vector<Record> records = Records(ChannelEvents(0, 3, 10));
+  std::map<std::string, uint64_t> va, vb;
+  const ChainHead empty;
+  Staging first = Stage(empty, {records[0]}, &va);
+  ASSERT_TRUE(a->Append(empty, first.staged).ok());
+  Staging stale = Stage(empty, {records[1]}, &vb);
+  ASSERT_TRUE(b->Append(empty, stale.staged).IsConflict());
+  // b never comes back; a appends at the head b locked once b lets go.
+  const auto start = std::chrono::steady_clock::now();
+  Staging next = Stage(first.after, {records[2]}, &va);
+  ASSERT_TRUE(a->Append(first.after, next.staged).ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(*b->ReadHead(), next.after);
+  // b's next append, staged against the new head, goes through on a fresh transaction.
+  vb = va;
+  const std::vector<Record> more = Records(ChannelEvents(1, 1, 100));
+  Staging late = Stage(next.after, {more[0]}, &vb);
+  ASSERT_TRUE(b->Append(next.after, late.staged).ok());
+  EXPECT_EQ(a->ReadHead()->length, 3u);
+}
+
 // Asserts that every read of `store` and of `backend` fails with `code`.
 void ExpectEveryReadFails(PostgresEventStore* store, PostgresBackend* backend, const Event& known,
                           StatusCode code, const std::string& text) {
