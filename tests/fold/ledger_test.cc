@@ -8,6 +8,7 @@
 
 #include "fold_test_util.h"
 #include "statelog/nitro.h"
+#include "statelog/reconstruct.h"
 
 namespace statelog {
 namespace {
@@ -83,7 +84,7 @@ TEST(LedgerTest, IdempotentRetryAndAllOrNothingBatch) {
   ASSERT_TRUE(again.ok()) << "a retry of an event already in the log is not illegal";
   EXPECT_FALSE(again->appended);
   EXPECT_EQ(again->offset, first->offset);
-  EXPECT_EQ(f.store->Length(), 1u);
+  EXPECT_EQ(*f.store->Length(), 1u);
 
   // The third event is illegal (turn 0 again with a different outcome): none is appended.
   Event a = s.Sign(Actor::Alice(), 0);
@@ -100,8 +101,8 @@ TEST(LedgerTest, IdempotentRetryAndAllOrNothingBatch) {
   std::vector<Event> legal = {a, b};
   auto ok = f.ledger->AppendBatch(legal);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
-  EXPECT_EQ(f.store->Length(), 3u);
-  EXPECT_EQ(f.ledger->cache().Channel(s.id())->latest_supported, 0u);
+  EXPECT_EQ(*f.store->Length(), 3u);
+  EXPECT_EQ(f.ledger->Channel(s.id())->latest_supported, 0u);
 }
 
 // Several threads append the lifecycles of their own channels through one Ledger while readers
@@ -124,7 +125,7 @@ TEST(LedgerConcurrencyTest, CacheNeverStaleUnderConcurrentAppends) {
         auto r = f.ledger->Append(e);
         ASSERT_TRUE(r.ok()) << r.status().ToString();
         // Read-your-writes: the cache already reflects this append.
-        auto c = f.ledger->cache().Channel(ids[t]);
+        auto c = f.ledger->Channel(ids[t]);
         if (e.channel() != nullptr) {
           ASSERT_TRUE(c.ok());
           EXPECT_GE(c->last_offset, r->offset);
@@ -134,16 +135,16 @@ TEST(LedgerConcurrencyTest, CacheNeverStaleUnderConcurrentAppends) {
   }
   std::thread reader([&] {
     while (!done.load()) {
-      auto view = f.ledger->cache().View();
+      auto view = f.ledger->View();
       ASSERT_TRUE(view.ok());
-      EXPECT_LE(view->length, f.store->Length());
+      EXPECT_LE(view->length, *f.store->Length());
     }
   });
   for (auto& w : writers) w.join();
   done = true;
   reader.join();
-  auto cached = f.ledger->cache().View();
-  auto folded = Reconstructor(f.store.get()).FullFold(f.store->Length());
+  auto cached = f.ledger->View();
+  auto folded = Reconstructor(f.store.get()).FullFold(*f.store->Length());
   ASSERT_TRUE(cached.ok() && folded.ok());
   EXPECT_EQ(*cached, *folded);
   for (const ChannelId& id : ids) EXPECT_TRUE(cached->channels.at(id).concluded);
