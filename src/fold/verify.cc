@@ -218,7 +218,9 @@ VerifyReport VerifyLog(const EventStore& store, const VerifyOptions& options) {
 
   if (!first.Get() && n > 0) {
     auto last = store.Read(n - 1);
-    if (!last.ok() || last->chain != report.head.chain) {
+    if (!last.ok()) {
+      first.Report(n - 1, last.status());
+    } else if (last->chain != report.head.chain) {
       first.Report(n - 1, Status::Corruption("the head's chain value is not the last event's"));
     }
   }
