@@ -114,7 +114,9 @@ TEST(PostgresRaceTest, FourProcessesOneSideOfEachConflictWins) {
       const auto* created = std::get_if<events::SnapshotCreated>(&c->event().event.body);
       if (created == nullptr) continue;
       const uint64_t interval = created->covers / kSnapshotInterval;
-      if (last_interval) EXPECT_GT(interval, *last_interval) << "two snapshots in one interval";
+      if (last_interval) {
+        EXPECT_GT(interval, *last_interval) << "two snapshots in one interval";
+      }
       last_interval = interval;
     }
     EXPECT_TRUE(last_interval.has_value()) << "no snapshot was taken";
