@@ -67,10 +67,10 @@ TEST(PostgresRaceTest, FourProcessesOneSideOfEachConflictWins) {
     const std::string dir = ::testing::TempDir();
     for (int w = 0; w < kWriters; ++w) {
       outputs.push_back(dir + "/race_" + options.schema + "_" + std::to_string(w));
-      pids.push_back(Spawn({STATELOG_PG_RACE_WRITER, options.schema, std::to_string(w),
-                            std::to_string(kWriters), std::to_string(kContests),
-                            std::to_string(nonce), start_us},
-                           outputs.back()));
+      pids.push_back(Spawn(
+          {STATELOG_PG_RACE_WRITER, options.schema, std::to_string(w), std::to_string(kWriters),
+           std::to_string(kContests), std::to_string(nonce), start_us},
+          outputs.back()));
       ASSERT_GT(pids.back(), 0);
     }
     for (int w = 0; w < kWriters; ++w) {
@@ -91,15 +91,15 @@ TEST(PostgresRaceTest, FourProcessesOneSideOfEachConflictWins) {
         ASSERT_TRUE(found.ok()) << found.status().ToString();
         if (code == 0) {
           ++won;
-          EXPECT_TRUE(found->has_value()) << "writer " << w << " event " << index
-                                          << " acknowledged, absent";
+          EXPECT_TRUE(found->has_value())
+              << "writer " << w << " event " << index << " acknowledged, absent";
         } else {
           ++lost;
           EXPECT_TRUE(code == static_cast<int>(StatusCode::kConflict) ||
                       code == static_cast<int>(StatusCode::kFailedPrecondition))
               << "writer " << w << " event " << index << " code " << code;
-          EXPECT_FALSE(found->has_value()) << "writer " << w << " event " << index
-                                           << " refused, present";
+          EXPECT_FALSE(found->has_value())
+              << "writer " << w << " event " << index << " refused, present";
         }
       }
       EXPECT_EQ(lines, race.by_writer[w].size()) << "writer " << w;

@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
       std::chrono::microseconds(std::strtoll(argv[6], nullptr, 10)));
   auto store = PostgresEventStore::Open(conninfo, options);
   if (!store.ok()) {
-    std::fprintf(stderr, "postgres_race_writer %d: %s\n", writer, store.status().ToString().c_str());
+    std::fprintf(stderr, "postgres_race_writer %d: %s\n", writer,
+                 store.status().ToString().c_str());
     return 1;
   }
   LedgerOptions ledger_options;
