@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "postgres/backend.h"
+#include "postgres/open_backend.h"
 #include "statelog/postgres_store.h"
 
 namespace statelog {
@@ -21,6 +22,15 @@ class PostgresStore final : public PostgresEventStore {
 };
 
 }  // namespace
+
+StatusOr<std::unique_ptr<LogBackend>> OpenBackend(const std::string& conninfo,
+                                                  const PostgresOptions& options,
+                                                  const RecordFormat* format) {
+  STATELOG_ASSIGN_OR_RETURN(std::unique_ptr<PostgresBackend> backend,
+                            PostgresBackend::Open(conninfo, options, format));
+  return std::unique_ptr<LogBackend>(std::move(backend));
+}
+
 }  // namespace pg
 
 StatusOr<std::unique_ptr<PostgresEventStore>> PostgresEventStore::Open(

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "postgres/open_backend.h"
+#include "statelog/log_backend.h"
 #include "statelog/postgres_store.h"
 #include "statelog/store.h"
 
@@ -50,10 +52,23 @@ inline std::unique_ptr<PostgresEventStore> OpenFreshPostgresStore(PostgresOption
   return std::move(store).value();
 }
 
+// Opens the backend alone (Nitro record format) on a fresh schema; throws on failure.
+inline std::unique_ptr<LogBackend> OpenFreshPostgresBackend(PostgresOptions options = {}) {
+  options.schema = FreshPostgresSchema();
+  auto backend = pg::OpenBackend(PostgresConninfo(), options, &EventRecordFormat());
+  if (!backend.ok()) {
+    throw std::runtime_error("cannot open a PostgreSQL backend (STATELOG_PG_CONNINFO=\"" +
+                             PostgresConninfo() + "\"): " + backend.status().ToString());
+  }
+  return std::move(backend).value();
+}
+
 struct PostgresFactory {
   static constexpr const char* kName = "Postgres";
   // Returns a new, empty store in a new schema.
   static std::unique_ptr<EventStore> Make() { return OpenFreshPostgresStore(); }
+  // Returns a new, empty backend in a new schema (for tests that wrap it).
+  static std::unique_ptr<LogBackend> MakeBackend() { return OpenFreshPostgresBackend(); }
 };
 
 }  // namespace statelog::test
