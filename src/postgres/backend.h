@@ -51,8 +51,10 @@ class PostgresBackend final : public LogBackend {
   StatusOr<ChainHead> ReadHead() const override;
   // One transaction: lock the head row, compare it with `expected` (Conflict, naming both heads,
   // when another writer moved it), insert the records and their stream entries, move the head,
-  // notify, commit. A connection that broke after the write was sent makes the outcome unknown:
-  // IOError, whose message says so and that retrying is safe.
+  // notify, commit. After a Conflict the transaction keeps the lock for up to 20 ms, and the next
+  // Append staged against the head it locked writes in it (append.cc). A connection that broke
+  // after the write was sent makes the outcome unknown: IOError, whose message says so and that
+  // retrying is safe.
   Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override;
   Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
   StatusOr<std::optional<Offset>> Find(const RecordId& id) const override;
