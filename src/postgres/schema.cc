@@ -100,6 +100,9 @@ std::string Bytes(std::span<const uint8_t> b) {
 // payloads (the streams and timestamp of each record, as `format` decodes them; each stream's
 // versions counted in offset order), then drops the columns and indexes stream_entries replaces.
 Status Upgrade1To2(PGconn* conn, const std::string& schema, const RecordFormat& format) {
+  // Nothing else reads or writes the log until the upgrade commits: an append of an older
+  // process committing meanwhile would have no stream entries.
+  STATELOG_RETURN_IF_ERROR(Exec(conn, "LOCK TABLE head, events IN ACCESS EXCLUSIVE MODE").status());
   STATELOG_RETURN_IF_ERROR(Exec(conn, kCreateStreamEntries).status());
   STATELOG_ASSIGN_OR_RETURN(Result head, Exec(conn, "SELECT length FROM head WHERE id = 1"));
   if (PQntuples(head.get()) != 1) {
