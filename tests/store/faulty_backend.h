@@ -9,7 +9,9 @@
 #define STATELOG_TESTS_STORE_FAULTY_BACKEND_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -72,8 +74,22 @@ class FaultyBackend final : public LogBackend {
   }
   // NewCursor is not overridden: the default cursor reads through ReadRange above, so a fault
   // can hit any chunk of a scan.
+  // The inner backend may outlive this wrapper (tests reopen a store over it) and go on calling
+  // its listener: the Log that set `callback` must not be called once this wrapper, which it
+  // owns, is gone.
   void SetAppendListener(std::function<void()> callback) override {
-    inner_->SetAppendListener(std::move(callback));
+    {
+      std::lock_guard<std::mutex> lock(listener_->mu);
+      listener_->callback = std::move(callback);
+    }
+    inner_->SetAppendListener([listener = listener_] {
+      std::lock_guard<std::mutex> lock(listener->mu);
+      if (listener->callback) listener->callback();
+    });
+  }
+  ~FaultyBackend() override {
+    std::lock_guard<std::mutex> lock(listener_->mu);
+    listener_->callback = nullptr;
   }
 
  private:
@@ -85,8 +101,14 @@ class FaultyBackend final : public LogBackend {
                            std::to_string(n) + ")");
   }
 
+  struct Listener {
+    std::mutex mu;
+    std::function<void()> callback;  // guarded by mu
+  };
+
   const std::shared_ptr<LogBackend> inner_;
   const std::shared_ptr<Plan> plan_;
+  const std::shared_ptr<Listener> listener_ = std::make_shared<Listener>();
 };
 
 }  // namespace statelog::test
