@@ -1,9 +1,11 @@
-// RocksBackend's read path: ranges, the cursor, the id lookup and the stream index. Every scan
-// checks its iterator's status when it ends; damage surfaces as an error naming the offset or the
-// stream (Corruption for a checksum failure or an undecodable record, IOError for a failed read),
-// never as a shorter answer.
+// RocksBackend's read path: ranges, the cursor, the id lookup and the stream index. Reads cover
+// only offsets below the head of the last successful Append (a failed write may have left keys
+// past it). Every scan checks its iterator's status when it ends; damage surfaces as an error
+// naming the offset or the stream (Corruption for a checksum failure or an undecodable record,
+// IOError for a failed read), never as a shorter answer.
 #include <rocksdb/iterator.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -155,7 +157,10 @@ StatusOr<std::optional<Offset>> RocksBackend::Find(const RecordId& id) const {
     return Status::Corruption("id index entry of " + id.ToHex() + " has " +
                               std::to_string(value.size()) + " bytes");
   }
-  return std::optional<Offset>(fmt::GetBE64(value.data()));
+  const Offset offset = fmt::GetBE64(value.data());
+  // Only a write that failed (and made the store unusable) can leave an entry past the head.
+  if (offset >= ReadHead()->length) return std::optional<Offset>();
+  return std::optional<Offset>(offset);
 }
 
 namespace {
@@ -188,6 +193,7 @@ Status DecodeStreamEntry(std::string_view stream, const std::string& prefix,
 StatusOr<std::vector<Offset>> RocksBackend::StreamOffsets(std::string_view stream,
                                                           Offset before) const {
   STATELOG_RETURN_IF_ERROR(CheckStreamKey(stream));
+  before = std::min(before, ReadHead()->length);
   const std::string prefix = fmt::StreamPrefix(stream);
   std::string upper = prefix;
   fmt::PutBE64(&upper, before);
@@ -217,6 +223,7 @@ StatusOr<std::vector<Offset>> RocksBackend::StreamOffsets(std::string_view strea
 StatusOr<std::optional<StreamTail>> RocksBackend::ReadStreamTail(std::string_view stream,
                                                                  Offset before) const {
   STATELOG_RETURN_IF_ERROR(CheckStreamKey(stream));
+  before = std::min(before, ReadHead()->length);
   if (before == 0) return std::optional<StreamTail>();
   const std::string prefix = fmt::StreamPrefix(stream);
   rocksdb::Slice lower_slice(prefix);
