@@ -74,6 +74,8 @@ class RecordFormat {
   // Rebuilds a record (id, timestamp, streams, payload) from the bytes Encode() wrote. Does not
   // recompute the id (the bytes were checked when appended). Errors name what is wrong.
   virtual Status Decode(std::string_view bytes, Record* out) const = 0;
+  // Names `stream` in error messages (e.g. "channel 0x12.."). The default: "stream 0x<hex>".
+  virtual std::string StreamName(std::string_view stream) const;
 };
 
 struct StoredRecord {

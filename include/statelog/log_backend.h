@@ -47,10 +47,10 @@ struct StreamEntry {
 // A record the core has checked and placed.
 struct StagedRecord {
   Offset offset = 0;
-  Hash256 chain;                    // chain value after this record
-  const Record* record = nullptr;   // id, timestamp, streams, payload
-  std::string_view encoded;         // payload->Encode(), when the backend asked for it
-  std::vector<StreamEntry> streams; // in record->streams' order
+  Hash256 chain;                     // chain value after this record
+  const Record* record = nullptr;    // id, timestamp, streams, payload
+  std::string_view encoded;          // payload->Encode(), when the backend asked for it
+  std::vector<StreamEntry> streams;  // in record->streams' order
 };
 
 class LogBackend {

@@ -8,10 +8,10 @@
 #ifndef STATELOG_STATUS_H_
 #define STATELOG_STATUS_H_
 
+#include <cstdint>
 #include <memory>
 #include <new>
 #include <optional>
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>

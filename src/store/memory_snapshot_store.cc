@@ -19,7 +19,7 @@ class MemorySnapshotStore : public SnapshotStore {
     if (it == snapshots_.begin()) return std::optional<Snapshot>();
     return std::optional<Snapshot>(std::prev(it)->second);
   }
-  std::vector<uint64_t> List() const override {
+  StatusOr<std::vector<uint64_t>> List() const override {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<uint64_t> out;
     for (const auto& [covers, s] : snapshots_) out.push_back(covers);

@@ -1,10 +1,11 @@
-// SubscriptionHub: the delivery machinery behind EventStore::Subscribe, written once for every
+// SubscriptionHub: the delivery machinery behind Log::SubscribeFrom, written once for every
 // backend.
 //
-// Each subscription owns one delivery thread that tails the log by offset through the store's
-// virtual Length() and ReadRange(). Appenders only bump a generation counter and signal a
-// condition variable (Notify()); they never run callbacks and never wait for a subscriber. A slow
-// subscriber therefore only lags: its backlog is the log itself, not a queue.
+// Each subscription owns one delivery thread that tails the log by offset through Log::Head() and
+// Log::ReadRange(); a read error ends the subscription with that error. Appenders only bump a
+// generation counter and signal a condition variable (Notify()); they never run callbacks and never
+// wait for a subscriber. A slow subscriber therefore only lags: its backlog is the log itself, not
+// a queue.
 //
 // No gap and no duplicate follow from the construction: a subscription is an offset that only
 // moves forward by one per delivered event, and it only reads offsets below Length().
@@ -17,8 +18,8 @@
 // Thread safety: all methods may be called concurrently, except that Stop() must not be called
 // from the subscription's own delivery thread (it returns FailedPrecondition), and StopAll() must
 // not be called from any delivery thread.
-#ifndef STATELOG_STORE_SUBSCRIPTION_HUB_H_
-#define STATELOG_STORE_SUBSCRIPTION_HUB_H_
+#ifndef STATELOG_LOG_SUBSCRIPTION_HUB_H_
+#define STATELOG_LOG_SUBSCRIPTION_HUB_H_
 
 #include <condition_variable>
 #include <cstdint>
@@ -26,8 +27,8 @@
 #include <memory>
 #include <mutex>
 
+#include "statelog/log.h"
 #include "statelog/status.h"
-#include "statelog/store.h"
 
 namespace statelog {
 
@@ -36,20 +37,19 @@ class SubscriptionHub {
   // Events are read in batches of at most this many.
   static constexpr uint64_t kBatchSize = 256;
 
-  // `store` must outlive the hub; its virtual methods are called from delivery threads until
-  // StopAll() returns.
-  explicit SubscriptionHub(const EventStore* store);
+  // `log` must outlive the hub; it is read from delivery threads until StopAll() returns.
+  explicit SubscriptionHub(const Log* log);
   // Calls StopAll().
   ~SubscriptionHub();
   SubscriptionHub(const SubscriptionHub&) = delete;
   SubscriptionHub& operator=(const SubscriptionHub&) = delete;
 
   // Starts a subscription whose first delivered event is the one at `from`.
-  SubscriptionId Start(Offset from, EventCallback callback);
+  SubscriptionId Start(Offset from, RecordCallback callback);
   // Stops subscription `id` and joins its thread. NotFound for an unknown id; FailedPrecondition
   // when called from the subscription's own delivery thread.
   Status Stop(SubscriptionId id);
-  // Returns the status of subscription `id` (see EventStore::SubscriptionError).
+  // Returns the status of subscription `id` (see Log::SubscriptionError).
   Status Error(SubscriptionId id) const;
   // Blocks until subscription `id` delivered every event below `offset` or stopped.
   Status WaitFor(SubscriptionId id, Offset offset) const;
@@ -66,7 +66,7 @@ class SubscriptionHub {
   // Ends `sub`'s delivery loop at `next` with `status` (OK when stopped on request).
   void Finish(Subscription* sub, Offset next, Status status);
 
-  const EventStore* const store_;
+  const Log* const log_;
 
   // Registry and progress. Guards subs_, next_id_, shut_down_ and each Subscription's
   // next/finished/joined/status/thread.
@@ -85,4 +85,4 @@ class SubscriptionHub {
 
 }  // namespace statelog
 
-#endif  // STATELOG_STORE_SUBSCRIPTION_HUB_H_
+#endif  // STATELOG_LOG_SUBSCRIPTION_HUB_H_

@@ -1,4 +1,4 @@
-#include "store/subscription_hub.h"
+#include "log/subscription_hub.h"
 
 #include <algorithm>
 #include <atomic>
@@ -13,7 +13,7 @@ namespace statelog {
 struct SubscriptionHub::Subscription {
   SubscriptionId id = 0;
   // Called only by the delivery thread; released by whoever joins that thread.
-  EventCallback callback;
+  RecordCallback callback;
   // Set by Stop()/StopAll(); read by the delivery thread before each event and before sleeping.
   std::atomic<bool> stop{false};
   // The rest is guarded by SubscriptionHub::mu_.
@@ -25,11 +25,11 @@ struct SubscriptionHub::Subscription {
   Status status;              // why the loop ended; OK while running or when stopped on request
 };
 
-SubscriptionHub::SubscriptionHub(const EventStore* store) : store_(store) {}
+SubscriptionHub::SubscriptionHub(const Log* log) : log_(log) {}
 
 SubscriptionHub::~SubscriptionHub() { StopAll(); }
 
-SubscriptionId SubscriptionHub::Start(Offset from, EventCallback callback) {
+SubscriptionId SubscriptionHub::Start(Offset from, RecordCallback callback) {
   auto sub = std::make_shared<Subscription>();
   sub->callback = std::move(callback);
   sub->next = from;
@@ -66,22 +66,26 @@ void SubscriptionHub::Run(Subscription* sub) {
     std::lock_guard<std::mutex> lock(wake_mu_);
     seen = generation_;
   }
-  std::vector<StoredEvent> batch;
+  std::vector<StoredRecord> batch;
   try {
     for (;;) {
-      // `seen` was read before this Length(): an append this call misses bumps the generation
+      // `seen` was read before this Head(): an append this call misses bumps the generation
       // after publishing its length, so the wait below will not sleep through it.
-      const uint64_t length = store_->Length();
+      StatusOr<ChainHead> head = log_->Head();
+      if (!head.ok()) {
+        return Finish(sub, next, head.status().WithPrefix(name + ": reading the head"));
+      }
+      const uint64_t length = head->length;
       while (next < length) {
         if (sub->stop.load(std::memory_order_acquire)) return Finish(sub, next, Status::OK());
         const Offset end = next + std::min(kBatchSize, length - next);
-        Status s = store_->ReadRange(next, end, &batch);
+        Status s = log_->ReadRange(next, end, &batch);
         if (!s.ok()) {
           return Finish(sub, next,
                         s.WithPrefix(name + ": reading offsets [" + std::to_string(next) + ", " +
                                      std::to_string(end) + ")"));
         }
-        for (const StoredEvent& stored : batch) {
+        for (const StoredRecord& stored : batch) {
           if (sub->stop.load(std::memory_order_acquire)) return Finish(sub, next, Status::OK());
           try {
             sub->callback(stored);
@@ -112,7 +116,7 @@ void SubscriptionHub::Run(Subscription* sub) {
       if (sub->stop.load(std::memory_order_acquire)) return Finish(sub, next, Status::OK());
     }
   } catch (const std::exception& e) {
-    // Only the store's reads can get here (e.g. std::bad_alloc); callbacks are caught above.
+    // Only the log's reads can get here (e.g. std::bad_alloc); callbacks are caught above.
     Finish(sub, next,
            Status::Aborted(name + ": stopped at offset " + std::to_string(next) + ": " + e.what()));
   }
@@ -150,7 +154,7 @@ Status SubscriptionHub::Stop(SubscriptionId id) {
   }
   Notify();
   thread.join();
-  EventCallback callback;  // destroyed outside mu_: it may own arbitrary state
+  RecordCallback callback;  // destroyed outside mu_: it may own arbitrary state
   {
     std::lock_guard<std::mutex> lock(mu_);
     sub->joined = true;
@@ -173,7 +177,7 @@ void SubscriptionHub::StopAll() {
   }
   if (running.empty()) return;
   Notify();
-  std::vector<EventCallback> callbacks;
+  std::vector<RecordCallback> callbacks;
   for (auto& [sub, thread] : running) thread.join();
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -1,0 +1,228 @@
+// Log: opening, the head, reads and subscriptions; the write path is in log_append.cc.
+#include "statelog/log.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <utility>
+
+#include "log/log_impl.h"
+#include "statelog/keccak.h"
+
+namespace statelog {
+namespace {
+
+std::string RangeError(Offset begin, Offset end, uint64_t length) {
+  return "range [" + std::to_string(begin) + ", " + std::to_string(end) +
+         ") is not within the log (length " + std::to_string(length) + ")";
+}
+
+// Reads [begin, end) through ReadRange() in chunks; the default LogBackend cursor.
+class ChunkedCursor final : public RecordCursor {
+ public:
+  static constexpr uint64_t kChunk = 256;
+
+  ChunkedCursor(const LogBackend* backend, Offset begin, Offset end)
+      : backend_(backend), next_(begin), end_(end) {
+    Fill();
+  }
+  bool Valid() const override { return pos_ < chunk_.size(); }
+  void Next() override {
+    if (++pos_ == chunk_.size()) Fill();
+  }
+  const StoredRecord& record() const override { return chunk_[pos_]; }
+  Status status() const override { return status_; }
+
+ private:
+  void Fill() {
+    chunk_.clear();
+    pos_ = 0;
+    if (next_ >= end_) return;
+    const Offset stop = next_ + std::min(kChunk, end_ - next_);
+    status_ = backend_->ReadRange(next_, stop, &chunk_);
+    if (!status_.ok()) {
+      chunk_.clear();
+      return;
+    }
+    next_ = stop;
+  }
+
+  const LogBackend* const backend_;
+  Offset next_;  // first offset not yet in chunk_
+  const Offset end_;
+  std::vector<StoredRecord> chunk_;
+  size_t pos_ = 0;
+  Status status_;
+};
+
+class ErrorCursor final : public RecordCursor {
+ public:
+  explicit ErrorCursor(Status status) : status_(std::move(status)) {}
+  bool Valid() const override { return false; }
+  void Next() override {}
+  const StoredRecord& record() const override { return none_; }
+  Status status() const override { return status_; }
+
+ private:
+  Status status_;
+  StoredRecord none_;
+};
+
+}  // namespace
+
+Hash256 NextChain(const Hash256& previous, const RecordId& id) {
+  std::array<uint8_t, 64> buf;
+  std::copy(previous.bytes.begin(), previous.bytes.end(), buf.begin());
+  std::copy(id.bytes.begin(), id.bytes.end(), buf.begin() + 32);
+  return Keccak256(std::span<const uint8_t>(buf));
+}
+
+std::string RecordFormat::StreamName(std::string_view stream) const {
+  return "stream " + ToHex(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(stream.data()),
+                                                    stream.size()));
+}
+
+std::unique_ptr<RecordCursor> LogBackend::NewCursor(Offset begin, Offset end) const {
+  return std::make_unique<ChunkedCursor>(this, begin, end);
+}
+
+void LogBackend::SetAppendListener(std::function<void()>) {}
+
+// ---- Log::Impl (reads)
+
+Log::Impl::Impl(const Log* owner, std::unique_ptr<LogBackend> backend, const RecordFormat* format,
+                const ChainHead& head)
+    : hub_(std::make_unique<SubscriptionHub>(owner)),
+      backend_(std::move(backend)),
+      format_(format),
+      shared_(backend_->shared()),
+      wants_encoded_(backend_->wants_encoded()),
+      known_(head),
+      length_(head.length),
+      head_(head) {}
+
+Log::Impl::~Impl() { hub_->StopAll(); }  // delivery threads read through this object
+
+StatusOr<ChainHead> Log::Impl::Head() const {
+  if (!shared_) {
+    std::lock_guard<std::mutex> lock(head_mu_);
+    return head_;
+  }
+  StatusOr<ChainHead> head = backend_->ReadHead();
+  if (head.ok()) Publish(*head);
+  return head;
+}
+
+Status Log::Impl::CheckRange(Offset begin, Offset end) const {
+  uint64_t length = KnownLength();
+  if (begin <= end && end <= length) return Status::OK();
+  if (shared_ && begin <= end) {
+    STATELOG_ASSIGN_OR_RETURN(ChainHead head, Head());
+    length = head.length;
+    if (end <= length) return Status::OK();
+  }
+  return Status::OutOfRange(RangeError(begin, end, length));
+}
+
+// ---- Log
+
+Log::Log(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Log::~Log() = default;
+
+StatusOr<std::unique_ptr<Log>> Log::Open(std::unique_ptr<LogBackend> backend,
+                                         const RecordFormat* format) {
+  if (backend == nullptr || format == nullptr) {
+    return Status::InvalidArgument("Log::Open needs a backend and a record format");
+  }
+  STATELOG_ASSIGN_OR_RETURN(ChainHead head, backend->ReadHead());
+  LogBackend* raw = backend.get();
+  std::unique_ptr<Log> log(new Log(nullptr));
+  log->impl_ = std::make_unique<Impl>(log.get(), std::move(backend), format, head);
+  Impl* impl = log->impl_.get();
+  raw->SetAppendListener([impl] { impl->Notify(); });
+  return log;
+}
+
+StatusOr<std::vector<AppendResult>> Log::Append(std::span<const Record> records,
+                                                const AppendOptions& options) {
+  return impl_->Append(records, options);
+}
+
+StatusOr<ChainHead> Log::Head() const { return impl_->Head(); }
+
+StatusOr<StoredRecord> Log::Read(Offset offset) const {
+  const uint64_t known = impl_->KnownLength();
+  if (offset >= known) {
+    STATELOG_ASSIGN_OR_RETURN(ChainHead head, impl_->Head());
+    if (offset >= head.length) {
+      return Status::OutOfRange("offset " + std::to_string(offset) +
+                                " is past the end of the log (length " +
+                                std::to_string(head.length) + ")");
+    }
+  }
+  std::vector<StoredRecord> one;
+  STATELOG_RETURN_IF_ERROR(impl_->backend()->ReadRange(offset, offset + 1, &one));
+  if (one.size() != 1) {
+    return Status::Corruption("offset " + std::to_string(offset) + ": the backend returned " +
+                              std::to_string(one.size()) + " records");
+  }
+  return std::move(one.front());
+}
+
+Status Log::ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const {
+  STATELOG_RETURN_IF_ERROR(impl_->CheckRange(begin, end));
+  out->clear();
+  if (begin == end) return Status::OK();
+  return impl_->backend()->ReadRange(begin, end, out);
+}
+
+std::unique_ptr<RecordCursor> Log::NewCursor(Offset begin, std::optional<Offset> end) const {
+  Offset stop;
+  if (end) {
+    stop = *end;
+  } else {
+    StatusOr<ChainHead> head = impl_->Head();
+    if (!head.ok()) return std::make_unique<ErrorCursor>(head.status());
+    stop = head->length;
+  }
+  Status range = impl_->CheckRange(begin, stop);
+  if (!range.ok()) return std::make_unique<ErrorCursor>(std::move(range));
+  return impl_->backend()->NewCursor(begin, stop);
+}
+
+StatusOr<std::optional<Offset>> Log::Find(const RecordId& id) const {
+  STATELOG_ASSIGN_OR_RETURN(std::optional<Offset> found, impl_->backend()->Find(id));
+  // A record is in the backend slightly before the head that covers it is published.
+  if (found && !impl_->backend()->shared() && *found >= impl_->KnownLength()) {
+    return std::optional<Offset>();
+  }
+  return found;
+}
+
+StatusOr<std::vector<Offset>> Log::StreamOffsets(std::string_view stream, Offset before) const {
+  if (!impl_->backend()->shared()) before = std::min(before, impl_->KnownLength());
+  return impl_->backend()->StreamOffsets(stream, before);
+}
+
+StatusOr<uint64_t> Log::StreamVersion(std::string_view stream) const {
+  STATELOG_ASSIGN_OR_RETURN(ChainHead head, impl_->Head());
+  STATELOG_ASSIGN_OR_RETURN(std::optional<StreamTail> tail,
+                            impl_->backend()->ReadStreamTail(stream, head.length));
+  return tail ? tail->version : 0;
+}
+
+SubscriptionId Log::SubscribeFrom(Offset from, RecordCallback callback) {
+  return impl_->hub().Start(from, std::move(callback));
+}
+
+Status Log::Unsubscribe(SubscriptionId id) { return impl_->hub().Stop(id); }
+
+Status Log::SubscriptionError(SubscriptionId id) const { return impl_->hub().Error(id); }
+
+Status Log::WaitForDelivery(SubscriptionId id, Offset offset) const {
+  return impl_->hub().WaitFor(id, offset);
+}
+
+const RecordFormat& Log::format() const { return impl_->format(); }
+
+}  // namespace statelog

@@ -1,0 +1,310 @@
+// Log::Impl's write path: validation, the writer queue, staging and the conditional append.
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "log/log_impl.h"
+
+namespace statelog {
+namespace {
+
+// A commit group stops growing at this many records or encoded bytes (LevelDB caps its groups at
+// 1 MiB); the first writer is always taken, however large.
+constexpr size_t kMaxGroupRecords = 2000;
+constexpr size_t kMaxGroupBytes = size_t{4} << 20;
+// How often a leader re-stages a group after another process appended first (shared backends).
+constexpr int kMaxConflictRetries = 64;
+// A catch-up longer than this drops the stream cache instead of updating it record by record.
+constexpr uint64_t kMaxCatchUpRecords = 4096;
+
+size_t EncodedBytes(const std::vector<std::string>& encoded) {
+  size_t n = 0;
+  for (const std::string& e : encoded) n += e.size();
+  return n;
+}
+
+Status CheckStreamKey(std::string_view key) {
+  if (!key.empty() && key.size() <= kMaxStreamKeySize) return Status::OK();
+  return Status::InvalidArgument("stream key of " + std::to_string(key.size()) + " bytes (1 to " +
+                                 std::to_string(kMaxStreamKeySize) + " allowed)");
+}
+
+Status CheckRecord(const RecordFormat& format, const Record& record) {
+  if (record.payload == nullptr) return Status::InvalidArgument("record without a payload");
+  STATELOG_RETURN_IF_ERROR(format.CheckId(record));
+  for (size_t i = 0; i < record.streams.size(); ++i) {
+    STATELOG_RETURN_IF_ERROR(CheckStreamKey(record.streams[i]));
+    for (size_t j = 0; j < i; ++j) {
+      if (record.streams[j] == record.streams[i]) {
+        return Status::InvalidArgument("the record names " + format.StreamName(record.streams[i]) +
+                                       " twice");
+      }
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+struct Log::Impl::Stage {
+  ChainHead head;  // after the records staged so far
+  std::unordered_map<std::string, std::optional<StreamTail>> overlay;  // streams the group touched
+  std::unordered_map<RecordId, Offset> ids;                            // the group's records
+  std::vector<StagedRecord> staged;
+};
+
+StatusOr<std::vector<AppendResult>> Log::Impl::Append(std::span<const Record> records,
+                                                      const AppendOptions& options) {
+  std::unordered_map<RecordId, size_t> in_batch;
+  for (size_t i = 0; i < records.size(); ++i) {
+    Status s = CheckRecord(*format_, records[i]);
+    if (!s.ok()) return s.WithIndex(i);
+    auto [it, inserted] = in_batch.emplace(records[i].id, i);
+    if (!inserted) {
+      return Status::InvalidArgument("records " + std::to_string(it->second) + " and " +
+                                     std::to_string(i) + " have the same id " +
+                                     records[i].id.ToHex())
+          .WithIndex(i);
+    }
+  }
+  for (const StreamExpectation& e : options.expected_streams) {
+    STATELOG_RETURN_IF_ERROR(CheckStreamKey(e.stream).WithPrefix("expected_streams"));
+  }
+  if (records.empty()) return std::vector<AppendResult>();
+
+  Writer w;
+  w.records = records;
+  w.options = &options;
+  if (wants_encoded_) {
+    w.encoded.reserve(records.size());
+    for (const Record& r : records) w.encoded.push_back(r.payload->Encode());
+  }
+  Submit(&w);
+  if (!w.status.ok()) return w.status;
+  return std::move(w.results);
+}
+
+void Log::Impl::Submit(Writer* w) {
+  std::unique_lock<std::mutex> lock(mu_);
+  writers_.push_back(w);
+  while (!w->done && w != writers_.front()) w->cv.wait(lock);
+  if (w->done) return;  // a leader committed it
+
+  // w leads: take the queued writers, up to the caps.
+  std::vector<Writer*> group;
+  size_t records = 0, bytes = 0;
+  for (Writer* q : writers_) {
+    const size_t n = q->records.size(), b = EncodedBytes(q->encoded);
+    if (!group.empty() && (records + n > kMaxGroupRecords || bytes + b > kMaxGroupBytes)) break;
+    group.push_back(q);
+    records += n;
+    bytes += b;
+  }
+  lock.unlock();
+  CommitGroup(group);  // appenders arriving meanwhile queue behind the group
+  lock.lock();
+  for (Writer* q : group) {
+    writers_.pop_front();
+    q->done = true;
+    if (q != w) q->cv.notify_one();
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();  // the next leader
+}
+
+void Log::Impl::CommitGroup(const std::vector<Writer*>& group) {
+  for (int attempt = 0;; ++attempt) {
+    bool caught_up = false;
+    if (stale_) {
+      Status s = CatchUp();
+      if (!s.ok()) {
+        for (Writer* q : group) q->status = s;
+        return;
+      }
+      caught_up = true;
+    }
+    Stage stage{known_, {}, {}, {}};
+    bool conflict = false;
+    for (Writer* q : group) {
+      q->status = Status::OK();
+      StageWriter(q, &stage);
+      conflict = conflict || q->status.IsConflict();
+    }
+    // With other writers, an expectation can fail only because this process's head is old:
+    // catch up once and decide again before reporting it.
+    if (conflict && shared_ && !caught_up && attempt < kMaxConflictRetries) {
+      stale_ = true;
+      continue;
+    }
+    if (stage.staged.empty()) return;  // only retries or refused records
+
+    Status s = backend_->Append(known_, stage.staged);
+    if (s.ok()) {
+      known_ = stage.head;
+      for (auto& [stream, tail] : stage.overlay) tails_[stream] = tail;
+      Publish(known_);
+      hub_->Notify();
+      return;
+    }
+    stale_ = true;  // what the backend holds now is unknown until read again
+    if (s.IsConflict() && shared_ && attempt < kMaxConflictRetries) continue;
+    for (Writer* q : group) {
+      bool staged = false;
+      for (const AppendResult& r : q->results) staged = staged || r.appended;
+      if (q->status.ok() && staged) q->status = s;
+    }
+    return;
+  }
+}
+
+Status Log::Impl::TailOf(const std::string& stream, const Stage& stage,
+                         std::optional<StreamTail>* out) {
+  if (auto it = stage.overlay.find(stream); it != stage.overlay.end()) {
+    *out = it->second;
+    return Status::OK();
+  }
+  if (auto it = tails_.find(stream); it != tails_.end()) {
+    *out = it->second;
+    return Status::OK();
+  }
+  StatusOr<std::optional<StreamTail>> tail = backend_->ReadStreamTail(stream, known_.length);
+  if (!tail.ok()) return tail.status();
+  *out = *tail;
+  tails_.emplace(stream, *tail);
+  return Status::OK();
+}
+
+void Log::Impl::StageWriter(Writer* w, Stage* stage) {
+  const size_t n = w->records.size();
+  w->results.assign(n, AppendResult{});
+  // An id already in the log (or earlier in the group) is a retry: reported, not appended.
+  std::vector<std::optional<Offset>> existing(n);
+  bool all_existing = true;
+  for (size_t i = 0; i < n; ++i) {
+    const RecordId& id = w->records[i].id;
+    if (auto it = stage->ids.find(id); it != stage->ids.end()) {
+      existing[i] = it->second;
+    } else {
+      StatusOr<std::optional<Offset>> found = backend_->Find(id);
+      if (!found.ok()) {
+        w->status = found.status();
+        return;
+      }
+      existing[i] = *found;
+    }
+    all_existing = all_existing && existing[i].has_value();
+  }
+  if (all_existing) {
+    for (size_t i = 0; i < n; ++i) w->results[i] = AppendResult{*existing[i], false};
+    return;
+  }
+
+  const AppendOptions& options = *w->options;
+  if (options.expected_length && *options.expected_length != stage->head.length) {
+    w->status =
+        Status::Conflict("expected the log to hold " + std::to_string(*options.expected_length) +
+                         " records; it holds " + std::to_string(stage->head.length));
+    return;
+  }
+  for (const StreamExpectation& e : options.expected_streams) {
+    std::optional<StreamTail> tail;
+    Status s = TailOf(e.stream, *stage, &tail);
+    if (!s.ok()) {
+      w->status = s;
+      return;
+    }
+    const uint64_t version = tail ? tail->version : 0;
+    if (version != e.version) {
+      w->status = Status::Conflict("expected " + format_->StreamName(e.stream) + " at version " +
+                                   std::to_string(e.version) + "; it is at version " +
+                                   std::to_string(version));
+      return;
+    }
+  }
+
+  // Place the new records; nothing reaches *stage unless all of them are valid.
+  std::unordered_map<std::string, std::optional<StreamTail>> local;
+  std::vector<StagedRecord> mine;
+  Offset at = stage->head.length;
+  Hash256 chain = stage->head.chain;
+  for (size_t i = 0; i < n; ++i) {
+    if (existing[i]) {
+      w->results[i] = AppendResult{*existing[i], false};
+      continue;
+    }
+    const Record& record = w->records[i];
+    StagedRecord staged;
+    staged.offset = at;
+    staged.chain = NextChain(chain, record.id);
+    staged.record = &record;
+    if (wants_encoded_) staged.encoded = w->encoded[i];
+    for (const std::string& stream : record.streams) {
+      std::optional<StreamTail> tail;
+      if (auto it = local.find(stream); it != local.end()) {
+        tail = it->second;
+      } else {
+        Status s = TailOf(stream, *stage, &tail);
+        if (!s.ok()) {
+          w->status = s.WithIndex(i);
+          return;
+        }
+      }
+      if (tail && record.timestamp < tail->last_timestamp) {
+        w->status =
+            Status::FailedPrecondition(
+                "record " + record.id.ToHex() + " (would be offset " + std::to_string(at) +
+                "): timestamp " + std::to_string(record.timestamp) + " is earlier than timestamp " +
+                std::to_string(tail->last_timestamp) + " of the previous record of " +
+                format_->StreamName(stream) + " at offset " + std::to_string(tail->last_offset))
+                .WithIndex(i);
+        return;
+      }
+      const StreamTail next{tail ? tail->version + 1 : 1, at, record.timestamp};
+      local[stream] = next;
+      staged.streams.push_back(StreamEntry{stream, next.version});
+    }
+    w->results[i] = AppendResult{at, true};
+    chain = staged.chain;
+    ++at;
+    mine.push_back(std::move(staged));
+  }
+  stage->head = ChainHead{at, chain};
+  for (auto& [stream, tail] : local) stage->overlay[stream] = tail;
+  for (const StagedRecord& s : mine) stage->ids.emplace(s.record->id, s.offset);
+  for (StagedRecord& s : mine) stage->staged.push_back(std::move(s));
+}
+
+Status Log::Impl::CatchUp() {
+  StatusOr<ChainHead> head = backend_->ReadHead();
+  if (!head.ok()) return head.status();
+  if (head->length < known_.length) {
+    return Status::Corruption("the log shrank from " + std::to_string(known_.length) + " to " +
+                              std::to_string(head->length) + " records");
+  }
+  if (head->length - known_.length > kMaxCatchUpRecords) {
+    tails_.clear();  // reloaded from the backend's index on demand
+  } else if (head->length > known_.length) {
+    std::vector<StoredRecord> missed;
+    STATELOG_RETURN_IF_ERROR(backend_->ReadRange(known_.length, head->length, &missed));
+    for (const StoredRecord& r : missed) {
+      for (const std::string& stream : r.record.streams) {
+        auto it = tails_.find(stream);
+        if (it == tails_.end()) continue;  // not cached: read from the backend when needed
+        const uint64_t version = it->second ? it->second->version + 1 : 1;
+        it->second = StreamTail{version, r.offset, r.record.timestamp};
+      }
+    }
+  }
+  known_ = *head;
+  stale_ = false;
+  Publish(known_);
+  return Status::OK();
+}
+
+void Log::Impl::Publish(const ChainHead& head) const {
+  std::lock_guard<std::mutex> lock(head_mu_);
+  if (head.length < head_.length) return;
+  head_ = head;
+  length_.store(head.length, std::memory_order_release);  // the publication point
+}
+
+}  // namespace statelog

@@ -1,0 +1,102 @@
+// Log::Impl: the generic log core behind statelog/log.h (docs/adr/0008-log-core.md).
+//
+// Writes: a LevelDB-style writer queue. Each appender checks its records' ids and stream keys and
+// encodes them (when the backend wants bytes) on its own thread, enqueues a Writer and waits. The
+// Writer at the front becomes the leader: it takes every queued Writer (the commit group),
+// stages them in order against the head it knows (idempotent retries, expectations, per-stream
+// ordering, offsets, chain values, stream versions), hands the backend ONE conditional append,
+// publishes the new head and wakes the others. Only the leader touches the writer-side state
+// (known_, tails_, stale_); leadership passes through mu_, which orders those accesses.
+//
+// With a shared backend (other processes append too) the known head and the stream tails are
+// hints: the backend's conditional append refuses a batch staged against an old head (Conflict),
+// and the leader then catches up by reading the records it missed and stages the group again.
+#ifndef STATELOG_LOG_LOG_IMPL_H_
+#define STATELOG_LOG_LOG_IMPL_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "log/subscription_hub.h"
+#include "statelog/log.h"
+#include "statelog/log_backend.h"
+
+namespace statelog {
+
+class Log::Impl {
+ public:
+  Impl(const Log* owner, std::unique_ptr<LogBackend> backend, const RecordFormat* format,
+       const ChainHead& head);
+  ~Impl();
+
+  StatusOr<std::vector<AppendResult>> Append(std::span<const Record> records,
+                                             const AppendOptions& options);
+  StatusOr<ChainHead> Head() const;
+  // The length readers may see without asking the backend: every record below it is readable.
+  uint64_t KnownLength() const { return length_.load(std::memory_order_acquire); }
+  // OK when [begin, end) is within the log; reads the backend's head only when needed.
+  Status CheckRange(Offset begin, Offset end) const;
+
+  LogBackend* backend() const { return backend_.get(); }
+  const RecordFormat& format() const { return *format_; }
+  SubscriptionHub& hub() { return *hub_; }
+  const SubscriptionHub& hub() const { return *hub_; }
+  // Wakes subscriptions (the backend saw another process append).
+  void Notify() { hub_->Notify(); }
+
+ private:
+  struct Writer {
+    std::span<const Record> records;
+    const AppendOptions* options = nullptr;
+    std::vector<std::string> encoded;  // payload bytes, when the backend wants them
+    Status status;
+    std::vector<AppendResult> results;
+    bool done = false;
+    std::condition_variable cv;
+  };
+  // The state a group is staged against: the known head plus the group's records so far.
+  struct Stage;
+
+  void Submit(Writer* w);
+  void CommitGroup(const std::vector<Writer*>& group);
+  // Stages w's records into *stage; on failure sets w->status and leaves *stage unchanged.
+  void StageWriter(Writer* w, Stage* stage);
+  // Returns the tail of `stream` as of the stage (group overlay, cache, then the backend).
+  Status TailOf(const std::string& stream, const Stage& stage, std::optional<StreamTail>* out);
+  // Reads the backend's head and folds the records this core has not seen into its caches.
+  Status CatchUp();
+  void Publish(const ChainHead& head) const;
+
+  // Declared first, destroyed last: the backend's listener may wake it until the backend is gone.
+  // ~Impl stops its delivery threads before anything else.
+  std::unique_ptr<SubscriptionHub> hub_;
+  const std::unique_ptr<LogBackend> backend_;
+  const RecordFormat* const format_;
+  const bool shared_;
+  const bool wants_encoded_;
+
+  std::mutex mu_;  // guards writers_
+  std::deque<Writer*> writers_;
+
+  // Leader-only state.
+  ChainHead known_;  // the head the caches below reflect
+  std::unordered_map<std::string, std::optional<StreamTail>> tails_;  // nullopt: no record
+  bool stale_ = false;  // an append's outcome is unknown: catch up before the next one
+
+  // Published state: the longest head known to be committed. Readers may read below it without
+  // asking the backend. Mutable: Head() of a shared backend raises it.
+  mutable std::atomic<uint64_t> length_;
+  mutable std::mutex head_mu_;  // guards head_; length_ is stored under it
+  mutable ChainHead head_;
+};
+
+}  // namespace statelog
+
+#endif  // STATELOG_LOG_LOG_IMPL_H_

@@ -1,0 +1,121 @@
+// The Nitro record format: events as canonical JSON payloads, their streams, and the names of
+// those streams in error messages.
+#include "store/event_record.h"
+
+#include <utility>
+
+#include "statelog/codec.h"
+
+namespace statelog {
+namespace store_internal {
+
+std::string EventPayload::Encode() const { return EncodeEvent(event); }
+
+Record ToRecord(const Event& event) {
+  return Record{event.id, event.timestamp, EventStreams(event),
+                std::make_shared<const EventPayload>(event)};
+}
+
+const Event& EventOf(const Record& record) {
+  return static_cast<const EventPayload&>(*record.payload).event;
+}
+
+StoredEvent ToStoredEvent(StoredRecord&& stored) {
+  StoredEvent out{stored.offset, stored.chain, Event{}};
+  if (stored.record.payload.use_count() == 1) {
+    // The payload was made non-const (make_shared) by a decoder and nobody else holds it.
+    out.event = std::move(
+        const_cast<EventPayload&>(static_cast<const EventPayload&>(*stored.record.payload)).event);
+  } else {
+    out.event = EventOf(stored.record);
+  }
+  return out;
+}
+
+StoredEvent ToStoredEvent(const StoredRecord& stored) {
+  return StoredEvent{stored.offset, stored.chain, EventOf(stored.record)};
+}
+
+namespace {
+
+constexpr char kChannelTag = 'c';
+constexpr char kObjectiveTag = 'o';
+constexpr char kSnapshotTag = 's';
+
+class EventFormat final : public RecordFormat {
+ public:
+  Status CheckId(const Record& record) const override {
+    const auto* payload = dynamic_cast<const EventPayload*>(record.payload.get());
+    if (payload == nullptr) return Status::InvalidArgument("the record's payload is not an event");
+    const Event& event = payload->event;
+    const EventId expected = ComputeEventId(event.timestamp, event.body);
+    if (expected != event.id || record.id != event.id) {
+      return Status::InvalidArgument("id " + record.id.ToHex() +
+                                     " does not match the event's content: expected " +
+                                     expected.ToHex());
+    }
+    if (record.timestamp != event.timestamp) {
+      return Status::InvalidArgument("the record's timestamp is not the event's");
+    }
+    return Status::OK();
+  }
+
+  Status Decode(std::string_view bytes, Record* out) const override {
+    thread_local EventDecoder decoder;
+    Event event;
+    STATELOG_RETURN_IF_ERROR(decoder.Decode(bytes, &event, DecodeOptions{.verify_id = false}));
+    out->id = event.id;
+    out->timestamp = event.timestamp;
+    out->streams = EventStreams(event);
+    out->payload = std::make_shared<EventPayload>(std::move(event));
+    return Status::OK();
+  }
+
+  std::string StreamName(std::string_view stream) const override {
+    const auto* p = reinterpret_cast<const uint8_t*>(stream.data());
+    if (stream.size() == 1 + ChannelId::kSize && stream[0] == kChannelTag) {
+      return "channel " + ChannelId::FromSpan(std::span(p + 1, ChannelId::kSize)).ToHex();
+    }
+    if (stream.size() == 2 + ChannelId::kSize && stream[0] == kObjectiveTag &&
+        static_cast<uint8_t>(stream[1]) <= static_cast<uint8_t>(ObjectiveKind::kVirtualDefund)) {
+      ObjectiveId id{static_cast<ObjectiveKind>(stream[1]),
+                     ChannelId::FromSpan(std::span(p + 2, ChannelId::kSize))};
+      return "objective " + id.ToString();
+    }
+    if (stream.size() == 1 && stream[0] == kSnapshotTag) return "the snapshot stream";
+    return RecordFormat::StreamName(stream);
+  }
+};
+
+}  // namespace
+}  // namespace store_internal
+
+std::string ChannelStream(const ChannelId& id) {
+  std::string key(1, store_internal::kChannelTag);
+  key.append(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
+  return key;
+}
+
+std::string ObjectiveStream(const ObjectiveId& id) {
+  std::string key(1, store_internal::kObjectiveTag);
+  key.push_back(static_cast<char>(id.kind));
+  key.append(reinterpret_cast<const char*>(id.channel.bytes.data()), id.channel.bytes.size());
+  return key;
+}
+
+std::string SnapshotStream() { return std::string(1, store_internal::kSnapshotTag); }
+
+std::vector<std::string> EventStreams(const Event& event) {
+  std::vector<std::string> streams;
+  if (const ChannelId* c = event.channel()) streams.push_back(ChannelStream(*c));
+  if (const ObjectiveId* o = event.objective()) streams.push_back(ObjectiveStream(*o));
+  if (event.type() == EventType::kSnapshotCreated) streams.push_back(SnapshotStream());
+  return streams;
+}
+
+const RecordFormat& EventRecordFormat() {
+  static const store_internal::EventFormat format;
+  return format;
+}
+
+}  // namespace statelog

@@ -1,0 +1,261 @@
+// The memory LogBackend (ADR-0003): a segmented log with stable addresses and lock-free reads.
+//
+// Layout: a two-level segment directory that never reallocates.
+//   top_[kTopSize] -> Block{segments[kBlockSize]} -> Segment{kSegmentSize slots}
+// Offset o lives in top_[o >> 20]->segments[(o >> 10) % 1024], slot o % 1024. Blocks and segments
+// are allocated lazily by the writer and freed only by the destructor. Nothing is ever moved, so
+// a slot's address is fixed for the backend's lifetime: At() references stay valid.
+//
+// Why reads by offset need no lock:
+//  1. Only the writer, holding append_mu_, writes slots, and only slots at offsets >= length_.
+//     It stores any new block and segment pointer and constructs every slot of an append before
+//     it stores the new length with memory_order_release (Publish()).
+//  2. A reader loads length_ with memory_order_acquire and touches only slots below the value it
+//     loaded. That load synchronizes with the release store that published the value, so the
+//     directory pointers and the slot's construction happen-before the reader's accesses: it
+//     never sees a half-written event.
+//  3. A published slot is never written again and is destroyed only with the store. Later
+//     appends write other slots and other directory entries, i.e. other memory locations, so
+//     readers and the writer never race on the same bytes. (Directory entries are atomics only
+//     to keep that true by construction; their ordering comes from length_.)
+// The indexes (id, streams) are ordinary hash maps under index_mu_. The writer updates them and
+// stores length_ under one exclusive lock, so an index never names an offset at or past the
+// length and Find() of a readable record always succeeds.
+//
+// Records keep the payload they were appended with (shared, never encoded): a read is a copy of
+// a few words and a reference count.
+#include "store/memory_backend.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cassert>
+#include <cstddef>
+#include <mutex>
+#include <new>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "statelog/memory_store.h"
+#include "store/event_record.h"
+
+namespace statelog {
+namespace store_internal {
+namespace {
+
+constexpr unsigned kSegmentBits = 10;  // MemoryEventStore::kSegmentSize == 1 << kSegmentBits
+constexpr unsigned kBlockBits = 10;    // segments per directory block
+constexpr size_t kSegmentSize = size_t{1} << kSegmentBits;
+constexpr size_t kBlockSize = size_t{1} << kBlockBits;
+constexpr size_t kTopSize = 1024;  // directory blocks
+constexpr uint64_t kCapacity = uint64_t{kTopSize} << (kBlockBits + kSegmentBits);  // 2^30 records
+static_assert(MemoryEventStore::kSegmentSize == kSegmentSize);
+
+// Raw storage for kSegmentSize records; slot i is constructed by the writer before publication.
+struct Segment {
+  alignas(StoredRecord) std::byte raw[kSegmentSize * sizeof(StoredRecord)];
+  void* slot(size_t i) { return raw + i * sizeof(StoredRecord); }
+};
+
+struct Block {
+  std::atomic<Segment*> segments[kBlockSize] = {};
+};
+
+// One stream's records.
+struct StreamIndex {
+  std::vector<Offset> offsets;  // increasing
+  std::vector<Timestamp> timestamps;
+};
+
+class MemoryBackendImpl final : public MemoryBackend {
+ public:
+  MemoryBackendImpl() = default;
+  ~MemoryBackendImpl() override;
+
+  bool shared() const override { return false; }
+  bool wants_encoded() const override { return false; }
+  StatusOr<ChainHead> ReadHead() const override;
+  Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override;
+  Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
+  std::unique_ptr<RecordCursor> NewCursor(Offset begin, Offset end) const override;
+  StatusOr<std::optional<Offset>> Find(const RecordId& id) const override;
+  StatusOr<std::vector<Offset>> StreamOffsets(std::string_view stream,
+                                              Offset before) const override;
+  StatusOr<std::optional<StreamTail>> ReadStreamTail(std::string_view stream,
+                                                     Offset before) const override;
+  const StoredRecord& At(Offset offset) const override { return *Slot(offset); }
+
+ private:
+  // REQUIRES: offset < a length this thread loaded with acquire, or the writer's own slot.
+  const StoredRecord* Slot(Offset offset) const {
+    Block* block = top_[offset >> (kBlockBits + kSegmentBits)].load(std::memory_order_relaxed);
+    Segment* seg = block->segments[(offset >> kSegmentBits) & (kBlockSize - 1)].load(
+        std::memory_order_relaxed);
+    return std::launder(static_cast<const StoredRecord*>(seg->slot(offset & (kSegmentSize - 1))));
+  }
+  // Returns the raw storage for `offset`, allocating its block and segment if needed.
+  // REQUIRES: append_mu_ held, offset < kCapacity.
+  void* PrepareSlot(Offset offset);
+  ChainHead HeadAt(uint64_t length) const {
+    return ChainHead{length, length == 0 ? Hash256() : Slot(length - 1)->chain};
+  }
+
+  std::mutex append_mu_;  // serializes appends
+  std::atomic<uint64_t> length_{0};
+  std::atomic<Block*> top_[kTopSize] = {};
+
+  // Written under append_mu_ and an exclusive index_mu_; read under a shared index_mu_.
+  mutable std::shared_mutex index_mu_;
+  std::unordered_map<RecordId, Offset> ids_;
+  std::unordered_map<std::string, StreamIndex> streams_;
+};
+
+MemoryBackendImpl::~MemoryBackendImpl() {
+  const uint64_t length = length_.load(std::memory_order_acquire);
+  for (Offset i = 0; i < length; ++i) Slot(i)->~StoredRecord();
+  for (auto& top : top_) {
+    Block* block = top.load(std::memory_order_relaxed);
+    if (block == nullptr) break;
+    for (auto& seg : block->segments) delete seg.load(std::memory_order_relaxed);
+    delete block;
+  }
+}
+
+void* MemoryBackendImpl::PrepareSlot(Offset offset) {
+  std::atomic<Block*>& top = top_[offset >> (kBlockBits + kSegmentBits)];
+  Block* block = top.load(std::memory_order_relaxed);
+  if (block == nullptr) {
+    block = new Block();
+    top.store(block, std::memory_order_release);
+  }
+  std::atomic<Segment*>& entry = block->segments[(offset >> kSegmentBits) & (kBlockSize - 1)];
+  Segment* seg = entry.load(std::memory_order_relaxed);
+  if (seg == nullptr) {
+    seg = new Segment;  // default-initialized: no zeroing of the raw bytes
+    entry.store(seg, std::memory_order_release);
+  }
+  return seg->slot(offset & (kSegmentSize - 1));
+}
+
+StatusOr<ChainHead> MemoryBackendImpl::ReadHead() const {
+  return HeadAt(length_.load(std::memory_order_acquire));
+}
+
+Status MemoryBackendImpl::Append(const ChainHead& expected, std::span<const StagedRecord> records) {
+  std::lock_guard<std::mutex> lock(append_mu_);
+  const uint64_t length = length_.load(std::memory_order_relaxed);
+  const ChainHead head = HeadAt(length);
+  if (head != expected) {
+    return Status::Conflict("the memory log holds " + std::to_string(length) +
+                            " records, the append expected " + std::to_string(expected.length));
+  }
+  if (length + records.size() > kCapacity) {
+    return Status::FailedPrecondition("the memory store is full (" + std::to_string(kCapacity) +
+                                      " records)");
+  }
+  Offset offset = length;
+  for (const StagedRecord& s : records) {
+    new (PrepareSlot(offset)) StoredRecord{offset, s.chain, *s.record};
+    ++offset;
+  }
+  std::unique_lock<std::shared_mutex> index_lock(index_mu_);
+  for (const StagedRecord& s : records) {
+    ids_.emplace(s.record->id, s.offset);
+    for (const StreamEntry& e : s.streams) {
+      StreamIndex& index = streams_[std::string(e.stream)];
+      index.offsets.push_back(s.offset);
+      index.timestamps.push_back(s.record->timestamp);
+    }
+  }
+  length_.store(offset, std::memory_order_release);  // the publication point
+  return Status::OK();
+}
+
+Status MemoryBackendImpl::ReadRange(Offset begin, Offset end,
+                                    std::vector<StoredRecord>* out) const {
+  const uint64_t length = length_.load(std::memory_order_acquire);
+  if (begin > end || end > length) {
+    return Status::OutOfRange("range [" + std::to_string(begin) + ", " + std::to_string(end) +
+                              ") is not within the log (length " + std::to_string(length) + ")");
+  }
+  out->clear();
+  out->reserve(end - begin);
+  for (Offset o = begin; o < end; ++o) out->push_back(*Slot(o));
+  return Status::OK();
+}
+
+// Walks At() references: no copies. Valid while the backend lives.
+class MemoryCursor final : public RecordCursor {
+ public:
+  MemoryCursor(const MemoryBackend* backend, Offset begin, Offset end)
+      : backend_(backend), pos_(begin), end_(end) {}
+  bool Valid() const override { return pos_ < end_; }
+  void Next() override { ++pos_; }
+  const StoredRecord& record() const override { return backend_->At(pos_); }
+  Status status() const override { return Status::OK(); }
+
+ private:
+  const MemoryBackend* const backend_;
+  Offset pos_;
+  const Offset end_;
+};
+
+std::unique_ptr<RecordCursor> MemoryBackendImpl::NewCursor(Offset begin, Offset end) const {
+  return std::make_unique<MemoryCursor>(this, begin, end);
+}
+
+StatusOr<std::optional<Offset>> MemoryBackendImpl::Find(const RecordId& id) const {
+  std::shared_lock<std::shared_mutex> lock(index_mu_);
+  auto it = ids_.find(id);
+  if (it == ids_.end()) return std::optional<Offset>();
+  return std::optional<Offset>(it->second);
+}
+
+StatusOr<std::vector<Offset>> MemoryBackendImpl::StreamOffsets(std::string_view stream,
+                                                               Offset before) const {
+  std::shared_lock<std::shared_mutex> lock(index_mu_);
+  auto it = streams_.find(std::string(stream));
+  if (it == streams_.end()) return std::vector<Offset>();
+  const std::vector<Offset>& offsets = it->second.offsets;
+  return std::vector<Offset>(offsets.begin(),
+                             std::lower_bound(offsets.begin(), offsets.end(), before));
+}
+
+StatusOr<std::optional<StreamTail>> MemoryBackendImpl::ReadStreamTail(std::string_view stream,
+                                                                      Offset before) const {
+  std::shared_lock<std::shared_mutex> lock(index_mu_);
+  auto it = streams_.find(std::string(stream));
+  if (it == streams_.end()) return std::optional<StreamTail>();
+  const std::vector<Offset>& offsets = it->second.offsets;
+  const size_t n = std::lower_bound(offsets.begin(), offsets.end(), before) - offsets.begin();
+  if (n == 0) return std::optional<StreamTail>();
+  return std::optional<StreamTail>(StreamTail{n, offsets[n - 1], it->second.timestamps[n - 1]});
+}
+
+// MemoryEventStore: the Nitro layer over a memory backend it keeps a pointer to for At().
+class MemoryStore final : public MemoryEventStore {
+ public:
+  MemoryStore(std::unique_ptr<Log> log, const MemoryBackend* backend)
+      : MemoryEventStore(std::move(log)), backend_(backend) {}
+  const Event& At(Offset offset) const override { return EventOf(backend_->At(offset).record); }
+
+ private:
+  const MemoryBackend* const backend_;  // owned by the log
+};
+
+}  // namespace
+
+std::unique_ptr<MemoryBackend> NewMemoryBackend() { return std::make_unique<MemoryBackendImpl>(); }
+
+}  // namespace store_internal
+
+std::unique_ptr<MemoryEventStore> MemoryEventStore::Create() {
+  auto backend = store_internal::NewMemoryBackend();
+  const store_internal::MemoryBackend* raw = backend.get();
+  // Opening a memory backend reads its head, which cannot fail.
+  auto log = Log::Open(std::move(backend), &EventRecordFormat());
+  return std::make_unique<store_internal::MemoryStore>(std::move(log).value(), raw);
+}
+
+}  // namespace statelog
