@@ -67,7 +67,7 @@ Status RocksBackend::Append(const ChainHead& expected, std::span<const StagedRec
     for (const StreamEntry& s : r.streams) {
       if (s.stream.empty() || s.stream.size() > kMaxStreamKeySize) {
         return Status::InvalidArgument("offset " + std::to_string(r.offset) + ": " +
-                                       fmt::StreamName(s.stream) + " has " +
+                                       format_->StreamName(s.stream) + " has " +
                                        std::to_string(s.stream.size()) + " bytes");
       }
       key = fmt::StreamPrefix(s.stream);

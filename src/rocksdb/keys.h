@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <cstring>
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -108,12 +107,6 @@ inline std::string HeadValue(uint64_t length, const Hash256& chain) {
   PutBE64(&v, length);
   PutFixed(&v, chain);
   return v;
-}
-
-// "stream 0x..." for error messages: stream keys are bytes.
-inline std::string StreamName(std::string_view stream) {
-  return "stream " + ToHex(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(stream.data()),
-                                                    stream.size()));
 }
 
 }  // namespace statelog::rocksdb_format

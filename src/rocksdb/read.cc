@@ -165,9 +165,9 @@ StatusOr<std::optional<Offset>> RocksBackend::Find(const RecordId& id) const {
 
 namespace {
 
-Status CheckStreamKey(std::string_view stream) {
+Status CheckStreamKey(const RecordFormat& format, std::string_view stream) {
   if (stream.empty() || stream.size() > kMaxStreamKeySize) {
-    return Status::InvalidArgument(fmt::StreamName(stream) + " has " +
+    return Status::InvalidArgument(format.StreamName(stream) + " has " +
                                    std::to_string(stream.size()) + " bytes (1 to " +
                                    std::to_string(kMaxStreamKeySize) + " allowed)");
   }
@@ -175,10 +175,11 @@ Status CheckStreamKey(std::string_view stream) {
 }
 
 // Decodes one stream index entry (its key starts with `prefix`).
-Status DecodeStreamEntry(std::string_view stream, const std::string& prefix,
-                         const rocksdb::Slice& key, const rocksdb::Slice& value, StreamTail* out) {
+Status DecodeStreamEntry(const RecordFormat& format, std::string_view stream,
+                         const std::string& prefix, const rocksdb::Slice& key,
+                         const rocksdb::Slice& value, StreamTail* out) {
   if (key.size() != prefix.size() + 8 || value.size() != fmt::kStreamValueSize) {
-    return Status::Corruption(fmt::StreamName(stream) + ": index entry with a " +
+    return Status::Corruption(format.StreamName(stream) + ": index entry with a " +
                               std::to_string(key.size()) + "-byte key and a " +
                               std::to_string(value.size()) + "-byte value");
   }
@@ -192,7 +193,7 @@ Status DecodeStreamEntry(std::string_view stream, const std::string& prefix,
 
 StatusOr<std::vector<Offset>> RocksBackend::StreamOffsets(std::string_view stream,
                                                           Offset before) const {
-  STATELOG_RETURN_IF_ERROR(CheckStreamKey(stream));
+  STATELOG_RETURN_IF_ERROR(CheckStreamKey(*format_, stream));
   before = std::min(before, ReadHead()->length);
   const std::string prefix = fmt::StreamPrefix(stream);
   std::string upper = prefix;
@@ -204,10 +205,11 @@ StatusOr<std::vector<Offset>> RocksBackend::StreamOffsets(std::string_view strea
   std::vector<Offset> out;
   StreamTail entry;
   for (it->Seek(prefix); it->Valid(); it->Next()) {
-    STATELOG_RETURN_IF_ERROR(DecodeStreamEntry(stream, prefix, it->key(), it->value(), &entry));
+    STATELOG_RETURN_IF_ERROR(
+        DecodeStreamEntry(*format_, stream, prefix, it->key(), it->value(), &entry));
     // Entries carry the stream's version: a gap means a lost entry, not a shorter stream.
     if (entry.version != out.size() + 1) {
-      return Status::Corruption(fmt::StreamName(stream) + ": index entry at offset " +
+      return Status::Corruption(format_->StreamName(stream) + ": index entry at offset " +
                                 std::to_string(entry.last_offset) + " has version " +
                                 std::to_string(entry.version) + ", expected " +
                                 std::to_string(out.size() + 1));
@@ -215,14 +217,14 @@ StatusOr<std::vector<Offset>> RocksBackend::StreamOffsets(std::string_view strea
     out.push_back(entry.last_offset);
   }
   STATELOG_RETURN_IF_ERROR(FromRocks(it->status(), "reading the offsets of " +
-                                                       fmt::StreamName(stream) + " after " +
+                                                       format_->StreamName(stream) + " after " +
                                                        std::to_string(out.size()) + " entries"));
   return out;
 }
 
 StatusOr<std::optional<StreamTail>> RocksBackend::ReadStreamTail(std::string_view stream,
                                                                  Offset before) const {
-  STATELOG_RETURN_IF_ERROR(CheckStreamKey(stream));
+  STATELOG_RETURN_IF_ERROR(CheckStreamKey(*format_, stream));
   before = std::min(before, ReadHead()->length);
   if (before == 0) return std::optional<StreamTail>();
   const std::string prefix = fmt::StreamPrefix(stream);
@@ -235,12 +237,13 @@ StatusOr<std::optional<StreamTail>> RocksBackend::ReadStreamTail(std::string_vie
   it->SeekForPrev(target);
   if (!it->Valid()) {
     STATELOG_RETURN_IF_ERROR(
-        FromRocks(it->status(), "reading the last index entry of " + fmt::StreamName(stream)));
+        FromRocks(it->status(), "reading the last index entry of " + format_->StreamName(stream)));
     return std::optional<StreamTail>();
   }
   if (!it->key().starts_with(prefix)) return std::optional<StreamTail>();
   StreamTail tail;
-  STATELOG_RETURN_IF_ERROR(DecodeStreamEntry(stream, prefix, it->key(), it->value(), &tail));
+  STATELOG_RETURN_IF_ERROR(
+      DecodeStreamEntry(*format_, stream, prefix, it->key(), it->value(), &tail));
   return std::optional<StreamTail>(tail);
 }
 

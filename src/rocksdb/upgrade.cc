@@ -74,7 +74,7 @@ Status UpgradeFromFormat1(rocksdb::DB* db, const std::string& dir, const RecordF
     fmt::PutBE64(&offset_bytes, next);
     for (const std::string& stream : record.streams) {
       if (stream.empty() || stream.size() > kMaxStreamKeySize) {
-        return Status::Corruption(where + ": " + fmt::StreamName(stream) + " has " +
+        return Status::Corruption(where + ": " + format.StreamName(stream) + " has " +
                                   std::to_string(stream.size()) + " bytes");
       }
       key = fmt::StreamPrefix(stream);

@@ -259,7 +259,8 @@ TEST(RocksDbDamageTest, DamagedStreamIndexIsAnErrorNeverAShorterList) {
   const uint64_t length = LengthOf(**store);
   ASSERT_EQ(length, written.size());
   auto expect_complete_or_error = [&](const StatusOr<std::vector<Offset>>& got,
-                                      const std::vector<Offset>& want, size_t* failed) {
+                                      const std::vector<Offset>& want, const std::string& stream,
+                                      size_t* failed) {
     if (got.ok()) {
       EXPECT_EQ(*got, want) << "an offset list that is returned is complete";
       return;
@@ -268,8 +269,9 @@ TEST(RocksDbDamageTest, DamagedStreamIndexIsAnErrorNeverAShorterList) {
     EXPECT_TRUE(got.status().code() == StatusCode::kCorruption ||
                 got.status().code() == StatusCode::kIOError)
         << got.status().ToString();
-    EXPECT_NE(got.status().message().find("stream 0x"), std::string_view::npos)
-        << "the error names the stream: " << got.status().ToString();
+    const std::string name = EventRecordFormat().StreamName(stream);  // "channel 0x.."
+    EXPECT_NE(got.status().message().find(name), std::string_view::npos)
+        << "the error names " << name << ": " << got.status().ToString();
   };
   size_t failed = 0;
   std::vector<uint64_t> damaged_objectives;
@@ -281,13 +283,15 @@ TEST(RocksDbDamageTest, DamagedStreamIndexIsAnErrorNeverAShorterList) {
         objective.push_back(o);
       }
     }
-    expect_complete_or_error((*store)->ChannelOffsets(TestChannel(n), length), channel, &failed);
+    const std::string channel_stream = ChannelStream(TestChannel(n));
+    const std::string objective_stream = ObjectiveStream(TestObjective(n));
+    expect_complete_or_error((*store)->ChannelOffsets(TestChannel(n), length), channel,
+                             channel_stream, &failed);
     const size_t before = failed;
     expect_complete_or_error((*store)->ObjectiveOffsets(TestObjective(n), length), objective,
-                             &failed);
-    expect_complete_or_error(
-        (*store)->log().StreamOffsets(ObjectiveStream(TestObjective(n)), length), objective,
-        &failed);
+                             objective_stream, &failed);
+    expect_complete_or_error((*store)->log().StreamOffsets(objective_stream, length), objective,
+                             objective_stream, &failed);
     if (failed > before) damaged_objectives.push_back(n);
   }
   EXPECT_GT(failed, 0u) << "the damage must be reported";
