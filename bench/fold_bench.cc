@@ -57,7 +57,7 @@ void BM_FoldView1K(benchmark::State& state) {
   Append(*store, LifecycleEvents(1000, 1));
   Reconstructor r(store.get());
   for (auto _ : state) {
-    auto view = r.FullFold(store->Length());
+    auto view = r.FullFold(store->Length().value());
     if (!view.ok()) state.SkipWithError("fold failed");
     benchmark::DoNotOptimize(view);
   }
@@ -77,7 +77,7 @@ void BM_ReconstructChannel1K(benchmark::State& state) {
     if (!c.ok()) state.SkipWithError("reconstruct failed");
     benchmark::DoNotOptimize(c);
   }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(store->Length()));
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(store->Length().value()));
 }
 BENCHMARK(BM_ReconstructChannel1K)->Unit(benchmark::kMicrosecond);
 
@@ -105,7 +105,7 @@ void BM_ReconstructChannelInLargeLog(benchmark::State& state) {
     if (!c.ok()) state.SkipWithError("reconstruct failed");
     benchmark::DoNotOptimize(c);
   }
-  state.counters["log_events"] = static_cast<double>(store->Length());
+  state.counters["log_events"] = static_cast<double>(store->Length().value());
   state.counters["channel_events"] = static_cast<double>(life.size());
 }
 BENCHMARK(BM_ReconstructChannelInLargeLog)
@@ -123,8 +123,8 @@ void BM_Restore100K(benchmark::State& state) {
   }();
   static auto* snaps = SnapshotStore::NewMemory().release();
   static SnapshotManager manager(store, snaps, {});
-  uint64_t n = store->Length();
-  if (snaps->List().empty()) {
+  uint64_t n = store->Length().value();
+  if (snaps->List()->empty()) {
     auto view = Reconstructor(store).FullFold(n - 500);  // a snapshot 500 events before the end
     if (!view.ok() || !manager.Create(*view, kStart).ok()) std::abort();
   }
@@ -149,7 +149,7 @@ void BM_Memory10K(benchmark::State& state) {
     auto store = MemoryEventStore::Create();
     Append(*store, events);
     size_t store_bytes = mallinfo2().uordblks - before;
-    auto view = Reconstructor(store.get()).FullFold(store->Length());
+    auto view = Reconstructor(store.get()).FullFold(store->Length().value());
     size_t total = mallinfo2().uordblks - before;
     state.counters["store_MB"] = static_cast<double>(store_bytes) / 1e6;
     state.counters["store_and_view_MB"] = static_cast<double>(total) / 1e6;
@@ -175,7 +175,7 @@ void BM_Verify(benchmark::State& state) {
   }
   state.counters["signatures_per_second"] = benchmark::Counter(
       static_cast<double>(signatures * state.iterations()), benchmark::Counter::kIsRate);
-  state.counters["events"] = static_cast<double>(store->Length());
+  state.counters["events"] = static_cast<double>(store->Length().value());
 }
 BENCHMARK(BM_Verify)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(
     benchmark::kMillisecond);

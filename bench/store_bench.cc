@@ -99,7 +99,7 @@ BENCHMARK(BM_Append)
 // One writer while a subscriber receives every event on its own thread.
 // One writer appending while `callback` runs on a subscription's delivery thread.
 void AppendWithSubscriber(benchmark::State& state, EventCallback callback) {
-  const SubscriptionId sub = g_store->Subscribe(std::move(callback));
+  const SubscriptionId sub = g_store->Subscribe(std::move(callback)).value();
   const std::vector<Event>& events = WriterEvents(0);
   Latencies lat(kAppendOps);
   size_t i = 0;
@@ -171,8 +171,8 @@ void BM_At(benchmark::State& state) {
   for (auto _ : state) {
     const uint64_t offset = NextOffset(&seed);
     const auto begin = Clock::now();
-    const StoredEvent& e = g_store->At(offset);
-    benchmark::DoNotOptimize(e.event.timestamp);
+    const Event& e = g_store->At(offset);
+    benchmark::DoNotOptimize(e.timestamp);
     lat.Add(begin, Clock::now());
   }
   state.SetItemsProcessed(state.iterations());

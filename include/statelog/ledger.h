@@ -1,35 +1,51 @@
 // Ledger: statelog's domain API. Every event appended through it is checked first, so the log it
 // writes holds only provable, legal history:
-//   - Nitro content (CheckEventProof): a channel_created id is the Nitro id of its fixed part; a
-//     signed state's hash is the recomputed StateHash and its signature recovers to `signer`; a
-//     voucher's signature recovers to `signer`.
-//   - Legality (statelog/fold.h): the event applies to the current state of its entity (signer
-//     a participant, completed only after approved, no deposit after conclusion, ...).
+//   - Nitro content (CheckEventProof, statelog/nitro.h): a channel_created id is the Nitro id of
+//     its fixed part; a signed state's hash is the recomputed StateHash and its signature recovers
+//     to `signer`; a voucher's signature recovers to `signer`.
+//   - Legality (statelog/fold.h): the event applies to the current state of its entity (signer a
+//     participant, completed only after approved, no deposit after conclusion, ...).
 // A refused event is an error (InvalidArgument for a bad proof, FailedPrecondition for illegal
-// history) and the log is unchanged. After an append, a snapshot is taken when one is due.
+// history, with Status::index() naming the event of a batch) and the log is unchanged.
 //
-// Thread-safe: appends through one Ledger are serialized; reads go through the cache. The checks
-// assume the Ledger is the only writer of the log: events appended to the store directly are not
-// checked (`statelog verify` re-checks a whole log).
+// Several writers (threads, or processes sharing a PostgreSQL log, each with its own Ledger):
+// legality is decided against the state at a known log position, and the events are appended
+// with that decision's expectation, the versions of the channel and objective streams they touch
+// (statelog/log.h). If another writer changed one of those entities first, the append is refused
+// (Conflict) and the Ledger catches up, decides again and retries, up to
+// LedgerOptions::max_attempts times; after that it returns Conflict. An append that loses a race
+// therefore gets a legality error (the winner made it illegal) or a Conflict, never a log that
+// holds both sides. Appends the caller gives expectations of its own are not retried: their
+// Conflict is the caller's to handle.
+//
+// After an append, a snapshot is taken when one is due; of several writers, at most one takes it
+// per interval (SnapshotManager::Create).
+//
+// Thread-safe. LevelDB's DB is the model: an interface here, the implementation in src/.
 #ifndef STATELOG_LEDGER_H_
 #define STATELOG_LEDGER_H_
 
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <span>
+#include <vector>
 
-#include "statelog/reconstruct.h"
+#include "statelog/fold.h"
 #include "statelog/snapshot.h"
 #include "statelog/store.h"
 
 namespace statelog {
 
-// Checks the Nitro content of one event, independent of any state (see above). Message, objective
-// and snapshot events have nothing to check. Costs one signature recovery for signed events.
-Status CheckEventProof(const Event& event);
-
 struct LedgerOptions {
   SnapshotOptions snapshots;
+  // How many times a checked append is decided and tried when other writers keep changing the
+  // entities it touches (at least 1).
+  int max_attempts = 16;
+};
+
+struct ReadOptions {
+  // The state after the event at this offset (time travel); nullopt: the log's current end.
+  std::optional<Offset> as_of;
 };
 
 class Ledger {
@@ -38,40 +54,36 @@ class Ledger {
   // Ledger). The state cache starts from the latest usable snapshot and folds the rest.
   static StatusOr<std::unique_ptr<Ledger>> Open(EventStore* store, SnapshotStore* snapshots,
                                                 LedgerOptions options = {});
-  ~Ledger();
+  virtual ~Ledger() = default;
 
   // Checks `event` and appends it. An event already in the log returns its original offset with
-  // appended == false, without checks (an idempotent retry).
-  StatusOr<AppendResult> Append(const Event& event);
+  // appended == false, without checks (an idempotent retry). `options` adds the caller's own
+  // expectations (see above).
+  virtual StatusOr<AppendResult> Append(const Event& event, const AppendOptions& options = {}) = 0;
   // Checks every event against the state left by the ones before it, then appends them all or
-  // none.
-  StatusOr<std::vector<AppendResult>> AppendBatch(std::span<const Event> events);
+  // none. Errors about one event start "event I (type): " and have I in Status::index().
+  virtual StatusOr<std::vector<AppendResult>> AppendBatch(std::span<const Event> events,
+                                                          const AppendOptions& options = {}) = 0;
 
+  // Reads. Without `as_of`, from the state cache (current: it first folds what the log holds
+  // beyond it); with it, reconstructed from the log (entity reads go through the stream index,
+  // View() starts from the latest usable snapshot at or before it).
+  // NotFound when the entity has no event (as of that offset); OutOfRange past the log.
+  virtual StatusOr<ObjectiveState> Objective(const ObjectiveId& id,
+                                             const ReadOptions& options = {}) = 0;
+  virtual StatusOr<ChannelState> Channel(const ChannelId& id, const ReadOptions& options = {}) = 0;
+  virtual StatusOr<NodeView> View(const ReadOptions& options = {}) = 0;
+
+  // The log, read-only: appends go through the checks above.
+  virtual const EventStore& log() const = 0;
+
+  // Takes a snapshot of the current view now, whether or not one is due. Returns the offset of
+  // its snapshot_created event.
+  virtual StatusOr<Offset> TakeSnapshot(Timestamp now) = 0;
   // The outcome of the last attempt to take or use a snapshot (OK when all went well): a
   // failed snapshot, or one refused at Open because it does not match the log. Either loses
   // nothing: snapshots are only a cache, and the state is folded from the log instead.
-  Status snapshot_status() const;
-
-  EventStore& store() { return *store_; }
-  StateCache& cache() { return *cache_; }
-  const Reconstructor& reconstructor() const { return reconstructor_; }
-  SnapshotManager& snapshots() { return snapshot_manager_; }
-
- private:
-  Ledger(EventStore* store, SnapshotStore* snapshots, LedgerOptions options);
-  Status MaybeSnapshot(Timestamp now);
-  StatusOr<std::vector<AppendResult>> AppendChecked(std::span<const Event> events,
-                                                    bool name_events);
-  static Status CheckLegal(const NodeView& view, std::span<const Event> events,
-                           const std::vector<std::optional<Offset>>& existing);
-
-  EventStore* store_;
-  SnapshotManager snapshot_manager_;
-  Reconstructor reconstructor_;
-  std::unique_ptr<StateCache> cache_;
-  std::mutex append_mu_;  // serializes checked appends
-  mutable std::mutex snapshot_mu_;
-  Status snapshot_status_;  // guarded by snapshot_mu_
+  virtual Status snapshot_status() const = 0;
 };
 
 }  // namespace statelog

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "statelog/bytes.h"
+#include "statelog/event.h"
 #include "statelog/state.h"
 #include "statelog/status.h"
 #include "statelog/uint256.h"
@@ -90,5 +91,17 @@ std::string ToNitroJson(const State& state);
 std::string ToNitroJson(const SignedState& signed_state);
 
 }  // namespace statelog::nitro
+
+namespace statelog {
+
+// Checks the Nitro content of one event, independent of any state: a channel_created id is the
+// Nitro id of its fixed part; a signed state's hash is the recomputed StateHash and its signature
+// recovers to `signer`; a voucher's signature recovers to `signer`. InvalidArgument naming the
+// field otherwise. Objective, on-chain, message and snapshot events carry no proof. Costs one
+// signature recovery for signed events. Every event type is listed: a new one does not compile
+// until its rule is written here.
+Status CheckEventProof(const Event& event);
+
+}  // namespace statelog
 
 #endif  // STATELOG_NITRO_H_

@@ -50,13 +50,16 @@ class Reconstructor {
 // Returns Corruption "offset N (type): <reason>" for a fold error at `offset`.
 Status FoldError(const Status& reason, Offset offset, const Event& event);
 
-// A node view kept current as events arrive (a catch-up subscription from its starting point),
-// and never stale: every read first folds whatever the log holds beyond the view.
+// A node view that is never stale: every read first folds whatever the log holds beyond the view
+// (appends by this process or, on a shared log, by any other).
+// Errors: Corruption (illegal history, damaged data) is kept and returned by every later read;
+// any other error (I/O, a dropped connection) is returned by that read only, and the next read
+// tries again.
 // Thread-safe. `store` must outlive the cache.
 class StateCache {
  public:
   // Starts from `initial` (e.g. restored from a snapshot) or from an empty view.
-  static StatusOr<std::unique_ptr<StateCache>> Open(EventStore* store, NodeView initial = {});
+  static StatusOr<std::unique_ptr<StateCache>> Open(const EventStore* store, NodeView initial = {});
   ~StateCache();
 
   // The current state of one entity; NotFound if unknown.
@@ -75,15 +78,13 @@ class StateCache {
   }
 
  private:
-  StateCache(EventStore* store, NodeView initial);
+  StateCache(const EventStore* store, NodeView initial);
   Status CatchUpLocked();
-  void OnEvent(const StoredEvent& e);
 
-  EventStore* store_;
+  const EventStore* store_;
   std::mutex mu_;
   NodeView view_;  // guarded by mu_
-  Status error_;   // guarded by mu_: the first fold error; the cache stops there
-  SubscriptionId subscription_ = 0;
+  Status error_;   // guarded by mu_: the first Corruption; the cache stops there
 };
 
 }  // namespace statelog

@@ -37,17 +37,25 @@ class SnapshotManager {
   SnapshotManager(EventStore* store, SnapshotStore* snapshots, SnapshotOptions options = {});
 
   // Stores a snapshot of `view` (a fold of the log's first view.length events) and appends a
-  // snapshot_created event recording it. Returns the offset of that event.
-  StatusOr<Offset> Create(const NodeView& view, Timestamp now);
-  // True when a snapshot is due for a view of `length` events: the log has passed a multiple of
-  // the interval since the latest snapshot.
+  // snapshot_created event recording it, to the snapshot stream at the version read just before
+  // (an expected-version append). Returns the offset of that event.
+  // With `only_if_due`, first re-reads the log's latest snapshot_created and does nothing
+  // (nullopt) unless a snapshot is still due; if another writer appends a snapshot_created in
+  // between, stands down (nullopt). So however many processes write one log, at most one
+  // snapshot is taken per interval. Without it, a Conflict is returned as such.
+  StatusOr<std::optional<Offset>> Create(const NodeView& view, Timestamp now,
+                                         bool only_if_due = false);
+  // True when a snapshot may be due for a view of `length` events: the log has passed a multiple
+  // of the interval since the latest snapshot this manager knows of. Reads nothing (it runs after
+  // every append); Create(..., only_if_due = true) confirms it against the log.
   bool Due(uint64_t length) const;
   // Returns the view of the latest snapshot with covers <= end, or nullopt when there is none.
   // A snapshot whose prefix does not match the log is refused: Corruption naming it.
   StatusOr<std::optional<NodeView>> LatestView(uint64_t end) const;
-  // Like LatestView, but a refused snapshot is a cache miss (nullopt): the caller folds from the
-  // start and the refusal is kept in last_refusal() for `statelog verify` and `stats` to report.
-  std::optional<NodeView> UsableView(uint64_t end) const;
+  // Like LatestView, but a refused snapshot (Corruption: it does not match the log) is a cache
+  // miss (nullopt): the caller folds from the start and the refusal is kept in last_refusal() for
+  // `statelog verify` and `stats` to report. A read error is returned as an error.
+  StatusOr<std::optional<NodeView>> UsableView(uint64_t end) const;
   // The last refusal of UsableView (OK when none).
   Status last_refusal() const;
   // Checks `snapshot` against the log: it decodes, covers what it says, and its prefix chain
@@ -57,6 +65,10 @@ class SnapshotManager {
   const SnapshotOptions& options() const { return options_; }
 
  private:
+  // Returns the number of snapshot_created events in the log, and notes the latest one's covers.
+  StatusOr<uint64_t> LoggedSnapshots();
+  void NoteCovers(uint64_t covers);
+
   EventStore* store_;
   SnapshotStore* snapshots_;
   SnapshotOptions options_;

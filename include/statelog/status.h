@@ -117,10 +117,11 @@ class [[nodiscard]] StatusOr {
   // REQUIRES: ok().
   T& value() & { return std::get<1>(v_); }
   const T& value() const& { return std::get<1>(v_); }
-  T&& value() && { return std::get<1>(std::move(v_)); }
+  // By value: `for (auto& x : F().value())` must not refer into a destroyed temporary.
+  T value() && { return std::get<1>(std::move(v_)); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
-  T&& operator*() && { return std::move(*this).value(); }
+  T operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 

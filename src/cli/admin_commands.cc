@@ -26,12 +26,16 @@ void RunSnapshot(Context& ctx, const StoreFlags& flags) {
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
   auto ledger = opened->ledger();
   if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
-  auto view = (*ledger)->cache().View();
-  if (!view.ok()) return Fail(ctx, kExitFailure, view.status());
-  auto offset = (*ledger)->snapshots().Create(*view, NowMicros());
+  auto offset = (*ledger)->TakeSnapshot(NowMicros());
   if (!offset.ok()) return Fail(ctx, kExitFailure, offset.status());
+  auto recorded = opened->store->Read(*offset);
+  if (!recorded.ok()) return Fail(ctx, kExitFailure, recorded.status());
+  const auto& created = std::get<events::SnapshotCreated>(recorded->event.body);
+  auto view = (*ledger)->View({.as_of = created.covers == 0 ? std::nullopt
+                                                            : std::optional<Offset>(created.covers - 1)});
+  if (!view.ok()) return Fail(ctx, kExitFailure, view.status());
   std::printf("snapshot of %llu events (%zu objectives, %zu channels) recorded at offset %llu\n",
-              static_cast<unsigned long long>(view->length), view->objectives.size(),
+              static_cast<unsigned long long>(created.covers), view->objectives.size(),
               view->channels.size(), static_cast<unsigned long long>(*offset));
 }
 
@@ -118,7 +122,9 @@ void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
   EventStore& store = *opened->store;
   std::map<std::string_view, uint64_t> by_type;
   Progress progress("reading");
-  uint64_t n = store.Length();
+  auto length = store.Length();
+  if (!length.ok()) return Fail(ctx, kExitFailure, length.status());
+  const uint64_t n = *length;
   auto cursor = store.NewCursor(0, n);
   for (; cursor->Valid(); cursor->Next()) {
     by_type[EventTypeName(cursor->event().event.type())]++;
@@ -128,10 +134,14 @@ void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
   if (!cursor->status().ok()) return Fail(ctx, kExitFailure, cursor->status());
   auto ledger = opened->ledger();
   if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
-  auto view = (*ledger)->cache().View();
+  auto view = (*ledger)->View();
   if (!view.ok()) return Fail(ctx, kExitFailure, view.status());
-  ChainHead head = store.Head();
-  std::vector<uint64_t> snaps = opened->snapshots->List();
+  auto head_or = store.Head();
+  if (!head_or.ok()) return Fail(ctx, kExitFailure, head_or.status());
+  const ChainHead head = *head_or;
+  auto listed = opened->snapshots->List();
+  if (!listed.ok()) return Fail(ctx, kExitFailure, listed.status());
+  const std::vector<uint64_t>& snaps = *listed;
   uint64_t bytes = DirectorySize(flags.data);
   if (json) {
     std::printf(

@@ -35,23 +35,10 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 void OnSignal(int) { g_interrupted = true; }
 
-// Replaces a batch error's "event I" with the line the event came from.
-Status WithLine(const Status& st, const std::vector<size_t>& lines) {
-  std::string_view msg = st.message();
-  for (std::string_view prefix : {"event ", "batch event "}) {
-    if (!msg.starts_with(prefix) || msg.size() <= prefix.size() || msg[prefix.size()] < '0' ||
-        msg[prefix.size()] > '9') {
-      continue;
-    }
-    size_t end = msg.find_first_not_of("0123456789", prefix.size());
-    size_t index = std::stoul(std::string(msg.substr(prefix.size(), end - prefix.size())));
-    if (index < lines.size()) {
-      return Status(st.code(),
-                    "line " + std::to_string(lines[index]) +
-                        std::string(msg.substr(end == std::string_view::npos ? msg.size() : end)));
-    }
-  }
-  return st;
+// Names the input line of the batch event an error is about (Status::index()).
+Status WithLine(const Status& st, const std::string& source, const std::vector<size_t>& lines) {
+  if (!st.index() || *st.index() >= lines.size()) return st;
+  return st.WithPrefix(source + ":" + std::to_string(lines[*st.index()]));
 }
 
 void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
@@ -96,18 +83,24 @@ void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
   auto ledger = opened->ledger();
   if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
-  uint64_t before = opened->store->Length();
   auto results = (*ledger)->AppendBatch(events);
   if (!results.ok()) {
+    const std::string source = path == "-" ? std::string("stdin") : path;
     return Fail(ctx, ExitCodeFor(results.status()),
-                WithLine(results.status(), lines).WithPrefix("nothing imported"));
+                WithLine(results.status(), source, lines).WithPrefix("nothing imported"));
   }
   size_t fresh = 0;
-  for (const auto& r : *results) fresh += r.appended ? 1 : 0;
+  std::optional<Offset> first, last;
+  for (const auto& r : *results) {
+    if (!r.appended) continue;
+    ++fresh;
+    if (!first) first = r.offset;
+    last = r.offset;
+  }
   std::printf("imported %zu events (%zu already present)", fresh, events.size() - fresh);
   if (fresh > 0) {
-    std::printf(" at offsets %llu..%llu", static_cast<unsigned long long>(before),
-                static_cast<unsigned long long>(opened->store->Length() - 1));
+    std::printf(" at offsets %llu..%llu", static_cast<unsigned long long>(*first),
+                static_cast<unsigned long long>(*last));
   }
   std::printf("\n");
 }
@@ -115,12 +108,14 @@ void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
 void RunExport(Context& ctx, const StoreFlags& flags, uint64_t from, std::optional<uint64_t> to) {
   auto opened = OpenStore(flags, /*create=*/false);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  uint64_t end = to.value_or(opened->store->Length());
-  if (end > opened->store->Length() || from > end) {
+  auto length = opened->store->Length();
+  if (!length.ok()) return Fail(ctx, kExitFailure, length.status());
+  uint64_t end = to.value_or(*length);
+  if (end > *length || from > end) {
     return Fail(ctx, kExitBadInput,
                 Status::OutOfRange("range [" + std::to_string(from) + ", " + std::to_string(end) +
-                                   ") is not within the log's " +
-                                   std::to_string(opened->store->Length()) + " events"));
+                                   ") is not within the log's " + std::to_string(*length) +
+                                   " events"));
   }
   Progress progress("exporting");
   std::string out;
@@ -210,23 +205,34 @@ void RunLog(Context& ctx, LogArgs& a) {
       cv.notify_all();
     });
     std::unique_lock<std::mutex> lock(mu);
-    while (!done() && !g_interrupted) cv.wait_for(lock, std::chrono::milliseconds(100));
+    // A subscription that stopped on an error (a read error, a lost database) ends the command
+    // with that error: following silently forever would hide it.
+    Status stopped;
+    while (!done() && !g_interrupted) {
+      cv.wait_for(lock, std::chrono::milliseconds(100));
+      stopped = store.SubscriptionError(id);
+      if (!stopped.ok()) break;
+    }
     lock.unlock();
     (void)store.Unsubscribe(id);
+    if (!stopped.ok()) return Fail(ctx, kExitFailure, stopped.WithPrefix("log --follow stopped"));
     return;
   }
-  if (a.from > store.Length()) {
+  auto length = store.Length();
+  if (!length.ok()) return Fail(ctx, kExitFailure, length.status());
+  if (a.from > *length) {
     return Fail(ctx, kExitBadInput, Status::OutOfRange("--from is past the end of the log"));
   }
-  std::vector<Offset> offsets;
+  StatusOr<std::vector<Offset>> offsets = std::vector<Offset>();
   bool indexed = a.filter.parsed_channel || a.filter.parsed_objective;
   if (a.filter.parsed_channel) {
-    offsets = store.ChannelOffsets(*a.filter.parsed_channel, store.Length());
+    offsets = store.ChannelOffsets(*a.filter.parsed_channel, *length);
   } else if (a.filter.parsed_objective) {
-    offsets = store.ObjectiveOffsets(*a.filter.parsed_objective, store.Length());
+    offsets = store.ObjectiveOffsets(*a.filter.parsed_objective, *length);
   }
+  if (!offsets.ok()) return Fail(ctx, kExitFailure, offsets.status());
   if (indexed) {
-    for (Offset off : offsets) {
+    for (Offset off : *offsets) {
       if (off < a.from || done()) continue;
       auto s = store.Read(off);
       if (!s.ok()) return Fail(ctx, kExitFailure, s.status());

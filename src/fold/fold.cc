@@ -146,7 +146,14 @@ Status ApplyObjectiveEvent(const Event& event, Offset offset,
             s.waiting_for = e.waiting_for;
             return Status::OK();
           },
-          [&](const auto&) { return Refuse("not an objective event"); },
+          [&](const events::ObjectiveCreated&) {
+            return Refuse("objective " + id.ToString() + " already exists");
+          },
+          Same<events::ChannelCreated, events::StateSigned, events::StateReceived,
+               events::DepositDetected, events::AllocationUpdated, events::ChallengeRegistered,
+               events::ChallengeCleared, events::ChannelConcluded, events::MessageSent,
+               events::MessageReceived, events::VoucherSent, events::VoucherReceived,
+               events::SnapshotCreated>([&] { return Refuse("not an objective event"); }),
       },
       event.body);
   if (!st.ok()) return st;
@@ -249,7 +256,13 @@ Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<Channe
             if (r.ok()) c.received = e.amount;
             return r;
           },
-          [&](const auto&) { return Refuse("not a channel event"); },
+          [&](const events::ChannelCreated&) {
+            return Refuse("channel " + id.ToHex() + " already exists");
+          },
+          Same<events::ObjectiveCreated, events::ObjectiveApproved, events::ObjectiveRejected,
+               events::ObjectiveCompleted, events::ObjectiveProgressed, events::MessageSent,
+               events::MessageReceived, events::SnapshotCreated>(
+              [&] { return Refuse("not a channel event"); }),
       },
       event.body);
   if (!st.ok()) return st;

@@ -1,107 +1,189 @@
+// LedgerImpl: the checked domain API behind statelog/ledger.h.
 #include "statelog/ledger.h"
 
 #include <map>
+#include <mutex>
+#include <string>
+#include <utility>
 
-#include "base/overloaded.h"
 #include "statelog/nitro.h"
+#include "statelog/reconstruct.h"
 
 namespace statelog {
 namespace {
 
-Status CheckSigner(const Hash256& hash, const Signature& sig, const Address& signer,
-                   std::string_view what) {
-  auto recovered = nitro::RecoverSigner(hash, sig);
-  if (!recovered.ok()) {
-    return Status::InvalidArgument(
-        std::string(what) + " signature is invalid: " + std::string(recovered.status().message()));
+// The entity states touched by a batch, as they would be after its events so far, and the stream
+// versions the decision was made at.
+struct Scratch {
+  std::map<ObjectiveId, std::optional<ObjectiveState>> objectives;
+  std::map<ChannelId, std::optional<ChannelState>> channels;
+  std::vector<StreamExpectation> expected;
+};
+
+// Returns the state of `id` in the scratch, copying it from the view on first use and recording
+// the version of its stream there (its event count: every event of an entity is in its stream).
+template <class Id, class State>
+std::optional<State>& Touch(const Id& id, const std::map<Id, State>& in_view,
+                            std::map<Id, std::optional<State>>* touched,
+                            std::vector<StreamExpectation>* expected, std::string stream) {
+  auto [it, fresh] = touched->try_emplace(id);
+  if (fresh) {
+    uint64_t version = 0;
+    if (auto found = in_view.find(id); found != in_view.end()) {
+      it->second = found->second;
+      version = found->second.event_count;
+    }
+    expected->push_back(StreamExpectation{std::move(stream), version});
   }
-  if (*recovered != signer) {
-    return Status::InvalidArgument(std::string(what) + " signature recovers to " +
-                                   recovered->ToHex() + ", not to the signer " + signer.ToHex());
+  return it->second;
+}
+
+// Checks that each new event applies to the state its entity would have after the events before
+// it. The error has the event's index.
+Status CheckLegal(const NodeView& view, std::span<const Event> events,
+                  const std::vector<std::optional<Offset>>& existing, Scratch* scratch) {
+  uint64_t next = view.length;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (existing[i]) continue;
+    const Event& e = events[i];
+    Status st;
+    if (const ObjectiveId* oid = e.objective()) {
+      st = ApplyObjectiveEvent(e, next,
+                               &Touch(*oid, view.objectives, &scratch->objectives,
+                                      &scratch->expected, ObjectiveStream(*oid)));
+    } else if (const ChannelId* cid = e.channel()) {
+      st = ApplyChannelEvent(
+          e, next,
+          &Touch(*cid, view.channels, &scratch->channels, &scratch->expected, ChannelStream(*cid)));
+    }
+    if (!st.ok()) return st.WithIndex(i);
+    ++next;
   }
   return Status::OK();
 }
 
-template <class E>
-Status CheckSignedState(const E& e) {
-  Hash256 hash = nitro::ComputeStateHash(e.channel_id, e.state);
-  if (hash != e.state_hash) {
-    return Status::InvalidArgument("state_hash " + e.state_hash.ToHex() +
-                                   " is not the hash of the state (" + hash.ToHex() + ")");
+class LedgerImpl final : public Ledger {
+ public:
+  LedgerImpl(EventStore* store, SnapshotStore* snapshots, LedgerOptions options)
+      : store_(store),
+        options_(options),
+        snapshot_manager_(store, snapshots, options.snapshots),
+        reconstructor_(store, &snapshot_manager_) {}
+
+  Status Start() {
+    STATELOG_ASSIGN_OR_RETURN(uint64_t length, store_->Length());
+    // A snapshot that does not match the log is not used (snapshot_status() reports it).
+    STATELOG_ASSIGN_OR_RETURN(std::optional<NodeView> start, snapshot_manager_.UsableView(length));
+    snapshot_status_ = snapshot_manager_.last_refusal();
+    STATELOG_ASSIGN_OR_RETURN(cache_,
+                              StateCache::Open(store_, start ? std::move(*start) : NodeView{}));
+    return Status::OK();
   }
-  return CheckSigner(hash, e.signature, e.signer, "state");
-}
 
-template <class E>
-Status CheckVoucher(const E& e) {
-  return CheckSigner(nitro::ComputeVoucherHash(e.channel_id, e.amount), e.signature, e.signer,
-                     "voucher");
-}
+  StatusOr<AppendResult> Append(const Event& event, const AppendOptions& options) override {
+    STATELOG_ASSIGN_OR_RETURN(std::vector<AppendResult> r,
+                              AppendChecked(std::span(&event, 1), options, /*batch=*/false));
+    return r[0];
+  }
 
-// The entity states touched by a batch, as they would be after its events so far.
-struct Scratch {
-  std::map<ObjectiveId, std::optional<ObjectiveState>> objectives;
-  std::map<ChannelId, std::optional<ChannelState>> channels;
+  StatusOr<std::vector<AppendResult>> AppendBatch(std::span<const Event> events,
+                                                  const AppendOptions& options) override {
+    return AppendChecked(events, options, /*batch=*/true);
+  }
+
+  StatusOr<ObjectiveState> Objective(const ObjectiveId& id, const ReadOptions& options) override {
+    if (options.as_of) return reconstructor_.Objective(id, options.as_of);
+    return cache_->Objective(id);
+  }
+  StatusOr<ChannelState> Channel(const ChannelId& id, const ReadOptions& options) override {
+    if (options.as_of) return reconstructor_.Channel(id, options.as_of);
+    return cache_->Channel(id);
+  }
+  StatusOr<NodeView> View(const ReadOptions& options) override {
+    if (options.as_of) return reconstructor_.View(options.as_of);
+    return cache_->View();
+  }
+
+  const EventStore& log() const override { return *store_; }
+
+  StatusOr<Offset> TakeSnapshot(Timestamp now) override {
+    STATELOG_ASSIGN_OR_RETURN(NodeView view, cache_->View());
+    STATELOG_ASSIGN_OR_RETURN(std::optional<Offset> offset, snapshot_manager_.Create(view, now));
+    return *offset;  // without only_if_due, Create appends or fails
+  }
+
+  Status snapshot_status() const override {
+    std::lock_guard<std::mutex> lock(snapshot_mu_);
+    return snapshot_status_;
+  }
+
+ private:
+  StatusOr<std::vector<AppendResult>> AppendChecked(std::span<const Event> events,
+                                                    const AppendOptions& options, bool batch);
+  // Decides once: retries, proofs and legality against the cache's current view, then appends
+  // with the decision's expectations.
+  StatusOr<std::vector<AppendResult>> Attempt(std::span<const Event> events,
+                                              const AppendOptions& options,
+                                              const std::vector<bool>& proven, bool batch);
+  void MaybeSnapshot(Timestamp now);
+
+  EventStore* const store_;
+  const LedgerOptions options_;
+  SnapshotManager snapshot_manager_;
+  Reconstructor reconstructor_;
+  std::unique_ptr<StateCache> cache_;
+  mutable std::mutex snapshot_mu_;
+  Status snapshot_status_;  // guarded by snapshot_mu_
 };
 
-}  // namespace
-
-Status CheckEventProof(const Event& event) {
-  return std::visit(Overloaded{
-                        [](const events::ChannelCreated& e) {
-                          ChannelId id = nitro::ComputeChannelId(e.fixed);
-                          if (id != e.channel_id) {
-                            return Status::InvalidArgument("channel_id " + e.channel_id.ToHex() +
-                                                           " is not the id of the fixed part (" +
-                                                           id.ToHex() + ")");
-                          }
-                          return Status::OK();
-                        },
-                        [](const events::StateSigned& e) { return CheckSignedState(e); },
-                        [](const events::StateReceived& e) { return CheckSignedState(e); },
-                        [](const events::VoucherSent& e) { return CheckVoucher(e); },
-                        [](const events::VoucherReceived& e) { return CheckVoucher(e); },
-                        [](const auto&) { return Status::OK(); },
-                    },
-                    event.body);
+// Names event `i` of a batch in an error about it.
+Status NameEvent(const Status& st, std::span<const Event> events, bool batch) {
+  if (!batch || !st.index() || *st.index() >= events.size()) return st;
+  const size_t i = *st.index();
+  return st.WithPrefix("event " + std::to_string(i) + " (" +
+                       std::string(EventTypeName(events[i].type())) + ")");
 }
 
-Ledger::Ledger(EventStore* store, SnapshotStore* snapshots, LedgerOptions options)
-    : store_(store),
-      snapshot_manager_(store, snapshots, options.snapshots),
-      reconstructor_(store, &snapshot_manager_) {}
-
-Ledger::~Ledger() = default;
-
-StatusOr<std::unique_ptr<Ledger>> Ledger::Open(EventStore* store, SnapshotStore* snapshots,
-                                               LedgerOptions options) {
-  std::unique_ptr<Ledger> ledger(new Ledger(store, snapshots, options));
-  // A snapshot that does not match the log is not used (snapshot_status() reports it).
-  std::optional<NodeView> start = ledger->snapshot_manager_.UsableView(store->Length());
-  ledger->snapshot_status_ = ledger->snapshot_manager_.last_refusal();
-  STATELOG_ASSIGN_OR_RETURN(ledger->cache_,
-                            StateCache::Open(store, start ? std::move(*start) : NodeView{}));
-  return ledger;
+StatusOr<std::vector<AppendResult>> LedgerImpl::AppendChecked(std::span<const Event> events,
+                                                              const AppendOptions& options,
+                                                              bool batch) {
+  // Proofs depend on no state: checked once, before any attempt (an event already in the log is
+  // a retry and is not checked again, Attempt() sees to that).
+  std::vector<bool> proven(events.size(), false);
+  for (size_t i = 0; i < events.size(); ++i) {
+    STATELOG_ASSIGN_OR_RETURN(std::optional<Offset> found, store_->Find(events[i].id));
+    if (found) continue;
+    Status st = CheckEventProof(events[i]);
+    if (!st.ok()) return NameEvent(st.WithIndex(i), events, batch);
+    proven[i] = true;
+  }
+  const bool callers_expectations =
+      options.expected_length.has_value() || !options.expected_streams.empty();
+  const int attempts = std::max(1, options_.max_attempts);
+  Status last;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    StatusOr<std::vector<AppendResult>> r = Attempt(events, options, proven, batch);
+    if (r.ok() || !r.status().IsConflict() || callers_expectations) return r;
+    last = r.status();
+  }
+  return Status::Conflict(
+      "other writers changed the same channels or objectives " + std::to_string(attempts) +
+      " times while this append was decided; last: " + std::string(last.message()));
 }
 
-StatusOr<AppendResult> Ledger::Append(const Event& event) {
-  STATELOG_ASSIGN_OR_RETURN(std::vector<AppendResult> r,
-                            AppendChecked(std::span(&event, 1), /*name_events=*/false));
-  return r[0];
-}
-
-StatusOr<std::vector<AppendResult>> Ledger::AppendBatch(std::span<const Event> events) {
-  return AppendChecked(events, /*name_events=*/true);
-}
-
-StatusOr<std::vector<AppendResult>> Ledger::AppendChecked(std::span<const Event> events,
-                                                          bool name_events) {
-  std::lock_guard<std::mutex> lock(append_mu_);
-  // An event already in the log is a retry: it is reported, not checked again.
+StatusOr<std::vector<AppendResult>> LedgerImpl::Attempt(std::span<const Event> events,
+                                                        const AppendOptions& options,
+                                                        const std::vector<bool>& proven,
+                                                        bool batch) {
   std::vector<std::optional<Offset>> existing(events.size());
   bool all_existing = true;
   for (size_t i = 0; i < events.size(); ++i) {
-    existing[i] = store_->Find(events[i].id);
+    STATELOG_ASSIGN_OR_RETURN(existing[i], store_->Find(events[i].id));
+    if (!existing[i] && !proven[i]) {
+      // Was in the log when proofs were checked, and is not now: impossible for an append-only
+      // log unless it was replaced underneath.
+      return Status::Corruption("event " + events[i].id.ToHex() + " disappeared from the log");
+    }
     all_existing = all_existing && existing[i].has_value();
   }
   if (all_existing) {
@@ -109,73 +191,49 @@ StatusOr<std::vector<AppendResult>> Ledger::AppendChecked(std::span<const Event>
     for (const auto& off : existing) out.push_back({*off, false});
     return out;
   }
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (existing[i]) continue;
-    Status st = CheckEventProof(events[i]);
-    if (!st.ok()) return name_events ? st.WithPrefix("event " + std::to_string(i)) : st;
-  }
+  Scratch scratch;
   Status legal;
-  STATELOG_RETURN_IF_ERROR(
-      cache_->WithView([&](const NodeView& view) { legal = CheckLegal(view, events, existing); }));
-  if (!legal.ok() && !name_events) {
-    // Drop the "event 0 (type): " prefix CheckLegal adds for batches.
-    std::string_view msg = legal.message();
-    size_t colon = msg.find("): ");
-    if (msg.starts_with("event 0 (") && colon != std::string_view::npos) {
-      legal = Status(legal.code(), msg.substr(colon + 3));
-    }
+  STATELOG_RETURN_IF_ERROR(cache_->WithView(
+      [&](const NodeView& view) { legal = CheckLegal(view, events, existing, &scratch); }));
+  if (!legal.ok()) return NameEvent(legal, events, batch);
+
+  AppendOptions decided = options;
+  for (StreamExpectation& e : scratch.expected) decided.expected_streams.push_back(std::move(e));
+  std::vector<AppendResult> results;
+  if (batch) {
+    STATELOG_ASSIGN_OR_RETURN(results, store_->AppendBatch(events, decided));
+  } else {
+    STATELOG_ASSIGN_OR_RETURN(AppendResult r, store_->Append(events[0], decided));
+    results.push_back(r);
   }
-  STATELOG_RETURN_IF_ERROR(legal);
-  STATELOG_ASSIGN_OR_RETURN(std::vector<AppendResult> results, store_->AppendBatch(events));
-  // A snapshot is only a cache: failing to take one loses nothing, but is not hidden either.
-  Status snap = MaybeSnapshot(events.back().timestamp);
-  std::lock_guard<std::mutex> slock(snapshot_mu_);
-  snapshot_status_ = snap;
+  MaybeSnapshot(events.back().timestamp);
   return results;
 }
 
-Status Ledger::CheckLegal(const NodeView& view, std::span<const Event> events,
-                          const std::vector<std::optional<Offset>>& existing) {
-  // Each new event applies to the state its entity would have after the events before it.
-  Scratch scratch;
-  uint64_t next = view.length;
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (existing[i]) continue;
-    const Event& e = events[i];
-    Status st;
-    if (const ObjectiveId* oid = e.objective()) {
-      auto [it, fresh] = scratch.objectives.try_emplace(*oid);
-      if (fresh) {
-        auto found = view.objectives.find(*oid);
-        if (found != view.objectives.end()) it->second = found->second;
-      }
-      st = ApplyObjectiveEvent(e, next, &it->second);
-    } else if (const ChannelId* cid = e.channel()) {
-      auto [it, fresh] = scratch.channels.try_emplace(*cid);
-      if (fresh) {
-        auto found = view.channels.find(*cid);
-        if (found != view.channels.end()) it->second = found->second;
-      }
-      st = ApplyChannelEvent(e, next, &it->second);
-    }
-    if (!st.ok()) {
-      return st.WithPrefix("event " + std::to_string(i) + " (" +
-                           std::string(EventTypeName(e.type())) + ")");
-    }
-    ++next;
+void LedgerImpl::MaybeSnapshot(Timestamp now) {
+  StatusOr<uint64_t> length = store_->Length();
+  Status snap;
+  if (!length.ok()) {
+    snap = length.status();
+  } else if (snapshot_manager_.Due(*length)) {
+    StatusOr<NodeView> view = cache_->View();
+    snap = view.ok() ? snapshot_manager_.Create(*view, now, /*only_if_due=*/true).status()
+                     : view.status();
+  } else {
+    return;
   }
-  return Status::OK();
-}
-
-Status Ledger::MaybeSnapshot(Timestamp now) {
-  if (!snapshot_manager_.Due(store_->Length())) return Status::OK();
-  STATELOG_ASSIGN_OR_RETURN(NodeView view, cache_->View());
-  return snapshot_manager_.Create(view, now).status();
-}
-
-Status Ledger::snapshot_status() const {
+  // A snapshot is only a cache: failing to take one loses nothing, but is not hidden either.
   std::lock_guard<std::mutex> lock(snapshot_mu_);
-  return snapshot_status_;
+  snapshot_status_ = snap;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Ledger>> Ledger::Open(EventStore* store, SnapshotStore* snapshots,
+                                               LedgerOptions options) {
+  auto ledger = std::make_unique<LedgerImpl>(store, snapshots, options);
+  STATELOG_RETURN_IF_ERROR(ledger->Start());
+  return std::unique_ptr<Ledger>(std::move(ledger));
 }
 
 }  // namespace statelog

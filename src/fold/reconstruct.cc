@@ -14,7 +14,7 @@ Reconstructor::Reconstructor(const EventStore* store, const SnapshotManager* sna
     : store_(store), snapshots_(snapshots) {}
 
 StatusOr<uint64_t> Reconstructor::EndFor(std::optional<Offset> as_of) const {
-  uint64_t length = store_->Length();
+  STATELOG_ASSIGN_OR_RETURN(uint64_t length, store_->Length());
   if (!as_of) return length;
   if (*as_of >= length) {
     return Status::OutOfRange("offset " + std::to_string(*as_of) + " is past the end of the log (" +
@@ -27,8 +27,10 @@ namespace {
 
 // Folds one entity's events below `end`, read through the store's index for that entity.
 template <class State, class Apply>
-StatusOr<State> FoldEntity(const EventStore& store, const std::vector<Offset>& offsets, Apply apply,
-                           const std::string& name) {
+StatusOr<State> FoldEntity(const EventStore& store, StatusOr<std::vector<Offset>> listed,
+                           Apply apply, const std::string& name) {
+  if (!listed.ok()) return listed.status().WithPrefix("listing the events of " + name);
+  const std::vector<Offset>& offsets = *listed;
   std::optional<State> state;
   for (Offset off : offsets) {
     STATELOG_ASSIGN_OR_RETURN(StoredEvent e, store.Read(off));
@@ -80,7 +82,8 @@ StatusOr<NodeView> Reconstructor::View(std::optional<Offset> as_of) const {
   STATELOG_ASSIGN_OR_RETURN(uint64_t end, EndFor(as_of));
   NodeView view;
   if (snapshots_ != nullptr) {
-    std::optional<NodeView> restored = snapshots_->UsableView(end);  // a refused one: a miss
+    // A refused snapshot is a miss; a read error is an error.
+    STATELOG_ASSIGN_OR_RETURN(std::optional<NodeView> restored, snapshots_->UsableView(end));
     if (restored) view = std::move(*restored);
   }
   STATELOG_RETURN_IF_ERROR(FoldInto(&view, end));
@@ -89,43 +92,31 @@ StatusOr<NodeView> Reconstructor::View(std::optional<Offset> as_of) const {
 
 // ---- StateCache
 
-StateCache::StateCache(EventStore* store, NodeView initial)
+StateCache::StateCache(const EventStore* store, NodeView initial)
     : store_(store), view_(std::move(initial)) {}
 
-StatusOr<std::unique_ptr<StateCache>> StateCache::Open(EventStore* store, NodeView initial) {
-  if (initial.length > store->Length()) {
+StatusOr<std::unique_ptr<StateCache>> StateCache::Open(const EventStore* store, NodeView initial) {
+  STATELOG_ASSIGN_OR_RETURN(uint64_t length, store->Length());
+  if (initial.length > length) {
     return Status::InvalidArgument("initial view covers " + std::to_string(initial.length) +
-                                   " events, the log has " + std::to_string(store->Length()));
+                                   " events, the log has " + std::to_string(length));
   }
-  Offset from = initial.length;
-  std::unique_ptr<StateCache> cache(new StateCache(store, std::move(initial)));
-  StateCache* raw = cache.get();
-  cache->subscription_ =
-      store->SubscribeFrom(from, [raw](const StoredEvent& e) { raw->OnEvent(e); });
-  return cache;
+  return std::unique_ptr<StateCache>(new StateCache(store, std::move(initial)));
 }
 
-StateCache::~StateCache() { (void)store_->Unsubscribe(subscription_); }
-
-void StateCache::OnEvent(const StoredEvent& e) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!error_.ok() || e.offset < view_.length) return;  // already folded by a read
-  if (e.offset > view_.length) {
-    error_ = Status::Corruption("subscription skipped from " + std::to_string(view_.length) +
-                                " to " + std::to_string(e.offset));
-    return;
-  }
-  Status st = ApplyToView(e.event, e.offset, &view_);
-  if (!st.ok()) error_ = FoldError(st, e.offset, e.event);
-}
+StateCache::~StateCache() = default;
 
 Status StateCache::CatchUpLocked() {
   if (!error_.ok()) return error_;
-  uint64_t end = store_->Length();
+  STATELOG_ASSIGN_OR_RETURN(uint64_t end, store_->Length());
   if (view_.length >= end) return Status::OK();
+  // A read error part-way leaves view_ a consistent fold of a shorter prefix (each event is
+  // applied whole or not at all), which the next call extends.
   Reconstructor r(store_);
   Status st = r.FoldInto(&view_, end);
-  if (!st.ok()) error_ = st;
+  // Corruption (illegal history, damaged data) stays: the log will not heal. Any other error (an
+  // I/O error, a dropped connection) is this call's only; the next call tries again.
+  if (st.IsCorruption()) error_ = st;
   return st;
 }
 

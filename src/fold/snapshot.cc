@@ -7,12 +7,39 @@ SnapshotManager::SnapshotManager(EventStore* store, SnapshotStore* snapshots,
                                  SnapshotOptions options)
     : store_(store), snapshots_(snapshots), options_(options) {
   if (snapshots_ != nullptr) {
-    std::vector<uint64_t> covers = snapshots_->List();
-    if (!covers.empty()) latest_covers_ = covers.back();
+    // Only a hint for Due(): CreateIfDue() decides from the log itself.
+    auto covers = snapshots_->List();
+    if (covers.ok() && !covers->empty()) latest_covers_ = covers->back();
   }
 }
 
-StatusOr<Offset> SnapshotManager::Create(const NodeView& view, Timestamp now) {
+void SnapshotManager::NoteCovers(uint64_t covers) {
+  uint64_t seen = latest_covers_.load();
+  while (seen < covers && !latest_covers_.compare_exchange_weak(seen, covers)) {
+  }
+}
+
+StatusOr<uint64_t> SnapshotManager::LoggedSnapshots() {
+  STATELOG_ASSIGN_OR_RETURN(ChainHead head, store_->Head());
+  STATELOG_ASSIGN_OR_RETURN(std::vector<Offset> offsets,
+                            store_->log().StreamOffsets(SnapshotStream(), head.length));
+  if (offsets.empty()) return uint64_t{0};
+  STATELOG_ASSIGN_OR_RETURN(StoredEvent last, store_->Read(offsets.back()));
+  const auto* created = std::get_if<events::SnapshotCreated>(&last.event.body);
+  if (created == nullptr) {
+    return Status::Corruption("offset " + std::to_string(last.offset) +
+                              ": a snapshot-stream event that is not snapshot_created");
+  }
+  NoteCovers(created->covers);
+  return static_cast<uint64_t>(offsets.size());
+}
+
+StatusOr<std::optional<Offset>> SnapshotManager::Create(const NodeView& view, Timestamp now,
+                                                        bool only_if_due) {
+  // Decided against the log's snapshot stream, and appended with that stream's version as the
+  // expectation: of several writers deciding at once, one appends and the others stand down.
+  STATELOG_ASSIGN_OR_RETURN(uint64_t version, LoggedSnapshots());
+  if (only_if_due && !Due(view.length)) return std::optional<Offset>();
   Hash256 prefix;
   if (view.length > 0) {
     STATELOG_ASSIGN_OR_RETURN(StoredEvent last, store_->Read(view.length - 1));
@@ -20,13 +47,19 @@ StatusOr<Offset> SnapshotManager::Create(const NodeView& view, Timestamp now) {
   }
   Snapshot snapshot{view.length, prefix, EncodeNodeView(view, prefix)};
   STATELOG_RETURN_IF_ERROR(snapshots_->Put(snapshot));
-  uint64_t seen = latest_covers_.load();
-  while (seen < view.length && !latest_covers_.compare_exchange_weak(seen, view.length)) {
-  }
   Event e =
       Event::Make(now, events::SnapshotCreated{view.length, prefix, Keccak256(snapshot.data)});
-  STATELOG_ASSIGN_OR_RETURN(AppendResult r, store_->Append(e));
-  return r.offset;
+  AppendOptions expect;
+  expect.expected_streams.push_back({SnapshotStream(), version});
+  StatusOr<AppendResult> r = store_->Append(e, expect);
+  if (!r.ok()) {
+    // Nothing refers to the stored snapshot: remove it (best effort; an orphan is only unused).
+    (void)snapshots_->Delete(snapshot.covers);
+    if (only_if_due && r.status().IsConflict()) return std::optional<Offset>();
+    return r.status();
+  }
+  NoteCovers(view.length);
+  return std::optional<Offset>(r->offset);
 }
 
 bool SnapshotManager::Due(uint64_t length) const {
@@ -36,9 +69,10 @@ bool SnapshotManager::Due(uint64_t length) const {
 
 Status SnapshotManager::Check(const Snapshot& snapshot, NodeView* decoded) const {
   std::string name = "snapshot covering " + std::to_string(snapshot.covers) + " events";
-  if (snapshot.covers > store_->Length()) {
-    return Status::Corruption(name + " is longer than the log (" +
-                              std::to_string(store_->Length()) + " events)");
+  STATELOG_ASSIGN_OR_RETURN(uint64_t length, store_->Length());
+  if (snapshot.covers > length) {
+    return Status::Corruption(name + " is longer than the log (" + std::to_string(length) +
+                              " events)");
   }
   Hash256 expected;
   if (snapshot.covers > 0) {
@@ -71,12 +105,14 @@ StatusOr<std::optional<NodeView>> SnapshotManager::LatestView(uint64_t end) cons
 
 namespace statelog {
 
-std::optional<NodeView> SnapshotManager::UsableView(uint64_t end) const {
+StatusOr<std::optional<NodeView>> SnapshotManager::UsableView(uint64_t end) const {
   auto view = LatestView(end);
   if (view.ok()) return std::move(*view);
+  // A snapshot that does not match the log is a cache miss; failing to read is an error.
+  if (!view.status().IsCorruption()) return view.status();
   std::lock_guard<std::mutex> lock(refusal_mu_);
   last_refusal_ = view.status();
-  return std::nullopt;
+  return std::optional<NodeView>();
 }
 
 Status SnapshotManager::last_refusal() const {

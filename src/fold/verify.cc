@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "statelog/keccak.h"
-#include "statelog/ledger.h"
+#include "statelog/nitro.h"
 #include "statelog/reconstruct.h"
 #include "statelog/snapshot.h"
 
@@ -39,6 +39,7 @@ class FirstFailure {
   std::atomic<Offset> earliest_{~Offset{0}};
 };
 
+// Every type is listed (no default): a new event type does not compile until it is placed here.
 bool IsSigned(const Event& e) {
   switch (e.type()) {
     case EventType::kStateSigned:
@@ -46,9 +47,23 @@ bool IsSigned(const Event& e) {
     case EventType::kVoucherSent:
     case EventType::kVoucherReceived:
       return true;
-    default:
+    case EventType::kObjectiveCreated:
+    case EventType::kObjectiveApproved:
+    case EventType::kObjectiveRejected:
+    case EventType::kObjectiveCompleted:
+    case EventType::kObjectiveProgressed:
+    case EventType::kChannelCreated:
+    case EventType::kDepositDetected:
+    case EventType::kAllocationUpdated:
+    case EventType::kChallengeRegistered:
+    case EventType::kChallengeCleared:
+    case EventType::kChannelConcluded:
+    case EventType::kMessageSent:
+    case EventType::kMessageReceived:
+    case EventType::kSnapshotCreated:
       return false;
   }
+  return false;
 }
 
 // Checks offsets, ids, chain values and proofs of [begin, end).
@@ -94,9 +109,18 @@ void CheckRange(const EventStore& store, Offset begin, Offset end, FirstFailure*
 }
 
 // Folds [0, end) in order, checking legality and every stored snapshot against the fold.
+// A snapshot that cannot be read is a failure, never a skip.
 void CheckFoldAndSnapshots(const EventStore& store, Offset end, const SnapshotStore* snapshots,
-                           FirstFailure* first, uint64_t* snapshots_checked) {
-  std::vector<uint64_t> covers = snapshots ? snapshots->List() : std::vector<uint64_t>{};
+                           FirstFailure* first, uint64_t* snapshots_checked, Status* unreadable) {
+  std::vector<uint64_t> covers;
+  if (snapshots != nullptr) {
+    auto listed = snapshots->List();
+    if (!listed.ok()) {
+      *unreadable = listed.status().WithPrefix("listing the snapshots");
+      return;
+    }
+    covers = std::move(*listed);
+  }
   SnapshotManager manager(const_cast<EventStore*>(&store), const_cast<SnapshotStore*>(snapshots));
   size_t next_snapshot = 0;
   NodeView view;
@@ -105,7 +129,13 @@ void CheckFoldAndSnapshots(const EventStore& store, Offset end, const SnapshotSt
       uint64_t c = covers[next_snapshot++];
       if (c != length) continue;  // beyond the checked prefix: reported by the length check
       auto snap = snapshots->LatestAtOrBefore(c);
-      if (!snap.ok() || !snap->has_value()) continue;
+      if (!snap.ok() || !snap->has_value() || (*snap)->covers != c) {
+        return first->Report(
+            c == 0 ? 0 : c - 1,
+            Status::Corruption("snapshot covering " + std::to_string(c) +
+                               " events is listed but cannot be read: " +
+                               (snap.ok() ? std::string("it is gone") : snap.status().ToString())));
+      }
       NodeView decoded;
       Status st = manager.Check(**snap, &decoded);
       if (st.ok()) {
@@ -128,7 +158,8 @@ void CheckFoldAndSnapshots(const EventStore& store, Offset end, const SnapshotSt
     if (const auto* created = std::get_if<events::SnapshotCreated>(&s.event.body);
         created && snapshots) {
       auto snap = snapshots->LatestAtOrBefore(created->covers);
-      if (snap.ok() && snap->has_value() && (*snap)->covers == created->covers &&
+      if (!snap.ok()) return first->Report(s.offset, snap.status());
+      if (snap->has_value() && (*snap)->covers == created->covers &&
           Keccak256((*snap)->data) != created->snapshot_digest) {
         return first->Report(
             s.offset, Status::Corruption("snapshot covering " + std::to_string(created->covers) +
@@ -151,7 +182,12 @@ void CheckFoldAndSnapshots(const EventStore& store, Offset end, const SnapshotSt
 
 VerifyReport VerifyLog(const EventStore& store, const VerifyOptions& options) {
   VerifyReport report;
-  report.head = store.Head();
+  StatusOr<ChainHead> head = store.Head();
+  if (!head.ok()) {
+    report.status = head.status().WithPrefix("reading the head");
+    return report;
+  }
+  report.head = *head;
   const uint64_t n = report.head.length;
   FirstFailure first;
   std::atomic<uint64_t> checked{0}, signatures{0};
@@ -182,11 +218,14 @@ VerifyReport VerifyLog(const EventStore& store, const VerifyOptions& options) {
 
   if (!first.Get() && n > 0) {
     auto last = store.Read(n - 1);
-    if (!last.ok() || last->chain != report.head.chain) {
+    if (!last.ok()) {
+      first.Report(n - 1, last.status());
+    } else if (last->chain != report.head.chain) {
       first.Report(n - 1, Status::Corruption("the head's chain value is not the last event's"));
     }
   }
-  CheckFoldAndSnapshots(store, n, options.snapshots, &first, &report.snapshots);
+  Status unreadable;
+  CheckFoldAndSnapshots(store, n, options.snapshots, &first, &report.snapshots, &unreadable);
 
   if (options.trusted_head && !first.Get()) {
     const ChainHead& t = *options.trusted_head;
@@ -200,9 +239,13 @@ VerifyReport VerifyLog(const EventStore& store, const VerifyOptions& options) {
       Hash256 at;
       if (t.length > 0) {
         auto e = store.Read(t.length - 1);
-        if (e.ok()) at = e->chain;
+        if (!e.ok()) {
+          first.Report(t.length - 1, e.status());
+        } else {
+          at = e->chain;
+        }
       }
-      if (at != t.chain) {
+      if (!first.Get() && at != t.chain) {
         first.Report(t.length == 0 ? 0 : t.length - 1,
                      Status::Corruption("the chain value at the trusted head's length differs "
                                         "from the trusted head: the history was rewritten"));
@@ -214,6 +257,8 @@ VerifyReport VerifyLog(const EventStore& store, const VerifyOptions& options) {
   if (auto f = first.Get()) {
     report.first_bad_offset = f->offset;
     report.status = f->status.WithPrefix("offset " + std::to_string(f->offset));
+  } else if (!unreadable.ok()) {
+    report.status = unreadable;
   }
   return report;
 }

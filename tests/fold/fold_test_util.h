@@ -7,7 +7,9 @@
 
 #include "demo/scenario.h"
 #include "statelog/codec.h"
+#include "statelog/log_backend.h"
 #include "statelog/memory_store.h"
+#include "store/event_record.h"
 
 namespace statelog::testing {
 
@@ -45,60 +47,85 @@ inline void AppendAll(EventStore& store, const std::vector<Event>& events) {
 
 // Encodes the whole log: a byte-exact fingerprint to compare before and after.
 inline std::string Fingerprint(const EventStore& store) {
-  std::string out = store.Head().chain.ToHex();
+  auto head = store.Head();
+  std::string out = head.ok() ? head->chain.ToHex() : head.status().ToString();
   for (auto c = store.NewCursor(0); c->Valid(); c->Next()) out += EncodeEvent(c->event().event);
   return out;
 }
 
-// A read-only EventStore over a vector of stored events, counting reads: lets tests check which
-// events a reconstruction touches, and build logs that statelog's append path would refuse.
-class VectorStore : public EventStore {
+// A read-only LogBackend over a vector of stored events, counting the events it reads: lets
+// tests check which events a reconstruction touches, and build logs that statelog's append path
+// would refuse.
+class VectorBackend final : public LogBackend {
  public:
-  explicit VectorStore(std::vector<StoredEvent> events) : events_(std::move(events)) {}
-  ~VectorStore() override { StopSubscriptions(); }
-  StatusOr<AppendResult> Append(const Event&) override { return Status::NotSupported("read-only"); }
-  StatusOr<std::vector<AppendResult>> AppendBatch(std::span<const Event>) override {
+  VectorBackend(std::vector<StoredEvent> events, std::shared_ptr<std::atomic<uint64_t>> reads)
+      : reads_(std::move(reads)) {
+    for (const StoredEvent& e : events) {
+      records_.push_back(StoredRecord{e.offset, e.chain, store_internal::ToRecord(e.event)});
+    }
+  }
+  bool shared() const override { return false; }
+  bool wants_encoded() const override { return false; }
+  StatusOr<ChainHead> ReadHead() const override {
+    return ChainHead{records_.size(), records_.empty() ? Hash256{} : records_.back().chain};
+  }
+  Status Append(const ChainHead&, std::span<const StagedRecord>) override {
     return Status::NotSupported("read-only");
   }
-  uint64_t Length() const override { return events_.size(); }
-  ChainHead Head() const override {
-    return {events_.size(), events_.empty() ? Hash256{} : events_.back().chain};
-  }
-  StatusOr<StoredEvent> Read(Offset offset) const override {
-    reads_++;
-    if (offset >= events_.size()) return Status::OutOfRange("past the end");
-    return events_[offset];
-  }
-  Status ReadRange(Offset begin, Offset end, std::vector<StoredEvent>* out) const override {
-    if (begin > end || end > events_.size()) return Status::OutOfRange("bad range");
-    reads_ += end - begin;
-    out->assign(events_.begin() + begin, events_.begin() + end);
+  Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override {
+    if (begin > end || end > records_.size()) return Status::OutOfRange("bad range");
+    *reads_ += end - begin;
+    out->assign(records_.begin() + begin, records_.begin() + end);
     return Status::OK();
   }
-  std::optional<Offset> Find(const EventId& id) const override {
-    for (const auto& e : events_)
-      if (e.event.id == id) return e.offset;
-    return std::nullopt;
+  StatusOr<std::optional<Offset>> Find(const RecordId& id) const override {
+    for (const auto& r : records_)
+      if (r.record.id == id) return std::optional<Offset>(r.offset);
+    return std::optional<Offset>();
   }
-  std::vector<Offset> ChannelOffsets(const ChannelId& id, Offset before) const override {
+  StatusOr<std::vector<Offset>> StreamOffsets(std::string_view stream,
+                                              Offset before) const override {
     std::vector<Offset> out;
-    for (const auto& e : events_)
-      if (e.offset < before && e.event.channel() && *e.event.channel() == id)
-        out.push_back(e.offset);
+    for (const auto& r : records_) {
+      if (r.offset >= before) break;
+      for (const std::string& s : r.record.streams)
+        if (s == stream) out.push_back(r.offset);
+    }
     return out;
   }
-  std::vector<Offset> ObjectiveOffsets(const ObjectiveId& id, Offset before) const override {
-    std::vector<Offset> out;
-    for (const auto& e : events_)
-      if (e.offset < before && e.event.objective() && *e.event.objective() == id)
-        out.push_back(e.offset);
-    return out;
+  StatusOr<std::optional<StreamTail>> ReadStreamTail(std::string_view stream,
+                                                     Offset before) const override {
+    std::optional<StreamTail> tail;
+    for (const auto& r : records_) {
+      if (r.offset >= before) break;
+      for (const std::string& s : r.record.streams) {
+        if (s == stream) {
+          tail = StreamTail{tail ? tail->version + 1 : 1, r.offset, r.record.timestamp};
+        }
+      }
+    }
+    return tail;
   }
-  uint64_t reads() const { return reads_; }
 
  private:
-  std::vector<StoredEvent> events_;
-  mutable std::atomic<uint64_t> reads_{0};
+  std::vector<StoredRecord> records_;
+  std::shared_ptr<std::atomic<uint64_t>> reads_;
+};
+
+// An EventStore over a VectorBackend, with its read count.
+class VectorStore : public EventStore {
+ public:
+  explicit VectorStore(
+      std::vector<StoredEvent> events,
+      std::shared_ptr<std::atomic<uint64_t>> reads = std::make_shared<std::atomic<uint64_t>>(0))
+      : EventStore(Log::Open(std::make_unique<VectorBackend>(std::move(events), reads),
+                             &EventRecordFormat())
+                       .value()),
+        reads_(std::move(reads)) {}
+  uint64_t reads() const { return reads_->load(); }
+
+ private:
+  std::shared_ptr<std::atomic<uint64_t>> reads_;
 };
 
 // Returns the stored events of `events` with offsets and a correct hash chain.

@@ -8,6 +8,8 @@
 
 #include "fold_test_util.h"
 #include "statelog/nitro.h"
+#include "statelog/reconstruct.h"
+#include "statelog/verify.h"
 
 namespace statelog {
 namespace {
@@ -83,7 +85,7 @@ TEST(LedgerTest, IdempotentRetryAndAllOrNothingBatch) {
   ASSERT_TRUE(again.ok()) << "a retry of an event already in the log is not illegal";
   EXPECT_FALSE(again->appended);
   EXPECT_EQ(again->offset, first->offset);
-  EXPECT_EQ(f.store->Length(), 1u);
+  EXPECT_EQ(*f.store->Length(), 1u);
 
   // The third event is illegal (turn 0 again with a different outcome): none is appended.
   Event a = s.Sign(Actor::Alice(), 0);
@@ -100,8 +102,8 @@ TEST(LedgerTest, IdempotentRetryAndAllOrNothingBatch) {
   std::vector<Event> legal = {a, b};
   auto ok = f.ledger->AppendBatch(legal);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
-  EXPECT_EQ(f.store->Length(), 3u);
-  EXPECT_EQ(f.ledger->cache().Channel(s.id())->latest_supported, 0u);
+  EXPECT_EQ(*f.store->Length(), 3u);
+  EXPECT_EQ(f.ledger->Channel(s.id())->latest_supported, 0u);
 }
 
 // Several threads append the lifecycles of their own channels through one Ledger while readers
@@ -124,7 +126,7 @@ TEST(LedgerConcurrencyTest, CacheNeverStaleUnderConcurrentAppends) {
         auto r = f.ledger->Append(e);
         ASSERT_TRUE(r.ok()) << r.status().ToString();
         // Read-your-writes: the cache already reflects this append.
-        auto c = f.ledger->cache().Channel(ids[t]);
+        auto c = f.ledger->Channel(ids[t]);
         if (e.channel() != nullptr) {
           ASSERT_TRUE(c.ok());
           EXPECT_GE(c->last_offset, r->offset);
@@ -134,19 +136,92 @@ TEST(LedgerConcurrencyTest, CacheNeverStaleUnderConcurrentAppends) {
   }
   std::thread reader([&] {
     while (!done.load()) {
-      auto view = f.ledger->cache().View();
+      auto view = f.ledger->View();
       ASSERT_TRUE(view.ok());
-      EXPECT_LE(view->length, f.store->Length());
+      EXPECT_LE(view->length, *f.store->Length());
     }
   });
   for (auto& w : writers) w.join();
   done = true;
   reader.join();
-  auto cached = f.ledger->cache().View();
-  auto folded = Reconstructor(f.store.get()).FullFold(f.store->Length());
+  auto cached = f.ledger->View();
+  auto folded = Reconstructor(f.store.get()).FullFold(*f.store->Length());
   ASSERT_TRUE(cached.ok() && folded.ok());
   EXPECT_EQ(*cached, *folded);
   for (const ChannelId& id : ids) EXPECT_TRUE(cached->channels.at(id).concluded);
+}
+
+// The interleaving the race tests hit by chance, made deterministic: a reject decided against a
+// view taken before another writer's approve. With the decision's expectation (the objective
+// stream's version in that view) the append is a Conflict and the log stays legal; the control,
+// the same append without the expectation, goes in and leaves a log that no longer verifies.
+TEST(LedgerTest, ADecisionOnAnOldViewIsAConflict) {
+  Fixture f;
+  ChannelScript s(Actor::Alice(), Actor::Bob(), 31, kStart, Uint256(5));
+  ASSERT_TRUE(f.ledger->Append(s.ChannelCreated()).ok());
+  ASSERT_TRUE(f.ledger->Append(s.ObjectiveCreated(s.funding(), false)).ok());
+  auto old_view = f.ledger->View();
+  ASSERT_TRUE(old_view.ok());
+  const uint64_t version = old_view->objectives.at(s.funding()).event_count;
+
+  auto other = Ledger::Open(f.store.get(), f.snaps.get()).value();
+  ChannelScript later = s;
+  ASSERT_TRUE(other->Append(s.ObjectiveApproved(s.funding())).ok());
+
+  const Event reject = later.ObjectiveRejected(later.funding(), "decided on an old view");
+  AppendOptions decided;
+  decided.expected_streams.push_back({ObjectiveStream(s.funding()), version});
+  const std::string before = testing::Fingerprint(*f.store);
+  auto r = f.store->Append(reject, decided);
+  ASSERT_EQ(r.status().code(), StatusCode::kConflict) << r.status().ToString();
+  EXPECT_EQ(r.status().message(), "expected objective " + s.funding().ToString() +
+                                      " at version 1; it is at version 2");
+  EXPECT_EQ(testing::Fingerprint(*f.store), before) << "a conflict leaves the log byte-identical";
+  // Through the Ledger, the same event is re-decided against the current state: illegal.
+  auto checked = f.ledger->Append(reject);
+  EXPECT_EQ(checked.status().code(), StatusCode::kFailedPrecondition) << checked.status().ToString();
+  EXPECT_TRUE(VerifyLog(*f.store).status.ok());
+
+  // Control: without the expectation, the stale decision goes in and the log is illegal.
+  ASSERT_TRUE(f.store->Append(reject).ok());
+  EXPECT_TRUE(VerifyLog(*f.store).status.IsCorruption());
+}
+
+// A caller's own expectation is checked and its Conflict returned as such, not retried.
+TEST(LedgerTest, CallersExpectedLengthIsHonoured) {
+  Fixture f;
+  ChannelScript s(Actor::Alice(), Actor::Bob(), 32, kStart, Uint256(5));
+  const Event created = s.ChannelCreated();
+  ASSERT_TRUE(f.ledger->Append(created).ok());
+  AppendOptions stale;
+  stale.expected_length = 0;
+  const Event signed_state = s.Sign(Actor::Alice(), 0);
+  auto r = f.ledger->Append(signed_state, stale);
+  ASSERT_EQ(r.status().code(), StatusCode::kConflict) << r.status().ToString();
+  EXPECT_EQ(r.status().message(), "expected the log to hold 0 records; it holds 1");
+  AppendOptions current;
+  current.expected_length = 1;
+  auto ok = f.ledger->Append(signed_state, current);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->offset, 1u);
+  // An idempotent retry checks no expectation.
+  auto again = f.ledger->Append(created, stale);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_FALSE(again->appended);
+}
+
+// A batch's refused event is named by its index, as data.
+TEST(LedgerTest, RefusedBatchEventIndexIsData) {
+  Fixture f;
+  ChannelScript s(Actor::Alice(), Actor::Bob(), 33, kStart, Uint256(5));
+  std::vector<Event> batch = {s.ChannelCreated(), s.Sign(Actor::Alice(), 0),
+                              s.ObjectiveCompleted(s.funding())};
+  auto r = f.ledger->AppendBatch(batch);
+  ASSERT_FALSE(r.ok());
+  ASSERT_TRUE(r.status().index().has_value());
+  EXPECT_EQ(*r.status().index(), 2u);
+  EXPECT_EQ(r.status().ToString(), "FailedPrecondition: event 2 (objective_completed): objective " +
+                                       s.funding().ToString() + " does not exist");
 }
 
 }  // namespace

@@ -50,7 +50,7 @@ TEST(ReconstructTest, DirectFundingLifecycleStepByStep) {
     auto r = (*ledger)->Append(e);
     ASSERT_TRUE(r.ok()) << EventTypeName(e.type()) << ": " << r.status().ToString();
   }
-  const Reconstructor& r = (*ledger)->reconstructor();
+  const Reconstructor r(store.get());
   // Walk the log and check the channel after each of its events.
   uint64_t deposits = 0, vouchers = 0;
   std::optional<uint64_t> supported;
@@ -100,14 +100,14 @@ TEST(ReconstructTest, DirectFundingLifecycleStepByStep) {
   EXPECT_EQ(view->channels.at(s.id()), *final_state);
   EXPECT_EQ(view->objectives.at(s.funding()), *r.Objective(s.funding()));
   // And the cache agrees too.
-  EXPECT_EQ(*(*ledger)->cache().Channel(s.id()), *final_state);
+  EXPECT_EQ(*(*ledger)->Channel(s.id()), *final_state);
 }
 
 TEST(ReconstructTest, OneChannelReadsOnlyItsEvents) {
   std::vector<Event> history = testing::RandomHistory(6, 3);
   testing::VectorStore store(testing::Chained(history));
   ChannelScript probe(Actor::Alice(), Actor::Irene(), 3 * 1000 + 1, kStart, Uint256(10));
-  uint64_t own = store.ChannelOffsets(probe.id(), store.Length()).size();
+  uint64_t own = store.ChannelOffsets(probe.id(), *store.Length())->size();
   ASSERT_GT(own, 5u);
   uint64_t before = store.reads();
   Reconstructor r(&store);

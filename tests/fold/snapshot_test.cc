@@ -9,6 +9,7 @@
 #include "fold_test_util.h"
 #include "statelog/keccak.h"
 #include "statelog/ledger.h"
+#include "statelog/reconstruct.h"
 
 namespace statelog {
 namespace {
@@ -19,7 +20,7 @@ TEST(SnapshotCodecTest, RoundTripsAFullView) {
   auto view = Reconstructor(store.get()).View();
   ASSERT_TRUE(view.ok());
   ASSERT_EQ(view->channels.size(), 4u);
-  Hash256 chain = store->Head().chain;
+  Hash256 chain = store->Head()->chain;
   std::string data = EncodeNodeView(*view, chain);
   Hash256 back_chain;
   auto back = DecodeNodeView(data, &back_chain);
@@ -56,12 +57,12 @@ TEST(SnapshotTest, LedgerSnapshotsEveryNEventsAndRecordsThem) {
   ASSERT_TRUE(ledger.ok());
   for (const Event& e : testing::RandomHistory(5, 21)) ASSERT_TRUE((*ledger)->Append(e).ok());
   EXPECT_TRUE((*ledger)->snapshot_status().ok());
-  std::vector<uint64_t> covers = snaps->List();
+  std::vector<uint64_t> covers = snaps->List().value();
   ASSERT_GE(covers.size(), 4u);
   for (uint64_t c : covers) {
     auto snap = snaps->LatestAtOrBefore(c);
     ASSERT_TRUE(snap.ok() && snap->has_value());
-    EXPECT_TRUE((*ledger)->snapshots().Check(**snap).ok());
+    EXPECT_TRUE(SnapshotManager(store.get(), snaps.get()).Check(**snap).ok());
     // The snapshot_created event right after it records the snapshot's digest.
     auto e = store->Read(c);
     ASSERT_TRUE(e.ok());
@@ -86,19 +87,20 @@ TEST(SnapshotTest, SnapshotPlusTailEqualsFullFold) {
     for (const Event& e : testing::RandomHistory(2 + round, 100 + round)) {
       ASSERT_TRUE((*ledger)->Append(e).ok());
     }
-    ASSERT_FALSE(snaps->List().empty());
+    ASSERT_FALSE(snaps->List()->empty());
     SnapshotManager manager(store.get(), snaps.get());
     Reconstructor with(store.get(), &manager), without(store.get());
     std::vector<std::pair<Offset, NodeView>> answers;
     for (int probe = 0; probe < 25; ++probe) {
-      Offset at = rng() % store->Length();
+      Offset at = rng() % *store->Length();
       auto a = with.View(at);
       auto b = without.FullFold(at + 1);
       ASSERT_TRUE(a.ok() && b.ok()) << a.status().ToString() << b.status().ToString();
       EXPECT_EQ(*a, *b) << "round " << round << " offset " << at;
       answers.emplace_back(at, *a);
     }
-    for (uint64_t c : snaps->List()) ASSERT_TRUE(snaps->Delete(c).ok());
+    const std::vector<uint64_t> listed = snaps->List().value();
+    for (uint64_t c : listed) ASSERT_TRUE(snaps->Delete(c).ok());
     for (const auto& [at, view] : answers) EXPECT_EQ(*with.View(at), view);
   }
 }
@@ -119,14 +121,14 @@ TEST(SnapshotTest, MismatchedSnapshotIsRefused) {
   Snapshot forged = **good;
   forged.prefix_chain.bytes[0] ^= 1;
   ASSERT_TRUE(snaps->Put(forged).ok());
-  auto restored = manager.LatestView(store->Length());
+  auto restored = manager.LatestView(*store->Length());
   ASSERT_FALSE(restored.ok());
   EXPECT_TRUE(restored.status().IsCorruption());
   EXPECT_NE(restored.status().message().find("snapshot covering 10 events does not match the log"),
             std::string_view::npos);
   // A refused snapshot is only a cache miss: the view is folded from the log and stays right,
   // and the refusal is reported.
-  auto full = Reconstructor(store.get()).FullFold(store->Length());
+  auto full = Reconstructor(store.get()).FullFold(*store->Length());
   auto via_snapshots = Reconstructor(store.get(), &manager).View();
   ASSERT_TRUE(via_snapshots.ok()) << via_snapshots.status().ToString();
   EXPECT_EQ(*via_snapshots, *full);
@@ -134,7 +136,7 @@ TEST(SnapshotTest, MismatchedSnapshotIsRefused) {
   auto ledger = Ledger::Open(store.get(), snaps.get());
   ASSERT_TRUE(ledger.ok()) << "a bad snapshot must not block the store";
   EXPECT_TRUE((*ledger)->snapshot_status().IsCorruption());
-  EXPECT_EQ(*(*ledger)->cache().View(), *full);
+  EXPECT_EQ(*(*ledger)->View(), *full);
 
   // A snapshot whose data was altered (a channel's holdings) without changing its header.
   Snapshot altered = **good;
@@ -147,7 +149,7 @@ TEST(SnapshotTest, MismatchedSnapshotIsRefused) {
             "snapshot covering 10 events: its data does not match its header");
   // Longer than the log.
   Snapshot too_long = **good;
-  too_long.covers = store->Length() + 5;
+  too_long.covers = *store->Length() + 5;
   EXPECT_TRUE(manager.Check(too_long).IsCorruption());
 }
 

@@ -152,7 +152,7 @@ TEST(VerifyTest, ChecksSnapshotsAgainstTheLogAndTheFold) {
   EXPECT_GE(r.snapshots, 3u);
 
   // A snapshot whose view differs from the fold (same header, altered holdings).
-  uint64_t covers = snaps->List()[1];
+  uint64_t covers = snaps->List().value()[1];
   Snapshot s = *snaps->LatestAtOrBefore(covers).value();
   Hash256 chain;
   NodeView v = *DecodeNodeView(s.data, &chain);

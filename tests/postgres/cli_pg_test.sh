@@ -30,4 +30,33 @@ last=$(tail -n 1 "$T/follow" | sed 's/{"offset":\([0-9]*\).*/\1/')
 "$S" verify --store "$C" >"$T/verify" 2>&1 || fail "verify: $(cat "$T/verify")"
 grep -q "verify: OK" "$T/verify" || fail "verify output"
 "$S" demo --fresh --store "$C" >/dev/null 2>&1 && fail "--fresh must refuse a shared log"
+
+# Four demos at once on the shared log, three rounds: every one succeeds, its counts are its own
+# (56 events each), and the log verifies after each round.
+for round in 1 2 3; do
+  pids=()
+  for d in 1 2 3 4; do
+    "$S" demo --store "$C" --snapshot-interval 50 >"$T/race$d" 2>&1 &
+    pids+=($!)
+  done
+  for d in 1 2 3 4; do
+    wait "${pids[$((d - 1))]}" || fail "round $round: concurrent demo $d: $(cat "$T/race$d")"
+    grep -q "appended 56 checked events" "$T/race$d" || fail "round $round demo $d counts: $(grep appended "$T/race$d")"
+    grep -q "verify ==" "$T/race$d" || fail "round $round demo $d output"
+  done
+  "$S" verify --store "$C" >"$T/verify" 2>&1 || fail "round $round: verify after concurrent demos: $(cat "$T/verify")"
+done
+
+# A follower whose log goes away (its schema dropped under it) exits non-zero with the error.
+"$S" log --follow --store "$C" >"$T/f2" 2>"$T/f2.err" &
+f2=$!
+sleep 1
+psql "$C" -q -c 'DROP SCHEMA statelog CASCADE' >/dev/null 2>&1 || fail "cannot drop the schema"
+for _ in $(seq 1 50); do
+  kill -0 $f2 2>/dev/null || break
+  sleep 0.2
+done
+kill $f2 2>/dev/null && fail "the follower kept running after its log was dropped"
+wait $f2 && fail "the follower exited 0 after its log was dropped"
+grep -q "log --follow stopped" "$T/f2.err" || fail "follower error: $(cat "$T/f2.err")"
 echo "1 passed, 0 failed"

@@ -24,7 +24,7 @@ TYPED_TEST(StoreConcurrencyTest, SubscribeDeliversOnlyLaterEventsInOrder) {
   const std::vector<Event> events = InterleavedEvents(2, 5, 1);
   this->AppendAll({events.begin(), events.begin() + 4});
   Collector got;
-  const SubscriptionId sub = this->store().Subscribe(got.Callback());
+  const SubscriptionId sub = *this->store().Subscribe(got.Callback());
   this->AppendAll({events.begin() + 4, events.end()});
   ASSERT_TRUE(this->store().WaitForDelivery(sub, events.size()).ok());
   EXPECT_EQ(got.Offsets(), Iota(4, events.size()));
@@ -79,9 +79,9 @@ TYPED_TEST(StoreConcurrencyTest, ThrowingSubscriberStopsOnlyItself) {
 TYPED_TEST(StoreConcurrencyTest, UnsubscribeStopsDelivery) {
   std::atomic<int> calls{0};
   const SubscriptionId sub =
-      this->store().Subscribe([&](const StoredEvent&) { calls.fetch_add(1); });
+      *this->store().Subscribe([&](const StoredEvent&) { calls.fetch_add(1); });
   Collector witness;
-  const SubscriptionId other = this->store().Subscribe(witness.Callback());
+  const SubscriptionId other = *this->store().Subscribe(witness.Callback());
   this->AppendAll(ChannelEvents(0, 5, 1));
   ASSERT_TRUE(this->store().WaitForDelivery(sub, 5).ok());
   ASSERT_TRUE(this->store().Unsubscribe(sub).ok());
@@ -98,7 +98,7 @@ TYPED_TEST(StoreConcurrencyTest, UnsubscribeStopsDelivery) {
 TYPED_TEST(StoreConcurrencyTest, UnsubscribeFromOwnCallbackIsRefused) {
   std::atomic<SubscriptionId> self{0};
   std::promise<Status> result;
-  const SubscriptionId sub = this->store().Subscribe([&](const StoredEvent& e) {
+  const SubscriptionId sub = *this->store().Subscribe([&](const StoredEvent& e) {
     if (e.offset == 0) result.set_value(this->store().Unsubscribe(self.load()));
   });
   self.store(sub);
@@ -113,13 +113,13 @@ TYPED_TEST(StoreConcurrencyTest, SlowSubscriberDoesNotDelayAppends) {
   std::promise<void> gate;
   std::shared_future<void> open = gate.get_future().share();
   std::atomic<int> calls{0};
-  const SubscriptionId slow = this->store().Subscribe([&](const StoredEvent&) {
+  const SubscriptionId slow = *this->store().Subscribe([&](const StoredEvent&) {
     ++calls;
     open.wait();
   });
   const std::vector<Event> events = InterleavedEvents(4, 250, 1);
   this->AppendAll(events);  // would deadlock if appends waited for the subscriber
-  EXPECT_EQ(this->store().Length(), 1000u);
+  EXPECT_EQ(this->store().Length().value(), 1000u);
   EXPECT_LE(calls.load(), 1);
   gate.set_value();
   ASSERT_TRUE(this->store().WaitForDelivery(slow, 1000).ok());
@@ -143,7 +143,7 @@ TYPED_TEST(StoreConcurrencyTest, ConcurrentAppendsGetDenseOffsets) {
   }
   for (auto& th : threads) th.join();
 
-  ASSERT_EQ(this->store().Length(), 1000u);
+  ASSERT_EQ(this->store().Length().value(), 1000u);
   std::vector<int> hits(1000, 0);
   for (int t = 0; t < kThreads; ++t) {
     ASSERT_EQ(results[t].size(), size_t{kPerThread});
@@ -162,7 +162,7 @@ TYPED_TEST(StoreConcurrencyTest, ConcurrentAppendsGetDenseOffsets) {
   Hash256 chain;
   for (Offset o = 0; o < 1000; ++o)
     chain = IndependentChain(chain, this->store().Read(o)->event.id);
-  EXPECT_EQ(this->store().Head(), (ChainHead{1000, chain}));
+  EXPECT_EQ(this->store().Head().value(), (ChainHead{1000, chain}));
 }
 
 TYPED_TEST(StoreConcurrencyTest, ConcurrentRetriesStoreEachEventOnce) {
@@ -180,7 +180,7 @@ TYPED_TEST(StoreConcurrencyTest, ConcurrentRetriesStoreEachEventOnce) {
     });
   }
   for (auto& th : threads) th.join();
-  ASSERT_EQ(this->store().Length(), events.size());
+  ASSERT_EQ(this->store().Length().value(), events.size());
   for (size_t i = 0; i < events.size(); ++i) {
     int appended = 0;
     for (int t = 0; t < kThreads; ++t) {
@@ -208,7 +208,7 @@ TYPED_TEST(StoreConcurrencyTest, ReadersDuringAppendsSeeWholeEvents) {
   auto reader = [&](uint64_t seed) {
     std::vector<StoredEvent> range;
     while (!done.load()) {
-      const ChainHead head = this->store().Head();
+      const ChainHead head = this->store().Head().value();
       if (head.length == 0) continue;
       const Offset o = (seed = seed * 6364136223846793005u + 1442695040888963407u) % head.length;
       auto cur = this->store().Read(o);
@@ -219,7 +219,7 @@ TYPED_TEST(StoreConcurrencyTest, ReadersDuringAppendsSeeWholeEvents) {
       ASSERT_EQ(this->store().Read(head.length - 1)->chain, head.chain);
       ASSERT_TRUE(this->store().ReadRange(o, head.length, &range).ok());
       ASSERT_EQ(range.back().chain, head.chain);
-      ASSERT_EQ(this->store().Find(cur->event.id), o);
+      ASSERT_EQ(*this->store().Find(cur->event.id), o);
       ++checks;
     }
   };
@@ -228,7 +228,7 @@ TYPED_TEST(StoreConcurrencyTest, ReadersDuringAppendsSeeWholeEvents) {
   done = true;
   r1.join();
   r2.join();
-  EXPECT_EQ(this->store().Length(), 2u * per_writer);
+  EXPECT_EQ(this->store().Length().value(), 2u * per_writer);
   EXPECT_GT(checks.load(), 0u);
 }
 
@@ -261,12 +261,12 @@ TYPED_TEST(StoreConcurrencyTest, CatchUpSubscriptionRacingWritersSeesEveryEventO
   Tail catch_up, live;
   catch_up.first = 0;
   const SubscriptionId a = this->store().SubscribeFrom(0, checker(&catch_up));
-  const Offset before = this->store().Length();
-  const SubscriptionId b = this->store().Subscribe(checker(&live));
-  const Offset after = this->store().Length();
+  const Offset before = this->store().Length().value();
+  const SubscriptionId b = *this->store().Subscribe(checker(&live));
+  const Offset after = this->store().Length().value();
   for (auto& th : writers) th.join();
   const uint64_t total = 100 + kWriters * per_writer;
-  ASSERT_EQ(this->store().Length(), total);
+  ASSERT_EQ(this->store().Length().value(), total);
   ASSERT_TRUE(this->store().WaitForDelivery(a, total).ok());
   ASSERT_TRUE(this->store().WaitForDelivery(b, total).ok());
   ASSERT_TRUE(this->store().Unsubscribe(a).ok());

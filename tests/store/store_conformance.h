@@ -31,7 +31,9 @@ struct LogImage {
 
 inline LogImage Image(const EventStore& store) {
   LogImage image;
-  image.head = store.Head();
+  auto head = store.Head();
+  EXPECT_TRUE(head.ok()) << head.status().ToString();
+  if (head.ok()) image.head = *head;
   std::vector<StoredEvent> all;
   EXPECT_TRUE(store.ReadRange(0, image.head.length, &all).ok());
   for (const StoredEvent& s : all) {

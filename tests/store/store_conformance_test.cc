@@ -14,8 +14,8 @@ using ::testing::HasSubstr;
 TYPED_TEST_SUITE(StoreTest, StoreBackends, BackendName);
 
 TYPED_TEST(StoreTest, EmptyLogHasZeroHead) {
-  EXPECT_EQ(this->store().Length(), 0u);
-  EXPECT_EQ(this->store().Head(), (ChainHead{0, Hash256()}));
+  EXPECT_EQ(this->store().Length().value(), 0u);
+  EXPECT_EQ(this->store().Head().value(), (ChainHead{0, Hash256()}));
   EXPECT_TRUE(this->store().Read(0).status().IsOutOfRange());
   std::vector<StoredEvent> out(3);
   EXPECT_TRUE(this->store().ReadRange(0, 0, &out).ok());
@@ -32,7 +32,7 @@ TYPED_TEST(StoreTest, AppendAssignsDenseOffsetsAndReadsBack) {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_EQ(*r, (AppendResult{i, true}));
   }
-  ASSERT_EQ(this->store().Length(), events.size());
+  ASSERT_EQ(this->store().Length().value(), events.size());
   for (size_t i = 0; i < events.size(); ++i) {
     auto r = this->store().Read(i);
     ASSERT_TRUE(r.ok());
@@ -60,7 +60,7 @@ TYPED_TEST(StoreTest, ChainIsKeccakOfPreviousChainAndId) {
     EXPECT_EQ(NextChain(i == 0 ? Hash256() : this->store().Read(i - 1)->chain, events[i].id),
               chain);
   }
-  EXPECT_EQ(this->store().Head(), (ChainHead{events.size(), chain}));
+  EXPECT_EQ(this->store().Head().value(), (ChainHead{events.size(), chain}));
 }
 
 TYPED_TEST(StoreTest, ReadPastEndIsOutOfRange) {
@@ -106,7 +106,7 @@ TYPED_TEST(StoreTest, IdempotentRetryReturnsOriginalOffset) {
   auto retry = this->store().Append(events[1]);
   ASSERT_TRUE(retry.ok());
   EXPECT_EQ(*retry, (AppendResult{1, false}));
-  EXPECT_EQ(this->store().Length(), 4u);
+  EXPECT_EQ(this->store().Length().value(), 4u);
   EXPECT_EQ(Image(this->store()), before);
 
   const Event fresh = DepositEvent(0, 77, 200);
@@ -114,7 +114,7 @@ TYPED_TEST(StoreTest, IdempotentRetryReturnsOriginalOffset) {
   auto r = this->store().AppendBatch(batch);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(*r, (std::vector<AppendResult>{{2, false}, {4, true}, {0, false}}));
-  EXPECT_EQ(this->store().Length(), 5u);
+  EXPECT_EQ(this->store().Length().value(), 5u);
 }
 
 TYPED_TEST(StoreTest, RejectsBadIdAndLeavesLogUnchanged) {
@@ -134,7 +134,7 @@ TYPED_TEST(StoreTest, RejectsBadIdAndLeavesLogUnchanged) {
   edited.timestamp += 1;  // content changed, id not recomputed
   EXPECT_TRUE(this->store().Append(edited).status().IsInvalidArgument());
   EXPECT_EQ(Image(this->store()), before);
-  EXPECT_FALSE(this->store().Find(edited.id).has_value());
+  EXPECT_FALSE(this->store().Find(edited.id)->has_value());
 }
 
 TYPED_TEST(StoreTest, RejectsDecreasingTimestampWithinChannel) {
@@ -149,7 +149,7 @@ TYPED_TEST(StoreTest, RejectsDecreasingTimestampWithinChannel) {
   // An equal timestamp is fine; so is an earlier one for another channel (no global clock).
   EXPECT_TRUE(this->store().Append(DepositEvent(0, 5, 200)).ok());
   EXPECT_TRUE(this->store().Append(DepositEvent(1, 5, 50)).ok());
-  EXPECT_EQ(this->store().Length(), 4u);
+  EXPECT_EQ(this->store().Length().value(), 4u);
 }
 
 TYPED_TEST(StoreTest, RejectsDecreasingTimestampWithinObjective) {
@@ -195,13 +195,13 @@ TYPED_TEST(StoreTest, BadBatchAppendsNothing) {
     auto r = this->store().AppendBatch(c.batch);
     EXPECT_EQ(r.status().code(), c.code) << c.name << ": " << r.status().ToString();
     EXPECT_EQ(Image(this->store()), before) << c.name;
-    EXPECT_FALSE(this->store().Find(good1.id).has_value()) << c.name;
+    EXPECT_FALSE(this->store().Find(good1.id)->has_value()) << c.name;
   }
   auto ok = this->store().AppendBatch(std::vector<Event>{good1, good2});
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(*ok, (std::vector<AppendResult>{{4, true}, {5, true}}));
   EXPECT_TRUE(this->store().AppendBatch({}).ok());
-  EXPECT_EQ(this->store().Length(), 6u);
+  EXPECT_EQ(this->store().Length().value(), 6u);
 }
 
 TYPED_TEST(StoreTest, BatchAndSingleAppendsGiveIdenticalLogs) {
@@ -216,15 +216,15 @@ TYPED_TEST(StoreTest, BatchAndSingleAppendsGiveIdenticalLogs) {
 TYPED_TEST(StoreTest, FindsEventsAndEntityOffsets) {
   const std::vector<Event> events = InterleavedEvents(3, 6, 1);  // channel c at c, c+3, ...
   this->AppendAll(events);
-  for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(this->store().Find(events[i].id), i);
-  EXPECT_FALSE(this->store().Find(Keccak256("nope")).has_value());
+  for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(*this->store().Find(events[i].id), i);
+  EXPECT_FALSE(this->store().Find(Keccak256("nope"))->has_value());
   // Event 0 of each channel is ObjectiveCreated (objective only); the rest are channel events.
-  EXPECT_EQ(this->store().ChannelOffsets(TestChannel(1), 100),
+  EXPECT_EQ(*this->store().ChannelOffsets(TestChannel(1), 100),
             (std::vector<Offset>{4, 7, 10, 13, 16}));
-  EXPECT_EQ(this->store().ChannelOffsets(TestChannel(1), 10), (std::vector<Offset>{4, 7}));
-  EXPECT_TRUE(this->store().ChannelOffsets(TestChannel(42), 100).empty());
-  EXPECT_EQ(this->store().ObjectiveOffsets(TestObjective(2), 100), (std::vector<Offset>{2}));
-  EXPECT_TRUE(this->store().ObjectiveOffsets(TestObjective(2), 2).empty());
+  EXPECT_EQ(*this->store().ChannelOffsets(TestChannel(1), 10), (std::vector<Offset>{4, 7}));
+  EXPECT_TRUE(this->store().ChannelOffsets(TestChannel(42), 100)->empty());
+  EXPECT_EQ(*this->store().ObjectiveOffsets(TestObjective(2), 100), (std::vector<Offset>{2}));
+  EXPECT_TRUE(this->store().ObjectiveOffsets(TestObjective(2), 2)->empty());
 }
 
 }  // namespace

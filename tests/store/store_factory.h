@@ -1,6 +1,6 @@
 // One factory per EventStore backend; the conformance suite runs over StoreBackends.
 // A persistent backend adds tests/store/<backend>_factory.h (a struct with kName and
-// static std::unique_ptr<EventStore> Make()) and a STATELOG_TEST_<BACKEND> definition in
+// static std::unique_ptr<EventStore> Make() and std::unique_ptr<LogBackend> MakeBackend()) and a STATELOG_TEST_<BACKEND> definition in
 // tests/store/CMakeLists.txt.
 #ifndef STATELOG_TESTS_STORE_STORE_FACTORY_H_
 #define STATELOG_TESTS_STORE_STORE_FACTORY_H_
@@ -10,8 +10,10 @@
 #include <memory>
 #include <string>
 
+#include "statelog/log_backend.h"
 #include "statelog/memory_store.h"
 #include "statelog/store.h"
+#include "store/memory_backend.h"
 
 namespace statelog::test {
 
@@ -19,6 +21,8 @@ struct MemoryFactory {
   static constexpr const char* kName = "Memory";
   // Returns a new, empty store.
   static std::unique_ptr<EventStore> Make() { return MemoryEventStore::Create(); }
+  // Returns a new, empty backend (for tests that wrap it).
+  static std::unique_ptr<LogBackend> MakeBackend() { return store_internal::NewMemoryBackend(); }
 };
 
 }  // namespace statelog::test

@@ -1,0 +1,77 @@
+// CheckEventProof: the Nitro proofs events carry (statelog/nitro.h).
+#include <string>
+
+#include "base/overloaded.h"
+#include "statelog/nitro.h"
+
+namespace statelog {
+namespace {
+
+Status CheckSigner(const Hash256& hash, const Signature& sig, const Address& signer,
+                   std::string_view what) {
+  auto recovered = nitro::RecoverSigner(hash, sig);
+  if (!recovered.ok()) {
+    return Status::InvalidArgument(
+        std::string(what) + " signature is invalid: " + std::string(recovered.status().message()));
+  }
+  if (*recovered != signer) {
+    return Status::InvalidArgument(std::string(what) + " signature recovers to " +
+                                   recovered->ToHex() + ", not to the signer " + signer.ToHex());
+  }
+  return Status::OK();
+}
+
+template <class E>
+Status CheckSignedState(const E& e) {
+  Hash256 hash = nitro::ComputeStateHash(e.channel_id, e.state);
+  if (hash != e.state_hash) {
+    return Status::InvalidArgument("state_hash " + e.state_hash.ToHex() +
+                                   " is not the hash of the state (" + hash.ToHex() + ")");
+  }
+  return CheckSigner(hash, e.signature, e.signer, "state");
+}
+
+template <class E>
+Status CheckVoucher(const E& e) {
+  return CheckSigner(nitro::ComputeVoucherHash(e.channel_id, e.amount), e.signature, e.signer,
+                     "voucher");
+}
+
+Status NoProof() { return Status::OK(); }
+
+}  // namespace
+
+Status CheckEventProof(const Event& event) {
+  return std::visit(Overloaded{
+                        [](const events::ChannelCreated& e) {
+                          ChannelId id = nitro::ComputeChannelId(e.fixed);
+                          if (id != e.channel_id) {
+                            return Status::InvalidArgument("channel_id " + e.channel_id.ToHex() +
+                                                           " is not the id of the fixed part (" +
+                                                           id.ToHex() + ")");
+                          }
+                          return Status::OK();
+                        },
+                        [](const events::StateSigned& e) { return CheckSignedState(e); },
+                        [](const events::StateReceived& e) { return CheckSignedState(e); },
+                        [](const events::VoucherSent& e) { return CheckVoucher(e); },
+                        [](const events::VoucherReceived& e) { return CheckVoucher(e); },
+                        // Recorded decisions and observations: nothing signed to check.
+                        [](const events::ObjectiveCreated&) { return NoProof(); },
+                        [](const events::ObjectiveApproved&) { return NoProof(); },
+                        [](const events::ObjectiveRejected&) { return NoProof(); },
+                        [](const events::ObjectiveCompleted&) { return NoProof(); },
+                        [](const events::ObjectiveProgressed&) { return NoProof(); },
+                        [](const events::DepositDetected&) { return NoProof(); },
+                        [](const events::AllocationUpdated&) { return NoProof(); },
+                        [](const events::ChallengeRegistered&) { return NoProof(); },
+                        [](const events::ChallengeCleared&) { return NoProof(); },
+                        [](const events::ChannelConcluded&) { return NoProof(); },
+                        [](const events::MessageSent&) { return NoProof(); },
+                        [](const events::MessageReceived&) { return NoProof(); },
+                        [](const events::SnapshotCreated&) { return NoProof(); },
+                    },
+                    event.body);
+}
+
+}  // namespace statelog
