@@ -264,6 +264,15 @@ StatusOr<std::unique_ptr<RocksDbEventStore>> OpenWithHooks(const std::string& di
   return std::unique_ptr<RocksDbEventStore>(std::make_unique<RocksEventStore>(std::move(log), raw));
 }
 
+StatusOr<std::unique_ptr<LogBackend>> OpenBackend(const std::string& dir,
+                                                  const RocksDbOptions& options,
+                                                  const RecordFormat* format,
+                                                  const TestHooks& hooks) {
+  STATELOG_ASSIGN_OR_RETURN(std::unique_ptr<RocksBackend> backend,
+                            RocksBackend::Open(dir, options, format, hooks));
+  return std::unique_ptr<LogBackend>(std::move(backend));
+}
+
 Status FlushForTesting(RocksDbEventStore* store) {
   auto* impl = dynamic_cast<RocksEventStore*>(store);
   if (impl == nullptr) return Status::InvalidArgument("not a store opened by RocksDbEventStore");

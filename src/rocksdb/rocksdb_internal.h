@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "statelog/log.h"
+#include "statelog/log_backend.h"
 #include "statelog/rocksdb_store.h"
 #include "statelog/status.h"
 
@@ -30,6 +32,13 @@ struct TestHooks {
 StatusOr<std::unique_ptr<RocksDbEventStore>> OpenWithHooks(const std::string& dir,
                                                            const RocksDbOptions& options,
                                                            const TestHooks& hooks);
+
+// Opens the bare backend (RocksBackend) for a caller that builds its own Log over it, e.g. a test
+// that wraps it. `format` decodes the stored payloads and must outlive the backend.
+StatusOr<std::unique_ptr<LogBackend>> OpenBackend(const std::string& dir,
+                                                  const RocksDbOptions& options,
+                                                  const RecordFormat* format,
+                                                  const TestHooks& hooks = {});
 
 // Flushes the memtable of `store` (opened by this library) to an SST file and waits for it.
 Status FlushForTesting(RocksDbEventStore* store);
