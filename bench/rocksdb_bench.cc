@@ -177,8 +177,13 @@ void Replay(const std::string& dir, uint64_t n) {
   auto store = RocksDbEventStore::Open(dir);
   const double open_ms = std::chrono::duration<double, std::milli>(Clock::now() - b).count();
   if (!store.ok()) return;
+  auto length = (*store)->Length();
+  if (!length.ok()) {
+    fprintf(stderr, "length: %s\n", length.status().ToString().c_str());
+    return;
+  }
   printf("cold open of a %llu-event store (%.0f MB on disk; OS page cache warm): %.1f ms\n",
-         static_cast<unsigned long long>((*store)->Length()), bytes / 1e6, open_ms);
+         static_cast<unsigned long long>(*length), bytes / 1e6, open_ms);
   const auto r = Clock::now();
   uint64_t seen = 0, sum = 0;
   auto cursor = (*store)->NewCursor(0);

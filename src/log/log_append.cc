@@ -190,6 +190,9 @@ void Log::Impl::StageWriter(Writer* w, Stage* stage) {
         return;
       }
       existing[i] = *found;
+      // A backend only this core writes holds nothing past the head the core knows; an entry
+      // there is left by a failed write and is not in the log.
+      if (!shared_ && existing[i] && *existing[i] >= known_.length) existing[i].reset();
     }
     all_existing = all_existing && existing[i].has_value();
   }

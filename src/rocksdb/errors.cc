@@ -1,4 +1,5 @@
-// Mapping of RocksDB statuses onto statelog's.
+// The one mapping of RocksDB statuses onto statelog's: every rocksdb::Status the backend sees goes
+// through FromRocks, so a kind of failure has the same code on every path.
 #include <string>
 
 #include "rocksdb/rocksdb_internal.h"
@@ -21,8 +22,13 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
       return Status::InvalidArgument(message);
     case rocksdb::Status::kBusy:
     case rocksdb::Status::kTryAgain:
+    case rocksdb::Status::kTimedOut:
       return Status::Busy(message);
-    default:
+    case rocksdb::Status::kShutdownInProgress:
+    case rocksdb::Status::kAborted:
+    case rocksdb::Status::kColumnFamilyDropped:
+      return Status::Aborted(message);
+    default:  // IOError (full disk, failed fsync, ...), Incomplete, ...
       return Status::IOError(message);
   }
 }

@@ -8,19 +8,22 @@
 #include <string_view>
 
 #include "statelog/bytes.h"
-#include "statelog/event.h"
+#include "statelog/log.h"
 
 namespace statelog::rocksdb_format {
 
-inline constexpr uint32_t kFormatVersion = 1;
+// The version this build writes. Version 1 (statelog 0.1) is upgraded at open.
+inline constexpr uint32_t kFormatVersion = 2;
 inline constexpr std::string_view kMagic = "statelog";
 
 inline constexpr char kMetaPrefix = 'm';
-inline constexpr char kEventPrefix = 'e';
+inline constexpr char kRecordPrefix = 'e';
 inline constexpr char kIdPrefix = 'i';
-inline constexpr char kChannelPrefix = 'c';
-inline constexpr char kObjectivePrefix = 'o';
 inline constexpr char kSnapshotPrefix = 's';
+inline constexpr char kStreamPrefix = 'x';
+// Format 1 only: the Nitro channel and objective indexes that the stream index replaced.
+inline constexpr char kFormat1ChannelPrefix = 'c';
+inline constexpr char kFormat1ObjectivePrefix = 'o';
 
 inline constexpr std::string_view kFormatKey = "mformat";
 inline constexpr std::string_view kHeadKey = "mhead";
@@ -54,31 +57,38 @@ inline FixedBytes<N> GetFixed(const char* p) {
   return b;
 }
 
-inline std::string EventKey(Offset offset) {
-  std::string k(1, kEventPrefix);
+inline std::string RecordKey(Offset offset) {
+  std::string k(1, kRecordPrefix);
   PutBE64(&k, offset);
   return k;
 }
 
-inline std::string IdKey(const EventId& id) {
+inline std::string IdKey(const RecordId& id) {
   std::string k(1, kIdPrefix);
   PutFixed(&k, id);
   return k;
 }
 
-// The prefix of a channel's index entries; append BE64(offset) for one entry.
-inline std::string ChannelPrefix(const ChannelId& id) {
-  std::string k(1, kChannelPrefix);
-  PutFixed(&k, id);
+// The prefix of a stream's index entries: 'x' + the key's length (one byte) + the key. The
+// length byte keeps one stream's entries apart from those of a longer key it is a prefix of.
+// Append BE64(offset) for one entry. REQUIRES: 1 <= stream.size() <= kMaxStreamKeySize.
+inline std::string StreamPrefix(std::string_view stream) {
+  std::string k;
+  k.reserve(2 + stream.size() + 8);
+  k.push_back(kStreamPrefix);
+  k.push_back(static_cast<char>(stream.size()));
+  k.append(stream);
   return k;
 }
 
-inline std::string ObjectivePrefix(const ObjectiveId& id) {
-  std::string k(1, kObjectivePrefix);
-  k.push_back(static_cast<char>(id.kind));
-  PutFixed(&k, id.channel);
-  return k;
+// A stream index entry's value: the record's timestamp and the stream's version after it.
+inline std::string StreamValue(Timestamp timestamp, uint64_t version) {
+  std::string v;
+  PutBE64(&v, static_cast<uint64_t>(timestamp));
+  PutBE64(&v, version);
+  return v;
 }
+inline constexpr size_t kStreamValueSize = 16;
 
 inline std::string SnapshotKey(uint64_t covers) {
   std::string k(1, kSnapshotPrefix);

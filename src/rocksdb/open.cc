@@ -1,5 +1,6 @@
-// Opening a RocksDB store: directory checks, RocksDB options, format marker and head check
-// (docs/rocksdb-format.md, "Recovery").
+// Opening a RocksDB store: directory checks, RocksDB options, format marker, head check and the
+// upgrade of older formats (docs/rocksdb-format.md, "Recovery" and "Upgrades"); the Nitro
+// RocksDbEventStore over the backend.
 #include <fcntl.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
@@ -15,8 +16,9 @@
 #include <utility>
 
 #include "rocksdb/keys.h"
+#include "rocksdb/rocksdb_backend.h"
 #include "rocksdb/rocksdb_internal.h"
-#include "rocksdb/rocksdb_store_impl.h"
+#include "statelog/store.h"
 
 namespace statelog::rocksdb_internal {
 namespace {
@@ -33,7 +35,7 @@ rocksdb::Options MakeOptions(const RocksDbOptions& options, rocksdb::Env* env) {
   o.max_background_jobs = 2;
   o.bytes_per_sync = 1 << 20;
   o.wal_bytes_per_sync = 0;
-  o.enable_pipelined_write = false;  // statelog already groups writes
+  o.enable_pipelined_write = false;  // the log core already groups writes (one Append at a time)
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -86,8 +88,8 @@ Status OpenError(const rocksdb::Status& s, const std::string& dir) {
   return FromRocks(s, "opening " + dir);
 }
 
-// Steps 3 and 4 of recovery: the format marker and the head check. Sets the head.
-Status CheckStore(rocksdb::DB* db, const std::string& dir, uint64_t* length, Hash256* chain) {
+// Step 3 of recovery: the format marker. Sets *version (1 or 2).
+Status ReadFormat(rocksdb::DB* db, const std::string& dir, uint32_t* version) {
   std::string value;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), fmt::kFormatKey, &value);
   if (s.IsNotFound()) {
@@ -97,41 +99,50 @@ Status CheckStore(rocksdb::DB* db, const std::string& dir, uint64_t* length, Has
   if (value.size() != fmt::kMagic.size() + 4 || !value.starts_with(fmt::kMagic)) {
     return Status::Corruption(dir + ": malformed format marker");
   }
-  uint32_t version = 0;
+  *version = 0;
   for (size_t i = fmt::kMagic.size(); i < value.size(); ++i) {
-    version = (version << 8) | static_cast<uint8_t>(value[i]);
+    *version = (*version << 8) | static_cast<uint8_t>(value[i]);
   }
-  if (version > fmt::kFormatVersion) {
-    return Status::NotSupported(dir + ": format version " + std::to_string(version) +
+  if (*version > fmt::kFormatVersion) {
+    return Status::NotSupported(dir + ": format version " + std::to_string(*version) +
                                 " is newer than supported version " +
                                 std::to_string(fmt::kFormatVersion));
   }
-  if (version == 0) return Status::Corruption(dir + ": format version 0");
+  if (*version == 0) return Status::Corruption(dir + ": format version 0");
+  return Status::OK();
+}
 
-  s = db->Get(rocksdb::ReadOptions(), fmt::kHeadKey, &value);
+// Step 4 of recovery: the head record and its check against the last record (the same in
+// formats 1 and 2). Sets *head.
+Status CheckHead(rocksdb::DB* db, const std::string& dir, ChainHead* head) {
+  std::string value;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), fmt::kHeadKey, &value);
   if (s.IsNotFound()) return Status::Corruption(dir + ": no head record");
   if (!s.ok()) return FromRocks(s, "reading the head record of " + dir);
   if (value.size() != 40) return Status::Corruption(dir + ": malformed head record");
-  *length = fmt::GetBE64(value.data());
-  *chain = fmt::GetFixed<32>(value.data() + 8);
+  head->length = fmt::GetBE64(value.data());
+  head->chain = fmt::GetFixed<32>(value.data() + 8);
 
-  // The last event record must be the head's, with the head's chain.
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
-  it->SeekForPrev(fmt::EventKey(~uint64_t{0}));
-  if (!it->status().ok()) return FromRocks(it->status(), "reading the last event of " + dir);
-  const bool any = it->Valid() && it->key().size() == 9 && it->key()[0] == fmt::kEventPrefix;
+  // The last record must be the head's, with the head's chain.
+  const std::string lower(1, fmt::kRecordPrefix);
+  rocksdb::Slice lower_slice(lower);
+  rocksdb::ReadOptions ro;
+  ro.iterate_lower_bound = &lower_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
+  it->SeekForPrev(fmt::RecordKey(~uint64_t{0}));
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the last record of " + dir);
+  const bool any = it->Valid() && it->key().size() == 9 && it->key()[0] == fmt::kRecordPrefix;
   if (!any) {
-    if (*length == 0) return Status::OK();
-    return Status::Corruption(dir + ": head says " + std::to_string(*length) +
-                              " events but no event record exists");
+    if (head->length == 0) return Status::OK();
+    return Status::Corruption(dir + ": head says " + std::to_string(head->length) +
+                              " records but no record exists");
   }
   const Offset last = fmt::GetBE64(it->key().data() + 1);
-  if (last + 1 != *length) {
-    return Status::Corruption(dir + ": head says " + std::to_string(*length) +
-                              " events but the last event record is at offset " +
-                              std::to_string(last));
+  if (last + 1 != head->length) {
+    return Status::Corruption(dir + ": head says " + std::to_string(head->length) +
+                              " records but the last record is at offset " + std::to_string(last));
   }
-  if (it->value().size() < 32 || fmt::GetFixed<32>(it->value().data()) != *chain) {
+  if (it->value().size() < 32 || fmt::GetFixed<32>(it->value().data()) != head->chain) {
     return Status::Corruption(dir + ": offset " + std::to_string(last) +
                               ": chain value differs from the head record's");
   }
@@ -184,21 +195,24 @@ Status CreateStore(const std::string& dir, const RocksDbOptions& options, rocksd
 
 }  // namespace
 
-RocksStore::RocksStore(std::shared_ptr<rocksdb::Env> env, std::unique_ptr<rocksdb::DB> db,
-                       const RocksDbOptions& options, uint64_t length, const Hash256& chain)
-    : env_(std::move(env)),
-      db_(std::move(db)),
-      options_(options),
-      next_(length),
-      next_chain_(chain),
-      length_(length),
-      chain_(chain) {
-  write_options_.sync = options.sync;
-  snapshots_ = NewRocksSnapshotStore(this);
-}
+// The RocksDbEventStore that Open returns: the Nitro layer over a Log over a RocksBackend. The
+// Log owns the backend; `backend_` serves snapshots() and health().
+class RocksEventStore final : public RocksDbEventStore {
+ public:
+  RocksEventStore(std::unique_ptr<Log> log, RocksBackend* backend)
+      : RocksDbEventStore(std::move(log)), backend_(backend) {}
 
-StatusOr<std::unique_ptr<RocksDbEventStore>> OpenWithHooks(const std::string& dir,
+  SnapshotStore* snapshots() override { return backend_->snapshots(); }
+  Status health() const override { return backend_->health(); }
+  RocksBackend* backend() const { return backend_; }
+
+ private:
+  RocksBackend* const backend_;
+};
+
+StatusOr<std::unique_ptr<RocksBackend>> RocksBackend::Open(const std::string& dir,
                                                            const RocksDbOptions& options,
+                                                           const RecordFormat* format,
                                                            const TestHooks& hooks) {
   bool fresh = false;
   STATELOG_RETURN_IF_ERROR(CheckDirectory(dir, options, &fresh));
@@ -208,23 +222,63 @@ StatusOr<std::unique_ptr<RocksDbEventStore>> OpenWithHooks(const std::string& di
   if (!s.ok()) return OpenError(s, dir);
   std::unique_ptr<rocksdb::DB> db(raw);
 
-  uint64_t length = 0;
-  Hash256 chain;
-  Status st = CheckStore(db.get(), dir, &length, &chain);
+  uint32_t version = 0;
+  ChainHead head;
+  Status st = ReadFormat(db.get(), dir, &version);
+  if (st.ok()) st = CheckHead(db.get(), dir, &head);
+  if (st.ok() && version < fmt::kFormatVersion) {
+    st = UpgradeFromFormat1(db.get(), dir, *format, head.length, hooks);
+  }
   if (!st.ok()) {
-    (void)db->Close();
+    (void)db->Close();  // best effort: the error is what the caller needs
     return st;
   }
-  return std::unique_ptr<RocksDbEventStore>(
-      std::make_unique<RocksStore>(hooks.env, std::move(db), options, length, chain));
+  return std::make_unique<RocksBackend>(hooks.env, std::move(db), options, format, head);
+}
+
+RocksBackend::RocksBackend(std::shared_ptr<rocksdb::Env> env, std::unique_ptr<rocksdb::DB> db,
+                           const RocksDbOptions& options, const RecordFormat* format,
+                           const ChainHead& head)
+    : env_(std::move(env)), db_(std::move(db)), format_(format), head_(head) {
+  write_options_.sync = options.sync;
+  snapshots_ = NewRocksSnapshotStore(this);
+}
+
+RocksBackend::~RocksBackend() {
+  snapshots_.reset();
+  if (db_) {
+    // Best effort: a close error changes nothing that is durable.
+    (void)db_->Close();
+    db_.reset();
+  }
+}
+
+StatusOr<std::unique_ptr<RocksDbEventStore>> OpenWithHooks(const std::string& dir,
+                                                           const RocksDbOptions& options,
+                                                           const TestHooks& hooks) {
+  const RecordFormat* format = &EventRecordFormat();
+  STATELOG_ASSIGN_OR_RETURN(std::unique_ptr<RocksBackend> backend,
+                            RocksBackend::Open(dir, options, format, hooks));
+  RocksBackend* raw = backend.get();
+  STATELOG_ASSIGN_OR_RETURN(std::unique_ptr<Log> log, Log::Open(std::move(backend), format));
+  return std::unique_ptr<RocksDbEventStore>(std::make_unique<RocksEventStore>(std::move(log), raw));
+}
+
+StatusOr<std::unique_ptr<LogBackend>> OpenBackend(const std::string& dir,
+                                                  const RocksDbOptions& options,
+                                                  const RecordFormat* format,
+                                                  const TestHooks& hooks) {
+  STATELOG_ASSIGN_OR_RETURN(std::unique_ptr<RocksBackend> backend,
+                            RocksBackend::Open(dir, options, format, hooks));
+  return std::unique_ptr<LogBackend>(std::move(backend));
 }
 
 Status FlushForTesting(RocksDbEventStore* store) {
-  auto* impl = dynamic_cast<RocksStore*>(store);
-  if (impl == nullptr) return Status::InvalidArgument("not a RocksStore");
+  auto* impl = dynamic_cast<RocksEventStore*>(store);
+  if (impl == nullptr) return Status::InvalidArgument("not a store opened by RocksDbEventStore");
   rocksdb::FlushOptions fo;
   fo.wait = true;
-  return FromRocks(impl->db()->Flush(fo), "flushing");
+  return FromRocks(impl->backend()->db()->Flush(fo), "flushing");
 }
 
 }  // namespace statelog::rocksdb_internal

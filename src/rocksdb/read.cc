@@ -1,149 +1,138 @@
-// RocksStore's read path: point reads, ranges, the cursor and the index scans. Every read covers
-// only offsets below the published length; damage surfaces as Corruption naming the offset.
+// RocksBackend's read path: ranges, the cursor, the id lookup and the stream index. Reads cover
+// only offsets below the head of the last successful Append (a failed write may have left keys
+// past it). Every scan checks its iterator's status when it ends; damage surfaces as an error
+// naming the offset or the stream (Corruption for a checksum failure or an undecodable record,
+// IOError for a failed read), never as a shorter answer.
 #include <rocksdb/iterator.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
 #include "rocksdb/keys.h"
+#include "rocksdb/rocksdb_backend.h"
 #include "rocksdb/rocksdb_internal.h"
-#include "rocksdb/rocksdb_store_impl.h"
-#include "statelog/codec.h"
 
 namespace statelog::rocksdb_internal {
 namespace {
 
 namespace fmt = rocksdb_format;
 
+// Long scans read ahead (the cursor and large ranges); short ones do not pay for it.
+constexpr uint64_t kReadaheadThreshold = 1024;
+constexpr size_t kReadaheadBytes = size_t{2} << 20;
+
+std::string OffsetName(Offset offset) { return "offset " + std::to_string(offset); }
+
 std::string RangeError(Offset begin, Offset end, uint64_t length) {
   return "range [" + std::to_string(begin) + ", " + std::to_string(end) +
          ") is not within the log (length " + std::to_string(length) + ")";
 }
 
-// Decodes an event record into *out. The bytes were verified when appended, so the id is not
-// recomputed; RocksDB's block checksums guard them at rest.
-Status DecodeRecord(Offset offset, const rocksdb::Slice& value, EventDecoder* decoder,
-                    StoredEvent* out) {
+// Decodes a record's value into *out. The payload was checked when appended, so the id is not
+// recomputed; RocksDB's block checksums guard the bytes at rest.
+Status DecodeRecord(Offset offset, const rocksdb::Slice& value, const RecordFormat& format,
+                    StoredRecord* out) {
   if (value.size() < 32) {
-    return Status::Corruption("offset " + std::to_string(offset) + ": event record of " +
-                              std::to_string(value.size()) + " bytes");
+    return Status::Corruption(OffsetName(offset) + ": record of " + std::to_string(value.size()) +
+                              " bytes");
   }
   out->offset = offset;
   out->chain = fmt::GetFixed<32>(value.data());
-  Status s = decoder->Decode(std::string_view(value.data() + 32, value.size() - 32), &out->event,
-                             DecodeOptions{.verify_id = false});
+  Status s = format.Decode(std::string_view(value.data() + 32, value.size() - 32), &out->record);
   if (!s.ok()) {
-    return Status::Corruption("offset " + std::to_string(offset) +
-                              ": undecodable event: " + s.ToString());
+    return Status::Corruption(OffsetName(offset) + ": undecodable record: " + s.ToString());
   }
   return Status::OK();
 }
 
-EventDecoder& ThreadDecoder() {
-  thread_local EventDecoder decoder;
-  return decoder;
-}
-
-Status IteratorError(const rocksdb::Iterator& it, Offset expected) {
-  if (!it.status().ok()) {
-    return Status::Corruption("offset " + std::to_string(expected) + ": " + it.status().ToString());
-  }
-  return Status::Corruption("offset " + std::to_string(expected) + ": event record missing");
-}
-
-// Iterates the event records [begin, end) with an upper bound; used by ReadRange and the cursor.
-class EventIterator {
+// Iterates the records [begin, end) in order, with an upper bound; used by ReadRange and the
+// cursor.
+class RecordIterator {
  public:
-  EventIterator(rocksdb::DB* db, Offset begin, Offset end)
-      : upper_(fmt::EventKey(end)), next_(begin), end_(end) {
+  RecordIterator(rocksdb::DB* db, Offset begin, Offset end)
+      : upper_(fmt::RecordKey(end)), upper_slice_(upper_), next_(begin), end_(end) {
     rocksdb::ReadOptions ro;
     ro.iterate_upper_bound = &upper_slice_;
-    if (end - begin > 1024) ro.readahead_size = size_t{2} << 20;  // long scans: read ahead
-    upper_slice_ = rocksdb::Slice(upper_);
+    if (end - begin > kReadaheadThreshold) ro.readahead_size = kReadaheadBytes;
     it_.reset(db->NewIterator(ro));
-    if (begin < end) it_->Seek(fmt::EventKey(begin));
+    if (begin < end) it_->Seek(fmt::RecordKey(begin));
   }
   bool done() const { return next_ >= end_; }
   // Decodes the next record into *out. REQUIRES: !done().
-  Status Next(EventDecoder* decoder, StoredEvent* out) {
+  Status Next(const RecordFormat& format, StoredRecord* out) {
     const Offset o = next_;
-    if (!it_->Valid()) return IteratorError(*it_, o);
-    rocksdb::Slice key = it_->key();
-    if (key.size() != 9 || key[0] != fmt::kEventPrefix || fmt::GetBE64(key.data() + 1) != o) {
-      return Status::Corruption("offset " + std::to_string(o) + ": event record missing");
+    if (!it_->Valid()) {
+      STATELOG_RETURN_IF_ERROR(FromRocks(it_->status(), OffsetName(o)));
+      return Status::Corruption(OffsetName(o) + ": record missing");
     }
-    STATELOG_RETURN_IF_ERROR(DecodeRecord(o, it_->value(), decoder, out));
+    rocksdb::Slice key = it_->key();
+    if (key.size() != 9 || key[0] != fmt::kRecordPrefix || fmt::GetBE64(key.data() + 1) != o) {
+      return Status::Corruption(OffsetName(o) + ": record missing");
+    }
+    STATELOG_RETURN_IF_ERROR(DecodeRecord(o, it_->value(), format, out));
     ++next_;
     it_->Next();
     return Status::OK();
   }
 
  private:
-  std::string upper_;
-  rocksdb::Slice upper_slice_;
+  const std::string upper_;
+  const rocksdb::Slice upper_slice_;
   std::unique_ptr<rocksdb::Iterator> it_;
   Offset next_;
   const Offset end_;
 };
 
-class RocksCursor final : public EventCursor {
+class RocksCursor final : public RecordCursor {
  public:
-  RocksCursor(rocksdb::DB* db, Offset begin, Offset end, Status status)
-      : status_(std::move(status)) {
+  RocksCursor(rocksdb::DB* db, const RecordFormat* format, Offset begin, Offset end, Status status)
+      : format_(format), status_(std::move(status)) {
     if (!status_.ok()) return;
-    it_ = std::make_unique<EventIterator>(db, begin, end);
+    it_ = std::make_unique<RecordIterator>(db, begin, end);
     Load();
   }
   bool Valid() const override { return valid_; }
   void Next() override { Load(); }
-  const StoredEvent& event() const override { return current_; }
+  const StoredRecord& record() const override { return current_; }
   Status status() const override { return status_; }
 
  private:
   void Load() {
     valid_ = false;
     if (it_->done()) return;
-    status_ = it_->Next(&decoder_, &current_);
+    status_ = it_->Next(*format_, &current_);
     valid_ = status_.ok();
   }
 
+  const RecordFormat* const format_;
   Status status_;
-  std::unique_ptr<EventIterator> it_;
-  EventDecoder decoder_;
-  StoredEvent current_;
+  std::unique_ptr<RecordIterator> it_;
+  StoredRecord current_;  // reused: the format decodes into it in place
   bool valid_ = false;
 };
 
 }  // namespace
 
-StatusOr<StoredEvent> RocksStore::Read(Offset offset) const {
-  const uint64_t length = Length();
-  if (offset >= length) {
-    return Status::OutOfRange("offset " + std::to_string(offset) +
-                              " is past the end of the log (length " + std::to_string(length) +
-                              ")");
-  }
-  rocksdb::PinnableSlice value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), fmt::EventKey(offset), &value);
-  if (s.IsNotFound()) {
-    return Status::Corruption("offset " + std::to_string(offset) + ": event record missing");
-  }
-  if (!s.ok()) return Status::Corruption("offset " + std::to_string(offset) + ": " + s.ToString());
-  StoredEvent out;
-  STATELOG_RETURN_IF_ERROR(DecodeRecord(offset, value, &ThreadDecoder(), &out));
-  return out;
-}
-
-Status RocksStore::ReadRange(Offset begin, Offset end, std::vector<StoredEvent>* out) const {
-  const uint64_t length = Length();
-  if (begin > end || end > length) return Status::OutOfRange(RangeError(begin, end, length));
+Status RocksBackend::ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const {
   out->clear();
+  const uint64_t length = ReadHead()->length;
+  if (begin > end || end > length) return Status::OutOfRange(RangeError(begin, end, length));
   if (begin == end) return Status::OK();
   out->resize(end - begin);
-  EventIterator it(db_.get(), begin, end);
-  for (StoredEvent& e : *out) {
-    Status s = it.Next(&ThreadDecoder(), &e);
+  if (end - begin == 1) {  // one point lookup, no iterator
+    rocksdb::PinnableSlice value;
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), fmt::RecordKey(begin), &value);
+    Status st = s.IsNotFound() ? Status::Corruption(OffsetName(begin) + ": record missing")
+                               : FromRocks(s, OffsetName(begin));
+    if (st.ok()) st = DecodeRecord(begin, value, *format_, &(*out)[0]);
+    if (!st.ok()) out->clear();
+    return st;
+  }
+  RecordIterator it(db_.get(), begin, end);
+  for (StoredRecord& r : *out) {
+    Status s = it.Next(*format_, &r);
     if (!s.ok()) {
       out->clear();
       return s;
@@ -152,24 +141,61 @@ Status RocksStore::ReadRange(Offset begin, Offset end, std::vector<StoredEvent>*
   return Status::OK();
 }
 
-std::unique_ptr<EventCursor> RocksStore::NewCursor(Offset begin, std::optional<Offset> end) const {
-  const uint64_t length = Length();
-  const Offset stop = end.value_or(length);
+std::unique_ptr<RecordCursor> RocksBackend::NewCursor(Offset begin, Offset end) const {
+  const uint64_t length = ReadHead()->length;
   Status status;
-  if (begin > stop || stop > length) status = Status::OutOfRange(RangeError(begin, stop, length));
-  return std::make_unique<RocksCursor>(db_.get(), begin, stop, std::move(status));
+  if (begin > end || end > length) status = Status::OutOfRange(RangeError(begin, end, length));
+  return std::make_unique<RocksCursor>(db_.get(), format_, begin, end, std::move(status));
 }
 
-std::optional<Offset> RocksStore::Find(const EventId& id) const {
-  auto found = LookupId(id);
-  if (!found.ok() || !found->has_value()) return std::nullopt;
-  // The id entry is in the DB slightly before the length that covers it is published.
-  if (**found >= Length()) return std::nullopt;
-  return *found;
+StatusOr<std::optional<Offset>> RocksBackend::Find(const RecordId& id) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), fmt::IdKey(id), &value);
+  if (s.IsNotFound()) return std::optional<Offset>();
+  STATELOG_RETURN_IF_ERROR(FromRocks(s, "looking up id " + id.ToHex()));
+  if (value.size() != 8) {
+    return Status::Corruption("id index entry of " + id.ToHex() + " has " +
+                              std::to_string(value.size()) + " bytes");
+  }
+  const Offset offset = fmt::GetBE64(value.data());
+  // Only a write that failed (and made the store unusable) can leave an entry past the head.
+  if (offset >= ReadHead()->length) return std::optional<Offset>();
+  return std::optional<Offset>(offset);
 }
 
-std::vector<Offset> RocksStore::IndexOffsets(const std::string& prefix, Offset before) const {
-  before = std::min(before, Length());
+namespace {
+
+Status CheckStreamKey(const RecordFormat& format, std::string_view stream) {
+  if (stream.empty() || stream.size() > kMaxStreamKeySize) {
+    return Status::InvalidArgument(format.StreamName(stream) + " has " +
+                                   std::to_string(stream.size()) + " bytes (1 to " +
+                                   std::to_string(kMaxStreamKeySize) + " allowed)");
+  }
+  return Status::OK();
+}
+
+// Decodes one stream index entry (its key starts with `prefix`).
+Status DecodeStreamEntry(const RecordFormat& format, std::string_view stream,
+                         const std::string& prefix, const rocksdb::Slice& key,
+                         const rocksdb::Slice& value, StreamTail* out) {
+  if (key.size() != prefix.size() + 8 || value.size() != fmt::kStreamValueSize) {
+    return Status::Corruption(format.StreamName(stream) + ": index entry with a " +
+                              std::to_string(key.size()) + "-byte key and a " +
+                              std::to_string(value.size()) + "-byte value");
+  }
+  out->last_offset = fmt::GetBE64(key.data() + prefix.size());
+  out->last_timestamp = static_cast<Timestamp>(fmt::GetBE64(value.data()));
+  out->version = fmt::GetBE64(value.data() + 8);
+  return Status::OK();
+}
+
+}  // namespace
+
+StatusOr<std::vector<Offset>> RocksBackend::StreamOffsets(std::string_view stream,
+                                                          Offset before) const {
+  STATELOG_RETURN_IF_ERROR(CheckStreamKey(*format_, stream));
+  before = std::min(before, ReadHead()->length);
+  const std::string prefix = fmt::StreamPrefix(stream);
   std::string upper = prefix;
   fmt::PutBE64(&upper, before);
   rocksdb::Slice upper_slice(upper);
@@ -177,20 +203,48 @@ std::vector<Offset> RocksStore::IndexOffsets(const std::string& prefix, Offset b
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
   std::vector<Offset> out;
+  StreamTail entry;
   for (it->Seek(prefix); it->Valid(); it->Next()) {
-    rocksdb::Slice key = it->key();
-    if (key.size() != prefix.size() + 8 || !key.starts_with(prefix)) break;
-    out.push_back(fmt::GetBE64(key.data() + prefix.size()));
+    STATELOG_RETURN_IF_ERROR(
+        DecodeStreamEntry(*format_, stream, prefix, it->key(), it->value(), &entry));
+    // Entries carry the stream's version: a gap means a lost entry, not a shorter stream.
+    if (entry.version != out.size() + 1) {
+      return Status::Corruption(format_->StreamName(stream) + ": index entry at offset " +
+                                std::to_string(entry.last_offset) + " has version " +
+                                std::to_string(entry.version) + ", expected " +
+                                std::to_string(out.size() + 1));
+    }
+    out.push_back(entry.last_offset);
   }
+  STATELOG_RETURN_IF_ERROR(FromRocks(it->status(), "reading the offsets of " +
+                                                       format_->StreamName(stream) + " after " +
+                                                       std::to_string(out.size()) + " entries"));
   return out;
 }
 
-std::vector<Offset> RocksStore::ChannelOffsets(const ChannelId& id, Offset before) const {
-  return IndexOffsets(fmt::ChannelPrefix(id), before);
-}
-
-std::vector<Offset> RocksStore::ObjectiveOffsets(const ObjectiveId& id, Offset before) const {
-  return IndexOffsets(fmt::ObjectivePrefix(id), before);
+StatusOr<std::optional<StreamTail>> RocksBackend::ReadStreamTail(std::string_view stream,
+                                                                 Offset before) const {
+  STATELOG_RETURN_IF_ERROR(CheckStreamKey(*format_, stream));
+  before = std::min(before, ReadHead()->length);
+  if (before == 0) return std::optional<StreamTail>();
+  const std::string prefix = fmt::StreamPrefix(stream);
+  rocksdb::Slice lower_slice(prefix);
+  rocksdb::ReadOptions ro;
+  ro.iterate_lower_bound = &lower_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  std::string target = prefix;
+  fmt::PutBE64(&target, before - 1);
+  it->SeekForPrev(target);
+  if (!it->Valid()) {
+    STATELOG_RETURN_IF_ERROR(
+        FromRocks(it->status(), "reading the last index entry of " + format_->StreamName(stream)));
+    return std::optional<StreamTail>();
+  }
+  if (!it->key().starts_with(prefix)) return std::optional<StreamTail>();
+  StreamTail tail;
+  STATELOG_RETURN_IF_ERROR(
+      DecodeStreamEntry(*format_, stream, prefix, it->key(), it->value(), &tail));
+  return std::optional<StreamTail>(tail);
 }
 
 }  // namespace statelog::rocksdb_internal

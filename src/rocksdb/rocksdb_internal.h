@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "statelog/log.h"
+#include "statelog/log_backend.h"
 #include "statelog/rocksdb_store.h"
 #include "statelog/status.h"
 
@@ -20,6 +22,10 @@ struct TestHooks {
   // The environment RocksDB runs on (e.g. one that fails writes to simulate a full disk).
   // Null: rocksdb::Env::Default().
   std::shared_ptr<rocksdb::Env> env;
+  // Stops the upgrade of a format-1 store just before its last write (the one that removes the
+  // format-1 indexes and changes the format marker), as a crash there would, and fails Open with
+  // Aborted.
+  bool interrupt_upgrade = false;
 };
 
 // Open with test hooks; RocksDbEventStore::Open is OpenWithHooks(dir, options, {}).
@@ -27,10 +33,18 @@ StatusOr<std::unique_ptr<RocksDbEventStore>> OpenWithHooks(const std::string& di
                                                            const RocksDbOptions& options,
                                                            const TestHooks& hooks);
 
+// Opens the bare backend (RocksBackend) for a caller that builds its own Log over it, e.g. a test
+// that wraps it. `format` decodes the stored payloads and must outlive the backend.
+StatusOr<std::unique_ptr<LogBackend>> OpenBackend(const std::string& dir,
+                                                  const RocksDbOptions& options,
+                                                  const RecordFormat* format,
+                                                  const TestHooks& hooks = {});
+
 // Flushes the memtable of `store` (opened by this library) to an SST file and waits for it.
 Status FlushForTesting(RocksDbEventStore* store);
 
-// Converts a RocksDB status; `context` prefixes the message (e.g. "offset 12").
+// Converts a RocksDB status; `context` prefixes the message (e.g. "offset 12"). Every RocksDB
+// status of the backend goes through here.
 Status FromRocks(const rocksdb::Status& s, std::string_view context);
 
 }  // namespace statelog::rocksdb_internal

@@ -1,13 +1,17 @@
 // The SnapshotStore of the RocksDB backend: 's' + BE64(covers) -> prefix chain + data, in the
-// event store's own database. Each Put and Delete is one write, synced like appends.
+// log's own database. Each Put and Delete is one write, synced like appends.
 #include <rocksdb/iterator.h>
+#include <rocksdb/write_batch.h>
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "rocksdb/keys.h"
+#include "rocksdb/rocksdb_backend.h"
 #include "rocksdb/rocksdb_internal.h"
-#include "rocksdb/rocksdb_store_impl.h"
 
 namespace statelog::rocksdb_internal {
 namespace {
@@ -16,7 +20,7 @@ namespace fmt = rocksdb_format;
 
 class RocksSnapshotStore final : public SnapshotStore {
  public:
-  explicit RocksSnapshotStore(RocksStore* owner) : owner_(owner) {}
+  explicit RocksSnapshotStore(RocksBackend* owner) : owner_(owner) {}
 
   Status Put(const Snapshot& snapshot) override {
     std::string value;
@@ -26,14 +30,22 @@ class RocksSnapshotStore final : public SnapshotStore {
   }
 
   StatusOr<std::optional<Snapshot>> LatestAtOrBefore(uint64_t max_covers) const override {
-    std::unique_ptr<rocksdb::Iterator> it(owner_->db()->NewIterator(rocksdb::ReadOptions()));
+    const std::string lower(1, fmt::kSnapshotPrefix);
+    rocksdb::Slice lower_slice(lower);
+    rocksdb::ReadOptions ro;
+    ro.iterate_lower_bound = &lower_slice;
+    std::unique_ptr<rocksdb::Iterator> it(owner_->db()->NewIterator(ro));
     it->SeekForPrev(fmt::SnapshotKey(max_covers));
     if (!it->Valid()) {
-      if (!it->status().ok()) return FromRocks(it->status(), "reading snapshots");
+      STATELOG_RETURN_IF_ERROR(FromRocks(
+          it->status(), "reading the snapshot at or before " + std::to_string(max_covers)));
       return std::optional<Snapshot>();
     }
     rocksdb::Slice key = it->key();
-    if (key.size() != 9 || key[0] != fmt::kSnapshotPrefix) return std::optional<Snapshot>();
+    if (key.size() != 9 || key[0] != fmt::kSnapshotPrefix) {
+      return Status::Corruption("snapshot record with a " + std::to_string(key.size()) +
+                                "-byte key");
+    }
     const uint64_t covers = fmt::GetBE64(key.data() + 1);
     rocksdb::Slice value = it->value();
     if (value.size() < 32) {
@@ -47,7 +59,7 @@ class RocksSnapshotStore final : public SnapshotStore {
     return std::optional<Snapshot>(std::move(s));
   }
 
-  std::vector<uint64_t> List() const override {
+  StatusOr<std::vector<uint64_t>> List() const override {
     const std::string prefix(1, fmt::kSnapshotPrefix);
     const std::string upper(1, fmt::kSnapshotPrefix + 1);
     rocksdb::Slice upper_slice(upper);
@@ -56,8 +68,14 @@ class RocksSnapshotStore final : public SnapshotStore {
     std::unique_ptr<rocksdb::Iterator> it(owner_->db()->NewIterator(ro));
     std::vector<uint64_t> out;
     for (it->Seek(prefix); it->Valid(); it->Next()) {
-      if (it->key().size() == 9) out.push_back(fmt::GetBE64(it->key().data() + 1));
+      if (it->key().size() != 9) {
+        return Status::Corruption("snapshot record with a " + std::to_string(it->key().size()) +
+                                  "-byte key");
+      }
+      out.push_back(fmt::GetBE64(it->key().data() + 1));
     }
+    STATELOG_RETURN_IF_ERROR(
+        FromRocks(it->status(), "listing snapshots after " + std::to_string(out.size())));
     return out;
   }
 
@@ -66,9 +84,7 @@ class RocksSnapshotStore final : public SnapshotStore {
  private:
   // Puts (value != null) or deletes the snapshot record of `covers`.
   Status Write(uint64_t covers, const std::string* value) {
-    if (Status fatal = owner_->health(); !fatal.ok()) {
-      return Status::Aborted("store is unusable after " + fatal.ToString());
-    }
+    STATELOG_RETURN_IF_ERROR(owner_->CheckWritable());
     rocksdb::WriteBatch batch;
     if (value) {
       batch.Put(fmt::SnapshotKey(covers), *value);
@@ -84,12 +100,12 @@ class RocksSnapshotStore final : public SnapshotStore {
     return Status::OK();
   }
 
-  RocksStore* const owner_;
+  RocksBackend* const owner_;
 };
 
 }  // namespace
 
-std::unique_ptr<SnapshotStore> NewRocksSnapshotStore(RocksStore* owner) {
+std::unique_ptr<SnapshotStore> NewRocksSnapshotStore(RocksBackend* owner) {
   return std::make_unique<RocksSnapshotStore>(owner);
 }
 

@@ -134,7 +134,7 @@ TEST(RocksDbCrashTest, AcknowledgedEventsSurviveSigkill) {
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     RocksDbEventStore& store = **opened;
     const std::vector<StoredEvent> log = CheckLog(store);  // dense, chain from 0 to the head
-    ASSERT_EQ(log.size(), store.Length());
+    ASSERT_EQ(log.size(), LengthOf(store));
     recovered_total += log.size();
     for (const auto& [offset, id] : run.acked) {
       ASSERT_LT(offset, log.size()) << "acknowledged offset " << offset << " was lost";
@@ -146,11 +146,11 @@ TEST(RocksDbCrashTest, AcknowledgedEventsSurviveSigkill) {
       ASSERT_NE(it, history.end()) << "offset " << s.offset << " holds an unknown event";
       ASSERT_EQ(s.event, it->second) << "offset " << s.offset;
       ASSERT_TRUE(memory->Append(s.event).ok());
-      ASSERT_EQ(store.Find(s.event.id), std::optional<Offset>(s.offset));
+      ASSERT_EQ(ValueOrFail(store.Find(s.event.id)), std::optional<Offset>(s.offset));
     }
-    auto folded = Reconstructor(memory.get()).FullFold(memory->Length());
+    auto folded = Reconstructor(memory.get()).FullFold(LengthOf(*memory));
     ASSERT_TRUE(folded.ok()) << folded.status().ToString();
-    auto recovered = Reconstructor(&store).FullFold(store.Length());
+    auto recovered = Reconstructor(&store).FullFold(LengthOf(store));
     ASSERT_TRUE(recovered.ok()) << recovered.status().ToString();
     ASSERT_EQ(*recovered, *folded);
     if (!run.killed) round = (round / 8 + 1) * 8 - 1;  // history complete: next store

@@ -1,8 +1,10 @@
-// Damage: a full disk, corrupted SST and WAL bytes, a truncated WAL. Each is reported or recovered
-// to a consistent prefix; nothing is ever read past silently.
+// Damage: a full disk, corrupted SST and WAL bytes, a truncated WAL, a damaged stream index. Each
+// is reported or recovered to a consistent prefix; nothing is ever read past silently, and an
+// index read that hits damage is an error, never a shorter list.
 #include <gtest/gtest.h>
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
+#include <rocksdb/sst_file_reader.h>
 
 #include <atomic>
 
@@ -79,13 +81,13 @@ TEST(RocksDbDamageTest, FullDiskIsFatalIOErrorAndTheStoreStaysConsistent) {
     ASSERT_FALSE(failure.ok()) << "the disk never filled";
     EXPECT_EQ(failure.code(), StatusCode::kIOError) << failure.ToString();
     EXPECT_GT(acked, 5u);
-    EXPECT_EQ((*store)->Length(), acked);
+    EXPECT_EQ(LengthOf(**store), acked);
     EXPECT_EQ((*store)->health(), failure);
     // Fatal: no retry, even once space is back.
     fs->set_budget(int64_t{1} << 40);
     auto later = (*store)->Append(events[acked]);
     EXPECT_EQ(later.status().code(), StatusCode::kAborted) << later.status().ToString();
-    EXPECT_EQ((*store)->Length(), acked);
+    EXPECT_EQ(LengthOf(**store), acked);
     for (size_t i = 0; i < acked; ++i) EXPECT_EQ((*store)->Read(i)->event, events[i]);
   }
   // Reopen: every acknowledged event is there; the failed one may or may not be (it was never
@@ -146,10 +148,10 @@ TEST(RocksDbDamageTest, TruncatedWalRecoversToAConsistentPrefix) {
     auto store = RocksDbEventStore::Open(dir);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     ExpectPrefix(**store, written);
-    EXPECT_LT((*store)->Length(), 40u);
-    EXPECT_GE((*store)->Length(), 30u) << "only the torn tail is dropped";
+    EXPECT_LT(LengthOf(**store), 40u);
+    EXPECT_GE(LengthOf(**store), 30u) << "only the torn tail is dropped";
     // Appends continue after the recovered prefix (the lost events append again).
-    const uint64_t length = (*store)->Length();
+    const uint64_t length = LengthOf(**store);
     ASSERT_TRUE((*store)->Append(written[length]).ok());
     ExpectPrefix(**store, written);
   }
@@ -171,19 +173,26 @@ TEST(RocksDbDamageTest, CorruptedWalByteRecoversToAPrefixOrIsRefused) {
   auto store = RocksDbEventStore::Open(dir);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   ExpectPrefix(**store, written);
-  EXPECT_LT((*store)->Length(), 40u) << "events after the damaged record are not kept";
+  EXPECT_LT(LengthOf(**store), 40u) << "events after the damaged record are not kept";
+}
+
+// Returns the largest SST file of `dir`: the one holding the events (others: the creation's few
+// keys).
+std::string LargestSst(const std::string& dir) {
+  std::string sst;
+  for (const std::string& f : FilesWithSuffix(dir, ".sst")) {
+    if (sst.empty() || std::filesystem::file_size(f) > std::filesystem::file_size(sst)) sst = f;
+  }
+  return sst;
 }
 
 TEST(RocksDbDamageTest, CorruptedSstByteIsReportedAsCorruptionNamingTheOffset) {
   TempDir tmp;
   const std::string dir = tmp.path() + "/db";
   const std::vector<Event> written = WriteStore(dir, 200, true);
-  std::string sst;  // the largest SST holds the events (others: the creation's few keys)
-  for (const std::string& f : FilesWithSuffix(dir, ".sst")) {
-    if (sst.empty() || std::filesystem::file_size(f) > std::filesystem::file_size(sst)) sst = f;
-  }
+  const std::string sst = LargestSst(dir);
   ASSERT_FALSE(sst.empty());
-  // The event records fill the middle of the file (keys: c.. < e.. < i.. < o..).
+  // The records fill the middle of the file (keys: e.. < i.. < m.. < x..).
   FlipByte(sst, std::filesystem::file_size(sst) / 2);
 
   auto store = RocksDbEventStore::Open(dir);
@@ -192,7 +201,7 @@ TEST(RocksDbDamageTest, CorruptedSstByteIsReportedAsCorruptionNamingTheOffset) {
     return;
   }
   size_t good = 0, bad = 0;
-  for (Offset o = 0; o < (*store)->Length(); ++o) {
+  for (Offset o = 0; o < LengthOf(**store); ++o) {
     auto r = (*store)->Read(o);
     if (r.ok()) {
       EXPECT_EQ(r->event, written[o]) << "a readable event is intact";
@@ -212,8 +221,86 @@ TEST(RocksDbDamageTest, CorruptedSstByteIsReportedAsCorruptionNamingTheOffset) {
   for (; cursor->Valid(); cursor->Next()) ++seen;
   EXPECT_EQ(cursor->status().code(), StatusCode::kCorruption) << cursor->status().ToString();
   EXPECT_LT(seen, 200u);
-  auto view = Reconstructor(store->get()).FullFold((*store)->Length());
+  auto view = Reconstructor(store->get()).FullFold(LengthOf(**store));
   EXPECT_FALSE(view.ok());
+}
+
+// The stream index sorts last in the SST: damage there must make ChannelOffsets/ObjectiveOffsets
+// (and the appends that read a stream's tail) fail. Before format 2 an index scan ignored its
+// iterator's status, so a checksum error truncated a channel's offset list and a fold returned
+// OK on a prefix of the channel.
+TEST(RocksDbDamageTest, DamagedStreamIndexIsAnErrorNeverAShorterList) {
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/db";
+  constexpr uint64_t kChannels = 4;  // WriteStore's events: InterleavedEvents(4, 50, 1)
+  const std::vector<Event> written = WriteStore(dir, 200, true);
+  const std::string sst = LargestSst(dir);
+  ASSERT_FALSE(sst.empty());
+  uint64_t data_size = 0;
+  {
+    rocksdb::SstFileReader reader{rocksdb::Options()};
+    ASSERT_TRUE(reader.Open(sst).ok());
+    data_size = reader.GetTableProperties()->data_size;
+    std::unique_ptr<rocksdb::Iterator> it(reader.NewIterator(rocksdb::ReadOptions()));
+    it->SeekToLast();
+    ASSERT_TRUE(it->Valid());
+    ASSERT_EQ(it->key()[0], 'x') << "the stream index fills the last data blocks";
+  }
+  // The data blocks come first in the file; damage the last one.
+  ASSERT_GT(data_size, 64u);
+  FlipByte(sst, data_size - 40);
+  FlipByte(sst, data_size - 41);
+
+  auto store = RocksDbEventStore::Open(dir);
+  if (!store.ok()) {  // refusing to open is fine too
+    EXPECT_EQ(store.status().code(), StatusCode::kCorruption) << store.status().ToString();
+    return;
+  }
+  const uint64_t length = LengthOf(**store);
+  ASSERT_EQ(length, written.size());
+  auto expect_complete_or_error = [&](const StatusOr<std::vector<Offset>>& got,
+                                      const std::vector<Offset>& want, const std::string& stream,
+                                      size_t* failed) {
+    if (got.ok()) {
+      EXPECT_EQ(*got, want) << "an offset list that is returned is complete";
+      return;
+    }
+    ++*failed;
+    EXPECT_TRUE(got.status().code() == StatusCode::kCorruption ||
+                got.status().code() == StatusCode::kIOError)
+        << got.status().ToString();
+    const std::string name = EventRecordFormat().StreamName(stream);  // "channel 0x.."
+    EXPECT_NE(got.status().message().find(name), std::string_view::npos)
+        << "the error names " << name << ": " << got.status().ToString();
+  };
+  size_t failed = 0;
+  std::vector<uint64_t> damaged_objectives;
+  for (uint64_t n = 0; n < kChannels; ++n) {
+    std::vector<Offset> channel, objective;
+    for (Offset o = 0; o < written.size(); ++o) {
+      if (written[o].channel() && *written[o].channel() == TestChannel(n)) channel.push_back(o);
+      if (written[o].objective() && *written[o].objective() == TestObjective(n)) {
+        objective.push_back(o);
+      }
+    }
+    const std::string channel_stream = ChannelStream(TestChannel(n));
+    const std::string objective_stream = ObjectiveStream(TestObjective(n));
+    expect_complete_or_error((*store)->ChannelOffsets(TestChannel(n), length), channel,
+                             channel_stream, &failed);
+    const size_t before = failed;
+    expect_complete_or_error((*store)->ObjectiveOffsets(TestObjective(n), length), objective,
+                             objective_stream, &failed);
+    expect_complete_or_error((*store)->log().StreamOffsets(objective_stream, length), objective,
+                             objective_stream, &failed);
+    if (failed > before) damaged_objectives.push_back(n);
+  }
+  EXPECT_GT(failed, 0u) << "the damage must be reported";
+  // An append to a damaged stream cannot read that stream's tail: it fails and writes nothing.
+  for (uint64_t n : damaged_objectives) {
+    auto r = (*store)->Append(ObjectiveApprovedEvent(n, 1000));
+    EXPECT_FALSE(r.ok()) << "objective " << n;
+  }
+  EXPECT_EQ(LengthOf(**store), length);
 }
 
 }  // namespace

@@ -57,14 +57,23 @@ TEST(RocksDbOpenErrorTest, NewerFormatVersionIsNotSupported) {
     rocksdb::DB* db = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir, &db).ok());
     ASSERT_TRUE(
-        db->Put(rocksdb::WriteOptions(), rocksdb_format::kFormatKey, rocksdb_format::FormatValue(2))
+        db->Put(rocksdb::WriteOptions(), rocksdb_format::kFormatKey, rocksdb_format::FormatValue(3))
             .ok());
     delete db;
   }
   auto store = RocksDbEventStore::Open(dir);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kNotSupported) << store.status().ToString();
-  EXPECT_NE(store.status().message().find("format version 2"), std::string_view::npos);
+  EXPECT_NE(store.status().message().find("format version 3 is newer than supported version 2"),
+            std::string_view::npos)
+      << store.status().ToString();
+  // Refused without a change: the marker still says 3.
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir, &db).ok());
+  std::string value;
+  EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), rocksdb_format::kFormatKey, &value).ok());
+  EXPECT_EQ(value, rocksdb_format::FormatValue(3));
+  delete db;
 }
 
 TEST(RocksDbOpenErrorTest, SecondOpenInProcessIsBusy) {
@@ -76,7 +85,7 @@ TEST(RocksDbOpenErrorTest, SecondOpenInProcessIsBusy) {
   auto second = RocksDbEventStore::Open(dir);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), StatusCode::kBusy) << second.status().ToString();
-  EXPECT_EQ((*first)->Length(), 1u);
+  EXPECT_EQ(LengthOf(**first), 1u);
 }
 
 TEST(RocksDbOpenErrorTest, StoreOpenInAnotherProcessIsBusy) {

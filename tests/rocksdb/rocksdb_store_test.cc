@@ -29,14 +29,14 @@ TEST(RocksDbReopenTest, RestoresLengthHeadIndexesAndSnapshots) {
     for (const Event& e : std::span(events).first(12)) ASSERT_TRUE(store->Append(e).ok());
     ASSERT_TRUE(store->snapshots()->Put(Snapshot{5, store->Read(4)->chain, "five"}).ok());
     ASSERT_TRUE(store->snapshots()->Put(Snapshot{10, store->Read(9)->chain, "ten"}).ok());
-    head = store->Head();
+    head = HeadOf(*store);
   }
   auto store = OpenOrDie(dir);
   ASSERT_TRUE(store);
-  EXPECT_EQ(store->Head(), head);
-  EXPECT_EQ(store->Length(), 12u);
+  EXPECT_EQ(HeadOf(*store), head);
+  EXPECT_EQ(LengthOf(*store), 12u);
   for (size_t i = 0; i < 12; ++i) {
-    EXPECT_EQ(store->Find(events[i].id), std::optional<Offset>(i));
+    EXPECT_EQ(ValueOrFail(store->Find(events[i].id)), std::optional<Offset>(i));
     EXPECT_EQ(store->Read(i)->event, events[i]);
   }
   const ChannelId c0 = TestChannel(0);
@@ -44,8 +44,8 @@ TEST(RocksDbReopenTest, RestoresLengthHeadIndexesAndSnapshots) {
   for (size_t i = 0; i < 12; ++i) {
     if (events[i].channel() && *events[i].channel() == c0) expected.push_back(i);
   }
-  EXPECT_EQ(store->ChannelOffsets(c0, 100), expected);
-  EXPECT_EQ(store->snapshots()->List(), (std::vector<uint64_t>{5, 10}));
+  EXPECT_EQ(ValueOrFail(store->ChannelOffsets(c0, 100)), expected);
+  EXPECT_EQ(ValueOrFail(store->snapshots()->List()), (std::vector<uint64_t>{5, 10}));
   auto latest = store->snapshots()->LatestAtOrBefore(9);
   ASSERT_TRUE(latest.ok() && latest->has_value());
   EXPECT_EQ((*latest)->data, "five");
@@ -77,7 +77,7 @@ TEST(RocksDbReopenTest, TimestampCheckWorksAfterReopen) {
   // Another entity is independent; an equal timestamp is accepted.
   EXPECT_TRUE(store->Append(StateSignedEvent(2, 1, 200)).ok());
   EXPECT_TRUE(store->Append(StateSignedEvent(1, 2, 5000)).ok());
-  EXPECT_EQ(store->Length(), 4u);
+  EXPECT_EQ(LengthOf(*store), 4u);
 }
 
 TEST(RocksDbReopenTest, RelaxedSyncStoreAlsoReopens) {
@@ -91,7 +91,7 @@ TEST(RocksDbReopenTest, RelaxedSyncStoreAlsoReopens) {
     ASSERT_TRUE(store->AppendBatch(events).ok());
   }
   auto store = OpenOrDie(dir);
-  EXPECT_EQ(store->Length(), events.size());
+  EXPECT_EQ(LengthOf(*store), events.size());
   CheckLog(*store);
 }
 
@@ -111,7 +111,7 @@ TEST(RocksDbReconstructTest, EqualsMemoryBackendIncludingSnapshotAndTailAfterReo
   {
     auto store = OpenOrDie(dir);
     testing::AppendAll(*store, std::vector<Event>(history.begin(), history.begin() + half));
-    first_length = store->Length();
+    first_length = LengthOf(*store);
     Reconstructor rec(store.get());
     auto view = rec.FullFold(first_length);
     ASSERT_TRUE(view.ok()) << view.status().ToString();
@@ -120,17 +120,17 @@ TEST(RocksDbReconstructTest, EqualsMemoryBackendIncludingSnapshotAndTailAfterReo
     ASSERT_TRUE(manager.Create(*view, history[half - 1].timestamp).ok());
   }
   auto store = OpenOrDie(dir);
-  ASSERT_EQ(store->Length(), first_length + 1);  // + the snapshot_created event
+  ASSERT_EQ(LengthOf(*store), first_length + 1);  // + the snapshot_created event
   std::vector<Event> tail(history.begin() + half, history.end());
   testing::AppendAll(*store, tail);
   SnapshotManager manager(store.get(), store->snapshots());
   Reconstructor with_snapshots(store.get(), &manager);
-  auto latest = manager.LatestView(store->Length());
+  auto latest = manager.LatestView(LengthOf(*store));
   ASSERT_TRUE(latest.ok() && latest->has_value()) << latest.status().ToString();
   EXPECT_EQ((*latest)->length, first_length);
   auto view = with_snapshots.View();
   ASSERT_TRUE(view.ok()) << view.status().ToString();
-  auto full = Reconstructor(store.get()).FullFold(store->Length());
+  auto full = Reconstructor(store.get()).FullFold(LengthOf(*store));
   ASSERT_TRUE(full.ok()) << full.status().ToString();
   EXPECT_EQ(*view, *full);
   // The memory backend given the same log (with the snapshot event at the same offset).
@@ -138,8 +138,8 @@ TEST(RocksDbReconstructTest, EqualsMemoryBackendIncludingSnapshotAndTailAfterReo
   for (auto c = store->NewCursor(0); c->Valid(); c->Next()) {
     ASSERT_TRUE(memory2->Append(c->event().event).ok());
   }
-  EXPECT_EQ(memory2->Head(), store->Head());
-  EXPECT_EQ(*Reconstructor(memory2.get()).FullFold(memory2->Length()), *full);
+  EXPECT_EQ(HeadOf(*memory2), HeadOf(*store));
+  EXPECT_EQ(*Reconstructor(memory2.get()).FullFold(LengthOf(*memory2)), *full);
   EXPECT_EQ(testing::Fingerprint(*memory2), testing::Fingerprint(*store));
 }
 

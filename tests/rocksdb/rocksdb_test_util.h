@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "statelog/rocksdb_store.h"
@@ -16,10 +17,20 @@
 
 namespace statelog::test {
 
+// Returns the value of `v`, or fails the current test and returns T{} when it holds an error.
+template <typename T>
+T ValueOrFail(StatusOr<T> v) {
+  EXPECT_TRUE(v.ok()) << v.status().ToString();
+  return v.ok() ? std::move(v).value() : T{};
+}
+
+inline ChainHead HeadOf(const EventStore& store) { return ValueOrFail(store.Head()); }
+inline uint64_t LengthOf(const EventStore& store) { return ValueOrFail(store.Length()); }
+
 // Checks that the log is dense, every chain value recomputes from offset 0 and the head matches.
 // Returns the events.
 inline std::vector<StoredEvent> CheckLog(const EventStore& store) {
-  const ChainHead head = store.Head();
+  const ChainHead head = HeadOf(store);
   std::vector<StoredEvent> all;
   Status s = store.ReadRange(0, head.length, &all);
   EXPECT_TRUE(s.ok()) << s.ToString();

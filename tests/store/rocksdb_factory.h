@@ -1,5 +1,5 @@
-// The RocksDB backend in the conformance suite: each store lives in a fresh temporary directory
-// that is removed at process exit, after the store was closed.
+// The RocksDB backend in the conformance suite: each store (or bare backend) lives in a fresh
+// temporary directory that is removed at process exit, after the store was closed.
 #ifndef STATELOG_TESTS_STORE_ROCKSDB_FACTORY_H_
 #define STATELOG_TESTS_STORE_ROCKSDB_FACTORY_H_
 
@@ -13,6 +13,8 @@
 #include <system_error>
 #include <vector>
 
+#include "rocksdb/rocksdb_internal.h"  // OpenBackend
+#include "statelog/log_backend.h"
 #include "statelog/rocksdb_store.h"
 #include "statelog/store.h"
 
@@ -69,6 +71,19 @@ struct RocksDbFactory {
     }
     TempDirRegistry::Add(std::move(dir));
     return std::move(*store);
+  }
+  // Returns a new, empty RocksDB backend holding Nitro events (for tests that wrap it), in a
+  // temporary directory (removed at exit).
+  static std::unique_ptr<LogBackend> MakeBackend() {
+    auto dir = std::make_unique<TempDir>("backend");
+    auto backend =
+        rocksdb_internal::OpenBackend(dir->path() + "/db", RocksDbOptions(), &EventRecordFormat());
+    if (!backend.ok()) {
+      ADD_FAILURE() << "opening a RocksDB backend: " << backend.status().ToString();
+      return nullptr;
+    }
+    TempDirRegistry::Add(std::move(dir));
+    return std::move(*backend);
   }
 };
 

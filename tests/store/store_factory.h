@@ -1,7 +1,7 @@
 // One factory per EventStore backend; the conformance suite runs over StoreBackends.
 // A persistent backend adds tests/store/<backend>_factory.h (a struct with kName and
-// static std::unique_ptr<EventStore> Make() and std::unique_ptr<LogBackend> MakeBackend()) and a STATELOG_TEST_<BACKEND> definition in
-// tests/store/CMakeLists.txt.
+// static std::unique_ptr<EventStore> Make() and std::unique_ptr<LogBackend> MakeBackend()) and a
+// STATELOG_TEST_<BACKEND> definition in tests/store/CMakeLists.txt.
 #ifndef STATELOG_TESTS_STORE_STORE_FACTORY_H_
 #define STATELOG_TESTS_STORE_STORE_FACTORY_H_
 

@@ -1,0 +1,102 @@
+// RocksBackend: the LogBackend on RocksDB behind RocksDbEventStore
+// (docs/adr/0004-rocksdb-storage.md, layout in docs/rocksdb-format.md).
+//
+// The log core (statelog/log.h) does every check, assigns offsets, chain values and stream
+// versions, and serializes appends through its group commit; this class only stores. Each Append
+// is ONE WriteBatch (records, id index, stream index, head), written with the store's
+// WriteOptions (synced unless RocksDbOptions::sync is false). A failed write is fatal: it is
+// never retried, health() returns it and every later write fails with Aborted until the store is
+// reopened (the database's state past the last durable point is unknown until recovery).
+//
+// Reads go straight to RocksDB. Every scan checks its iterator's status when it ends: damage is
+// an error naming the offset or stream, never a shorter answer.
+#ifndef STATELOG_ROCKSDB_ROCKSDB_BACKEND_H_
+#define STATELOG_ROCKSDB_ROCKSDB_BACKEND_H_
+
+#include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/options.h>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rocksdb/rocksdb_internal.h"
+#include "statelog/log.h"
+#include "statelog/log_backend.h"
+#include "statelog/rocksdb_store.h"
+#include "statelog/snapshot_store.h"
+
+namespace statelog::rocksdb_internal {
+
+class RocksBackend final : public LogBackend {
+ public:
+  // Opens (or creates) the store in `dir` (RocksDbEventStore::Open lists the errors), upgrading a
+  // format-1 store in place. `format` decodes the stored payloads and must outlive the backend.
+  static StatusOr<std::unique_ptr<RocksBackend>> Open(const std::string& dir,
+                                                      const RocksDbOptions& options,
+                                                      const RecordFormat* format,
+                                                      const TestHooks& hooks);
+
+  // `db` holds a valid format-2 store whose head is `head`. `env` (may be null) outlives `db`.
+  RocksBackend(std::shared_ptr<rocksdb::Env> env, std::unique_ptr<rocksdb::DB> db,
+               const RocksDbOptions& options, const RecordFormat* format, const ChainHead& head);
+  ~RocksBackend() override;
+  RocksBackend(const RocksBackend&) = delete;
+  RocksBackend& operator=(const RocksBackend&) = delete;
+
+  // LogBackend.
+  bool shared() const override { return false; }
+  bool wants_encoded() const override { return true; }
+  StatusOr<ChainHead> ReadHead() const override;
+  Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override;
+  Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
+  std::unique_ptr<RecordCursor> NewCursor(Offset begin, Offset end) const override;
+  StatusOr<std::optional<Offset>> Find(const RecordId& id) const override;
+  StatusOr<std::vector<Offset>> StreamOffsets(std::string_view stream,
+                                              Offset before) const override;
+  StatusOr<std::optional<StreamTail>> ReadStreamTail(std::string_view stream,
+                                                     Offset before) const override;
+
+  // The snapshot store in the same database ('s' records).
+  SnapshotStore* snapshots() { return snapshots_.get(); }
+  // OK, or the write error that made the store unusable.
+  Status health() const;
+  // Puts the store into its fatal error state (the first error wins).
+  void SetFatal(const Status& error);
+  // Aborted naming the fatal error, or OK.
+  Status CheckWritable() const;
+
+  rocksdb::DB* db() const { return db_.get(); }
+  const rocksdb::WriteOptions& write_options() const { return write_options_; }
+  const RecordFormat& format() const { return *format_; }
+
+ private:
+  const std::shared_ptr<rocksdb::Env> env_;  // destroyed after db_
+  std::unique_ptr<rocksdb::DB> db_;
+  const RecordFormat* const format_;
+  rocksdb::WriteOptions write_options_;
+  std::unique_ptr<SnapshotStore> snapshots_;
+
+  mutable std::mutex mu_;  // guards head_ and fatal_
+  ChainHead head_;         // what the last successful Append (or Open) left on disk
+  Status fatal_;
+};
+
+// The SnapshotStore kept in a RocksBackend's database.
+std::unique_ptr<SnapshotStore> NewRocksSnapshotStore(RocksBackend* owner);
+
+// Upgrades the format-1 store in `db` (head already checked: `length` records) to format 2:
+// indexes every record under the streams `format` assigns, removes the format-1 indexes and
+// writes the format marker last (docs/rocksdb-format.md, "Upgrades"). Redone from the start if
+// interrupted. `dir` names the store in errors.
+Status UpgradeFromFormat1(rocksdb::DB* db, const std::string& dir, const RecordFormat& format,
+                          uint64_t length, const TestHooks& hooks);
+
+}  // namespace statelog::rocksdb_internal
+
+#endif  // STATELOG_ROCKSDB_ROCKSDB_BACKEND_H_
