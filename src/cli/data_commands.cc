@@ -14,6 +14,7 @@
 #include "cli/store_open.h"
 #include "cli/util.h"
 #include "statelog/codec.h"
+#include "statelog/reconstruct.h"
 #include "statelog/snapshot.h"
 
 namespace statelog::cli {

@@ -129,6 +129,12 @@ void CheckFoldAndSnapshots(const EventStore& store, Offset end, const SnapshotSt
       uint64_t c = covers[next_snapshot++];
       if (c != length) continue;  // beyond the checked prefix: reported by the length check
       auto snap = snapshots->LatestAtOrBefore(c);
+      if (snap.ok() && (!snap->has_value() || (*snap)->covers != c)) {
+        // Deleted since it was listed (a writer that lost the race to record it removes its
+        // copy): not a snapshot of this log any more.
+        auto relisted = snapshots->List();
+        if (relisted.ok() && !std::binary_search(relisted->begin(), relisted->end(), c)) continue;
+      }
       if (!snap.ok() || !snap->has_value() || (*snap)->covers != c) {
         return first->Report(
             c == 0 ? 0 : c - 1,
@@ -171,6 +177,14 @@ void CheckFoldAndSnapshots(const EventStore& store, Offset end, const SnapshotSt
   if (!cursor->status().ok()) first->Report(view.length, cursor->status());
   for (size_t i = next_snapshot; i < covers.size(); ++i) {
     if (covers[i] > end) {
+      // On a log other writers append to, a snapshot of what they appended after verification
+      // started is not part of the checked prefix; one longer than the log is damage.
+      StatusOr<uint64_t> now = store.Length();
+      if (!now.ok()) {
+        first->Report(end, now.status());
+        break;
+      }
+      if (covers[i] <= *now) continue;
       first->Report(end, Status::Corruption("snapshot covering " + std::to_string(covers[i]) +
                                             " events is longer than the log"));
       break;

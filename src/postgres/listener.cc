@@ -65,7 +65,8 @@ Status Listener::Start() {
 void Listener::Run() {
   using Clock = std::chrono::steady_clock;
   const auto interval = std::chrono::milliseconds(poll_interval_ms_);
-  std::optional<int64_t> last_length = HeadLength(conn_.get());
+  // -1: unknown (the head could not be read).
+  int64_t last_length = HeadLength(conn_.get()).value_or(-1);
   auto next_check = Clock::now() + interval;
   for (;;) {
     pollfd fds[2] = {{wake_fds_[0], POLLIN, 0}, {-1, POLLIN, 0}};
@@ -93,10 +94,14 @@ void Listener::Run() {
     if (check_due) {
       const std::optional<int64_t> length = HeadLength(conn_.get());
       if (!length) {
-        if (PQstatus(conn_.get()) != CONNECTION_OK) conn_.reset();
-      } else if (length != last_length) {
+        // The head cannot be read (the schema is gone, privileges revoked, the server going
+        // down): wake the subscribers, whose own read reports the error to their owners.
         changed = true;
-        last_length = length;
+        last_length = -1;
+        if (PQstatus(conn_.get()) != CONNECTION_OK) conn_.reset();
+      } else if (*length != last_length) {
+        changed = true;
+        last_length = *length;
       }
     }
     // Notifications read by PQconsumeInput or collected during HeadLength's query.
