@@ -181,8 +181,9 @@ void PostgresBackend::ReleaseExpired() {
   while (!stopping_) {
     if (held_ == nullptr) {
       held_cv_.wait(lock);
-    } else if (std::chrono::steady_clock::now() < held_->deadline) {
-      held_cv_.wait_until(lock, held_->deadline);
+    } else if (const auto deadline = held_->deadline; std::chrono::steady_clock::now() < deadline) {
+      // A copy: held_ may be taken (and freed) by an appender while this thread waits.
+      held_cv_.wait_until(lock, deadline);
     } else {
       std::unique_ptr<Held> expired = std::move(held_);
       lock.unlock();
