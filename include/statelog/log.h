@@ -134,6 +134,9 @@ class RecordCursor {
   virtual void Next() = 0;
   // REQUIRES: Valid(). The reference is valid until the next call to Next() or destruction.
   virtual const StoredRecord& record() const = 0;
+  // REQUIRES: Valid(). Returns the current record, moved out of the cursor where it owns it (then
+  // record() is unspecified until Next()); the default returns a copy.
+  virtual StoredRecord TakeRecord() { return record(); }
   // OK unless reading failed; a cursor that ran into an error is not Valid().
   virtual Status status() const = 0;
 };
@@ -172,6 +175,10 @@ class Log {
 
   // The log's head. With a backend shared by several processes this reads the backend.
   StatusOr<ChainHead> Head() const;
+  // The length of the longest head this process knows is committed (appended or read), without
+  // I/O and without a lock: every record below it is readable. For a backend no other process
+  // writes, Head().length.
+  uint64_t KnownLength() const;
   // Returns the record at `offset`; OutOfRange when offset >= the length.
   StatusOr<StoredRecord> Read(Offset offset) const;
   // Replaces *out with the records at [begin, end). OutOfRange when end > length or begin > end.

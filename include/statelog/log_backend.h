@@ -63,6 +63,11 @@ class LogBackend {
   virtual bool shared() const = 0;
   // True when Append needs StagedRecord::encoded (the core encodes on the appender's thread).
   virtual bool wants_encoded() const = 0;
+  // True (the default) when one write of many records costs much less than many writes (a flush,
+  // a round trip): the core then gathers concurrent appends into one Append (group commit).
+  // False for a backend whose writes cost no more than the hand-over between threads (memory):
+  // the core then runs appends one at a time under a mutex.
+  virtual bool group_commit() const { return true; }
 
   virtual StatusOr<ChainHead> ReadHead() const = 0;
 

@@ -101,9 +101,9 @@ class EventStore {
   StatusOr<uint64_t> Length() const;
 
   // Returns the event at `offset`; OutOfRange when offset >= the length.
-  StatusOr<StoredEvent> Read(Offset offset) const;
+  virtual StatusOr<StoredEvent> Read(Offset offset) const;
   // Replaces *out with the events at [begin, end). OutOfRange when end > length or begin > end.
-  Status ReadRange(Offset begin, Offset end, std::vector<StoredEvent>* out) const;
+  virtual Status ReadRange(Offset begin, Offset end, std::vector<StoredEvent>* out) const;
   // Returns a cursor over [begin, end); end defaults to the length at the time of the call.
   virtual std::unique_ptr<EventCursor> NewCursor(Offset begin,
                                                  std::optional<Offset> end = std::nullopt) const;

@@ -171,10 +171,14 @@ void RunDemo(Context& ctx, const DemoArgs& a) {
   }
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const uint64_t others = *last - *first + 1 - all.size();
   std::printf("appended %zu checked events (%s appends) in %.1f ms: offsets %llu..%llu%s\n\n",
               all.size(), a.flags.relaxed ? "relaxed" : "durable", ms,
               static_cast<unsigned long long>(*first), static_cast<unsigned long long>(*last),
-              *last - *first + 1 > all.size() ? ", among other writers' events" : "");
+              others == 0 ? ""
+                          : (" (" + std::to_string(others) +
+                             " of them are others: snapshot records or other writers' events)")
+                                .c_str());
 
   std::printf("== channels, reconstructed from the log ==\n");
   for (const ChannelScript* c : {&with_alice, &with_bob}) {

@@ -31,6 +31,7 @@ class ChunkedCursor final : public RecordCursor {
     if (++pos_ == chunk_.size()) Fill();
   }
   const StoredRecord& record() const override { return chunk_[pos_]; }
+  StoredRecord TakeRecord() override { return std::move(chunk_[pos_]); }
   Status status() const override { return status_; }
 
  private:
@@ -97,6 +98,7 @@ Log::Impl::Impl(const Log* owner, std::unique_ptr<LogBackend> backend, const Rec
       format_(format),
       shared_(backend_->shared()),
       wants_encoded_(backend_->wants_encoded()),
+      group_commit_(backend_->group_commit()),
       known_(head),
       length_(head.length),
       head_(head) {}
@@ -149,6 +151,8 @@ StatusOr<std::vector<AppendResult>> Log::Append(std::span<const Record> records,
 }
 
 StatusOr<ChainHead> Log::Head() const { return impl_->Head(); }
+
+uint64_t Log::KnownLength() const { return impl_->KnownLength(); }
 
 StatusOr<StoredRecord> Log::Read(Offset offset) const {
   const uint64_t known = impl_->KnownLength();

@@ -59,6 +59,7 @@ StatusOr<std::vector<AppendResult>> Log::Impl::Append(std::span<const Record> re
   for (size_t i = 0; i < records.size(); ++i) {
     Status s = CheckRecord(*format_, records[i]);
     if (!s.ok()) return s.WithIndex(i);
+    if (records.size() == 1) break;
     auto [it, inserted] = in_batch.emplace(records[i].id, i);
     if (!inserted) {
       return Status::InvalidArgument("records " + std::to_string(it->second) + " and " +
@@ -79,7 +80,13 @@ StatusOr<std::vector<AppendResult>> Log::Impl::Append(std::span<const Record> re
     w.encoded.reserve(records.size());
     for (const Record& r : records) w.encoded.push_back(r.payload->Encode());
   }
-  Submit(&w);
+  if (group_commit_) {
+    Submit(&w);
+  } else {
+    std::lock_guard<std::mutex> lock(serial_mu_);
+    Writer* one = &w;
+    CommitGroup(std::span<Writer* const>(&one, 1));
+  }
   if (!w.status.ok()) return w.status;
   return std::move(w.results);
 }
@@ -111,7 +118,7 @@ void Log::Impl::Submit(Writer* w) {
   if (!writers_.empty()) writers_.front()->cv.notify_one();  // the next leader
 }
 
-void Log::Impl::CommitGroup(const std::vector<Writer*>& group) {
+void Log::Impl::CommitGroup(std::span<Writer* const> group) {
   for (int attempt = 0;; ++attempt) {
     bool caught_up = false;
     if (stale_) {
@@ -124,10 +131,10 @@ void Log::Impl::CommitGroup(const std::vector<Writer*>& group) {
     }
     Stage stage{known_, {}, {}, {}};
     bool conflict = false;
-    for (Writer* q : group) {
-      q->status = Status::OK();
-      StageWriter(q, &stage);
-      conflict = conflict || q->status.IsConflict();
+    for (size_t i = 0; i < group.size(); ++i) {
+      group[i]->status = Status::OK();
+      StageWriter(group[i], i + 1 == group.size(), &stage);
+      conflict = conflict || group[i]->status.IsConflict();
     }
     // With other writers, an expectation can fail only because this process's head is old:
     // catch up once and decide again before reporting it.
@@ -173,7 +180,7 @@ Status Log::Impl::TailOf(const std::string& stream, const Stage& stage,
   return Status::OK();
 }
 
-void Log::Impl::StageWriter(Writer* w, Stage* stage) {
+void Log::Impl::StageWriter(Writer* w, bool last, Stage* stage) {
   const size_t n = w->records.size();
   w->results.assign(n, AppendResult{});
   // An id already in the log (or earlier in the group) is a retry: reported, not appended.
@@ -227,6 +234,7 @@ void Log::Impl::StageWriter(Writer* w, Stage* stage) {
   // Place the new records; nothing reaches *stage unless all of them are valid.
   std::unordered_map<std::string, std::optional<StreamTail>> local;
   std::vector<StagedRecord> mine;
+  mine.reserve(n);
   Offset at = stage->head.length;
   Hash256 chain = stage->head.chain;
   for (size_t i = 0; i < n; ++i) {
@@ -271,9 +279,19 @@ void Log::Impl::StageWriter(Writer* w, Stage* stage) {
     mine.push_back(std::move(staged));
   }
   stage->head = ChainHead{at, chain};
-  for (auto& [stream, tail] : local) stage->overlay[stream] = tail;
-  for (const StagedRecord& s : mine) stage->ids.emplace(s.record->id, s.offset);
-  for (StagedRecord& s : mine) stage->staged.push_back(std::move(s));
+  if (stage->overlay.empty()) {
+    stage->overlay = std::move(local);
+  } else {
+    for (auto& [stream, tail] : local) stage->overlay[stream] = tail;
+  }
+  if (!last) {
+    for (const StagedRecord& s : mine) stage->ids.emplace(s.record->id, s.offset);
+  }
+  if (stage->staged.empty()) {
+    stage->staged = std::move(mine);
+  } else {
+    for (StagedRecord& s : mine) stage->staged.push_back(std::move(s));
+  }
 }
 
 Status Log::Impl::CatchUp() {

@@ -65,9 +65,10 @@ class Log::Impl {
   struct Stage;
 
   void Submit(Writer* w);
-  void CommitGroup(const std::vector<Writer*>& group);
+  void CommitGroup(std::span<Writer* const> group);
   // Stages w's records into *stage; on failure sets w->status and leaves *stage unchanged.
-  void StageWriter(Writer* w, Stage* stage);
+  // `last` when no writer of the group follows (its ids need not be remembered).
+  void StageWriter(Writer* w, bool last, Stage* stage);
   // Returns the tail of `stream` as of the stage (group overlay, cache, then the backend).
   Status TailOf(const std::string& stream, const Stage& stage, std::optional<StreamTail>* out);
   // Reads the backend's head and folds the records this core has not seen into its caches.
@@ -81,9 +82,11 @@ class Log::Impl {
   const RecordFormat* const format_;
   const bool shared_;
   const bool wants_encoded_;
+  const bool group_commit_;
 
   std::mutex mu_;  // guards writers_
   std::deque<Writer*> writers_;
+  std::mutex serial_mu_;  // without group commit: held by the one appender at work
 
   // Leader-only state.
   ChainHead known_;  // the head the caches below reflect

@@ -95,6 +95,7 @@ class RocksCursor final : public RecordCursor {
   bool Valid() const override { return valid_; }
   void Next() override { Load(); }
   const StoredRecord& record() const override { return current_; }
+  StoredRecord TakeRecord() override { return std::move(current_); }
   Status status() const override { return status_; }
 
  private:

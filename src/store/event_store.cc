@@ -30,7 +30,7 @@ class EventCursorOverRecords final : public EventCursor {
 
  private:
   void Load() {
-    if (records_->Valid()) current_ = ToStoredEvent(records_->record());
+    if (records_->Valid()) current_ = ToStoredEvent(records_->TakeRecord());
   }
   std::unique_ptr<RecordCursor> records_;
   StoredEvent current_;

@@ -62,6 +62,12 @@ struct Block {
   std::atomic<Segment*> segments[kBlockSize] = {};
 };
 
+// Hashes std::string and std::string_view alike: stream lookups build no string.
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
+};
+
 // One stream's records.
 struct StreamIndex {
   std::vector<Offset> offsets;  // increasing
@@ -75,6 +81,7 @@ class MemoryBackendImpl final : public MemoryBackend {
 
   bool shared() const override { return false; }
   bool wants_encoded() const override { return false; }
+  bool group_commit() const override { return false; }
   StatusOr<ChainHead> ReadHead() const override;
   Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override;
   Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
@@ -108,7 +115,7 @@ class MemoryBackendImpl final : public MemoryBackend {
   // Written under append_mu_ and an exclusive index_mu_; read under a shared index_mu_.
   mutable std::shared_mutex index_mu_;
   std::unordered_map<RecordId, Offset> ids_;
-  std::unordered_map<std::string, StreamIndex> streams_;
+  std::unordered_map<std::string, StreamIndex, KeyHash, std::equal_to<>> streams_;
 };
 
 MemoryBackendImpl::~MemoryBackendImpl() {
@@ -163,7 +170,9 @@ Status MemoryBackendImpl::Append(const ChainHead& expected, std::span<const Stag
   for (const StagedRecord& s : records) {
     ids_.emplace(s.record->id, s.offset);
     for (const StreamEntry& e : s.streams) {
-      StreamIndex& index = streams_[std::string(e.stream)];
+      auto it = streams_.find(e.stream);
+      if (it == streams_.end()) it = streams_.emplace(std::string(e.stream), StreamIndex{}).first;
+      StreamIndex& index = it->second;
       index.offsets.push_back(s.offset);
       index.timestamps.push_back(s.record->timestamp);
     }
@@ -215,7 +224,7 @@ StatusOr<std::optional<Offset>> MemoryBackendImpl::Find(const RecordId& id) cons
 StatusOr<std::vector<Offset>> MemoryBackendImpl::StreamOffsets(std::string_view stream,
                                                                Offset before) const {
   std::shared_lock<std::shared_mutex> lock(index_mu_);
-  auto it = streams_.find(std::string(stream));
+  auto it = streams_.find(stream);
   if (it == streams_.end()) return std::vector<Offset>();
   const std::vector<Offset>& offsets = it->second.offsets;
   return std::vector<Offset>(offsets.begin(),
@@ -225,7 +234,7 @@ StatusOr<std::vector<Offset>> MemoryBackendImpl::StreamOffsets(std::string_view 
 StatusOr<std::optional<StreamTail>> MemoryBackendImpl::ReadStreamTail(std::string_view stream,
                                                                       Offset before) const {
   std::shared_lock<std::shared_mutex> lock(index_mu_);
-  auto it = streams_.find(std::string(stream));
+  auto it = streams_.find(stream);
   if (it == streams_.end()) return std::optional<StreamTail>();
   const std::vector<Offset>& offsets = it->second.offsets;
   const size_t n = std::lower_bound(offsets.begin(), offsets.end(), before) - offsets.begin();
@@ -233,14 +242,79 @@ StatusOr<std::optional<StreamTail>> MemoryBackendImpl::ReadStreamTail(std::strin
   return std::optional<StreamTail>(StreamTail{n, offsets[n - 1], it->second.timestamps[n - 1]});
 }
 
-// MemoryEventStore: the Nitro layer over a memory backend it keeps a pointer to for At().
+std::string RangeError(Offset begin, Offset end, uint64_t length) {
+  return "range [" + std::to_string(begin) + ", " + std::to_string(end) +
+         ") is not within the log (length " + std::to_string(length) + ")";
+}
+
+// Walks At() references and copies only the events: the cursor of MemoryEventStore.
+class MemoryEventCursor final : public EventCursor {
+ public:
+  MemoryEventCursor(const MemoryBackend* backend, Offset begin, Offset end, Status status)
+      : backend_(backend), pos_(begin), end_(end), status_(std::move(status)) {
+    Load();
+  }
+  bool Valid() const override { return status_.ok() && pos_ < end_; }
+  void Next() override {
+    ++pos_;
+    Load();
+  }
+  const StoredEvent& event() const override { return current_; }
+  Status status() const override { return status_; }
+
+ private:
+  void Load() {
+    if (Valid()) current_ = ToStoredEvent(backend_->At(pos_));
+  }
+  const MemoryBackend* const backend_;
+  Offset pos_;
+  const Offset end_;
+  const Status status_;
+  StoredEvent current_;
+};
+
+// MemoryEventStore: the Nitro layer over a memory backend, which it reads directly: the stored
+// records are in memory, so a read is a copy of the event and nothing else. Appends go through
+// the log core like every other backend's.
 class MemoryStore final : public MemoryEventStore {
  public:
   MemoryStore(std::unique_ptr<Log> log, const MemoryBackend* backend)
       : MemoryEventStore(std::move(log)), backend_(backend) {}
   const Event& At(Offset offset) const override { return EventOf(backend_->At(offset).record); }
 
+  StatusOr<StoredEvent> Read(Offset offset) const override {
+    const uint64_t length = Published();
+    if (offset >= length) {
+      return Status::OutOfRange("offset " + std::to_string(offset) +
+                                " is past the end of the log (length " + std::to_string(length) +
+                                ")");
+    }
+    return ToStoredEvent(backend_->At(offset));
+  }
+  Status ReadRange(Offset begin, Offset end, std::vector<StoredEvent>* out) const override {
+    const uint64_t length = Published();
+    if (begin > end || end > length) return Status::OutOfRange(RangeError(begin, end, length));
+    out->clear();
+    out->reserve(end - begin);
+    for (Offset o = begin; o < end; ++o) {
+      const StoredRecord& r = backend_->At(o);
+      out->emplace_back(r.offset, r.chain, EventOf(r.record));  // the event copied in place
+    }
+    return Status::OK();
+  }
+  std::unique_ptr<EventCursor> NewCursor(Offset begin, std::optional<Offset> end) const override {
+    const uint64_t length = Published();
+    const Offset stop = end.value_or(length);
+    Status status;
+    if (begin > stop || stop > length) status = Status::OutOfRange(RangeError(begin, stop, length));
+    return std::make_unique<MemoryEventCursor>(backend_, begin, stop, std::move(status));
+  }
+
  private:
+  // The length the log core published: every record below it is complete. (The backend's own
+  // length can be ahead of it for the moment between its write and the core's publication.)
+  uint64_t Published() const { return log().KnownLength(); }
+
   const MemoryBackend* const backend_;  // owned by the log
 };
 
