@@ -12,8 +12,9 @@ namespace store_internal {
 std::string EventPayload::Encode() const { return EncodeEvent(event); }
 
 Record ToRecord(const Event& event) {
+  // A non-const object: the memory backend may take its event (ADR-0008).
   return Record{event.id, event.timestamp, EventStreams(event),
-                std::make_shared<const EventPayload>(event)};
+                std::make_shared<EventPayload>(event)};
 }
 
 const Event& EventOf(const Record& record) {

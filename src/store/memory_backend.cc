@@ -4,7 +4,7 @@
 //   top_[kTopSize] -> Block{segments[kBlockSize]} -> Segment{kSegmentSize slots}
 // Offset o lives in top_[o >> 20]->segments[(o >> 10) % 1024], slot o % 1024. Blocks and segments
 // are allocated lazily by the writer and freed only by the destructor. Nothing is ever moved, so
-// a slot's address is fixed for the backend's lifetime: At() references stay valid.
+// a slot's address is fixed for the backend's lifetime: EventAt() references stay valid.
 //
 // Why reads by offset need no lock:
 //  1. Only the writer, holding append_mu_, writes slots, and only slots at offsets >= length_.
@@ -52,11 +52,28 @@ constexpr size_t kTopSize = 1024;  // directory blocks
 constexpr uint64_t kCapacity = uint64_t{kTopSize} << (kBlockBits + kSegmentBits);  // 2^30 records
 static_assert(MemoryEventStore::kSegmentSize == kSegmentSize);
 
-// Raw storage for kSegmentSize records; slot i is constructed by the writer before publication.
-struct Segment {
-  alignas(StoredRecord) std::byte raw[kSegmentSize * sizeof(StoredRecord)];
-  void* slot(size_t i) { return raw + i * sizeof(StoredRecord); }
+// One record: its chain value and its event (as the payload the layer reads).
+struct Slot {
+  Hash256 chain;
+  EventPayload payload;
 };
+
+// Raw storage for kSegmentSize slots; slot i is constructed by the writer before publication.
+struct Segment {
+  alignas(Slot) std::byte raw[kSegmentSize * sizeof(Slot)];
+  void* slot(size_t i) { return raw + i * sizeof(Slot); }
+};
+
+// A payload pointer that owns nothing: the slot owns the event.
+std::shared_ptr<const RecordPayload> Unowned(const EventPayload& payload) {
+  return std::shared_ptr<const RecordPayload>(std::shared_ptr<const RecordPayload>(), &payload);
+}
+
+StoredRecord RecordAt(Offset offset, const Slot& slot) {
+  const Event& e = slot.payload.event;
+  return StoredRecord{offset, slot.chain,
+                      Record{e.id, e.timestamp, EventStreams(e), Unowned(slot.payload)}};
+}
 
 struct Block {
   std::atomic<Segment*> segments[kBlockSize] = {};
@@ -85,27 +102,27 @@ class MemoryBackendImpl final : public MemoryBackend {
   StatusOr<ChainHead> ReadHead() const override;
   Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override;
   Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
-  std::unique_ptr<RecordCursor> NewCursor(Offset begin, Offset end) const override;
   StatusOr<std::optional<Offset>> Find(const RecordId& id) const override;
   StatusOr<std::vector<Offset>> StreamOffsets(std::string_view stream,
                                               Offset before) const override;
   StatusOr<std::optional<StreamTail>> ReadStreamTail(std::string_view stream,
                                                      Offset before) const override;
-  const StoredRecord& At(Offset offset) const override { return *Slot(offset); }
+  const Event& EventAt(Offset offset) const override { return SlotAt(offset)->payload.event; }
+  const Hash256& ChainAt(Offset offset) const override { return SlotAt(offset)->chain; }
 
  private:
   // REQUIRES: offset < a length this thread loaded with acquire, or the writer's own slot.
-  const StoredRecord* Slot(Offset offset) const {
+  const Slot* SlotAt(Offset offset) const {
     Block* block = top_[offset >> (kBlockBits + kSegmentBits)].load(std::memory_order_relaxed);
     Segment* seg = block->segments[(offset >> kSegmentBits) & (kBlockSize - 1)].load(
         std::memory_order_relaxed);
-    return std::launder(static_cast<const StoredRecord*>(seg->slot(offset & (kSegmentSize - 1))));
+    return std::launder(static_cast<const Slot*>(seg->slot(offset & (kSegmentSize - 1))));
   }
   // Returns the raw storage for `offset`, allocating its block and segment if needed.
   // REQUIRES: append_mu_ held, offset < kCapacity.
   void* PrepareSlot(Offset offset);
   ChainHead HeadAt(uint64_t length) const {
-    return ChainHead{length, length == 0 ? Hash256() : Slot(length - 1)->chain};
+    return ChainHead{length, length == 0 ? Hash256() : SlotAt(length - 1)->chain};
   }
 
   std::mutex append_mu_;  // serializes appends
@@ -120,7 +137,7 @@ class MemoryBackendImpl final : public MemoryBackend {
 
 MemoryBackendImpl::~MemoryBackendImpl() {
   const uint64_t length = length_.load(std::memory_order_acquire);
-  for (Offset i = 0; i < length; ++i) Slot(i)->~StoredRecord();
+  for (Offset i = 0; i < length; ++i) SlotAt(i)->~Slot();
   for (auto& top : top_) {
     Block* block = top.load(std::memory_order_relaxed);
     if (block == nullptr) break;
@@ -161,9 +178,23 @@ Status MemoryBackendImpl::Append(const ChainHead& expected, std::span<const Stag
     return Status::FailedPrecondition("the memory store is full (" + std::to_string(kCapacity) +
                                       " records)");
   }
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (dynamic_cast<const EventPayload*>(records[i].record->payload.get()) == nullptr) {
+      return Status::InvalidArgument("staged record " + std::to_string(i) +
+                                     ": the memory event store holds events only");
+    }
+  }
   Offset offset = length;
   for (const StagedRecord& s : records) {
-    new (PrepareSlot(offset)) StoredRecord{offset, s.chain, *s.record};
+    const auto& payload = static_cast<const EventPayload&>(*s.record->payload);
+    void* slot = PrepareSlot(offset);
+    if (s.record->payload.use_count() == 1) {
+      // Only the appender's record refers to the payload, and it is let go after the append:
+      // take the event instead of copying it. (Payloads are made non-const, by ToRecord.)
+      new (slot) Slot{s.chain, EventPayload(std::move(const_cast<EventPayload&>(payload).event))};
+    } else {
+      new (slot) Slot{s.chain, EventPayload(payload.event)};
+    }
     ++offset;
   }
   std::unique_lock<std::shared_mutex> index_lock(index_mu_);
@@ -190,28 +221,8 @@ Status MemoryBackendImpl::ReadRange(Offset begin, Offset end,
   }
   out->clear();
   out->reserve(end - begin);
-  for (Offset o = begin; o < end; ++o) out->push_back(*Slot(o));
+  for (Offset o = begin; o < end; ++o) out->push_back(RecordAt(o, *SlotAt(o)));
   return Status::OK();
-}
-
-// Walks At() references: no copies. Valid while the backend lives.
-class MemoryCursor final : public RecordCursor {
- public:
-  MemoryCursor(const MemoryBackend* backend, Offset begin, Offset end)
-      : backend_(backend), pos_(begin), end_(end) {}
-  bool Valid() const override { return pos_ < end_; }
-  void Next() override { ++pos_; }
-  const StoredRecord& record() const override { return backend_->At(pos_); }
-  Status status() const override { return Status::OK(); }
-
- private:
-  const MemoryBackend* const backend_;
-  Offset pos_;
-  const Offset end_;
-};
-
-std::unique_ptr<RecordCursor> MemoryBackendImpl::NewCursor(Offset begin, Offset end) const {
-  return std::make_unique<MemoryCursor>(this, begin, end);
 }
 
 StatusOr<std::optional<Offset>> MemoryBackendImpl::Find(const RecordId& id) const {
@@ -264,7 +275,7 @@ class MemoryEventCursor final : public EventCursor {
 
  private:
   void Load() {
-    if (Valid()) current_ = ToStoredEvent(backend_->At(pos_));
+    if (Valid()) current_ = StoredEvent{pos_, backend_->ChainAt(pos_), backend_->EventAt(pos_)};
   }
   const MemoryBackend* const backend_;
   Offset pos_;
@@ -280,7 +291,7 @@ class MemoryStore final : public MemoryEventStore {
  public:
   MemoryStore(std::unique_ptr<Log> log, const MemoryBackend* backend)
       : MemoryEventStore(std::move(log)), backend_(backend) {}
-  const Event& At(Offset offset) const override { return EventOf(backend_->At(offset).record); }
+  const Event& At(Offset offset) const override { return backend_->EventAt(offset); }
 
   StatusOr<StoredEvent> Read(Offset offset) const override {
     const uint64_t length = Published();
@@ -289,7 +300,7 @@ class MemoryStore final : public MemoryEventStore {
                                 " is past the end of the log (length " + std::to_string(length) +
                                 ")");
     }
-    return ToStoredEvent(backend_->At(offset));
+    return StoredEvent{offset, backend_->ChainAt(offset), backend_->EventAt(offset)};
   }
   Status ReadRange(Offset begin, Offset end, std::vector<StoredEvent>* out) const override {
     const uint64_t length = Published();
@@ -297,8 +308,7 @@ class MemoryStore final : public MemoryEventStore {
     out->clear();
     out->reserve(end - begin);
     for (Offset o = begin; o < end; ++o) {
-      const StoredRecord& r = backend_->At(o);
-      out->emplace_back(r.offset, r.chain, EventOf(r.record));  // the event copied in place
+      out->emplace_back(o, backend_->ChainAt(o), backend_->EventAt(o));  // copied in place
     }
     return Status::OK();
   }

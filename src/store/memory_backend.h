@@ -1,22 +1,28 @@
-// The memory LogBackend (internal): segmented storage with stable addresses and lock-free reads,
-// behind MemoryEventStore (statelog/memory_store.h).
+// The memory LogBackend of the Nitro layer (internal): segmented storage with stable addresses
+// and lock-free reads, behind MemoryEventStore (statelog/memory_store.h). It stores only: every
+// check is the log core's. Each slot holds a record's chain value and its event, in place, so a
+// read touches one place and an append copies (or takes) the event once.
 #ifndef STATELOG_STORE_MEMORY_BACKEND_H_
 #define STATELOG_STORE_MEMORY_BACKEND_H_
 
 #include <memory>
 
 #include "statelog/log_backend.h"
+#include "statelog/store.h"
 
 namespace statelog::store_internal {
 
 class MemoryBackend : public LogBackend {
  public:
-  // Returns the record at `offset`, valid until the backend is destroyed.
+  // The event and the chain value at `offset`, valid until the backend is destroyed.
   // REQUIRES: offset below a length this backend returned or the core published.
-  virtual const StoredRecord& At(Offset offset) const = 0;
+  virtual const Event& EventAt(Offset offset) const = 0;
+  virtual const Hash256& ChainAt(Offset offset) const = 0;
 };
 
-// Returns a new empty memory backend.
+// Returns a new empty memory backend. It holds records of EventRecordFormat() only (an append of
+// another payload is InvalidArgument). The payloads of the StoredRecords its reads return point
+// into it: they must not outlive it (the Nitro layer copies the events out).
 std::unique_ptr<MemoryBackend> NewMemoryBackend();
 
 }  // namespace statelog::store_internal
