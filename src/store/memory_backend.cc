@@ -308,7 +308,7 @@ class MemoryStore final : public MemoryEventStore {
     out->clear();
     out->reserve(end - begin);
     for (Offset o = begin; o < end; ++o) {
-      out->emplace_back(o, backend_->ChainAt(o), backend_->EventAt(o));  // copied in place
+      out->push_back(StoredEvent{o, backend_->ChainAt(o), backend_->EventAt(o)});
     }
     return Status::OK();
   }
