@@ -1,4 +1,4 @@
-// Nitro protocol encodings (../shared/nitro-spec.md): Solidity ABI encoding, channel ids, state
+// Nitro protocol encodings (as go-nitro and the adjudicator compute them): Solidity ABI encoding, channel ids, state
 // hashes, voucher hashes, Ethereum-style secp256k1 signatures and go-nitro's JSON for states.
 //
 // Every value computed here is byte-identical to what go-nitro and the Nitro adjudicator compute.

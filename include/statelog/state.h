@@ -1,5 +1,5 @@
 // Nitro channel data: the fixed part, the variable part (appData, outcome, turnNum, isFinal) and
-// the outcome (Exit) types of ../shared/nitro-spec.md. Plain values; hashing, ABI encoding and
+// the outcome (Exit) types of the Nitro protocol. Plain values; hashing, ABI encoding and
 // signatures are in statelog/nitro.h.
 #ifndef STATELOG_STATE_H_
 #define STATELOG_STATE_H_

@@ -10,7 +10,7 @@
 
 namespace statelog::demo {
 
-// A participant with its private key (go-nitro's test actors, ../shared/nitro-spec.md).
+// A participant with its private key (go-nitro's test actors).
 struct Actor {
   std::string name;
   Bytes32 key;
