@@ -1,5 +1,6 @@
-// Nitro protocol encodings (as go-nitro and the adjudicator compute them): Solidity ABI encoding, channel ids, state
-// hashes, voucher hashes, Ethereum-style secp256k1 signatures and go-nitro's JSON for states.
+// Nitro protocol encodings, as go-nitro and the adjudicator compute them: Solidity ABI encoding,
+// channel ids, state hashes, voucher hashes, Ethereum-style secp256k1 signatures and go-nitro's
+// JSON for states.
 //
 // Every value computed here is byte-identical to what go-nitro and the Nitro adjudicator compute.
 // Thread safety: every function is thread-safe; the signing context is created once, on first use.
