@@ -120,14 +120,11 @@ class LedgerImpl final : public Ledger {
  private:
   StatusOr<std::vector<AppendResult>> AppendChecked(std::span<const Event> events,
                                                     const AppendOptions& options, bool batch);
-  // Decides once: retries and legality against the cache's current view, then appends
+  // Decides once: retries, proofs and legality against the cache's current view, then appends
   // with the decision's expectations.
-  // `existing` holds what was found in the log; with `refresh` the missing ones are looked up
-  // again first.
   StatusOr<std::vector<AppendResult>> Attempt(std::span<const Event> events,
-                                              const AppendOptions& options, bool refresh,
-                                              std::vector<std::optional<Offset>>* existing,
-                                              bool batch);
+                                              const AppendOptions& options,
+                                              const std::vector<bool>& proven, bool batch);
   void MaybeSnapshot(Timestamp now);
 
   EventStore* const store_;
@@ -150,22 +147,22 @@ Status NameEvent(const Status& st, std::span<const Event> events, bool batch) {
 StatusOr<std::vector<AppendResult>> LedgerImpl::AppendChecked(std::span<const Event> events,
                                                               const AppendOptions& options,
                                                               bool batch) {
-  // Proofs depend on no state: checked once, before any attempt, for the events not in the log
-  // (one already there is a retry and is not checked again).
-  std::vector<std::optional<Offset>> existing(events.size());
+  // Proofs depend on no state: checked once, before any attempt (an event already in the log is
+  // a retry and is not checked again, Attempt() sees to that).
+  std::vector<bool> proven(events.size(), false);
   for (size_t i = 0; i < events.size(); ++i) {
-    STATELOG_ASSIGN_OR_RETURN(existing[i], store_->Find(events[i].id));
-    if (existing[i]) continue;
+    STATELOG_ASSIGN_OR_RETURN(std::optional<Offset> found, store_->Find(events[i].id));
+    if (found) continue;
     Status st = CheckEventProof(events[i]);
     if (!st.ok()) return NameEvent(st.WithIndex(i), events, batch);
+    proven[i] = true;
   }
   const bool callers_expectations =
       options.expected_length.has_value() || !options.expected_streams.empty();
   const int attempts = std::max(1, options_.max_attempts);
   Status last;
   for (int attempt = 0; attempt < attempts; ++attempt) {
-    StatusOr<std::vector<AppendResult>> r =
-        Attempt(events, options, /*refresh=*/attempt > 0, &existing, batch);
+    StatusOr<std::vector<AppendResult>> r = Attempt(events, options, proven, batch);
     if (r.ok() || !r.status().IsConflict() || callers_expectations) return r;
     last = r.status();
   }
@@ -174,16 +171,18 @@ StatusOr<std::vector<AppendResult>> LedgerImpl::AppendChecked(std::span<const Ev
       " times while this append was decided; last: " + std::string(last.message()));
 }
 
-StatusOr<std::vector<AppendResult>> LedgerImpl::Attempt(
-    std::span<const Event> events, const AppendOptions& options, bool refresh,
-    std::vector<std::optional<Offset>>* existing_in_out, bool batch) {
-  std::vector<std::optional<Offset>>& existing = *existing_in_out;
+StatusOr<std::vector<AppendResult>> LedgerImpl::Attempt(std::span<const Event> events,
+                                                        const AppendOptions& options,
+                                                        const std::vector<bool>& proven,
+                                                        bool batch) {
+  std::vector<std::optional<Offset>> existing(events.size());
   bool all_existing = true;
   for (size_t i = 0; i < events.size(); ++i) {
-    // After a conflict, another writer may have appended some of these events meanwhile; one
-    // found before stays found (the log is append-only).
-    if (refresh && !existing[i]) {
-      STATELOG_ASSIGN_OR_RETURN(existing[i], store_->Find(events[i].id));
+    STATELOG_ASSIGN_OR_RETURN(existing[i], store_->Find(events[i].id));
+    if (!existing[i] && !proven[i]) {
+      // Was in the log when proofs were checked, and is not now: impossible for an append-only
+      // log unless it was replaced underneath.
+      return Status::Corruption("event " + events[i].id.ToHex() + " disappeared from the log");
     }
     all_existing = all_existing && existing[i].has_value();
   }
