@@ -125,6 +125,9 @@ class LedgerImpl final : public Ledger {
   StatusOr<std::vector<AppendResult>> Attempt(std::span<const Event> events,
                                               const AppendOptions& options,
                                               const std::vector<bool>& proven, bool batch);
+  // Looks each event up in the log; returns whether all of them are there.
+  StatusOr<bool> FindExisting(std::span<const Event> events, const std::vector<bool>& proven,
+                              std::vector<std::optional<Offset>>* existing);
   void MaybeSnapshot(Timestamp now);
 
   EventStore* const store_;
@@ -142,6 +145,29 @@ Status NameEvent(const Status& st, std::span<const Event> events, bool batch) {
   const size_t i = *st.index();
   return st.WithPrefix("event " + std::to_string(i) + " (" +
                        std::string(EventTypeName(events[i].type())) + ")");
+}
+
+StatusOr<bool> LedgerImpl::FindExisting(std::span<const Event> events,
+                                        const std::vector<bool>& proven,
+                                        std::vector<std::optional<Offset>>* existing) {
+  bool all = true;
+  for (size_t i = 0; i < events.size(); ++i) {
+    STATELOG_ASSIGN_OR_RETURN((*existing)[i], store_->Find(events[i].id));
+    if (!(*existing)[i] && !proven[i]) {
+      // Was in the log when proofs were checked, and is not now: impossible for an append-only
+      // log unless it was replaced underneath.
+      return Status::Corruption("event " + events[i].id.ToHex() + " disappeared from the log");
+    }
+    all = all && (*existing)[i].has_value();
+  }
+  return all;
+}
+
+std::vector<AppendResult> RetryResults(const std::vector<std::optional<Offset>>& existing) {
+  std::vector<AppendResult> out;
+  out.reserve(existing.size());
+  for (const std::optional<Offset>& at : existing) out.push_back({*at, false});
+  return out;
 }
 
 StatusOr<std::vector<AppendResult>> LedgerImpl::AppendChecked(std::span<const Event> events,
@@ -176,26 +202,21 @@ StatusOr<std::vector<AppendResult>> LedgerImpl::Attempt(std::span<const Event> e
                                                         const std::vector<bool>& proven,
                                                         bool batch) {
   std::vector<std::optional<Offset>> existing(events.size());
-  bool all_existing = true;
-  for (size_t i = 0; i < events.size(); ++i) {
-    STATELOG_ASSIGN_OR_RETURN(existing[i], store_->Find(events[i].id));
-    if (!existing[i] && !proven[i]) {
-      // Was in the log when proofs were checked, and is not now: impossible for an append-only
-      // log unless it was replaced underneath.
-      return Status::Corruption("event " + events[i].id.ToHex() + " disappeared from the log");
-    }
-    all_existing = all_existing && existing[i].has_value();
-  }
-  if (all_existing) {
-    std::vector<AppendResult> out;
-    for (const auto& off : existing) out.push_back({*off, false});
-    return out;
-  }
+  STATELOG_ASSIGN_OR_RETURN(bool all_existing, FindExisting(events, proven, &existing));
+  if (all_existing) return RetryResults(existing);
   Scratch scratch;
   Status legal;
   STATELOG_RETURN_IF_ERROR(cache_->WithView(
       [&](const NodeView& view) { legal = CheckLegal(view, events, existing, &scratch); }));
-  if (!legal.ok()) return NameEvent(legal, events, batch);
+  if (!legal.ok()) {
+    // The view may be newer than the lookups above: an event another writer appended in between
+    // is in the view, and checking it again against itself fails. It is a retry, not illegal.
+    std::vector<std::optional<Offset>> now(events.size());
+    STATELOG_ASSIGN_OR_RETURN(bool all_now, FindExisting(events, proven, &now));
+    if (all_now) return RetryResults(now);
+    if (now != existing) return Status::Conflict("an event of the append was appended meanwhile");
+    return NameEvent(legal, events, batch);
+  }
 
   AppendOptions decided = options;
   for (StreamExpectation& e : scratch.expected) decided.expected_streams.push_back(std::move(e));

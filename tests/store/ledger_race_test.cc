@@ -62,7 +62,7 @@ TYPED_TEST(LedgerRaceTest, ExactlyOneSideOfEachConflictWins) {
                                               << s.ToString();
         auto at = store->Find(race.by_writer[w][i].id);
         ASSERT_TRUE(at.ok());
-        EXPECT_FALSE(at->has_value()) << "writer " << w << " event " << i << " refused, present";
+        EXPECT_FALSE(at->has_value()) << "writer " << w << " event " << i << " refused (" << s.ToString() << "), present";
       }
     }
   }
