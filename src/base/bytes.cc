@@ -1,11 +1,19 @@
 #include "statelog/bytes.h"
 
+#include <array>
+#include <cstring>
 #include <string>
 
 namespace statelog {
 namespace {
 
 constexpr char kDigits[] = "0123456789abcdef";
+// The two hex digits of every byte value.
+constexpr std::array<std::array<char, 2>, 256> kPairs = [] {
+  std::array<std::array<char, 2>, 256> pairs{};
+  for (int b = 0; b < 256; ++b) pairs[b] = {kDigits[b >> 4], kDigits[b & 15]};
+  return pairs;
+}();
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -53,8 +61,8 @@ void AppendHex(std::span<const uint8_t> data, std::string* out) {
   *p++ = '0';
   *p++ = 'x';
   for (uint8_t b : data) {
-    *p++ = kDigits[b >> 4];
-    *p++ = kDigits[b & 15];
+    std::memcpy(p, kPairs[b].data(), 2);
+    p += 2;
   }
 }
 

@@ -1,6 +1,7 @@
 #include "statelog/uint256.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace statelog {
 namespace {
@@ -36,7 +37,10 @@ StatusOr<Uint256> Uint256::FromDecimal(std::string_view s) {
 }
 
 std::string Uint256::ToDecimal() const {
-  if (IsZero()) return "0";
+  if ((limbs_[1] | limbs_[2] | limbs_[3]) == 0) {  // most amounts fit in one limb
+    char digits[20];
+    return std::string(digits, std::to_chars(digits, digits + sizeof digits, limbs_[0]).ptr);
+  }
   std::array<uint64_t, 4> n = limbs_;
   std::string out;
   auto nonzero = [&n] { return (n[0] | n[1] | n[2] | n[3]) != 0; };

@@ -1,4 +1,6 @@
 // Log::Impl's write path: validation, the writer queue, staging and the conditional append.
+#include <algorithm>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -16,6 +18,24 @@ constexpr size_t kMaxGroupBytes = size_t{4} << 20;
 constexpr int kMaxConflictRetries = 64;
 // A catch-up longer than this drops the stream cache instead of updating it record by record.
 constexpr uint64_t kMaxCatchUpRecords = 4096;
+
+// How many times an appender retries a held serial lock before it sleeps on it.
+constexpr int kSerialSpins = 256;
+
+// Locks `mu`, first retrying it for a moment: without group commit an append holds the lock for
+// a microsecond or two, far less than a sleep and wake-up on the mutex costs. RocksDB's write
+// thread spins before blocking for the same reason.
+void LockSpinning(std::mutex& mu) {
+  for (int i = 0; i < kSerialSpins; ++i) {
+    if (mu.try_lock()) return;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+  }
+  mu.lock();
+}
 
 size_t EncodedBytes(const std::vector<std::string>& encoded) {
   size_t n = 0;
@@ -46,10 +66,60 @@ Status CheckRecord(const RecordFormat& format, const Record& record) {
 
 }  // namespace
 
+// Stream tails, by stream key, in the order first set, each with the core's cache entry for the
+// stream (so committing them hashes no key again). A commit group touches few streams, so a
+// linear scan serves until it holds kLinear of them; then a hash index takes over. Keys view the
+// records' own stream keys, which outlive the commit.
+class StreamOverlay {
+ public:
+  using CacheEntry = std::optional<StreamTail>;
+  struct Entry {
+    std::string_view stream;
+    StreamTail tail;
+    CacheEntry* cached;  // the stream's entry in Log::Impl::tails_
+  };
+
+  const Entry* Find(std::string_view stream) const { return FindIn(*this, stream); }
+  void Set(std::string_view stream, const StreamTail& tail, CacheEntry* cached) {
+    if (Entry* e = FindIn(*this, stream)) {
+      e->tail = tail;
+      return;
+    }
+    entries_.push_back(Entry{stream, tail, cached});
+    if (!index_.empty()) {
+      index_.emplace(stream, entries_.size() - 1);
+    } else if (entries_.size() > kLinear) {
+      for (size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].stream, i);
+    }
+  }
+  bool empty() const { return entries_.empty(); }
+  auto begin() const { return entries_.begin(); }
+  auto end() const { return entries_.end(); }
+
+ private:
+  static constexpr size_t kLinear = 8;
+
+  // Find() for a const or a mutable overlay.
+  template <typename Self>
+  static auto FindIn(Self& self, std::string_view stream) -> decltype(&self.entries_[0]) {
+    if (self.index_.empty()) {
+      for (auto& e : self.entries_) {
+        if (e.stream == stream) return &e;
+      }
+      return nullptr;
+    }
+    auto it = self.index_.find(stream);
+    return it == self.index_.end() ? nullptr : &self.entries_[it->second];
+  }
+
+  std::vector<Entry> entries_;
+  std::unordered_map<std::string_view, size_t> index_;
+};
+
 struct Log::Impl::Stage {
-  ChainHead head;  // after the records staged so far
-  std::unordered_map<std::string, std::optional<StreamTail>> overlay;  // streams the group touched
-  std::unordered_map<RecordId, Offset> ids;                            // the group's records
+  ChainHead head;                            // after the records staged so far
+  StreamOverlay overlay;                     // streams the group touched
+  std::unordered_map<RecordId, Offset> ids;  // the group's records, when a writer follows
   std::vector<StagedRecord> staged;
 };
 
@@ -76,6 +146,8 @@ StatusOr<std::vector<AppendResult>> Log::Impl::Append(std::span<const Record> re
   Writer w;
   w.records = records;
   w.options = &options;
+  w.results.resize(records.size());  // sized here: staging runs under the commit lock
+  w.found.resize(records.size());
   if (wants_encoded_) {
     w.encoded.reserve(records.size());
     for (const Record& r : records) w.encoded.push_back(r.payload->Encode());
@@ -83,7 +155,8 @@ StatusOr<std::vector<AppendResult>> Log::Impl::Append(std::span<const Record> re
   if (group_commit_) {
     Submit(&w);
   } else {
-    std::lock_guard<std::mutex> lock(serial_mu_);
+    LockSpinning(serial_mu_);
+    std::lock_guard<std::mutex> lock(serial_mu_, std::adopt_lock);
     Writer* one = &w;
     CommitGroup(std::span<Writer* const>(&one, 1));
   }
@@ -130,6 +203,7 @@ void Log::Impl::CommitGroup(std::span<Writer* const> group) {
       caught_up = true;
     }
     Stage stage{known_, {}, {}, {}};
+    if (group.size() == 1) stage.staged.reserve(group[0]->records.size());
     bool conflict = false;
     for (size_t i = 0; i < group.size(); ++i) {
       group[i]->status = Status::OK();
@@ -147,7 +221,7 @@ void Log::Impl::CommitGroup(std::span<Writer* const> group) {
     Status s = backend_->Append(known_, stage.staged);
     if (s.ok()) {
       known_ = stage.head;
-      for (auto& [stream, tail] : stage.overlay) tails_[stream] = tail;
+      for (const StreamOverlay::Entry& e : stage.overlay) *e.cached = e.tail;
       Publish(known_);
       hub_->Notify();
       return;
@@ -163,135 +237,145 @@ void Log::Impl::CommitGroup(std::span<Writer* const> group) {
   }
 }
 
-Status Log::Impl::TailOf(const std::string& stream, const Stage& stage,
-                         std::optional<StreamTail>* out) {
-  if (auto it = stage.overlay.find(stream); it != stage.overlay.end()) {
-    *out = it->second;
+Status Log::Impl::TailOf(std::string_view stream, const Stage& stage,
+                         std::optional<StreamTail>* out, std::optional<StreamTail>** cached) {
+  if (const StreamOverlay::Entry* e = stage.overlay.Find(stream)) {
+    *out = e->tail;
+    *cached = e->cached;
     return Status::OK();
   }
-  if (auto it = tails_.find(stream); it != tails_.end()) {
-    *out = it->second;
-    return Status::OK();
+  auto it = tails_.find(stream);
+  if (it == tails_.end()) {
+    StatusOr<std::optional<StreamTail>> tail = backend_->ReadStreamTail(stream, known_.length);
+    if (!tail.ok()) return tail.status();
+    it = tails_.emplace(std::string(stream), *tail).first;
   }
-  StatusOr<std::optional<StreamTail>> tail = backend_->ReadStreamTail(stream, known_.length);
-  if (!tail.ok()) return tail.status();
-  *out = *tail;
-  tails_.emplace(stream, *tail);
+  *out = it->second;
+  *cached = &it->second;  // node-based map: stays valid until the entry is erased
   return Status::OK();
 }
 
 void Log::Impl::StageWriter(Writer* w, bool last, Stage* stage) {
+  std::fill(w->results.begin(), w->results.end(), AppendResult{});
+  if (!FindExisting(w, *stage)) return;
   const size_t n = w->records.size();
-  w->results.assign(n, AppendResult{});
-  // An id already in the log (or earlier in the group) is a retry: reported, not appended.
-  std::vector<std::optional<Offset>> existing(n);
   bool all_existing = true;
   for (size_t i = 0; i < n; ++i) {
-    const RecordId& id = w->records[i].id;
-    if (auto it = stage->ids.find(id); it != stage->ids.end()) {
-      existing[i] = it->second;
-    } else {
-      StatusOr<std::optional<Offset>> found = backend_->Find(id);
-      if (!found.ok()) {
-        w->status = found.status();
-        return;
-      }
-      existing[i] = *found;
-      // A backend only this core writes holds nothing past the head the core knows; an entry
-      // there is left by a failed write and is not in the log.
-      if (!shared_ && existing[i] && *existing[i] >= known_.length) existing[i].reset();
-    }
-    all_existing = all_existing && existing[i].has_value();
+    w->results[i] = w->found[i] ? AppendResult{*w->found[i], false} : AppendResult{};
+    all_existing = all_existing && w->found[i].has_value();
   }
-  if (all_existing) {
-    for (size_t i = 0; i < n; ++i) w->results[i] = AppendResult{*existing[i], false};
+  if (all_existing) return;  // a retry: expectations are not checked again
+  if (!CheckExpectations(w, *stage)) return;
+  const size_t first = stage->staged.size();
+  Status s = Place(w, stage);
+  if (!s.ok()) {
+    w->status = std::move(s);
     return;
   }
+  if (!last) {
+    for (size_t i = first; i < stage->staged.size(); ++i) {
+      stage->ids.emplace(stage->staged[i].record->id, stage->staged[i].offset);
+    }
+  }
+}
 
+bool Log::Impl::FindExisting(Writer* w, const Stage& stage) {
+  // An id already in the log (or earlier in the group) is a retry: reported, not appended.
+  for (size_t i = 0; i < w->records.size(); ++i) {
+    const RecordId& id = w->records[i].id;
+    if (auto it = stage.ids.find(id); it != stage.ids.end()) {
+      w->found[i] = it->second;
+      continue;
+    }
+    StatusOr<std::optional<Offset>> found = backend_->Find(id);
+    if (!found.ok()) {
+      w->status = found.status();
+      return false;
+    }
+    w->found[i] = *found;
+    // A backend only this core writes holds nothing past the head the core knows; an entry
+    // there is left by a failed write and is not in the log.
+    if (!shared_ && w->found[i] && *w->found[i] >= known_.length) w->found[i].reset();
+  }
+  return true;
+}
+
+bool Log::Impl::CheckExpectations(Writer* w, const Stage& stage) {
   const AppendOptions& options = *w->options;
-  if (options.expected_length && *options.expected_length != stage->head.length) {
+  if (options.expected_length && *options.expected_length != stage.head.length) {
     w->status =
         Status::Conflict("expected the log to hold " + std::to_string(*options.expected_length) +
-                         " records; it holds " + std::to_string(stage->head.length));
-    return;
+                         " records; it holds " + std::to_string(stage.head.length));
+    return false;
   }
   for (const StreamExpectation& e : options.expected_streams) {
     std::optional<StreamTail> tail;
-    Status s = TailOf(e.stream, *stage, &tail);
+    std::optional<StreamTail>* cached;
+    Status s = TailOf(e.stream, stage, &tail, &cached);
     if (!s.ok()) {
-      w->status = s;
-      return;
+      w->status = std::move(s);
+      return false;
     }
     const uint64_t version = tail ? tail->version : 0;
     if (version != e.version) {
       w->status = Status::Conflict("expected " + format_->StreamName(e.stream) + " at version " +
                                    std::to_string(e.version) + "; it is at version " +
                                    std::to_string(version));
-      return;
+      return false;
     }
   }
+  return true;
+}
 
-  // Place the new records; nothing reaches *stage unless all of them are valid.
-  std::unordered_map<std::string, std::optional<StreamTail>> local;
-  std::vector<StagedRecord> mine;
-  mine.reserve(n);
+Status Log::Impl::Place(Writer* w, Stage* stage) {
+  const size_t first = stage->staged.size();
+  StreamOverlay local;  // the writer's own stream tails, merged into the stage on success
   Offset at = stage->head.length;
   Hash256 chain = stage->head.chain;
-  for (size_t i = 0; i < n; ++i) {
-    if (existing[i]) {
-      w->results[i] = AppendResult{*existing[i], false};
-      continue;
-    }
+  for (size_t i = 0; i < w->records.size(); ++i) {
+    if (w->found[i]) continue;
     const Record& record = w->records[i];
-    StagedRecord staged;
+    StagedRecord& staged = stage->staged.emplace_back();
     staged.offset = at;
     staged.chain = NextChain(chain, record.id);
     staged.record = &record;
     if (wants_encoded_) staged.encoded = w->encoded[i];
+    staged.streams.reserve(record.streams.size());
     for (const std::string& stream : record.streams) {
       std::optional<StreamTail> tail;
-      if (auto it = local.find(stream); it != local.end()) {
-        tail = it->second;
-      } else {
-        Status s = TailOf(stream, *stage, &tail);
-        if (!s.ok()) {
-          w->status = s.WithIndex(i);
-          return;
-        }
+      std::optional<StreamTail>* cached;
+      if (const StreamOverlay::Entry* mine = local.Find(stream)) {
+        tail = mine->tail;
+        cached = mine->cached;
+      } else if (Status s = TailOf(stream, *stage, &tail, &cached); !s.ok()) {
+        stage->staged.resize(first);
+        return s.WithIndex(i);
       }
       if (tail && record.timestamp < tail->last_timestamp) {
-        w->status =
-            Status::FailedPrecondition(
-                "record " + record.id.ToHex() + " (would be offset " + std::to_string(at) +
-                "): timestamp " + std::to_string(record.timestamp) + " is earlier than timestamp " +
-                std::to_string(tail->last_timestamp) + " of the previous record of " +
-                format_->StreamName(stream) + " at offset " + std::to_string(tail->last_offset))
-                .WithIndex(i);
-        return;
+        stage->staged.resize(first);
+        return Status::FailedPrecondition(
+                   "record " + record.id.ToHex() + " (would be offset " + std::to_string(at) +
+                   "): timestamp " + std::to_string(record.timestamp) +
+                   " is earlier than timestamp " + std::to_string(tail->last_timestamp) +
+                   " of the previous record of " + format_->StreamName(stream) + " at offset " +
+                   std::to_string(tail->last_offset))
+            .WithIndex(i);
       }
       const StreamTail next{tail ? tail->version + 1 : 1, at, record.timestamp};
-      local[stream] = next;
+      local.Set(stream, next, cached);
       staged.streams.push_back(StreamEntry{stream, next.version});
     }
     w->results[i] = AppendResult{at, true};
     chain = staged.chain;
     ++at;
-    mine.push_back(std::move(staged));
   }
   stage->head = ChainHead{at, chain};
   if (stage->overlay.empty()) {
     stage->overlay = std::move(local);
   } else {
-    for (auto& [stream, tail] : local) stage->overlay[stream] = tail;
+    for (const StreamOverlay::Entry& e : local) stage->overlay.Set(e.stream, e.tail, e.cached);
   }
-  if (!last) {
-    for (const StagedRecord& s : mine) stage->ids.emplace(s.record->id, s.offset);
-  }
-  if (stage->staged.empty()) {
-    stage->staged = std::move(mine);
-  } else {
-    for (StagedRecord& s : mine) stage->staged.push_back(std::move(s));
-  }
+  return Status::OK();
 }
 
 Status Log::Impl::CatchUp() {

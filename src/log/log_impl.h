@@ -19,8 +19,10 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -29,6 +31,12 @@
 #include "statelog/log_backend.h"
 
 namespace statelog {
+
+// Hashes std::string and std::string_view alike, so stream lookups build no string.
+struct StreamKeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
+};
 
 class Log::Impl {
  public:
@@ -57,7 +65,9 @@ class Log::Impl {
     const AppendOptions* options = nullptr;
     std::vector<std::string> encoded;  // payload bytes, when the backend wants them
     Status status;
-    std::vector<AppendResult> results;
+    std::vector<AppendResult> results;         // one per record, sized before staging
+    std::vector<std::optional<Offset>> found;  // where each record already is, if it is
+
     bool done = false;
     std::condition_variable cv;
   };
@@ -69,8 +79,18 @@ class Log::Impl {
   // Stages w's records into *stage; on failure sets w->status and leaves *stage unchanged.
   // `last` when no writer of the group follows (its ids need not be remembered).
   void StageWriter(Writer* w, bool last, Stage* stage);
-  // Returns the tail of `stream` as of the stage (group overlay, cache, then the backend).
-  Status TailOf(const std::string& stream, const Stage& stage, std::optional<StreamTail>* out);
+  // Looks up whether w's records are already in the log (or earlier in the group): w->found.
+  // Returns false, with w->status set, when the backend cannot tell.
+  bool FindExisting(Writer* w, const Stage& stage);
+  // Checks w's expectations against the stage; false with w->status set on a mismatch.
+  bool CheckExpectations(Writer* w, const Stage& stage);
+  // Places w's new records after the stage's head: offsets, chain values, stream versions.
+  // On an error (naming the record) *stage is unchanged.
+  Status Place(Writer* w, Stage* stage);
+  // Returns the tail of `stream` as of the stage (group overlay, cache, then the backend), and
+  // the stream's entry in tails_, which committing the stage updates.
+  Status TailOf(std::string_view stream, const Stage& stage, std::optional<StreamTail>* out,
+                std::optional<StreamTail>** cached);
   // Reads the backend's head and folds the records this core has not seen into its caches.
   Status CatchUp();
   void Publish(const ChainHead& head) const;
@@ -90,7 +110,8 @@ class Log::Impl {
 
   // Leader-only state.
   ChainHead known_;  // the head the caches below reflect
-  std::unordered_map<std::string, std::optional<StreamTail>> tails_;  // nullopt: no record
+  // nullopt: the stream has no record.
+  std::unordered_map<std::string, std::optional<StreamTail>, StreamKeyHash, std::equal_to<>> tails_;
   bool stale_ = false;  // an append's outcome is unknown: catch up before the next one
 
   // Published state: the longest head known to be committed. Readers may read below it without
