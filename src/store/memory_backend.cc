@@ -79,6 +79,14 @@ struct Block {
   std::atomic<Segment*> segments[kBlockSize] = {};
 };
 
+// Builds a StoredEvent from a slot straight into a vector's storage (emplace_back(CopyOut{...})):
+// the event is copied once, with no temporary to move from.
+struct CopyOut {
+  Offset offset;
+  const Slot& slot;
+  operator StoredEvent() const { return StoredEvent{offset, slot.chain, slot.payload.event}; }
+};
+
 // Hashes std::string and std::string_view alike: stream lookups build no string.
 struct KeyHash {
   using is_transparent = void;
@@ -109,6 +117,11 @@ class MemoryBackendImpl final : public MemoryBackend {
                                                      Offset before) const override;
   const Event& EventAt(Offset offset) const override { return SlotAt(offset)->payload.event; }
   const Hash256& ChainAt(Offset offset) const override { return SlotAt(offset)->chain; }
+  void CopyEvents(Offset begin, Offset end, std::vector<StoredEvent>* out) const override {
+    for (Offset o = begin; o < end; ++o) {
+      out->emplace_back(CopyOut{o, *SlotAt(o)});
+    }
+  }
 
  private:
   // REQUIRES: offset < a length this thread loaded with acquire, or the writer's own slot.
@@ -307,9 +320,7 @@ class MemoryStore final : public MemoryEventStore {
     if (begin > end || end > length) return Status::OutOfRange(RangeError(begin, end, length));
     out->clear();
     out->reserve(end - begin);
-    for (Offset o = begin; o < end; ++o) {
-      out->push_back(StoredEvent{o, backend_->ChainAt(o), backend_->EventAt(o)});
-    }
+    backend_->CopyEvents(begin, end, out);
     return Status::OK();
   }
   std::unique_ptr<EventCursor> NewCursor(Offset begin, std::optional<Offset> end) const override {

@@ -6,6 +6,7 @@
 #define STATELOG_STORE_MEMORY_BACKEND_H_
 
 #include <memory>
+#include <vector>
 
 #include "statelog/log_backend.h"
 #include "statelog/store.h"
@@ -18,6 +19,8 @@ class MemoryBackend : public LogBackend {
   // REQUIRES: offset below a length this backend returned or the core published.
   virtual const Event& EventAt(Offset offset) const = 0;
   virtual const Hash256& ChainAt(Offset offset) const = 0;
+  // Appends copies of the events at [begin, end) to *out. REQUIRES: as for EventAt().
+  virtual void CopyEvents(Offset begin, Offset end, std::vector<StoredEvent>* out) const = 0;
 };
 
 // Returns a new empty memory backend. It holds records of EventRecordFormat() only (an append of
