@@ -11,6 +11,7 @@ STATELOG_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsecp256k1-dev libcrypto++-dev libsimdjson-dev rapidjson-dev nlohmann-json3-dev libcli11-dev
   librocksdb-dev libsqlite3-dev libpq-dev postgresql
+  patroni etcd-server python3-etcd # the PostgreSQL failover test
 )
 # Extra packages for the sanitizer, fuzzing and coverage runs of .ci/run.
 STATELOG_CI_PACKAGES=(clang-14 libclang-rt-14-dev gcovr)

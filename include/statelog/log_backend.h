@@ -70,6 +70,10 @@ class LogBackend {
   virtual bool group_commit() const { return true; }
 
   virtual StatusOr<ChainHead> ReadHead() const = 0;
+  // The head up to which subscriptions may deliver. By default the head; a replicated backend
+  // may answer an older committed head, e.g. the longest one its synchronous standbys have
+  // confirmed, so that no subscriber sees a record a failover could still take back.
+  virtual StatusOr<ChainHead> ReadDeliverableHead() const { return ReadHead(); }
 
   // Appends `records` (offsets expected.length, expected.length + 1, ...; the last chain value is
   // the new head's) if the head is `expected`; Conflict, writing nothing, otherwise.

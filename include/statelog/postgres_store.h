@@ -37,6 +37,14 @@ struct PostgresOptions {
   // Idle connections kept open for reuse; more are opened while operations run concurrently.
   // Default 8.
   size_t max_idle_connections = 8;
+  // For a primary with synchronous standbys (docs/operations/postgres-ha.md): subscriptions
+  // deliver only records that every synchronous standby has flushed, so a failover cannot take
+  // back a record a subscriber was given. (A commit whose wait for its standby was cancelled,
+  // e.g. because its client disconnected, is visible on the primary before it is replicated.)
+  // While no synchronous standby is connected, subscriptions wait. Reads and appends are not
+  // affected. Needs the pg_monitor role (or superuser) to read pg_stat_replication.
+  // Default false.
+  bool replicated_delivery = false;
 };
 
 class PostgresEventStore : public EventStore {

@@ -11,6 +11,9 @@ void AddStoreFlags(CLI::App* cmd, StoreFlags* flags, bool writes) {
   cmd->add_option("--store", flags->store,
                   "A shared PostgreSQL log instead: postgresql://... or a libpq conninfo "
                   "(one schema, \"statelog\", per log)");
+  cmd->add_flag("--replicated-delivery", flags->replicated_delivery,
+                "With --store on a primary with synchronous standbys: follow only what every "
+                "synchronous standby has confirmed (docs/operations/postgres-ha.md)");
   if (!writes) return;
   cmd->add_flag("--relaxed", flags->relaxed,
                 "Do not fsync each append: a power loss can lose the latest appends");
@@ -23,6 +26,7 @@ StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, bool create) {
   if (!flags.store.empty()) {
     PostgresOptions pg;
     pg.create_if_missing = create;
+    pg.replicated_delivery = flags.replicated_delivery;
     auto store = PostgresEventStore::Open(flags.store, pg);
     if (!store.ok()) return store.status().WithPrefix("cannot open the PostgreSQL store");
     OpenedStore opened;

@@ -16,6 +16,7 @@ struct StoreFlags {
   std::string data = "./statelog-data";  // --data DIR
   std::string store;                     // --store postgresql://...: a shared PostgreSQL log
   bool relaxed = false;                  // --relaxed: no fsync per append
+  bool replicated_delivery = false;      // --replicated-delivery (PostgreSQL)
   uint64_t snapshot_interval = 1000;     // --snapshot-interval N
 };
 

@@ -93,7 +93,7 @@ void LogBackend::SetAppendListener(std::function<void()>) {}
 
 Log::Impl::Impl(const Log* owner, std::unique_ptr<LogBackend> backend, const RecordFormat* format,
                 const ChainHead& head)
-    : hub_(std::make_unique<SubscriptionHub>(owner)),
+    : hub_(std::make_unique<SubscriptionHub>(owner, [this] { return DeliverableHead(); })),
       backend_(std::move(backend)),
       format_(format),
       shared_(backend_->shared()),
@@ -104,6 +104,13 @@ Log::Impl::Impl(const Log* owner, std::unique_ptr<LogBackend> backend, const Rec
       head_(head) {}
 
 Log::Impl::~Impl() { hub_->StopAll(); }  // delivery threads read through this object
+
+StatusOr<ChainHead> Log::Impl::DeliverableHead() const {
+  if (!shared_) return Head();
+  StatusOr<ChainHead> head = backend_->ReadDeliverableHead();
+  if (head.ok()) Publish(*head);
+  return head;
+}
 
 StatusOr<ChainHead> Log::Impl::Head() const {
   if (!shared_) {

@@ -47,6 +47,8 @@ class Log::Impl {
   StatusOr<std::vector<AppendResult>> Append(std::span<const Record> records,
                                              const AppendOptions& options);
   StatusOr<ChainHead> Head() const;
+  // The head subscriptions deliver up to (LogBackend::ReadDeliverableHead).
+  StatusOr<ChainHead> DeliverableHead() const;
   // The length readers may see without asking the backend: every record below it is readable.
   uint64_t KnownLength() const { return length_.load(std::memory_order_acquire); }
   // OK when [begin, end) is within the log; reads the backend's head only when needed.

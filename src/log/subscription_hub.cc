@@ -25,7 +25,8 @@ struct SubscriptionHub::Subscription {
   Status status;              // why the loop ended; OK while running or when stopped on request
 };
 
-SubscriptionHub::SubscriptionHub(const Log* log) : log_(log) {}
+SubscriptionHub::SubscriptionHub(const Log* log, std::function<StatusOr<ChainHead>()> deliverable)
+    : log_(log), deliverable_(std::move(deliverable)) {}
 
 SubscriptionHub::~SubscriptionHub() { StopAll(); }
 
@@ -71,7 +72,7 @@ void SubscriptionHub::Run(Subscription* sub) {
     for (;;) {
       // `seen` was read before this Head(): an append this call misses bumps the generation
       // after publishing its length, so the wait below will not sleep through it.
-      StatusOr<ChainHead> head = log_->Head();
+      StatusOr<ChainHead> head = deliverable_();
       if (!head.ok()) {
         return Finish(sub, next, head.status().WithPrefix(name + ": reading the head"));
       }

@@ -23,6 +23,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,7 +39,8 @@ class SubscriptionHub {
   static constexpr uint64_t kBatchSize = 256;
 
   // `log` must outlive the hub; it is read from delivery threads until StopAll() returns.
-  explicit SubscriptionHub(const Log* log);
+  // `deliverable` returns the head up to which subscriptions deliver (Log::Impl::DeliverableHead).
+  SubscriptionHub(const Log* log, std::function<StatusOr<ChainHead>()> deliverable);
   // Calls StopAll().
   ~SubscriptionHub();
   SubscriptionHub(const SubscriptionHub&) = delete;
@@ -67,6 +69,7 @@ class SubscriptionHub {
   void Finish(Subscription* sub, Offset next, Status status);
 
   const Log* const log_;
+  const std::function<StatusOr<ChainHead>()> deliverable_;
 
   // Registry and progress. Guards subs_, next_id_, shut_down_ and each Subscription's
   // next/finished/joined/status/thread.

@@ -37,6 +37,7 @@ std::string RangeText(Offset begin, Offset end) {
 PostgresBackend::PostgresBackend(const std::string& conninfo, const PostgresOptions& options,
                                  const RecordFormat* format)
     : format_(format),
+      replicated_delivery_(options.replicated_delivery),
       pool_(conninfo, options.schema, options.max_idle_connections),
       snapshots_(NewSnapshotStore(&pool_)),
       listener_(
@@ -88,6 +89,46 @@ StatusOr<ChainHead> PostgresBackend::ReadHead() const {
     }
     return ChainHead{static_cast<uint64_t>(GetInt8(r.get(), 0, 0)),
                      Hash256::FromSpan(GetBytes(r.get(), 0, 1))};
+  });
+}
+
+StatusOr<ChainHead> PostgresBackend::ReadDeliverableHead() const {
+  if (!replicated_delivery_) return ReadHead();
+  // How long to wait for the standbys before answering the last confirmed head: commits wait for
+  // them anyway, so they are normally there at once.
+  constexpr int kChecks = 10;
+  constexpr auto kCheckInterval = std::chrono::milliseconds(10);
+  return pool_.Run([&](PGconn* conn) -> StatusOr<ChainHead> {
+    // Every commit visible to this statement wrote its commit record below the WAL position it
+    // reads afterwards.
+    STATELOG_ASSIGN_OR_RETURN(
+        Result r,
+        Exec(conn, "SELECT length, chain, pg_current_wal_lsn()::text FROM head WHERE id = 1",
+             Params(), true));
+    if (PQntuples(r.get()) != 1 || GetBytes(r.get(), 0, 1).size() != Hash256::kSize) {
+      return Status::Corruption("schema " + schema() + ": the head row is missing or bad");
+    }
+    const ChainHead head{static_cast<uint64_t>(GetInt8(r.get(), 0, 0)),
+                         Hash256::FromSpan(GetBytes(r.get(), 0, 1))};
+    const auto lsn = GetBytes(r.get(), 0, 2);
+    Params at;
+    at.Text(std::string_view(reinterpret_cast<const char*>(lsn.data()), lsn.size()));
+    for (int check = 0; check < kChecks; ++check) {
+      if (check > 0) std::this_thread::sleep_for(kCheckInterval);
+      STATELOG_ASSIGN_OR_RETURN(
+          Result c, Exec(conn,
+                         "SELECT coalesce(bool_and(flush_lsn >= $1::text::pg_lsn), false) "
+                         "FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum')",
+                         at, true));
+      if (PQntuples(c.get()) == 1 && GetBytes(c.get(), 0, 0).size() == 1 &&
+          GetBytes(c.get(), 0, 0)[0] != 0) {
+        std::lock_guard<std::mutex> lock(confirmed_mu_);
+        if (head.length > confirmed_.length) confirmed_ = head;
+        return head;
+      }
+    }
+    std::lock_guard<std::mutex> lock(confirmed_mu_);
+    return confirmed_;
   });
 }
 

@@ -49,6 +49,10 @@ class PostgresBackend final : public LogBackend {
   bool wants_encoded() const override { return true; }
 
   StatusOr<ChainHead> ReadHead() const override;
+  // With PostgresOptions::replicated_delivery: the newest head every synchronous standby has
+  // flushed (the head read with the WAL position at that moment, once the standbys' flush
+  // position reached it; else the last head confirmed so).
+  StatusOr<ChainHead> ReadDeliverableHead() const override;
   // One transaction: lock the head row, compare it with `expected` (Conflict, naming both heads,
   // when another writer moved it), insert the records and their stream entries, move the head,
   // notify, commit. After a Conflict the transaction keeps the lock for up to 20 ms, and the next
@@ -95,7 +99,10 @@ class PostgresBackend final : public LogBackend {
   void OnAppend();
 
   const RecordFormat* const format_;
+  const bool replicated_delivery_;
   mutable ConnectionPool pool_;
+  mutable std::mutex confirmed_mu_;
+  mutable ChainHead confirmed_;  // guarded by confirmed_mu_: the last head standbys confirmed
   std::unique_ptr<SnapshotStore> snapshots_;
   std::mutex callback_mu_;
   std::function<void()> callback_;  // guarded by callback_mu_

@@ -164,6 +164,38 @@ TEST(PostgresStoreTest, PeriodicRecheckDeliversWithoutNotification) {
   ASSERT_TRUE((*store)->Unsubscribe(*sub).ok());
 }
 
+// With replicated_delivery, subscriptions deliver only what a synchronous standby confirmed: on
+// this single server there is none, so nothing is delivered, while appends and reads work and a
+// store without the option delivers everything. (The failover test covers delivery with
+// standbys: failover_test.sh.)
+TEST(PostgresStoreTest, ReplicatedDeliveryWaitsForASynchronousStandby) {
+  PostgresOptions options;
+  options.schema = FreshPostgresSchema();
+  options.poll_interval_ms = 50;
+  PostgresOptions replicated = options;
+  replicated.replicated_delivery = true;
+  auto plain = PostgresEventStore::Open(PostgresConninfo(), options);
+  auto store = PostgresEventStore::Open(PostgresConninfo(), replicated);
+  ASSERT_TRUE(plain.ok() && store.ok());
+  std::atomic<uint64_t> seen{0}, seen_plain{0};
+  const auto sub = (*store)->Subscribe([&](const StoredEvent&) { ++seen; });
+  const auto control = (*plain)->Subscribe([&](const StoredEvent&) { ++seen_plain; });
+  ASSERT_TRUE(sub.ok() && control.ok());
+  ASSERT_TRUE((*store)->AppendBatch(ChannelEvents(0, 5, 1)).ok());
+  EXPECT_EQ(*(*store)->Length(), 5u);
+  ASSERT_TRUE((*store)->Read(4).ok());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (seen_plain.load() < 5 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(seen_plain.load(), 5u) << "control: the plain subscription delivers";
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // ten re-checks of the head
+  EXPECT_EQ(seen.load(), 0u) << "delivered records no standby confirmed";
+  EXPECT_TRUE((*store)->SubscriptionError(*sub).ok());
+  ASSERT_TRUE((*store)->Unsubscribe(*sub).ok());
+  ASSERT_TRUE((*plain)->Unsubscribe(*control).ok());
+}
+
 // The server ends every connection of the store (as a restart or an administrator would): the
 // next operations open new connections, and the listener reconnects and keeps subscriptions
 // going.
