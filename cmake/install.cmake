@@ -47,5 +47,8 @@ endif()
 if(TARGET statelog_postgres)
   string(APPEND STATELOG_PC_REQUIRES_PRIVATE " libpq")
 endif()
+# Relocatable: the prefix is found from the .pc file's own directory (cmake --install --prefix).
+file(RELATIVE_PATH STATELOG_PC_TO_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
+string(REGEX REPLACE "/$" "" STATELOG_PC_TO_PREFIX "${STATELOG_PC_TO_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/statelog.pc.in ${PROJECT_BINARY_DIR}/statelog.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/statelog.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

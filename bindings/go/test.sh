@@ -14,4 +14,4 @@ export CGO_ENABLED=1
 cd "$work/gopath/src/statelog/bindings/go/statelog"
 go version
 go vet .
-go test -count=1 -v .
+go test -race -count=1 -v .

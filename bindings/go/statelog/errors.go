@@ -28,7 +28,7 @@ const (
 func (c Code) String() string { return C.GoString(C.statelog_code_name(C.int(c))) }
 
 // Error is an error reported by statelog: its code and a message that names what is wrong and
-// where, starting with the code's name (e.g. "Conflict: expected the log to hold 0 records, it
+// where, starting with the code's name (e.g. "Conflict: expected the log to hold 0 records; it
 // holds 1").
 type Error struct {
 	Code    Code

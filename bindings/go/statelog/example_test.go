@@ -70,7 +70,7 @@ func Example() {
 	// Output:
 	// appended 20 events at offset 0
 	// indexer: context canceled
-	// channel events: 8
+	// channel events: 4
 	// channel events: 2
 	// verify: 20 events <nil>
 }

@@ -2,6 +2,7 @@ package statelog
 
 /*
 #include <stdint.h>
+#include <stdlib.h>
 #include "statelog/c.h"
 */
 import "C"

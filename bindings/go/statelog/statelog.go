@@ -97,10 +97,13 @@ func (s *Store) use(f func(db *C.statelog_t) error) error {
 	return f(s.db)
 }
 
+// noBytes is what bytesArg passes for an empty slice: the C API takes no NULL input.
+var noBytes [1]byte
+
 // bytesArg returns a C view of b for the duration of a call (never NULL).
 func bytesArg(b []byte) (*C.char, C.size_t) {
 	if len(b) == 0 {
-		return (*C.char)(unsafe.Pointer(&[1]byte{}[0])), 0
+		return (*C.char)(unsafe.Pointer(&noBytes[0])), 0
 	}
 	return (*C.char)(unsafe.Pointer(&b[0])), C.size_t(len(b))
 }

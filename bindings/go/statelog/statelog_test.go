@@ -71,7 +71,7 @@ func TestConflictIsDistinct(t *testing.T) {
 	if !errors.Is(err, ErrConflict) || errors.Is(err, ErrFailedPrecondition) {
 		t.Fatalf("want a conflict, got %v", err)
 	}
-	if err.Error() != "Conflict: expected the log to hold 1 records, it holds 0" {
+	if err.Error() != "Conflict: expected the log to hold 1 records; it holds 0" {
 		t.Fatalf("message: %q", err.Error())
 	}
 	var e *Error

@@ -3,7 +3,9 @@ package statelog
 /*
 #include <stdint.h>
 #include "statelog/c.h"
-#include "_cgo_export.h"
+
+// callback.go: the Go function behind every Go subscription.
+extern int goStatelogEvent(uintptr_t arg, uint64_t offset, char* json, size_t n);
 
 // The C callback: hands the event to the Go subscriber registered under handle `arg`.
 static int statelog_go_event(void* arg, uint64_t offset, const char* json, size_t len) {
