@@ -8,10 +8,11 @@
  * *errptr is freed first; on success *errptr is left as it is. Passing errptr == NULL is allowed
  * (only the code is returned).
  *
- * Events are canonical JSON objects, one per event (docs/api.md, "Events as JSON"); input may use
- * any member order and JSON white space, and is decoded and its id checked before anything else
- * (invalid UTF-8 or JSON, an unknown field, a wrong id: STATELOG_INVALID_ARGUMENT). Appends go
- * through the checked Ledger (statelog/ledger.h): Nitro proofs and the legality of the history.
+ * Events are canonical JSON objects, one per event (statelog/codec.h,
+ * docs/adr/0002-event-serialization.md); input may use any member order and JSON white space, and
+ * is decoded and its id checked before anything else (invalid UTF-8 or JSON, an unknown field, a
+ * wrong id: STATELOG_INVALID_ARGUMENT). Appends go through the checked Ledger (statelog/ledger.h):
+ * Nitro proofs and the legality of the history.
  *
  * Strings and buffers returned by the library are allocated by it and owned by the caller, who
  * frees them with statelog_free(). Strings passed in are borrowed for the call only.
