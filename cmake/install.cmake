@@ -1,7 +1,9 @@
 # Installation: headers, the libraries of every layer built (static, plus the shared C API), the
 # CMake package (find_package(statelog): statelog::statelog and one target per layer and backend,
 # with a version file) and the pkg-config file of the C API (statelog.pc). See
-# docs/adr/0010-c-api-and-packaging.md. Included last, once every library target exists.
+# docs/adr/0010-c-api-and-packaging.md. Included last, once every library target exists. The
+# umbrella target exists either way; the install rules only with STATELOG_INSTALL (default: when
+# statelog is the top-level project).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -16,6 +18,10 @@ foreach(_backend rocksdb postgres)
     target_link_libraries(statelog_umbrella INTERFACE statelog::${_backend})
   endif()
 endforeach()
+
+if(NOT STATELOG_INSTALL)
+  return()
+endif()
 
 get_property(_statelog_libraries GLOBAL PROPERTY STATELOG_INSTALLED_LIBRARIES)
 install(TARGETS ${_statelog_libraries} statelog_umbrella EXPORT statelogTargets
@@ -38,7 +44,8 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/statelogConfigVersion.cma
 install(FILES ${PROJECT_BINARY_DIR}/statelogConfig.cmake
   ${PROJECT_BINARY_DIR}/statelogConfigVersion.cmake DESTINATION ${_statelog_cmake_dir})
 
-# statelog.pc: the C API (libstatelog.so). Its dependencies matter only to a static link.
+# statelog.pc: the C API (libstatelog.so). The private dependencies matter only to a static
+# link (pkg-config --static).
 set(STATELOG_PC_REQUIRES_PRIVATE "libsecp256k1 libcrypto++ simdjson")
 set(STATELOG_PC_LIBS_PRIVATE "-lstdc++ -lpthread")
 if(TARGET statelog_rocksdb)
