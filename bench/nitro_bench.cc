@@ -33,7 +33,7 @@ State TwoPartyState() {
 }
 
 Bytes32 TestKey() {
-  // go-nitro's Alice (nitro-spec vector 3).
+  // go-nitro's Alice (docs/nitro-encoding.md, test vector 4).
   return *Bytes32::FromHex("0x2d999770f7b5d49b694080f987b82bbc9fc9ac2b4dcc10b0f8aba7d700f69c6d");
 }
 

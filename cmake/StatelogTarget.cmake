@@ -2,7 +2,8 @@
 # The flags are PRIVATE: nothing leaks to a consumer of the library.
 
 function(statelog_apply_flags target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
+                                           $<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor>)
   if(STATELOG_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
@@ -22,17 +23,27 @@ function(statelog_apply_flags target)
   endif()
 endfunction()
 
-# statelog_library(NAME SOURCES ... DEPS ...): one layer, aliased statelog::NAME.
+# statelog_library(NAME [SHARED] SOURCES ... DEPS ... PRIVATE_DEPS ...): one layer, aliased
+# statelog::NAME, installed and exported as statelog::NAME (cmake/install.cmake). Static unless
+# SHARED (the C API, which C and Go programs link by name). C++20 is a usage requirement of the
+# static layers: their public headers need it.
 function(statelog_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
-  add_library(statelog_${name} STATIC ${ARG_SOURCES})
+  cmake_parse_arguments(ARG "SHARED" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  if(ARG_SHARED)
+    add_library(statelog_${name} SHARED ${ARG_SOURCES})
+    target_compile_features(statelog_${name} PRIVATE cxx_std_20)
+  else()
+    add_library(statelog_${name} STATIC ${ARG_SOURCES})
+    target_compile_features(statelog_${name} PUBLIC cxx_std_20)
+  endif()
   add_library(statelog::${name} ALIAS statelog_${name})
   target_include_directories(statelog_${name}
     PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>
     PRIVATE ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(statelog_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
-  set_target_properties(statelog_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  set_target_properties(statelog_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON EXPORT_NAME ${name})
   statelog_apply_flags(statelog_${name})
+  set_property(GLOBAL APPEND PROPERTY STATELOG_INSTALLED_LIBRARIES statelog_${name})
 endfunction()
 
 # statelog_test(NAME SOURCES ... DEPS ... [LABELS ...]): one gtest binary registered with CTest.

@@ -10,11 +10,12 @@ STATELOG_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
   libsecp256k1-dev libcrypto++-dev libsimdjson-dev rapidjson-dev nlohmann-json3-dev libcli11-dev
-  librocksdb-dev libsqlite3-dev libpq-dev postgresql
+  librocksdb-dev libsqlite3-dev libpq-dev postgresql python3
   patroni etcd-server python3-etcd # the PostgreSQL failover test
 )
-# Extra packages for the sanitizer, fuzzing and coverage runs of .ci/run.
-STATELOG_CI_PACKAGES=(clang-14 libclang-rt-14-dev gcovr)
+# Extra packages for .ci/run: the sanitizer, fuzzing and coverage runs, and the Go package's tests
+# (scripts/consumers).
+STATELOG_CI_PACKAGES=(clang-14 libclang-rt-14-dev gcovr golang-go)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -80,7 +80,7 @@ using Bytes32 = FixedBytes<32>;
 using Address = FixedBytes<20>;      // an Ethereum address
 using Hash256 = FixedBytes<32>;      // a keccak256 output
 using EventId = FixedBytes<32>;      // keccak256 of an event's canonical encoding without its id
-using ChannelId = FixedBytes<32>;    // Nitro channel id (see nitro-spec: keccak of the fixed part)
+using ChannelId = FixedBytes<32>;    // Nitro channel id (docs/nitro-encoding.md)
 using Destination = FixedBytes<32>;  // an external destination is an address left-padded
 using Signature = FixedBytes<65>;    // r(32) || s(32) || v(1), v = 27 or 28
 

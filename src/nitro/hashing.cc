@@ -1,4 +1,5 @@
-// Channel ids, state hashes, voucher hashes and the encodings behind them (nitro-spec "Formulas").
+// Channel ids, state hashes, voucher hashes and the encodings behind them
+// (docs/nitro-encoding.md, "Hashes").
 #include "nitro/abi.h"
 #include "statelog/keccak.h"
 #include "statelog/nitro.h"

@@ -1,4 +1,4 @@
-// Parsing go-nitro's JSON for State and SignedState (nitro-spec "go-nitro's JSON").
+// Parsing go-nitro's JSON for State and SignedState (docs/nitro-encoding.md, "go-nitro's JSON").
 #include <initializer_list>
 #include <limits>
 #include <set>

@@ -1,4 +1,4 @@
-// Ethereum-style ECDSA over secp256k1 with libsecp256k1 (nitro-spec "Signature").
+// Ethereum-style ECDSA over secp256k1 with libsecp256k1 (docs/nitro-encoding.md, "Signatures").
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 #include <sys/random.h>

@@ -291,18 +291,3 @@ StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
 }
 
 }  // namespace statelog
-
-// ThreadSanitizer builds (STATELOG_SANITIZE=thread) only: the Debian RocksDB library is not
-// instrumented, so TSan cannot see the release/acquire atomics that publish the nodes of its
-// lock-free memtable skiplist, only the intercepted memcpy/memcmp on them, and reports those as
-// races. These suppressions name exactly those RocksDB frames; statelog's own synchronization
-// stays checked. Defined here because open.cc is linked into every binary that opens a store.
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-extern "C" __attribute__((visibility("default"))) const char* __tsan_default_suppressions() {
-  return "race:rocksdb::MemTable::Add\n"
-         "race:rocksdb::Arena::AllocateNewBlock\n"
-         "race:rocksdb::InlineSkipList\n";
-}
-#endif
-#endif

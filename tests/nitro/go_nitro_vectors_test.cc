@@ -1,6 +1,6 @@
 // Cross-check against go-nitro's own published test data (statechannels/go-nitro,
 // channel/state/state_test.go, "generated from our ts nitro-protocol package"): the channel id,
-// state hash and signature of its TestState, which is nitro-spec's JSON example state.
+// state hash and signature of its TestState, the example state of docs/nitro-encoding.md.
 #include <gtest/gtest.h>
 
 #include "statelog/nitro.h"

@@ -39,7 +39,7 @@ inline std::string WordHex(uint64_t v) {
   return std::string(48, '0') + buf;
 }
 
-// The state of nitro-spec's JSON example.
+// The example state of docs/nitro-encoding.md (go-nitro's TestState).
 inline State SpecExampleState() {
   State s;
   s.fixed.participants = {Hex<Address>("0xf5a1bb5607c9d079e46d1b3dc33f257d937b43bd"),

@@ -1,0 +1,133 @@
+// statelog_head, statelog_read, statelog_channel, statelog_objective and statelog_verify.
+#include <cstring>
+#include <limits>
+#include <string>
+
+#include "c/handle.h"
+#include "statelog/codec.h"
+#include "statelog/snapshot.h"
+#include "statelog/verify.h"
+
+namespace statelog::c_api {
+namespace {
+
+// Writes `hash` as "0x" + 64 hex digits and a NUL to `out` (STATELOG_HASH_HEX_SIZE bytes).
+void HashOut(const Hash256& hash, char* out) {
+  const std::string hex = hash.ToHex();
+  std::memcpy(out, hex.c_str(), hex.size() + 1);
+}
+
+// The events at [begin, end) as canonical JSON lines.
+Status ReadLines(const EventStore& store, uint64_t begin, uint64_t end, std::string* out) {
+  STATELOG_ASSIGN_OR_RETURN(uint64_t length, store.Length());
+  if (end == std::numeric_limits<uint64_t>::max()) end = length;
+  if (end > length || begin > end) {
+    return Status::OutOfRange("statelog_read: range [" + std::to_string(begin) + ", " +
+                              std::to_string(end) + ") is not within the log's " +
+                              std::to_string(length) + " events");
+  }
+  auto cursor = store.NewCursor(begin, end);
+  for (; cursor->Valid(); cursor->Next()) {
+    EncodeEvent(cursor->event().event, out);
+    out->push_back('\n');
+  }
+  return cursor->status();
+}
+
+// The state of one entity as JSON: `read` is the Ledger call, `parse` the id parser.
+template <typename Parse, typename Read>
+Status Entity(std::string_view function, statelog_t* db, const char* id, int64_t as_of, char** out,
+              Parse parse, Read read) {
+  STATELOG_RETURN_IF_ERROR(NotNull(db, function, "db"));
+  STATELOG_RETURN_IF_ERROR(NotNull(id, function, "id"));
+  STATELOG_RETURN_IF_ERROR(NotNull(out, function, "out"));
+  ReadOptions options;
+  STATELOG_RETURN_IF_ERROR(OptionalOffset(as_of, function, "as_of", &options.as_of));
+  auto parsed = parse(id);
+  if (!parsed.ok()) return parsed.status().WithPrefix(std::string(function) + ": id");
+  STATELOG_ASSIGN_OR_RETURN(auto state, read(*db->open->ledger, *parsed, options));
+  *out = CopyOut(state);
+  return Status::OK();
+}
+
+}  // namespace
+}  // namespace statelog::c_api
+
+using namespace statelog;
+using namespace statelog::c_api;
+
+extern "C" {
+
+int statelog_head(statelog_t* db, uint64_t* length, char* chain_hex, char** errptr) {
+  return Guard("statelog_head", errptr, [&]() -> Status {
+    STATELOG_RETURN_IF_ERROR(NotNull(db, "statelog_head", "db"));
+    STATELOG_ASSIGN_OR_RETURN(ChainHead head, db->open->store->Head());
+    if (length != nullptr) *length = head.length;
+    if (chain_hex != nullptr) HashOut(head.chain, chain_hex);
+    return Status::OK();
+  });
+}
+
+int statelog_read(statelog_t* db, uint64_t begin, uint64_t end, char** out, size_t* out_len,
+                  char** errptr) {
+  return Guard("statelog_read", errptr, [&]() -> Status {
+    STATELOG_RETURN_IF_ERROR(NotNull(db, "statelog_read", "db"));
+    STATELOG_RETURN_IF_ERROR(NotNull(out, "statelog_read", "out"));
+    std::string lines;
+    STATELOG_RETURN_IF_ERROR(ReadLines(*db->open->store, begin, end, &lines));
+    *out = CopyOut(lines);
+    if (out_len != nullptr) *out_len = lines.size();
+    return Status::OK();
+  });
+}
+
+int statelog_channel(statelog_t* db, const char* channel_id, int64_t as_of, char** out,
+                     char** errptr) {
+  constexpr std::string_view kFunction = "statelog_channel";
+  return Guard(kFunction, errptr, [&] {
+    return Entity(
+        kFunction, db, channel_id, as_of, out,
+        [](const char* id) { return ChannelId::FromHex(id); },
+        [](Ledger& ledger, const ChannelId& id,
+           const ReadOptions& options) -> StatusOr<std::string> {
+          STATELOG_ASSIGN_OR_RETURN(ChannelState state, ledger.Channel(id, options));
+          return EncodeChannelState(state);
+        });
+  });
+}
+
+int statelog_objective(statelog_t* db, const char* objective_id, int64_t as_of, char** out,
+                       char** errptr) {
+  constexpr std::string_view kFunction = "statelog_objective";
+  return Guard(kFunction, errptr, [&] {
+    return Entity(
+        kFunction, db, objective_id, as_of, out,
+        [](const char* id) { return ObjectiveId::Parse(id); },
+        [](Ledger& ledger, const ObjectiveId& id,
+           const ReadOptions& options) -> StatusOr<std::string> {
+          STATELOG_ASSIGN_OR_RETURN(ObjectiveState state, ledger.Objective(id, options));
+          return EncodeObjectiveState(state);
+        });
+  });
+}
+
+int statelog_verify(statelog_t* db, statelog_verify_report* report, char** errptr) {
+  return Guard("statelog_verify", errptr, [&]() -> Status {
+    STATELOG_RETURN_IF_ERROR(NotNull(db, "statelog_verify", "db"));
+    VerifyOptions options;
+    options.snapshots = db->open->snapshots;
+    VerifyReport result = VerifyLog(*db->open->store, options);
+    if (report != nullptr) {
+      report->events = result.events;
+      report->signatures = result.signatures;
+      report->snapshots = result.snapshots;
+      report->length = result.head.length;
+      HashOut(result.head.chain, report->chain_hex);
+      report->first_bad_offset =
+          result.first_bad_offset ? static_cast<int64_t>(*result.first_bad_offset) : STATELOG_NONE;
+    }
+    return result.status;
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,358 @@
+/* The C API (statelog/c.h) from a program compiled as C: every function over the memory store,
+ * RocksDB and (when STATELOG_PG_CONNINFO is set) PostgreSQL, and the bad input the header
+ * documents as rejected. Events are the first 20 lines of a `statelog demo` export (signed Nitro
+ * states, deposits, messages).
+ * Usage: c_api_test EXPORT.jsonl */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "statelog/c.h"
+
+enum { kEvents = 20 };
+static const char kChannel[] = "0x39ffcf59b85ada1fea22a2632429f7a8daf7b39840238002daa91ef14a00fc47";
+static const char kObjective[] =
+    "DirectFunding-0x39ffcf59b85ada1fea22a2632429f7a8daf7b39840238002daa91ef14a00fc47";
+
+static int failures = 0;
+
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                              \
+    }                                                                          \
+  } while (0)
+
+/* Checks that `code` is `want` and that err holds exactly `text` (NULL: no message), then frees
+ * the message. */
+static void expect(int line, int code, int want, char** err, const char* text) {
+  if (code != want) {
+    fprintf(stderr, "line %d: code %s, want %s (%s)\n", line, statelog_code_name(code),
+            statelog_code_name(want), *err ? *err : "no message");
+    ++failures;
+  }
+  if (text == NULL ? *err != NULL : (*err == NULL || strcmp(*err, text) != 0)) {
+    fprintf(stderr, "line %d: message\n  got:  %s\n  want: %s\n", line, *err ? *err : "(none)",
+            text ? text : "(none)");
+    ++failures;
+  }
+  statelog_free(*err);
+  *err = NULL;
+}
+#define EXPECT(call, want, text) expect(__LINE__, (call), (want), &err, (text))
+#define EXPECT_OK(call) expect(__LINE__, (call), STATELOG_OK, &err, NULL)
+
+/* The fixture's lines: lines[i] is event i with its '\n'. */
+static char* lines[kEvents];
+static char all[1 << 16]; /* lines 0..kEvents-1 concatenated */
+
+static void load(const char* path) {
+  FILE* f = fopen(path, "r");
+  if (f == NULL) {
+    perror(path);
+    exit(2);
+  }
+  static char buf[kEvents][4096];
+  for (int i = 0; i < kEvents; ++i) {
+    if (fgets(buf[i], sizeof buf[i], f) == NULL) exit(2);
+    lines[i] = buf[i];
+    strcat(all, buf[i]);
+  }
+  fclose(f);
+}
+
+/* Subscription callbacks. */
+struct collected {
+  int events;
+  uint64_t last_offset;
+  int stop_at;                   /* return 7 at this offset; -1: never */
+  statelog_subscription_t* self; /* unsubscribe from inside the callback */
+  int unsubscribe_result;
+  char* unsubscribe_error;
+};
+
+static int collect(void* arg, uint64_t offset, const char* json, size_t len) {
+  struct collected* c = arg;
+  if (len != strlen(json) || json[0] != '{') return 99;
+  if (c->self != NULL && c->unsubscribe_error == NULL) {
+    c->unsubscribe_result = statelog_unsubscribe(c->self, &c->unsubscribe_error);
+  }
+  if (c->stop_at >= 0 && offset == (uint64_t)c->stop_at) return 7;
+  c->events++;
+  c->last_offset = offset;
+  return 0;
+}
+
+static void test_null_pointers(void) {
+  char* err = NULL;
+  statelog_t* db = NULL;
+  EXPECT(statelog_open_memory(NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_open_memory: db is NULL");
+  EXPECT(statelog_open_rocksdb(&db, NULL, 1, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_open_rocksdb: dir is NULL");
+  CHECK(db == NULL);
+  EXPECT(statelog_open_postgres(&db, NULL, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_open_postgres: conninfo is NULL");
+  EXPECT(statelog_append(NULL, "{}", 2, STATELOG_NONE, NULL, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_append: db is NULL");
+  EXPECT(statelog_head(NULL, NULL, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_head: db is NULL");
+  EXPECT(statelog_read(NULL, 0, 0, NULL, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_read: db is NULL");
+  EXPECT(statelog_channel(NULL, kChannel, STATELOG_NONE, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_channel: db is NULL");
+  EXPECT(statelog_objective(NULL, kObjective, STATELOG_NONE, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_objective: db is NULL");
+  EXPECT(statelog_verify(NULL, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_verify: db is NULL");
+  EXPECT(statelog_subscription_wait(NULL, 0, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_subscription_wait: sub is NULL");
+  EXPECT_OK(statelog_unsubscribe(NULL, &err));
+  statelog_close(NULL);
+  statelog_free(NULL);
+
+  EXPECT_OK(statelog_open_memory(&db, &err));
+  EXPECT(statelog_append(db, NULL, 0, STATELOG_NONE, NULL, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_append: json is NULL");
+  EXPECT(statelog_append_batch(db, NULL, 0, STATELOG_NONE, NULL, NULL, &err),
+         STATELOG_INVALID_ARGUMENT, "InvalidArgument: statelog_append_batch: jsonl is NULL");
+  EXPECT(statelog_read(db, 0, 0, NULL, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_read: out is NULL");
+  EXPECT(statelog_channel(db, NULL, STATELOG_NONE, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_channel: id is NULL");
+  char* out = NULL;
+  EXPECT(statelog_objective(db, kObjective, STATELOG_NONE, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_objective: out is NULL");
+  statelog_subscription_t* sub = NULL;
+  EXPECT(statelog_subscribe(db, 0, NULL, NULL, &sub, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_subscribe: fn is NULL");
+  CHECK(sub == NULL);
+  EXPECT(statelog_subscribe(db, 0, collect, NULL, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_subscribe: sub is NULL");
+  /* errptr NULL: only the code. */
+  CHECK(statelog_channel(db, kChannel, STATELOG_NONE, &out, NULL) == STATELOG_NOT_FOUND);
+  CHECK(out == NULL);
+  statelog_close(db);
+}
+
+static void test_bad_input(void) {
+  char* err = NULL;
+  statelog_t* db = NULL;
+  EXPECT_OK(statelog_open_memory(&db, &err));
+  EXPECT(statelog_append(db, "{", 1, STATELOG_NONE, NULL, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: trailing characters after the JSON object, or it is not terminated "
+         "(at byte 0)");
+  /* The first event with its objective id's "D" replaced by a byte that is not UTF-8. */
+  char bad_utf8[4096];
+  strcpy(bad_utf8, lines[0]);
+  char* d = strstr(bad_utf8, "DirectFunding");
+  *d = (char)0xff;
+  EXPECT(statelog_append(db, bad_utf8, strlen(bad_utf8), STATELOG_NONE, NULL, NULL, &err),
+         STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: malformed JSON (The input is not valid UTF-8)");
+  /* A changed timestamp: the id no longer matches the content. */
+  char changed[4096];
+  strcpy(changed, lines[0]);
+  strstr(changed, "\"ts\":1")[5] = '2';
+  uint64_t offset = 99, appended = 99;
+  int code = statelog_append(db, changed, strlen(changed), STATELOG_NONE, &offset, &appended, &err);
+  CHECK(code == STATELOG_INVALID_ARGUMENT);
+  CHECK(err != NULL && strstr(err, "does not match") != NULL);
+  statelog_free(err);
+  err = NULL;
+  CHECK(offset == 99 && appended == 99);
+  EXPECT(statelog_append(db, lines[0], strlen(lines[0]), -2, NULL, NULL, &err),
+         STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_append: expected_length is -2, not STATELOG_NONE or >= 0");
+  /* Illegal history: objective_progressed of an objective that was never created. */
+  EXPECT(statelog_append(db, lines[2], strlen(lines[2]), STATELOG_NONE, NULL, NULL, &err),
+         STATELOG_FAILED_PRECONDITION,
+         "FailedPrecondition: objective DirectFunding-0x39ffcf59b85ada1fea22a2632429f7a8daf7b3984"
+         "0238002daa91ef14a00fc47 does not exist");
+  /* A batch with a bad second event appends nothing. */
+  char batch[8192];
+  snprintf(batch, sizeof batch, "%s\n%s", lines[0], "{\"id\":1}");
+  EXPECT(statelog_append_batch(db, batch, strlen(batch), STATELOG_NONE, NULL, NULL, &err),
+         STATELOG_INVALID_ARGUMENT, "InvalidArgument: line 3: missing field \"type\"");
+  EXPECT(statelog_append_batch(db, "\n \n", 3, STATELOG_NONE, NULL, NULL, &err),
+         STATELOG_INVALID_ARGUMENT, "InvalidArgument: statelog_append_batch: no event in jsonl");
+  /* An illegal event of a batch is named by its line: the second objective was never created. */
+  snprintf(batch, sizeof batch, "%s%s", lines[0], lines[5]);
+  EXPECT(statelog_append_batch(db, batch, strlen(batch), STATELOG_NONE, NULL, NULL, &err),
+         STATELOG_FAILED_PRECONDITION,
+         "FailedPrecondition: line 2: event 1 (objective_progressed): objective DirectFunding-"
+         "0xc88835e70ed451e51c0ea0d3e4cbff4830e20d25f9a4185aec004a13e501f59a does not exist");
+  uint64_t length = 99;
+  EXPECT_OK(statelog_head(db, &length, NULL, &err));
+  CHECK(length == 0);
+  /* A message already in *errptr is freed and replaced (the leak check sees it). */
+  err = malloc(8);
+  strcpy(err, "old");
+  EXPECT(statelog_channel(db, "0x12", STATELOG_NONE, &(char*){NULL}, &err),
+         STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_channel: id: hex must have 64 digits, has 2");
+  statelog_close(db);
+}
+
+/* Appends, reads, states, verify and subscriptions over an open, empty store. */
+static void exercise(statelog_t* db) {
+  char* err = NULL;
+  uint64_t offset = 99, appended = 99;
+  EXPECT_OK(statelog_append(db, lines[0], strlen(lines[0]), 0, &offset, &appended, &err));
+  CHECK(offset == 0 && appended == 1);
+  /* An idempotent retry: same offset, nothing appended, no expectation checked. */
+  EXPECT_OK(statelog_append(db, lines[0], strlen(lines[0]), 5, &offset, &appended, &err));
+  CHECK(offset == 0 && appended == 0);
+  EXPECT(statelog_append(db, lines[1], strlen(lines[1]), 0, &offset, &appended, &err),
+         STATELOG_CONFLICT, "Conflict: expected the log to hold 0 records; it holds 1");
+  size_t rest = strlen(all) - strlen(lines[0]);
+  EXPECT_OK(statelog_append_batch(db, all + strlen(lines[0]), rest, 1, &offset, &appended, &err));
+  CHECK(offset == 1 && appended == kEvents - 1);
+
+  uint64_t length = 0;
+  char chain[STATELOG_HASH_HEX_SIZE] = {0};
+  EXPECT_OK(statelog_head(db, &length, chain, &err));
+  CHECK(length == kEvents);
+  CHECK(strlen(chain) == 66 && strncmp(chain, "0x", 2) == 0);
+
+  /* The export is the input, byte for byte (the fixture is canonical). */
+  char* out = NULL;
+  size_t len = 0;
+  EXPECT_OK(statelog_read(db, 0, UINT64_MAX, &out, &len, &err));
+  CHECK(len == strlen(all) && strcmp(out, all) == 0);
+  statelog_free(out);
+  EXPECT_OK(statelog_read(db, 2, 3, &out, NULL, &err));
+  CHECK(strcmp(out, lines[2]) == 0);
+  statelog_free(out);
+  EXPECT(statelog_read(db, 5, 3, &out, NULL, &err), STATELOG_OUT_OF_RANGE,
+         "OutOfRange: statelog_read: range [5, 3) is not within the log's 20 events");
+  EXPECT(statelog_read(db, 0, 21, &out, NULL, &err), STATELOG_OUT_OF_RANGE,
+         "OutOfRange: statelog_read: range [0, 21) is not within the log's 20 events");
+
+  /* States, now and as of an offset. */
+  EXPECT_OK(statelog_channel(db, kChannel, STATELOG_NONE, &out, &err));
+  CHECK(strncmp(out, "{\"id\":\"0x39ffcf59", 16) == 0);
+  statelog_free(out);
+  EXPECT_OK(statelog_objective(db, kObjective, 2, &out, &err));
+  CHECK(strstr(out, "\"waiting_for\":\"CompletePrefund\"") != NULL);
+  statelog_free(out);
+  EXPECT(statelog_channel(db, kChannel, 0, &out, &err), STATELOG_NOT_FOUND,
+         "NotFound: channel 0x39ffcf59b85ada1fea22a2632429f7a8daf7b39840238002daa91ef14a00fc47 "
+         "has no events");
+  EXPECT(statelog_objective(db, kObjective, 20, &out, &err), STATELOG_OUT_OF_RANGE,
+         "OutOfRange: offset 20 is past the end of the log (20 events)");
+  EXPECT(statelog_objective(db, "Nothing-0x00", STATELOG_NONE, &out, &err),
+         STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_objective: id: unknown objective kind 'Nothing'");
+
+  statelog_verify_report report;
+  EXPECT_OK(statelog_verify(db, &report, &err));
+  CHECK(report.events == kEvents && report.length == kEvents && report.signatures > 0);
+  CHECK(report.first_bad_offset == STATELOG_NONE && strcmp(report.chain_hex, chain) == 0);
+
+  /* A subscription from offset 5 delivers 5..19, then live events. */
+  struct collected all_events = {0, 0, -1, NULL, 0, NULL};
+  statelog_subscription_t* sub = NULL;
+  EXPECT_OK(statelog_subscribe(db, 5, collect, &all_events, &sub, &err));
+  EXPECT_OK(statelog_subscription_wait(sub, kEvents, &err));
+  CHECK(all_events.events == kEvents - 5 && all_events.last_offset == kEvents - 1);
+  EXPECT_OK(statelog_unsubscribe(sub, &err));
+
+  /* A callback returning non-zero stops its subscription. */
+  struct collected stopping = {0, 0, 3, NULL, 0, NULL};
+  EXPECT_OK(statelog_subscribe(db, 0, collect, &stopping, &sub, &err));
+  EXPECT(statelog_subscription_wait(sub, kEvents, &err), STATELOG_ABORTED,
+         "Aborted: subscription 2: callback threw at offset 3: the callback returned 7");
+  CHECK(stopping.events == 3);
+  EXPECT_OK(statelog_unsubscribe(sub, &err));
+
+  /* Unsubscribing from inside the callback is refused and frees nothing. */
+  struct collected inside = {0, 0, 0, NULL, 0, NULL};
+  EXPECT_OK(statelog_subscribe(db, 0, collect, &inside, &sub, &err));
+  inside.self = sub;
+  EXPECT(statelog_subscription_wait(sub, kEvents, &err), STATELOG_ABORTED,
+         "Aborted: subscription 3: callback threw at offset 0: the callback returned 7");
+  CHECK(inside.unsubscribe_result == STATELOG_FAILED_PRECONDITION);
+  CHECK(inside.unsubscribe_error != NULL &&
+        strcmp(inside.unsubscribe_error,
+               "FailedPrecondition: Unsubscribe(3) called from its own "
+               "callback; it would join itself") == 0);
+  statelog_free(inside.unsubscribe_error);
+  EXPECT_OK(statelog_unsubscribe(sub, &err));
+}
+
+static void test_memory(void) {
+  char* err = NULL;
+  statelog_t* db = NULL;
+  EXPECT_OK(statelog_open_memory(&db, &err));
+  exercise(db);
+  /* A subscription outlives the handle: the store stays open until it is unsubscribed. */
+  struct collected c = {0, 0, -1, NULL, 0, NULL};
+  statelog_subscription_t* sub = NULL;
+  EXPECT_OK(statelog_subscribe(db, 0, collect, &c, &sub, &err));
+  statelog_close(db);
+  EXPECT_OK(statelog_subscription_wait(sub, kEvents, &err));
+  CHECK(c.events == kEvents);
+  EXPECT_OK(statelog_unsubscribe(sub, &err));
+}
+
+static void test_rocksdb(void) {
+  char* err = NULL;
+  char dir[] = "/tmp/statelog-c-api-XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  char path[64];
+  snprintf(path, sizeof path, "%s/store", dir);
+  statelog_t* db = NULL;
+  EXPECT_OK(statelog_open_rocksdb(&db, path, 0, &err));
+  exercise(db);
+  statelog_t* again = NULL;
+  int code = statelog_open_rocksdb(&again, path, 1, &err);
+  CHECK(code == STATELOG_BUSY && again == NULL);
+  statelog_free(err);
+  err = NULL;
+  statelog_close(db);
+  EXPECT_OK(statelog_open_rocksdb(&db, path, 1, &err));
+  uint64_t length = 0;
+  EXPECT_OK(statelog_head(db, &length, NULL, &err));
+  CHECK(length == kEvents);
+  statelog_close(db);
+  char rm[96];
+  snprintf(rm, sizeof rm, "rm -rf %s", dir);
+  CHECK(system(rm) == 0);
+}
+
+static void test_postgres(const char* conninfo) {
+  char* err = NULL;
+  statelog_t* db = NULL;
+  EXPECT_OK(statelog_open_postgres(&db, conninfo, "c_api_test", &err));
+  exercise(db);
+  statelog_close(db);
+  EXPECT(statelog_open_postgres(&db, conninfo, "Bad-Schema", &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: cannot open the PostgreSQL store: schema name 'Bad-Schema' must "
+         "match [a-z_][a-z0-9_]{0,62} and not start with pg_");
+}
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: c_api_test EXPORT.jsonl\n");
+    return 2;
+  }
+  load(argv[1]);
+  CHECK(strcmp(statelog_version(), "0.2.0") == 0);
+  CHECK(strcmp(statelog_code_name(STATELOG_CONFLICT), "Conflict") == 0);
+  CHECK(strcmp(statelog_code_name(42), "Unknown") == 0);
+  test_null_pointers();
+  test_bad_input();
+  const char* conninfo = getenv("STATELOG_PG_CONNINFO");
+  if (conninfo != NULL) {
+    test_postgres(conninfo);
+  } else {
+    test_memory();
+    test_rocksdb();
+  }
+  if (failures != 0) fprintf(stderr, "%d failures\n", failures);
+  return failures == 0 ? 0 : 1;
+}
