@@ -12,6 +12,7 @@ STATELOG_PACKAGES=(
   libsecp256k1-dev libcrypto++-dev libsimdjson-dev rapidjson-dev nlohmann-json3-dev libcli11-dev
   librocksdb-dev libsqlite3-dev libpq-dev postgresql python3
   patroni etcd-server python3-etcd # the PostgreSQL failover test
+  golang-go                         # the go-nitro JSON test runs Go's encoder
 )
 # Extra packages for .ci/run: the sanitizer, fuzzing and coverage runs, and the Go package's tests
 # (scripts/consumers).

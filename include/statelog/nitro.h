@@ -73,9 +73,10 @@ struct SignedState {
 
 // Parses go-nitro's JSON for a State: {"Participants":[...],"ChannelNonce":n,...,"IsFinal":b}.
 // Also accepts a SignedState object ({"State":{...},"Sigs":{...}}) and returns its State.
-// Amounts are JSON numbers of any size up to 2^256-1; addresses and hex in either case; AppData
-// and Metadata are "0x..." hex, "" or null. Every field is required, unknown and duplicate fields
-// are rejected. Errors are InvalidArgument and start with the field path, e.g.
+// Amounts are JSON numbers of any size up to 2^256-1; addresses and hashes hex in either case;
+// AppData and every Metadata are base64 as Go writes a []byte (standard alphabet, padded, unused
+// bits zero), "" or null for empty: never hex, whatever a value looks like. Every field is
+// required, unknown and duplicate fields are rejected. Errors are InvalidArgument and start with the field path, e.g.
 // "State.Outcome[0].Allocations[1].Amount: number exceeds 2^256-1".
 StatusOr<State> ParseNitroStateJson(std::string_view json);
 
@@ -84,8 +85,10 @@ StatusOr<State> ParseNitroStateJson(std::string_view json);
 // of participants. A bare State object is accepted too and gives no signatures.
 StatusOr<SignedState> ParseNitroSignedStateJson(std::string_view json);
 
-// Returns compact JSON in go-nitro's field order and form: lowercase hex, amounts as bare
-// numbers, empty AppData and AssetMetadata.Metadata as "", empty Allocation Metadata as null.
+// Returns compact JSON in go-nitro's field order and form, byte for byte what Go's encoding/json
+// writes for go-nitro's types: lowercase hex addresses, hashes and signatures, amounts as bare
+// numbers, byte fields in base64, empty AppData and AssetMetadata.Metadata as "", empty
+// Allocation Metadata as null (as go-nitro's states hold them).
 // ParseNitroStateJson(ToNitroJson(s)) == s.
 std::string ToNitroJson(const State& state);
 // As above, {"State":...,"Sigs":{...}} with Sigs keys in Go's order (sorted as strings).

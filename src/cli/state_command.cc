@@ -48,7 +48,10 @@ void RunState(Context& ctx, std::string_view cmd, const StateOptions& opts) {
     return;
   }
   if (cmd == "sign") {
-    StatusOr<Bytes32> key = Bytes32::FromHex(opts.key);
+    // go-nitro's own test keys are written without 0x: both forms are accepted.
+    const bool prefixed =
+        opts.key.size() >= 2 && opts.key[0] == '0' && (opts.key[1] == 'x' || opts.key[1] == 'X');
+    StatusOr<Bytes32> key = Bytes32::FromHex(prefixed ? opts.key : "0x" + opts.key);
     if (!key.ok()) return Fail(ctx, cmd, "--key", key.status());
     StatusOr<Signature> sig = nitro::SignHash(hash, *key);
     if (!sig.ok()) return Fail(ctx, cmd, "--key", sig.status());
@@ -91,7 +94,8 @@ void RegisterStateCommands(CLI::App& app, Context& ctx) {
 
   CLI::App* sign = state->add_subcommand(
       "sign", "Sign the state hash (Ethereum signed message) and print r||s||v");
-  sign->add_option("--key", opts->key, "Private key, 0x + 64 hex digits")->required();
+  sign->add_option("--key", opts->key, "Private key, 64 hex digits, with or without 0x")
+      ->required();
   sign->callback([&ctx, opts] { RunState(ctx, "sign", *opts); });
 
   CLI::App* recover =

@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "nitro/base64.h"
 #include "nitro/json_value.h"
 #include "statelog/nitro.h"
 
@@ -109,14 +110,15 @@ Status ParseFixedHex(const Value& v, const std::string& path, FixedBytes<N>* out
   return s.ok() ? s : Err(path, s.message());
 }
 
-// AppData and Metadata: "0x..." hex, "" or null for empty.
-Status ParseHexData(const Value& v, const std::string& path, Bytes* out) {
+// AppData and Metadata (Go []byte): base64, "" for empty, null for nil (read as empty).
+Status ParseBytes(const Value& v, const std::string& path, Bytes* out) {
   out->clear();
   if (v.kind == Kind::kNull) return Status::OK();
-  if (v.kind != Kind::kString)
-    return Err(path, "expected a hex string or null, got " + std::string(json::KindName(v.kind)));
-  if (v.text.empty()) return Status::OK();
-  Status s = ParseHexBytes(v.text, out);
+  if (v.kind != Kind::kString) {
+    return Err(path,
+               "expected a base64 string or null, got " + std::string(json::KindName(v.kind)));
+  }
+  Status s = DecodeBase64(v.text, out);
   return s.ok() ? s : Err(path, s.message());
 }
 
@@ -137,7 +139,7 @@ Status ParseAllocation(const Value& v, const std::string& path, Allocation* a) {
   STATELOG_RETURN_IF_ERROR(r.Require("AllocationType", &f));
   STATELOG_RETURN_IF_ERROR(ParseUint(*f, r.Path("AllocationType"), "255", &a->allocation_type));
   STATELOG_RETURN_IF_ERROR(r.Require("Metadata", &f));
-  return ParseHexData(*f, r.Path("Metadata"), &a->metadata);
+  return ParseBytes(*f, r.Path("Metadata"), &a->metadata);
 }
 
 Status ParseSingleAssetExit(const Value& v, const std::string& path, SingleAssetExit* e) {
@@ -155,7 +157,7 @@ Status ParseSingleAssetExit(const Value& v, const std::string& path, SingleAsset
   STATELOG_RETURN_IF_ERROR(
       ParseUint(*g, m.Path("AssetType"), "255", &e->asset_metadata.asset_type));
   STATELOG_RETURN_IF_ERROR(m.Require("Metadata", &g));
-  STATELOG_RETURN_IF_ERROR(ParseHexData(*g, m.Path("Metadata"), &e->asset_metadata.metadata));
+  STATELOG_RETURN_IF_ERROR(ParseBytes(*g, m.Path("Metadata"), &e->asset_metadata.metadata));
 
   STATELOG_RETURN_IF_ERROR(r.Require("Allocations", &f));
   std::string apath = r.Path("Allocations");
@@ -190,7 +192,7 @@ Status ParseState(const Value& v, const std::string& path, State* s) {
   STATELOG_RETURN_IF_ERROR(
       ParseUint(*f, r.Path("ChallengeDuration"), "2^32-1", &s->fixed.challenge_duration));
   STATELOG_RETURN_IF_ERROR(r.Require("AppData", &f));
-  STATELOG_RETURN_IF_ERROR(ParseHexData(*f, r.Path("AppData"), &s->variable.app_data));
+  STATELOG_RETURN_IF_ERROR(ParseBytes(*f, r.Path("AppData"), &s->variable.app_data));
 
   STATELOG_RETURN_IF_ERROR(r.Require("Outcome", &f));
   std::string opath = r.Path("Outcome");

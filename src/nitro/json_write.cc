@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "nitro/base64.h"
 #include "statelog/nitro.h"
 
 namespace statelog::nitro {
@@ -14,13 +15,16 @@ void AppendQuotedHex(std::span<const uint8_t> data, std::string* out) {
   out->push_back('"');
 }
 
-// Non-empty bytes as "0x..."; empty ones as `empty` ("\"\"" or "null").
+// Non-empty bytes in base64, as Go writes a []byte; empty ones as `empty` (Go writes "" for an
+// empty slice, null for a nil one: each field is written the way go-nitro's own states hold it).
 void AppendData(const Bytes& data, std::string_view empty, std::string* out) {
   if (data.empty()) {
     out->append(empty);
-  } else {
-    AppendQuotedHex(data, out);
+    return;
   }
+  out->push_back('"');
+  AppendBase64(data, out);
+  out->push_back('"');
 }
 
 void AppendState(const State& s, std::string* out) {

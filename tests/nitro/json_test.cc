@@ -117,10 +117,16 @@ TEST(NitroJsonTest, AcceptsAnyHexCaseAndEmptyForms) {
   StatusOr<State> s = ParseNitroStateJson(json);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(*s, SpecExampleState());
-  json = Replace(kCompactState, "\"AppData\":\"\"", "\"AppData\":\"0xDEADbeef\"");
+  // Byte fields are base64, as Go writes a []byte: "3q2+7w==" is 0xdeadbeef.
+  json = Replace(kCompactState, "\"AppData\":\"\"", "\"AppData\":\"3q2+7w==\"");
   s = ParseNitroStateJson(json);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->variable.app_data, (Bytes{0xde, 0xad, 0xbe, 0xef}));
+  // "0x12" is valid base64 too: the format decides, so it is the bytes d3 1d 76, never 0x12.
+  json = Replace(kCompactState, "\"AppData\":\"\"", "\"AppData\":\"0x12\"");
+  s = ParseNitroStateJson(json);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->variable.app_data, (Bytes{0xd3, 0x1d, 0x76}));
 }
 
 TEST(NitroJsonTest, RandomStatesRoundTripLosslessly) {
@@ -218,14 +224,16 @@ TEST(NitroJsonTest, RejectsBadInputNamingTheField) {
        "State.Outcome[0].AssetMetadata.AssetType: expected a number, got a boolean"},
       {Replace(st, "\"IsFinal\":false", "\"IsFinal\":0"),
        "State.IsFinal: expected a boolean, got a number"},
-      {Replace(st, "\"AppData\":\"\"", "\"AppData\":\"0xzz\""),
-       "State.AppData: bad hex digit 'z' at position 2"},
-      {Replace(st, "\"AppData\":\"\"", "\"AppData\":\"0x123\""),
-       "State.AppData: hex has an odd number of digits"},
-      {Replace(st, "\"AppData\":\"\"", "\"AppData\":\"abcd\""),
-       "State.AppData: hex must start with 0x"},
+      {Replace(st, "\"AppData\":\"\"", "\"AppData\":\"3q2*7w==\""),
+       "State.AppData: base64: '*' is not base64 at offset 3"},
+      {Replace(st, "\"AppData\":\"\"", "\"AppData\":\"3q2+7w=\""),
+       "State.AppData: base64: length 7 is not a multiple of 4"},
+      {Replace(st, "\"AppData\":\"\"", "\"AppData\":\"3q=+7w==\""),
+       "State.AppData: base64: '=' before the end at offset 2"},
+      {Replace(st, "\"AppData\":\"\"", "\"AppData\":\"3q2+7x==\""),
+       "State.AppData: base64: non-zero unused bits in the last character at offset 5"},
       {Replace(st, "\"AppData\":\"\"", "\"AppData\":[]"),
-       "State.AppData: expected a hex string or null, got an array"},
+       "State.AppData: expected a base64 string or null, got an array"},
       {Replace(st, "0x760bf27cd45036a6c486802d30b5d90cffbe31fe", "0x760bf27cd4"),
        "State.Participants[1]: hex must have 40 digits, has 10"},
       {Replace(st, "\"Participants\":[", "\"Participants\":[1,"),
@@ -233,7 +241,7 @@ TEST(NitroJsonTest, RejectsBadInputNamingTheField) {
       {Replace(st, "\"0x000000000000000000000000ee18", "\"0x00000000000000000000000Xee18"),
        "State.Outcome[0].Allocations[1].Destination: bad hex digit 'X'"},
       {Replace(st, "\"Metadata\":null}", "\"Metadata\":\"0x1\"}"),
-       "State.Outcome[0].Allocations[0].Metadata: hex has an odd number of digits"},
+       "State.Outcome[0].Allocations[0].Metadata: base64: length 3 is not a multiple of 4"},
       {Replace(st, "\"TurnNum\":5,", ""), "State.TurnNum: missing field"},
       {Replace(st, "\"TurnNum\":5", "\"TurnNum\":5,\"Turn\":5"), "State.Turn: unknown field"},
       {Replace(st, "\"TurnNum\":5", "\"TurnNum\":5,\"TurnNum\":6"),

@@ -41,6 +41,9 @@ HASH=$(cat "$TMP/out")
 run sign 0 130 "$STATE" sign --key "$ALICE_KEY"
 SIG=$(cat "$TMP/out")
 case "$SIG" in *1b|*1c) ;; *) fail "sign: v is not 27/28 in $SIG" ;; esac
+# go-nitro's test keys are written without 0x: the same key, the same signature.
+run sign-bare-key 0 130 "$STATE" sign --key "${ALICE_KEY#0x}"
+[ "$(cat "$TMP/out")" = "$SIG" ] || fail "sign-bare-key: $(cat "$TMP/out"), want $SIG"
 run recover 0 40 "$STATE" recover --sig "$SIG"
 [ "$(cat "$TMP/out")" = "$ALICE" ] || fail "recover: got $(cat "$TMP/out"), want $ALICE"
 
@@ -52,6 +55,14 @@ run signed-hash 0 64 "$SIGNED" hash
 [ "$(cat "$TMP/out")" = "$HASH" ] || fail "signed-hash: differs from the bare state's hash"
 run signed-recover 0 40 "$SIGNED" recover
 [ "$(cat "$TMP/out")" = "$ALICE" ] || fail "signed-recover: got $(cat "$TMP/out")"
+
+# Byte fields are base64 as go-nitro writes them: AppData 0xdeadbeef is "3q2+7w==", and it
+# changes the hash; the hex form is not read as hex.
+B64_STATE=$(printf '%s' "$STATE" | sed 's/"AppData":""/"AppData":"3q2+7w=="/')
+run b64-hash 0 64 "$B64_STATE" hash
+[ "$(cat "$TMP/out")" != "$HASH" ] || fail "b64-hash: AppData did not change the hash"
+run hex-appdata 3 0 "$(printf '%s' "$STATE" | sed 's/"AppData":""/"AppData":"0xdeadbeef"/')" hash
+grep -q 'State.AppData\|AppData: base64' "$TMP/err" || fail "hex-appdata: '$(cat "$TMP/err")'"
 
 # Bad input: exit code 3, message on stderr naming the problem.
 run bad-json 3 0 '{"Participants":' hash
