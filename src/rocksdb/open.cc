@@ -60,6 +60,8 @@ rocksdb::Options MakeOptions(const RocksDbOptions& options, rocksdb::Env* env) {
   o.max_bytes_for_level_base = Clamp(reserve / 4, 256 << 10, 256 << 20);
   o.target_file_size_base = Clamp(reserve / 16, 64 << 10, 64 << 20);
   o.max_compaction_bytes = o.max_bytes_for_level_base;
+  // Each open starts a MANIFEST, preallocated (fallocate) by 4 MiB by default: R/16 instead.
+  o.manifest_preallocation_size = Clamp(reserve / 16, 64 << 10, 4 << 20);
   // The info log is bounded: at most 4 old files of at most 1 MiB each besides the current one.
   o.max_log_file_size = 1 << 20;
   o.keep_log_file_num = 4;
@@ -77,15 +79,29 @@ StatusOr<uint64_t> FreeBytesVia(const TestHooks& hooks, const std::string& path)
   return hooks.free_bytes ? hooks.free_bytes(path) : FreeBytes(path);
 }
 
-// NoSpace unless `free` leaves `reserve` after `bytes` more.
-Status SpaceFor(uint64_t free, uint64_t bytes, uint64_t reserve, const std::string& dir,
-                std::string_view what) {
-  if (free >= reserve && free - reserve >= bytes) return Status::OK();
-  return Status::NoSpace(std::string(what) + ": " + std::to_string(free) +
-                         " bytes free on the file system of " + dir + ", the store keeps " +
-                         std::to_string(reserve) +
-                         " free (RocksDbOptions::disk_reserve_bytes); nothing was written: free "
-                         "space and retry");
+// NoSpace unless `free` leaves the reserve and room to compact the store's `tables` bytes of SST
+// files after `bytes` more. A compaction writes its output before it deletes its input, and
+// since the id index spreads every table over the whole key space, one compaction can rewrite
+// the largest level: up to all of the tables.
+Status SpaceFor(uint64_t free, uint64_t bytes, uint64_t reserve, uint64_t tables,
+                const std::string& dir, std::string_view what) {
+  const uint64_t keep = reserve + tables;
+  if (free >= keep && free - keep >= bytes) return Status::OK();
+  return Status::NoSpace(
+      std::string(what) + ": " + std::to_string(free) + " bytes free on the file system of " + dir +
+      ", the store keeps " + std::to_string(reserve) +
+      " free (RocksDbOptions::disk_reserve_bytes) plus room to compact its " +
+      std::to_string(tables) + " bytes of tables; nothing was written: free space and retry");
+}
+
+// The bytes of the SST files in `dir` (before RocksDB opens it).
+uint64_t TableBytes(const std::string& dir) {
+  std::error_code ec;
+  uint64_t total = 0;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".sst") total += it->file_size(ec);
+  }
+  return total;
 }
 
 // Step 1 of recovery: refuses, without creating anything, a directory that is not a store.
@@ -308,8 +324,8 @@ StatusOr<std::unique_ptr<RocksBackend>> RocksBackend::Open(const std::string& di
   } else {
     // Opening writes (a new MANIFEST and WAL, the info log): refused below the reserve too.
     STATELOG_ASSIGN_OR_RETURN(const uint64_t free, FreeBytesVia(hooks, dir));
-    STATELOG_RETURN_IF_ERROR(
-        SpaceFor(free, 0, options.disk_reserve_bytes, dir, "opening for writing"));
+    STATELOG_RETURN_IF_ERROR(SpaceFor(free, 0, options.disk_reserve_bytes,
+                                      fresh ? 0 : TableBytes(dir), dir, "opening for writing"));
     if (fresh) STATELOG_RETURN_IF_ERROR(CreateStore(dir, options, hooks.env.get()));
     rocksdb::DB* raw = nullptr;
     rocksdb::Status s = rocksdb::DB::Open(MakeOptions(options, hooks.env.get()), dir, &raw);
@@ -364,7 +380,9 @@ RocksBackend::~RocksBackend() {
 Status RocksBackend::CheckSpace(uint64_t bytes, std::string_view what) const {
   StatusOr<uint64_t> free = free_bytes_ ? free_bytes_(dir_) : FreeBytes(dir_);
   if (!free.ok()) return free.status();
-  return SpaceFor(*free, bytes, reserve_, dir_, what);
+  uint64_t tables = 0;
+  if (!db_->GetIntProperty(rocksdb::DB::Properties::kLiveSstFilesSize, &tables)) tables = 0;
+  return SpaceFor(*free, bytes, reserve_, tables, dir_, what);
 }
 
 StatusOr<std::unique_ptr<RocksDbEventStore>> OpenWithHooks(const std::string& dir,

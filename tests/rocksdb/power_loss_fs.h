@@ -47,6 +47,20 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
     std::lock_guard<std::mutex> lock(mu_);
     off_ = true;
   }
+  // The power goes off by itself at the `ops`-th operation that changes the disk from now on
+  // (a file created, written, truncated or synced, a rename, a deletion, a directory created or
+  // fsynced), in whatever thread of RocksDB it comes: in the middle of an append, a flush or a
+  // compaction. 0: only PowerLoss() turns it off.
+  void CutPowerAt(uint64_t ops) {
+    std::lock_guard<std::mutex> lock(mu_);
+    countdown_ = ops;
+  }
+  // Whether the power is off. An append acknowledged after the power went off was never
+  // acknowledged: the machine was dead.
+  bool powered_off() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return off_;
+  }
 
   // Applies the power loss to the files on disk. REQUIRES: PowerLoss() was called and nothing
   // uses the file system any more (the store was closed).
@@ -56,6 +70,7 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
     for (const auto& [dir, entries] : pending_) {
       for (const auto& [name, before] : entries) {
         const std::filesystem::path path = std::filesystem::path(dir) / name;
+        ++dropped_;
         std::filesystem::remove_all(path, ec);
         if (before.kind == Before::kFile) {
           std::ofstream(path, std::ios::binary | std::ios::trunc) << before.content;
@@ -76,10 +91,15 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
     files_.clear();
   }
 
-  // How many files DropUnsyncedData cut back so far (a figure for the harness's report).
+  // How many files DropUnsyncedData cut back, and how many directory entries it removed or
+  // restored (figures for the harness's report).
   uint64_t truncated_files() const {
     std::lock_guard<std::mutex> lock(mu_);
     return truncated_;
+  }
+  uint64_t dropped_entries() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return dropped_;
   }
 
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
@@ -87,7 +107,7 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
                                     rocksdb::IODebugContext* dbg) override {
     const std::string path = Normal(name);
     std::lock_guard<std::mutex> lock(mu_);
-    if (off_) {
+    if (OffAfterOneMore()) {
       *result = std::make_unique<VoidFile>();
       return rocksdb::IOStatus::OK();
     }
@@ -106,7 +126,7 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
                                        rocksdb::IODebugContext* dbg) override {
     const std::string path = Normal(name);
     std::lock_guard<std::mutex> lock(mu_);
-    if (off_) {
+    if (OffAfterOneMore()) {
       *result = std::make_unique<VoidFile>();
       return rocksdb::IOStatus::OK();
     }
@@ -138,7 +158,7 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
                                rocksdb::IODebugContext* dbg) override {
     const std::string from = Normal(src), to = Normal(dst);
     std::lock_guard<std::mutex> lock(mu_);
-    if (off_) return rocksdb::IOStatus::OK();
+    if (OffAfterOneMore()) return rocksdb::IOStatus::OK();
     // What a power loss before the next fsync of dst's directory puts back at dst.
     Before before;
     if (const Before* pending = FindPending(to)) {
@@ -190,7 +210,7 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
                                rocksdb::IODebugContext* dbg) override {
     const std::string path = Normal(name);
     std::lock_guard<std::mutex> lock(mu_);
-    if (off_) return rocksdb::IOStatus::OK();
+    if (OffAfterOneMore()) return rocksdb::IOStatus::OK();
     rocksdb::IOStatus s = target()->DeleteFile(path, options, dbg);
     if (s.ok()) files_.erase(path);
     return s;
@@ -268,7 +288,7 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
                             rocksdb::IODebugContext* dbg, bool if_missing) {
     const std::string path = Normal(name);
     std::lock_guard<std::mutex> lock(mu_);
-    if (off_) return rocksdb::IOStatus::OK();
+    if (OffAfterOneMore()) return rocksdb::IOStatus::OK();
     const bool existed = std::filesystem::exists(path);
     rocksdb::IOStatus s = if_missing ? target()->CreateDirIfMissing(path, options, dbg)
                                      : target()->CreateDir(path, options, dbg);
@@ -287,9 +307,15 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
     st.size = size;
     st.synced = std::min(st.synced, size);
   }
-  bool off() const {
-    std::lock_guard<std::mutex> lock(mu_);
+  // Counts one operation that changes the disk; returns whether the power is off (now or
+  // before). REQUIRES: mu_ held (OffAfterOneMore) or not (off).
+  bool OffAfterOneMore() {
+    if (!off_ && countdown_ > 0 && --countdown_ == 0) off_ = true;
     return off_;
+  }
+  bool off() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return OffAfterOneMore();
   }
   uint64_t SizeOf(const std::string& path) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -421,10 +447,12 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
 
   mutable std::mutex mu_;
   bool off_ = false;
+  uint64_t countdown_ = 0;  // CutPowerAt
   std::map<std::string, FileState> files_;
   // Undoable entries: directory -> entry name -> its state before.
   std::map<std::string, std::map<std::string, Before>> pending_;
   uint64_t truncated_ = 0;
+  uint64_t dropped_ = 0;
 };
 
 }  // namespace statelog::test
