@@ -5,11 +5,7 @@
 # empty file, a FIFO that yields nothing, an unreadable file.
 # Usage: cli_bad_values_test.sh PATH/TO/statelog
 set -u
-S=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-pass=0
+source "$(dirname "$0")/cli_lib.sh"
 D=$T/data
 "$S" demo --data "$D" >/dev/null 2>&1 || { echo "FAIL: demo to set up the store" >&2; exit 1; }
 before=$("$S" export --data "$D" | md5sum)
@@ -80,43 +76,35 @@ refused "2" "$S" stats --no-such-flag --data "$D"
 # import inputs without events: an error that says so, never "imported 0".
 mkdir "$T/dir"
 refused "3" "$S" import "$T/dir" --data "$D"
-grep -q "cannot import $T/dir: it is a directory" "$T/err" && pass=$((pass + 1)) ||
-  { echo "FAIL: directory message" >&2; fails=$((fails + 1)); }
+check "directory message" grep -q "cannot import $T/dir: it is a directory" "$T/err"
 : >"$T/empty.jsonl"
 refused "3" "$S" import "$T/empty.jsonl" --data "$D"
-grep -q "nothing imported: $T/empty.jsonl holds no events" "$T/err" && pass=$((pass + 1)) ||
-  { echo "FAIL: empty file message" >&2; fails=$((fails + 1)); }
+check "empty file message" grep -q "nothing imported: $T/empty.jsonl holds no events" "$T/err"
 printf '\n  \n' >"$T/blank.jsonl"
 refused "3" "$S" import "$T/blank.jsonl" --data "$D"
 mkfifo "$T/fifo"
 (: >"$T/fifo") &
 refused "3" "$S" import "$T/fifo" --data "$D"
 wait
-grep -q "holds no events" "$T/err" && pass=$((pass + 1)) ||
-  { echo "FAIL: fifo message" >&2; fails=$((fails + 1)); }
+check "fifo message" grep -q "holds no events" "$T/err"
 refused "3" "$S" import - --data "$D"  # stdin is /dev/null
 refused "1" "$S" import "$T/does-not-exist.jsonl" --data "$D"
-grep -q "cannot read $T/does-not-exist.jsonl: No such file or directory" "$T/err" &&
-  pass=$((pass + 1)) || { echo "FAIL: missing file message" >&2; fails=$((fails + 1)); }
+check "missing file message" grep -q "cannot read $T/does-not-exist.jsonl: No such file or directory" "$T/err"
 # Unreadable: a read that fails (as root, file modes do not stop reads; /proc/self/mem does).
 refused "1" "$S" import /proc/self/mem --data "$D"
-grep -q "cannot read /proc/self/mem" "$T/err" && pass=$((pass + 1)) ||
-  { echo "FAIL: unreadable file message" >&2; fails=$((fails + 1)); }
+check "unreadable file message" grep -q "cannot read /proc/self/mem" "$T/err"
 if [ "$(id -u)" -ne 0 ]; then
   echo '{}' >"$T/secret.jsonl"
   chmod 000 "$T/secret.jsonl"
   refused "1" "$S" import "$T/secret.jsonl" --data "$D"
-  grep -q "Permission denied" "$T/err" && pass=$((pass + 1)) ||
-    { echo "FAIL: permission message" >&2; fails=$((fails + 1)); }
+  check "permission message" grep -q "Permission denied" "$T/err"
 fi
 
 # Control: the same checks accept a valid value, so a refusal above is about the value.
-"$S" export --from 1 --to 2 --data "$D" >"$T/out" 2>&1 && [ "$(grep -c . "$T/out")" -eq 1 ] &&
-  pass=$((pass + 1)) || { echo "FAIL: a valid --from/--to was refused" >&2; fails=$((fails + 1)); }
-"$S" verify --threads 2 --data "$D" >/dev/null 2>&1 && pass=$((pass + 1)) ||
-  { echo "FAIL: a valid --threads was refused" >&2; fails=$((fails + 1)); }
-[ "$before" = "$("$S" export --data "$D" | md5sum)" ] && pass=$((pass + 1)) ||
-  { echo "FAIL: a refused command changed the store" >&2; fails=$((fails + 1)); }
+check "a valid --from/--to works" run 0 "$S" export --from 1 --to 2 --data "$D"
+check "and exports one event" [ "$(grep -c . "$T/out")" -eq 1 ]
+check "a valid --threads works" run 0 "$S" verify --threads 2 --data "$D"
+check "the refused commands changed nothing" [ "$before" = "$("$S" export --data "$D" | md5sum)" ]
+check "a valid --disk-reserve works" run 0 "$S" snapshot --disk-reserve 2MiB --data "$D"
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

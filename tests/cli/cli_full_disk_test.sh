@@ -6,30 +6,14 @@
 # and nothing acknowledged was lost. Needs root (mount); exits 77 (skipped) where it cannot mount.
 # Usage: cli_full_disk_test.sh PATH/TO/statelog
 set -u
-S=$1
-T=$(mktemp -d)
+source "$(dirname "$0")/cli_lib.sh"
 M=$T/mnt
 mkdir "$M"
 if ! mount -t tmpfs -o size=4m tmpfs "$M" 2>"$T/mount.err"; then
   echo "SKIPPED: cannot mount a tmpfs ($(cat "$T/mount.err")); run as root to test a full disk"
-  rm -rf "$T"
   exit 77
 fi
 trap 'umount -l "$M"; rm -rf "$T"' EXIT
-fails=0
-pass=0
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name" >&2; fails=$((fails + 1)); fi
-}
-run() {  # run EXPECTED_RC CMD...: runs, stores stdout/stderr in $T/out $T/err, checks rc
-  local want=$1
-  shift
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  [ "$rc" -eq "$want" ] || { echo "  rc $rc, wanted $want: $*" >&2; sed 's/^/    /' "$T/err" >&2; return 1; }
-}
 D=$M/data
 R=(--disk-reserve 1MiB)
 
@@ -86,5 +70,4 @@ check "and the new run follows them" [ "$(grep -c . "$T/out")" -ge $((acked + 56
 for _ in 1 2 3 4 5 6 7 8; do "$S" stats --data "$D" >/dev/null 2>&1; "$S" snapshot --data "$D" "${R[@]}" >/dev/null 2>&1; done
 check "at most 4 old info logs" [ "$(find "$D" -name 'LOG.old.*' | wc -l)" -le 4 ]
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -105,43 +105,13 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
                                     rocksdb::IODebugContext* dbg) override {
-    const std::string path = Normal(name);
-    std::lock_guard<std::mutex> lock(mu_);
-    if (OffAfterOneMore()) {
-      *result = std::make_unique<VoidFile>();
-      return rocksdb::IOStatus::OK();
-    }
-    const bool existed = std::filesystem::exists(path);
-    std::unique_ptr<rocksdb::FSWritableFile> file;
-    rocksdb::IOStatus s = target()->NewWritableFile(path, options, &file, dbg);
-    if (!s.ok()) return s;
-    if (!existed) AddPending(path, Before{});
-    files_[path] = FileState{};
-    *result = std::make_unique<File>(std::move(file), this, path);
-    return s;
+    return OpenForWriting(name, options, result, dbg, /*reopen=*/false);
   }
 
   rocksdb::IOStatus ReopenWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                        std::unique_ptr<rocksdb::FSWritableFile>* result,
                                        rocksdb::IODebugContext* dbg) override {
-    const std::string path = Normal(name);
-    std::lock_guard<std::mutex> lock(mu_);
-    if (OffAfterOneMore()) {
-      *result = std::make_unique<VoidFile>();
-      return rocksdb::IOStatus::OK();
-    }
-    const bool existed = std::filesystem::exists(path);
-    std::unique_ptr<rocksdb::FSWritableFile> file;
-    rocksdb::IOStatus s = target()->ReopenWritableFile(path, options, &file, dbg);
-    if (!s.ok()) return s;
-    if (!existed) AddPending(path, Before{});
-    if (files_.find(path) == files_.end()) {
-      std::error_code ec;
-      const uint64_t size = existed ? std::filesystem::file_size(path, ec) : 0;
-      files_[path] = FileState{size, size};
-    }
-    *result = std::make_unique<File>(std::move(file), this, path);
-    return s;
+    return OpenForWriting(name, options, result, dbg, /*reopen=*/true);
   }
 
   rocksdb::IOStatus ReuseWritableFile(const std::string& name, const std::string& old_name,
@@ -282,6 +252,34 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
     for (auto it = files_.begin(); it != files_.end();) {
       it = Renamed(it->first, path, path) ? files_.erase(it) : std::next(it);
     }
+  }
+
+  // NewWritableFile (the file starts empty) or ReopenWritableFile (it keeps what it holds, durable
+  // unless this file system wrote it).
+  rocksdb::IOStatus OpenForWriting(const std::string& name, const rocksdb::FileOptions& options,
+                                   std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                   rocksdb::IODebugContext* dbg, bool reopen) {
+    const std::string path = Normal(name);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (OffAfterOneMore()) {
+      *result = std::make_unique<VoidFile>();
+      return rocksdb::IOStatus::OK();
+    }
+    const bool existed = std::filesystem::exists(path);
+    std::unique_ptr<rocksdb::FSWritableFile> file;
+    rocksdb::IOStatus s = reopen ? target()->ReopenWritableFile(path, options, &file, dbg)
+                                 : target()->NewWritableFile(path, options, &file, dbg);
+    if (!s.ok()) return s;
+    if (!existed) AddPending(path, Before{});
+    if (!reopen) {
+      files_[path] = FileState{};
+    } else if (files_.find(path) == files_.end()) {
+      std::error_code ec;
+      const uint64_t size = existed ? std::filesystem::file_size(path, ec) : 0;
+      files_[path] = FileState{size, size};
+    }
+    *result = std::make_unique<File>(std::move(file), this, path);
+    return s;
   }
 
   rocksdb::IOStatus MakeDir(const std::string& name, const rocksdb::IOOptions& options,
