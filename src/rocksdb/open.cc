@@ -15,6 +15,7 @@
 #include <cstdarg>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -294,6 +295,9 @@ StatusOr<uint64_t> FreeBytes(const std::string& path) {
   for (;;) {
     struct statvfs st {};
     if (::statvfs(p.c_str(), &st) == 0) {
+      // A file system that counts no blocks (/proc, /sys) has no free space to speak of: its
+      // writes fail for other reasons, which the write itself reports.
+      if (st.f_blocks == 0) return std::numeric_limits<uint64_t>::max();
       return static_cast<uint64_t>(st.f_bavail) * static_cast<uint64_t>(st.f_frsize);
     }
     if (errno != ENOENT || !p.has_parent_path() || p.parent_path() == p) {

@@ -34,7 +34,8 @@ struct TestHooks {
 };
 
 // The free bytes an unprivileged writer may use on the file system holding `path`, or on that of
-// its nearest existing ancestor when `path` does not exist yet (statvfs: f_bavail * f_frsize).
+// its nearest existing ancestor when `path` does not exist yet (statvfs: f_bavail * f_frsize;
+// the largest uint64_t on a file system that counts no blocks, such as /proc).
 StatusOr<uint64_t> FreeBytes(const std::string& path);
 
 // Open with test hooks; RocksDbEventStore::Open is OpenWithHooks(dir, options, {}).
