@@ -36,10 +36,11 @@ struct RocksDbOptions {
   size_t block_cache_bytes = size_t{64} << 20;
   // Free space kept on the store's file system, in bytes (default 64 MiB; at least 1 MiB).
   // Appends, snapshot writes and a writable Open are refused with NoSpace, writing nothing, while
-  // the file system has less than this (plus the write's size) free; they succeed again once
-  // space is freed, and the store stays open and readable meanwhile. RocksDB is sized from the
-  // reserve so that its own background writes (memtable flushes, compactions, MANIFEST, info log)
-  // fit in it: the disk never fills under RocksDB (docs/adr/0011-durability-under-faults.md).
+  // the file system has less than this plus room to compact the store (as many bytes as its SST
+  // files hold) plus the write's size free; they succeed again once space is freed, and the store
+  // stays open and readable meanwhile. RocksDB is sized from the reserve so that its own
+  // background writes (memtable flushes, MANIFEST, info log) fit in it: the disk never fills
+  // under RocksDB (docs/adr/0011-durability-under-faults.md).
   uint64_t disk_reserve_bytes = uint64_t{64} << 20;
   // If true, Open opens an existing store read-only: it writes nothing at all (so it works on a
   // full disk), never creates a store (create_if_missing is ignored), does not upgrade an older
@@ -60,7 +61,8 @@ class RocksDbEventStore : public EventStore {
   //   Corruption: the store is damaged (always with strict; otherwise only beyond what
   //     point-in-time recovery can repair).
   //   InvalidArgument: disk_reserve_bytes is below 1 MiB.
-  //   NoSpace: (not read_only) the file system has less free space than disk_reserve_bytes.
+  //   NoSpace: (not read_only) the file system has less free space than disk_reserve_bytes
+  //     plus room to compact the store.
   //   FailedPrecondition: read_only and the store has an older format (open it writable once).
   //   IOError: the directory cannot be read or written (permissions, full disk).
   static StatusOr<std::unique_ptr<RocksDbEventStore>> Open(const std::string& dir,
