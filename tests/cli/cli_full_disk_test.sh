@@ -17,7 +17,9 @@ trap 'umount -l "$M"; rm -rf "$T"' EXIT
 D=$M/data
 R=(--disk-reserve 1MiB)
 
-# Fill: each run appends 56 events; stop at the first failure.
+# Other files take half of the disk (fewer runs fill the rest). Then fill: each run appends 56
+# events; stop at the first failure.
+dd if=/dev/zero of="$M/other" bs=1M count=2 >/dev/null 2>&1
 runs=0
 rc=0
 while [ $runs -lt 500 ]; do
@@ -59,7 +61,7 @@ check "import on a full disk fails cleanly" run 1 "$S" import "$T/acked.jsonl" -
 check "snapshot on a full disk fails cleanly" run 1 "$S" snapshot --data "$D" "${R[@]}"
 
 # Space freed: appends resume, nothing acknowledged lost.
-rm "$M/filler"
+rm "$M/filler" "$M/other"
 mount -o remount,size=8m "$M"
 check "demo resumes once space is freed" run 0 "$S" demo --data "$D" "${R[@]}"
 check "and verifies" grep -q "re-checked: OK" "$T/out"
