@@ -34,6 +34,19 @@ struct RocksDbOptions {
   bool strict = false;
   // Size of RocksDB's block cache in bytes (default 64 MiB).
   size_t block_cache_bytes = size_t{64} << 20;
+  // Free space kept on the store's file system, in bytes (default 64 MiB; at least 1 MiB).
+  // Appends, snapshot writes and a writable Open are refused with NoSpace, writing nothing, while
+  // the file system has less than this plus room to compact the store (as many bytes as its SST
+  // files hold) plus the write's size free; they succeed again once space is freed, and the store
+  // stays open and readable meanwhile. RocksDB is sized from the reserve so that its own
+  // background writes (memtable flushes, MANIFEST, info log) fit in it: the disk never fills
+  // under RocksDB (docs/adr/0011-durability-under-faults.md).
+  uint64_t disk_reserve_bytes = uint64_t{64} << 20;
+  // If true, Open opens an existing store read-only: it writes nothing at all (so it works on a
+  // full disk), never creates a store (create_if_missing is ignored), does not upgrade an older
+  // format (FailedPrecondition), and every append and snapshot write fails with NotSupported. It
+  // is still exclusive: Busy while another process has the store open.
+  bool read_only = false;
 };
 
 class RocksDbEventStore : public EventStore {
@@ -47,6 +60,10 @@ class RocksDbEventStore : public EventStore {
   //   Busy: another process (or another RocksDbEventStore in this one) has the store open.
   //   Corruption: the store is damaged (always with strict; otherwise only beyond what
   //     point-in-time recovery can repair).
+  //   InvalidArgument: disk_reserve_bytes is below 1 MiB.
+  //   NoSpace: (not read_only) the file system has less free space than disk_reserve_bytes
+  //     plus room to compact the store.
+  //   FailedPrecondition: read_only and the store has an older format (open it writable once).
   //   IOError: the directory cannot be read or written (permissions, full disk).
   static StatusOr<std::unique_ptr<RocksDbEventStore>> Open(const std::string& dir,
                                                            const RocksDbOptions& options = {});
@@ -57,7 +74,8 @@ class RocksDbEventStore : public EventStore {
 
   // Returns OK while the store accepts appends; after a write or fsync error, that error. The
   // error is fatal: every later append fails with it (Aborted); reopen the store to recover from
-  // the last durable point.
+  // the last durable point. A write refused for want of space (NoSpace, before anything reached
+  // RocksDB) is not such an error: health() stays OK.
   virtual Status health() const = 0;
 
   // The on-disk format version this build writes (docs/rocksdb-format.md). Open upgrades a store

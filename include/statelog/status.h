@@ -34,6 +34,9 @@ enum class StatusCode : int {
   // An append's expectation (the log's length or a stream's version, statelog/log.h) did not
   // hold: someone else appended first. Nothing was written; re-read and decide again.
   kConflict = 11,
+  // The file system is full, or has less free space than the store's reserve (e.g.
+  // RocksDbOptions::disk_reserve_bytes). Nothing was written; retry once space is freed.
+  kNoSpace = 12,
 };
 
 // Returns the name of `code`, e.g. "InvalidArgument".
@@ -61,6 +64,7 @@ class [[nodiscard]] Status {
   static Status NotSupported(std::string_view msg) { return {StatusCode::kNotSupported, msg}; }
   static Status Aborted(std::string_view msg) { return {StatusCode::kAborted, msg}; }
   static Status Conflict(std::string_view msg) { return {StatusCode::kConflict, msg}; }
+  static Status NoSpace(std::string_view msg) { return {StatusCode::kNoSpace, msg}; }
 
   bool ok() const { return rep_ == nullptr; }
   StatusCode code() const { return rep_ ? rep_->code : StatusCode::kOk; }
@@ -85,6 +89,7 @@ class [[nodiscard]] Status {
   bool IsInvalidArgument() const { return code() == StatusCode::kInvalidArgument; }
   bool IsOutOfRange() const { return code() == StatusCode::kOutOfRange; }
   bool IsConflict() const { return code() == StatusCode::kConflict; }
+  bool IsNoSpace() const { return code() == StatusCode::kNoSpace; }
 
   friend bool operator==(const Status& a, const Status& b) {
     return a.code() == b.code() && a.message() == b.message();

@@ -28,6 +28,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "Aborted";
     case StatusCode::kConflict:
       return "Conflict";
+    case StatusCode::kNoSpace:
+      return "NoSpace";
   }
   return "Unknown";
 }

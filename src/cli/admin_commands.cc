@@ -1,4 +1,5 @@
 // `statelog snapshot`, `verify` and `stats`.
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -15,6 +16,9 @@
 namespace statelog::cli {
 namespace {
 
+// The most --threads `verify` accepts: more threads than this only cost memory.
+constexpr unsigned kMaxVerifyThreads = 256;
+
 Timestamp NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -22,7 +26,7 @@ Timestamp NowMicros() {
 }
 
 void RunSnapshot(Context& ctx, const StoreFlags& flags) {
-  auto opened = OpenStore(flags, /*create=*/false);
+  auto opened = OpenStore(flags, Access::kWrite);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
   auto ledger = opened->ledger();
   if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
@@ -31,8 +35,8 @@ void RunSnapshot(Context& ctx, const StoreFlags& flags) {
   auto recorded = opened->store->Read(*offset);
   if (!recorded.ok()) return Fail(ctx, kExitFailure, recorded.status());
   const auto& created = std::get<events::SnapshotCreated>(recorded->event.body);
-  auto view = (*ledger)->View({.as_of = created.covers == 0 ? std::nullopt
-                                                            : std::optional<Offset>(created.covers - 1)});
+  auto view = (*ledger)->View(
+      {.as_of = created.covers == 0 ? std::nullopt : std::optional<Offset>(created.covers - 1)});
   if (!view.ok()) return Fail(ctx, kExitFailure, view.status());
   std::printf("snapshot of %llu events (%zu objectives, %zu channels) recorded at offset %llu\n",
               static_cast<unsigned long long>(created.covers), view->objectives.size(),
@@ -47,12 +51,14 @@ struct VerifyArgs {
 };
 
 Status ParseHead(const std::string& text, ChainHead* out) {
-  size_t colon = text.find(':');
+  const size_t colon = text.find(':');
   if (colon == std::string::npos) return Status::InvalidArgument("--head must be LENGTH:0xCHAIN");
-  try {
-    out->length = std::stoull(text.substr(0, colon));
-  } catch (const std::exception&) {
-    return Status::InvalidArgument("--head: bad length '" + text.substr(0, colon) + "'");
+  const std::string length = text.substr(0, colon);
+  const char* end = length.data() + length.size();
+  const auto [ptr, ec] = std::from_chars(length.data(), end, out->length);
+  if (length.empty() || ec != std::errc() || ptr != end) {
+    return Status::InvalidArgument("--head: bad length '" + length +
+                                   "' (a decimal number of events)");
   }
   auto chain = Hash256::FromHex(text.substr(colon + 1));
   if (!chain.ok()) return chain.status().WithPrefix("--head chain");
@@ -68,7 +74,7 @@ void RunVerify(Context& ctx, const VerifyArgs& a) {
     if (!st.ok()) return Fail(ctx, kExitUsage, st);
     options.trusted_head = head;
   }
-  auto opened = OpenStore(a.flags, /*create=*/false);
+  auto opened = OpenStore(a.flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
   Progress progress("verifying");
   options.threads = a.threads;
@@ -117,7 +123,7 @@ uint64_t DirectorySize(const std::string& dir) {
 }
 
 void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
-  auto opened = OpenStore(flags, /*create=*/false);
+  auto opened = OpenStore(flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
   EventStore& store = *opened->store;
   std::map<std::string_view, uint64_t> by_type;
@@ -187,7 +193,9 @@ void RegisterAdminCommands(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<VerifyArgs>();
     CLI::App* cmd = app.add_subcommand(
         "verify", "Re-check the whole log: ids, hash chain, signatures, legality, snapshots");
-    cmd->add_option("--threads", a->threads, "Threads for the per-event checks (0: every core)");
+    cmd->add_option("--threads", a->threads, "Threads for the per-event checks (0: every core)")
+        ->check(Decimal())
+        ->check(CLI::Range(0u, kMaxVerifyThreads));
     cmd->add_option("--head", a->head,
                     "A trusted head kept elsewhere, LENGTH:0xCHAIN; the log must match it");
     cmd->add_flag("--json", a->json, "Print the result as JSON");

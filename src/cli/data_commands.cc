@@ -1,11 +1,17 @@
 // `statelog import`, `export`, `log` and `show`.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <csignal>
-#include <fstream>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "cli/commands.h"
@@ -42,34 +48,60 @@ Status WithLine(const Status& st, const std::string& source, const std::vector<s
   return st.WithPrefix(source + ":" + std::to_string(lines[*st.index()]));
 }
 
-void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (path != "-") {
-    file.open(path, std::ios::binary);
-    if (!file) {
-      return Fail(ctx, kExitFailure, Status::IOError("cannot read " + path));
+// Reads all of `path` ("-": stdin) into *text. Refuses a directory; names the read error (e.g.
+// "Input/output error") rather than taking a failed read for the end of the input.
+Status ReadInput(const std::string& path, std::string* text) {
+  const std::string name = path == "-" ? std::string("stdin") : path;
+  const int fd = path == "-" ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError("cannot read " + name + ": " + std::strerror(errno));
+  struct stat st {};
+  Status result;
+  if (::fstat(fd, &st) != 0) {
+    result = Status::IOError("cannot read " + name + ": " + std::strerror(errno));
+  } else if (S_ISDIR(st.st_mode)) {
+    result = Status::InvalidArgument("cannot import " + name +
+                                     ": it is a directory, not a file of JSON lines");
+  }
+  char buf[1 << 16];
+  while (result.ok()) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      result = Status::IOError("cannot read " + name + " at byte " + std::to_string(text->size()) +
+                               ": " + std::strerror(errno));
+      break;
     }
-    in = &file;
+    text->append(buf, static_cast<size_t>(n));
+  }
+  if (fd != 0) ::close(fd);
+  return result;
+}
+
+void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
+  const std::string source = path == "-" ? std::string("stdin") : path;
+  std::string text;
+  if (Status st = ReadInput(path, &text); !st.ok()) {
+    return Fail(ctx, st.IsInvalidArgument() ? kExitBadInput : kExitFailure, st);
   }
   // Decode everything first: a bad line appends nothing.
   std::vector<Event> events;
   std::vector<size_t> lines;
+  std::istringstream in(std::move(text));
   std::string line;
   size_t number = 0;
   EventDecoder decoder;
   Progress progress("decoding");
-  while (std::getline(*in, line)) {
+  while (std::getline(in, line)) {
     ++number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     Event e;
     Status st = decoder.Decode(line, &e);
     if (!st.ok()) {
       progress.Done();
-      return Fail(
-          ctx, kExitBadInput,
-          Status::InvalidArgument((path == "-" ? std::string("stdin") : path) + ":" +
-                                  std::to_string(number) + ": " + std::string(st.message())));
+      return Fail(ctx, kExitBadInput,
+                  Status::InvalidArgument(source + ":" + std::to_string(number) + ": " +
+                                          std::string(st.message())));
     }
     events.push_back(std::move(e));
     lines.push_back(number);
@@ -77,16 +109,16 @@ void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
   }
   progress.Done();
   if (events.empty()) {
-    std::printf("nothing to import\n");
-    return;
+    // An empty input is almost always a mistake (a wrong file, a producer that died): refused.
+    return Fail(ctx, kExitBadInput,
+                Status::InvalidArgument("nothing imported: " + source + " holds no events"));
   }
-  auto opened = OpenStore(flags, /*create=*/true);
+  auto opened = OpenStore(flags, Access::kCreate);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
   auto ledger = opened->ledger();
   if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
   auto results = (*ledger)->AppendBatch(events);
   if (!results.ok()) {
-    const std::string source = path == "-" ? std::string("stdin") : path;
     return Fail(ctx, ExitCodeFor(results.status()),
                 WithLine(results.status(), source, lines).WithPrefix("nothing imported"));
   }
@@ -107,16 +139,16 @@ void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
 }
 
 void RunExport(Context& ctx, const StoreFlags& flags, uint64_t from, std::optional<uint64_t> to) {
-  auto opened = OpenStore(flags, /*create=*/false);
+  auto opened = OpenStore(flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
   auto length = opened->store->Length();
   if (!length.ok()) return Fail(ctx, kExitFailure, length.status());
   uint64_t end = to.value_or(*length);
   if (end > *length || from > end) {
-    return Fail(ctx, kExitBadInput,
-                Status::OutOfRange("range [" + std::to_string(from) + ", " + std::to_string(end) +
-                                   ") is not within the log's " + std::to_string(*length) +
-                                   " events"));
+    return Fail(
+        ctx, kExitBadInput,
+        Status::OutOfRange("range [" + std::to_string(from) + ", " + std::to_string(end) +
+                           ") is not within the log's " + std::to_string(*length) + " events"));
   }
   Progress progress("exporting");
   std::string out;
@@ -188,7 +220,7 @@ struct LogArgs {
 void RunLog(Context& ctx, LogArgs& a) {
   Status st = a.filter.Parse();
   if (!st.ok()) return Fail(ctx, kExitUsage, st);
-  auto opened = OpenStore(a.flags, /*create=*/false);
+  auto opened = OpenStore(a.flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
   EventStore& store = *opened->store;
   uint64_t printed = 0;
@@ -261,7 +293,7 @@ struct ShowArgs {
 };
 
 void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
-  auto opened = OpenStore(a.flags, /*create=*/false);
+  auto opened = OpenStore(a.flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
   Reconstructor r(opened->store.get());
   if (channel) {
@@ -297,21 +329,26 @@ void RegisterDataCommands(CLI::App& app, Context& ctx) {
     auto from = std::make_shared<uint64_t>(0);
     auto to = std::make_shared<std::optional<uint64_t>>();
     CLI::App* cmd = app.add_subcommand("export", "Write events as JSON lines to stdout");
-    cmd->add_option("--from", *from, "First offset")->capture_default_str();
-    cmd->add_option("--to", *to, "Stop before this offset (default: the end of the log)");
+    cmd->add_option("--from", *from, "First offset")->check(Decimal())->capture_default_str();
+    cmd->add_option("--to", *to, "Stop before this offset (default: the end of the log)")
+        ->check(Decimal());
     AddStoreFlags(cmd, flags.get(), /*writes=*/false);
     cmd->callback([&ctx, flags, from, to] { RunExport(ctx, *flags, *from, *to); });
   }
   {
     auto a = std::make_shared<LogArgs>();
     CLI::App* cmd = app.add_subcommand("log", "List the log, or follow it (--follow)");
-    cmd->add_option("--from", a->from, "First offset")->capture_default_str();
+    cmd->add_option("--from", a->from, "First offset")->check(Decimal())->capture_default_str();
     cmd->add_option("--limit", a->limit, "Stop after this many events (0: no limit)")
+        ->check(Decimal())
         ->capture_default_str();
-    cmd->add_option("--type", a->filter.type, "Only events of this type, e.g. state_signed");
-    cmd->add_option("--channel", a->filter.channel, "Only this channel's events (0x... id)");
+    cmd->add_option("--type", a->filter.type, "Only events of this type, e.g. state_signed")
+        ->check(NonEmpty());
+    cmd->add_option("--channel", a->filter.channel, "Only this channel's events (0x... id)")
+        ->check(NonEmpty());
     cmd->add_option("--objective", a->filter.objective,
-                    "Only this objective's events (e.g. DirectFunding-0x...)");
+                    "Only this objective's events (e.g. DirectFunding-0x...)")
+        ->check(NonEmpty());
     cmd->add_flag("--follow,-f", a->follow,
                   "After the history, wait for new events (with --store, appends of every "
                   "process; the embedded store admits one process at a time)");
@@ -331,7 +368,8 @@ void RegisterDataCommands(CLI::App& app, Context& ctx) {
              "id", a->id,
              channel ? "Channel id (0x + 64 hex digits)" : "Objective id, e.g. DirectFunding-0x...")
           ->required();
-      cmd->add_option("--at", a->at, "Time travel: the state after the event at this offset");
+      cmd->add_option("--at", a->at, "Time travel: the state after the event at this offset")
+          ->check(Decimal());
       cmd->add_flag("--json", a->json, "Print the state as JSON");
       AddStoreFlags(cmd, &a->flags, /*writes=*/false);
       cmd->callback([&ctx, a, channel] { RunShow(ctx, *a, channel); });

@@ -88,7 +88,7 @@ void RunDemo(Context& ctx, const DemoArgs& a) {
     Status st = RemoveStore(a.flags.data);
     if (!st.ok()) return Fail(ctx, kExitFailure, st);
   }
-  auto opened = OpenStore(a.flags, /*create=*/true);
+  auto opened = OpenStore(a.flags, Access::kCreate);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
   auto ledger_or = opened->ledger();
   if (!ledger_or.ok()) return Fail(ctx, kExitFailure, ledger_or.status());
@@ -232,6 +232,7 @@ void RegisterDemoCommand(CLI::App& app, Context& ctx) {
       "demo", "Run channels through funding, payments, a challenge and defunding; show the log");
   cmd->add_flag("--fresh", a->fresh, "Delete the store first and start a new log");
   cmd->add_option("--payments", a->payments, "Vouchers per channel (1 to 10)")
+      ->check(Decimal())
       ->check(CLI::Range(1, 10))
       ->capture_default_str();
   AddStoreFlags(cmd, &a->flags);

@@ -1,5 +1,7 @@
 // The statelog command: `statelog --help` lists the subcommands.
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -18,6 +20,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? statelog::cli::kExitOk : statelog::cli::kExitUsage;
+  } catch (const std::exception& e) {
+    // A bug, never an expected outcome: every refusal is a Status. Reported instead of aborting.
+    std::fprintf(stderr, "statelog: internal error: %s\n", e.what());
+    return statelog::cli::kExitFailure;
+  } catch (...) {
+    std::fprintf(stderr, "statelog: internal error: unknown exception\n");
+    return statelog::cli::kExitFailure;
   }
   return ctx.exit_code;
 }

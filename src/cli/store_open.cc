@@ -1,5 +1,6 @@
 #include "cli/store_open.h"
 
+#include "cli/util.h"
 #include "statelog/postgres_store.h"
 #include "statelog/rocksdb_store.h"
 
@@ -19,10 +20,18 @@ void AddStoreFlags(CLI::App* cmd, StoreFlags* flags, bool writes) {
                 "Do not fsync each append: a power loss can lose the latest appends");
   cmd->add_option("--snapshot-interval", flags->snapshot_interval,
                   "Take a snapshot every N events (0: never)")
+      ->check(Decimal())
       ->capture_default_str();
+  cmd->add_option("--disk-reserve", flags->disk_reserve,
+                  "Refuse appends while less than SIZE is free on the store's disk (bytes, or "
+                  "e.g. 64MiB; at least 1MiB; default 64MiB)")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(uint64_t{1} << 20, uint64_t{1} << 50))
+      ->option_text("SIZE");
 }
 
-StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, bool create) {
+StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, Access access) {
+  const bool create = access == Access::kCreate;
   if (!flags.store.empty()) {
     PostgresOptions pg;
     pg.create_if_missing = create;
@@ -39,6 +48,8 @@ StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, bool create) {
   RocksDbOptions options;
   options.sync = !flags.relaxed;
   options.create_if_missing = create;
+  options.read_only = access == Access::kRead;
+  options.disk_reserve_bytes = flags.disk_reserve;
   auto store = RocksDbEventStore::Open(flags.data, options);
   if (!store.ok()) return store.status().WithPrefix("cannot open " + flags.data);
   OpenedStore opened;

@@ -13,14 +13,16 @@
 namespace statelog::cli {
 
 struct StoreFlags {
-  std::string data = "./statelog-data";  // --data DIR
-  std::string store;                     // --store postgresql://...: a shared PostgreSQL log
-  bool relaxed = false;                  // --relaxed: no fsync per append
-  bool replicated_delivery = false;      // --replicated-delivery (PostgreSQL)
-  uint64_t snapshot_interval = 1000;     // --snapshot-interval N
+  std::string data = "./statelog-data";        // --data DIR
+  std::string store;                           // --store postgresql://...: a shared PostgreSQL log
+  bool relaxed = false;                        // --relaxed: no fsync per append
+  bool replicated_delivery = false;            // --replicated-delivery (PostgreSQL)
+  uint64_t snapshot_interval = 1000;           // --snapshot-interval N
+  uint64_t disk_reserve = uint64_t{64} << 20;  // --disk-reserve SIZE (RocksDbOptions)
 };
 
-// Adds --data and --store to `cmd`, and --relaxed and --snapshot-interval when it `writes`.
+// Adds --data and --store to `cmd`, and --relaxed, --snapshot-interval and --disk-reserve when it
+// `writes`.
 void AddStoreFlags(CLI::App* cmd, StoreFlags* flags, bool writes = true);
 
 // An open store with its snapshots; the checked domain API over both is opened on first use
@@ -38,9 +40,15 @@ struct OpenedStore {
   std::unique_ptr<Ledger> ledger_;
 };
 
-// Opens the store named by `flags`. With `create`, a missing directory becomes an empty store;
-// without it, a missing store is NotFound (read-only commands never create one).
-StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, bool create);
+// How a command uses the store.
+enum class Access {
+  kRead,    // never writes: the embedded store is opened read-only (works on a full disk)
+  kWrite,   // appends to an existing store
+  kCreate,  // appends; a missing directory becomes an empty store
+};
+
+// Opens the store named by `flags`. Without kCreate, a missing store is NotFound.
+StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, Access access);
 
 }  // namespace statelog::cli
 

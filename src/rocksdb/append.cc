@@ -34,6 +34,7 @@ void RocksBackend::SetFatal(const Status& error) {
 }
 
 Status RocksBackend::CheckWritable() const {
+  if (read_only_) return Status::NotSupported("store " + dir_ + " is open read-only");
   const Status fatal = health();
   if (fatal.ok()) return fatal;
   return Status::Aborted("store is unusable after " + fatal.ToString() + " (reopen it)");
@@ -78,13 +79,16 @@ Status RocksBackend::Append(const ChainHead& expected, std::span<const StagedRec
   }
   const ChainHead head{next, records.back().chain};
   batch.Put(fmt::kHeadKey, fmt::HeadValue(head.length, head.chain));
+  const std::string what =
+      "appending offsets [" + std::to_string(expected.length) + ", " + std::to_string(next) + ")";
+  // Refused before RocksDB's write path: a full disk there is a fatal error (or an abort).
+  STATELOG_RETURN_IF_ERROR(CheckSpace(batch.GetDataSize(), what));
 
   rocksdb::Status ws = db_->Write(write_options_, &batch);
   if (!ws.ok()) {
     // Fatal (fsyncgate): never retry; the database's state past the last durable point is unknown
     // until a reopen recovers it.
-    Status error = FromRocks(ws, "writing offsets [" + std::to_string(expected.length) + ", " +
-                                     std::to_string(next) + ")");
+    Status error = FromRocks(ws, what);
     SetFatal(error);
     return error;
   }

@@ -28,7 +28,10 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
     case rocksdb::Status::kAborted:
     case rocksdb::Status::kColumnFamilyDropped:
       return Status::Aborted(message);
-    default:  // IOError (full disk, failed fsync, ...), Incomplete, ...
+    case rocksdb::Status::kIOError:
+      if (s.IsNoSpace()) return Status::NoSpace(message);
+      return Status::IOError(message);
+    default:  // Incomplete, ...
       return Status::IOError(message);
   }
 }

@@ -1,16 +1,21 @@
 // Opening a RocksDB store: directory checks, RocksDB options, format marker, head check and the
 // upgrade of older formats (docs/rocksdb-format.md, "Recovery" and "Upgrades"); the Nitro
 // RocksDbEventStore over the backend.
-#include <fcntl.h>
 #include <rocksdb/cache.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/iterator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
-#include <unistd.h>
+#include <sys/statvfs.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdarg>
+#include <cstring>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -26,6 +31,18 @@ namespace {
 namespace fmt = rocksdb_format;
 namespace fs = std::filesystem;
 
+// The smallest RocksDbOptions::disk_reserve_bytes.
+constexpr uint64_t kMinDiskReserve = uint64_t{1} << 20;
+
+uint64_t Clamp(uint64_t v, uint64_t lo, uint64_t hi) { return std::min(std::max(v, lo), hi); }
+
+// An info log that drops everything: read-only opens write nothing, not even a LOG file.
+class NullLogger final : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char* /*format*/, va_list /*ap*/) override {}
+};
+
 rocksdb::Options MakeOptions(const RocksDbOptions& options, rocksdb::Env* env) {
   rocksdb::Options o;
   o.create_if_missing = true;  // the directory checks decided already
@@ -36,6 +53,20 @@ rocksdb::Options MakeOptions(const RocksDbOptions& options, rocksdb::Env* env) {
   o.bytes_per_sync = 1 << 20;
   o.wal_bytes_per_sync = 0;
   o.enable_pipelined_write = false;  // the log core already groups writes (one Append at a time)
+  // RocksDB's background writes must fit in the disk reserve (docs/adr/0011): two memtables of
+  // R/8 flush to at most R/4; a compaction reads at most R/4 (L1 holds R/4) plus the L0 files.
+  const uint64_t reserve = options.disk_reserve_bytes;
+  o.write_buffer_size = Clamp(reserve / 8, 64 << 10, 64 << 20);
+  o.max_write_buffer_number = 2;
+  o.max_bytes_for_level_base = Clamp(reserve / 4, 256 << 10, 256 << 20);
+  o.target_file_size_base = Clamp(reserve / 16, 64 << 10, 64 << 20);
+  o.max_compaction_bytes = o.max_bytes_for_level_base;
+  // Each open starts a MANIFEST, preallocated (fallocate) by 4 MiB by default: R/16 instead.
+  o.manifest_preallocation_size = Clamp(reserve / 16, 64 << 10, 4 << 20);
+  // The info log is bounded: at most 4 old files of at most 1 MiB each besides the current one.
+  o.max_log_file_size = 1 << 20;
+  o.keep_log_file_num = 4;
+  if (options.read_only) o.info_log = std::make_shared<NullLogger>();
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -43,6 +74,35 @@ rocksdb::Options MakeOptions(const RocksDbOptions& options, rocksdb::Env* env) {
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   if (env) o.env = env;
   return o;
+}
+
+StatusOr<uint64_t> FreeBytesVia(const TestHooks& hooks, const std::string& path) {
+  return hooks.free_bytes ? hooks.free_bytes(path) : FreeBytes(path);
+}
+
+// NoSpace unless `free` leaves the reserve and room to compact the store's `tables` bytes of SST
+// files after `bytes` more. A compaction writes its output before it deletes its input, and
+// since the id index spreads every table over the whole key space, one compaction can rewrite
+// the largest level: up to all of the tables.
+Status SpaceFor(uint64_t free, uint64_t bytes, uint64_t reserve, uint64_t tables,
+                const std::string& dir, std::string_view what) {
+  const uint64_t keep = reserve + tables;
+  if (free >= keep && free - keep >= bytes) return Status::OK();
+  return Status::NoSpace(
+      std::string(what) + ": " + std::to_string(free) + " bytes free on the file system of " + dir +
+      ", the store keeps " + std::to_string(reserve) +
+      " free (RocksDbOptions::disk_reserve_bytes) plus room to compact its " +
+      std::to_string(tables) + " bytes of tables; nothing was written: free space and retry");
+}
+
+// The bytes of the SST files in `dir` (before RocksDB opens it).
+uint64_t TableBytes(const std::string& dir) {
+  std::error_code ec;
+  uint64_t total = 0;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".sst") total += it->file_size(ec);
+  }
+  return total;
 }
 
 // Step 1 of recovery: refuses, without creating anything, a directory that is not a store.
@@ -152,7 +212,8 @@ Status CheckHead(rocksdb::DB* db, const std::string& dir, ChainHead* head) {
 // Creates an empty store at `dir` atomically: built and synced in a sibling directory, then
 // renamed into place (replacing an empty `dir`) and the parent directory fsynced. A crash at any
 // point leaves either no store (and maybe a stale sibling, removed by the next attempt) or a
-// complete one: never a RocksDB database without statelog's format marker.
+// complete one: never a RocksDB database without statelog's format marker. The rename and the
+// fsync go through `env`'s file system, like every other write of the store.
 Status CreateStore(const std::string& dir, const RocksDbOptions& options, rocksdb::Env* env) {
   fs::path target = fs::path(dir).lexically_normal();
   if (!target.has_filename()) target = target.parent_path();
@@ -181,15 +242,34 @@ Status CreateStore(const std::string& dir, const RocksDbOptions& options, rocksd
     if (s.ok()) s = db->Close();
     if (!s.ok()) return FromRocks(s, "creating the store in " + tmp.string());
   }
-  fs::rename(tmp, target, ec);
-  if (ec)
-    return Status::IOError("cannot rename " + tmp.string() + " to " + dir + ": " + ec.message());
-  const int fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    if (fd >= 0) ::close(fd);
-    return Status::IOError("cannot fsync directory " + parent.string());
+  const std::shared_ptr<rocksdb::FileSystem> files =
+      env ? env->GetFileSystem() : rocksdb::FileSystem::Default();
+  rocksdb::IOStatus io =
+      files->RenameFile(tmp.string(), target.string(), rocksdb::IOOptions(), nullptr);
+  if (!io.ok()) return FromRocks(io, "renaming " + tmp.string() + " to " + dir);
+  std::unique_ptr<rocksdb::FSDirectory> parent_dir;
+  io = files->NewDirectory(parent.string(), rocksdb::IOOptions(), &parent_dir, nullptr);
+  if (io.ok()) io = parent_dir->Fsync(rocksdb::IOOptions(), nullptr);
+  if (io.ok()) io = parent_dir->Close(rocksdb::IOOptions(), nullptr);
+  if (!io.ok()) return FromRocks(io, "fsyncing directory " + parent.string());
+  return Status::OK();
+}
+
+// Opens the store in `dir` read-only: takes its LOCK file (so that a writer cannot open it
+// meanwhile) and opens the database without writing anything.
+Status OpenReadOnly(const std::string& dir, const RocksDbOptions& options, rocksdb::Env* env,
+                    std::unique_ptr<rocksdb::DB>* db, rocksdb::FileLock** lock) {
+  rocksdb::Env* locker = env ? env : rocksdb::Env::Default();
+  rocksdb::Status s = locker->LockFile(dir + "/LOCK", lock);
+  if (!s.ok()) return Status::Busy("store " + dir + " is open elsewhere: " + s.ToString());
+  rocksdb::DB* raw = nullptr;
+  s = rocksdb::DB::OpenForReadOnly(MakeOptions(options, env), dir, &raw);
+  if (!s.ok()) {
+    (void)locker->UnlockFile(*lock);
+    *lock = nullptr;
+    return OpenError(s, dir);
   }
-  ::close(fd);
+  db->reset(raw);
   return Status::OK();
 }
 
@@ -210,36 +290,83 @@ class RocksEventStore final : public RocksDbEventStore {
   RocksBackend* const backend_;
 };
 
+StatusOr<uint64_t> FreeBytes(const std::string& path) {
+  fs::path p = fs::absolute(fs::path(path)).lexically_normal();
+  for (;;) {
+    struct statvfs st {};
+    if (::statvfs(p.c_str(), &st) == 0) {
+      // A file system that counts no blocks (/proc, /sys) has no free space to speak of: its
+      // writes fail for other reasons, which the write itself reports.
+      if (st.f_blocks == 0) return std::numeric_limits<uint64_t>::max();
+      return static_cast<uint64_t>(st.f_bavail) * static_cast<uint64_t>(st.f_frsize);
+    }
+    if (errno != ENOENT || !p.has_parent_path() || p.parent_path() == p) {
+      return Status::IOError("cannot read the free space of " + p.string() + ": " +
+                             std::strerror(errno));
+    }
+    p = p.parent_path();
+  }
+}
+
 StatusOr<std::unique_ptr<RocksBackend>> RocksBackend::Open(const std::string& dir,
                                                            const RocksDbOptions& options,
                                                            const RecordFormat* format,
                                                            const TestHooks& hooks) {
+  if (options.disk_reserve_bytes < kMinDiskReserve) {
+    return Status::InvalidArgument("disk_reserve_bytes is " +
+                                   std::to_string(options.disk_reserve_bytes) +
+                                   ", below the minimum of " + std::to_string(kMinDiskReserve));
+  }
+  RocksDbOptions checked = options;
+  if (options.read_only) checked.create_if_missing = false;
   bool fresh = false;
-  STATELOG_RETURN_IF_ERROR(CheckDirectory(dir, options, &fresh));
-  if (fresh) STATELOG_RETURN_IF_ERROR(CreateStore(dir, options, hooks.env.get()));
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(MakeOptions(options, hooks.env.get()), dir, &raw);
-  if (!s.ok()) return OpenError(s, dir);
-  std::unique_ptr<rocksdb::DB> db(raw);
-
+  STATELOG_RETURN_IF_ERROR(CheckDirectory(dir, checked, &fresh));
+  std::unique_ptr<rocksdb::DB> db;
+  rocksdb::FileLock* lock = nullptr;
+  if (options.read_only) {
+    STATELOG_RETURN_IF_ERROR(OpenReadOnly(dir, options, hooks.env.get(), &db, &lock));
+  } else {
+    // Opening writes (a new MANIFEST and WAL, the info log): refused below the reserve too.
+    STATELOG_ASSIGN_OR_RETURN(const uint64_t free, FreeBytesVia(hooks, dir));
+    STATELOG_RETURN_IF_ERROR(SpaceFor(free, 0, options.disk_reserve_bytes,
+                                      fresh ? 0 : TableBytes(dir), dir, "opening for writing"));
+    if (fresh) STATELOG_RETURN_IF_ERROR(CreateStore(dir, options, hooks.env.get()));
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status s = rocksdb::DB::Open(MakeOptions(options, hooks.env.get()), dir, &raw);
+    if (!s.ok()) return OpenError(s, dir);
+    db.reset(raw);
+  }
+  // From here on the backend owns the database (and the lock): its destructor closes both.
   uint32_t version = 0;
   ChainHead head;
   Status st = ReadFormat(db.get(), dir, &version);
   if (st.ok()) st = CheckHead(db.get(), dir, &head);
   if (st.ok() && version < fmt::kFormatVersion) {
-    st = UpgradeFromFormat1(db.get(), dir, *format, head.length, hooks);
+    st = options.read_only
+             ? Status::FailedPrecondition(dir + ": format version " + std::to_string(version) +
+                                          " must be upgraded, which a read-only open cannot do: "
+                                          "open the store for writing once")
+             : UpgradeFromFormat1(db.get(), dir, *format, head.length, hooks);
   }
-  if (!st.ok()) {
-    (void)db->Close();  // best effort: the error is what the caller needs
-    return st;
-  }
-  return std::make_unique<RocksBackend>(hooks.env, std::move(db), options, format, head);
+  auto backend = std::make_unique<RocksBackend>(hooks.env, std::move(db), dir, options, hooks,
+                                                format, head, lock);
+  if (!st.ok()) return st;
+  return backend;
 }
 
 RocksBackend::RocksBackend(std::shared_ptr<rocksdb::Env> env, std::unique_ptr<rocksdb::DB> db,
-                           const RocksDbOptions& options, const RecordFormat* format,
-                           const ChainHead& head)
-    : env_(std::move(env)), db_(std::move(db)), format_(format), head_(head) {
+                           const std::string& dir, const RocksDbOptions& options,
+                           const TestHooks& hooks, const RecordFormat* format,
+                           const ChainHead& head, rocksdb::FileLock* lock)
+    : env_(std::move(env)),
+      db_(std::move(db)),
+      dir_(dir),
+      read_only_(options.read_only),
+      reserve_(options.disk_reserve_bytes),
+      free_bytes_(hooks.free_bytes),
+      lock_(lock),
+      format_(format),
+      head_(head) {
   write_options_.sync = options.sync;
   snapshots_ = NewRocksSnapshotStore(this);
 }
@@ -251,6 +378,15 @@ RocksBackend::~RocksBackend() {
     (void)db_->Close();
     db_.reset();
   }
+  if (lock_ != nullptr) (void)(env_ ? env_.get() : rocksdb::Env::Default())->UnlockFile(lock_);
+}
+
+Status RocksBackend::CheckSpace(uint64_t bytes, std::string_view what) const {
+  StatusOr<uint64_t> free = free_bytes_ ? free_bytes_(dir_) : FreeBytes(dir_);
+  if (!free.ok()) return free.status();
+  uint64_t tables = 0;
+  if (!db_->GetIntProperty(rocksdb::DB::Properties::kLiveSstFilesSize, &tables)) tables = 0;
+  return SpaceFor(*free, bytes, reserve_, tables, dir_, what);
 }
 
 StatusOr<std::unique_ptr<RocksDbEventStore>> OpenWithHooks(const std::string& dir,

@@ -42,9 +42,12 @@ class RocksBackend final : public LogBackend {
                                                       const RecordFormat* format,
                                                       const TestHooks& hooks);
 
-  // `db` holds a valid format-2 store whose head is `head`. `env` (may be null) outlives `db`.
+  // `db` holds a valid format-2 store in `dir` whose head is `head`. `env` (may be null) outlives
+  // `db`. `lock` (read-only stores: the LOCK file this process holds through `env`, or the
+  // default Env when null) is released on destruction.
   RocksBackend(std::shared_ptr<rocksdb::Env> env, std::unique_ptr<rocksdb::DB> db,
-               const RocksDbOptions& options, const RecordFormat* format, const ChainHead& head);
+               const std::string& dir, const RocksDbOptions& options, const TestHooks& hooks,
+               const RecordFormat* format, const ChainHead& head, rocksdb::FileLock* lock);
   ~RocksBackend() override;
   RocksBackend(const RocksBackend&) = delete;
   RocksBackend& operator=(const RocksBackend&) = delete;
@@ -68,8 +71,11 @@ class RocksBackend final : public LogBackend {
   Status health() const;
   // Puts the store into its fatal error state (the first error wins).
   void SetFatal(const Status& error);
-  // Aborted naming the fatal error, or OK.
+  // Aborted naming the fatal error, NotSupported when the store is read-only, or OK.
   Status CheckWritable() const;
+  // NoSpace when writing `bytes` more (`what`, e.g. "appending offsets [3, 5)") would leave less
+  // than the reserve free (RocksDbOptions::disk_reserve_bytes); nothing is written then.
+  Status CheckSpace(uint64_t bytes, std::string_view what) const;
 
   rocksdb::DB* db() const { return db_.get(); }
   const rocksdb::WriteOptions& write_options() const { return write_options_; }
@@ -78,6 +84,11 @@ class RocksBackend final : public LogBackend {
  private:
   const std::shared_ptr<rocksdb::Env> env_;  // destroyed after db_
   std::unique_ptr<rocksdb::DB> db_;
+  const std::string dir_;
+  const bool read_only_;
+  const uint64_t reserve_;
+  const std::function<StatusOr<uint64_t>(const std::string&)> free_bytes_;
+  rocksdb::FileLock* lock_;  // read-only stores: the LOCK file; null otherwise
   const RecordFormat* const format_;
   rocksdb::WriteOptions write_options_;
   std::unique_ptr<SnapshotStore> snapshots_;

@@ -6,6 +6,8 @@
 #include <rocksdb/env.h>
 #include <rocksdb/status.h>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,7 +28,15 @@ struct TestHooks {
   // format-1 indexes and changes the format marker), as a crash there would, and fails Open with
   // Aborted.
   bool interrupt_upgrade = false;
+  // Returns the free bytes of the file system holding a path (e.g. a simulated full disk).
+  // Null: statvfs.
+  std::function<StatusOr<uint64_t>(const std::string& path)> free_bytes = nullptr;
 };
+
+// The free bytes an unprivileged writer may use on the file system holding `path`, or on that of
+// its nearest existing ancestor when `path` does not exist yet (statvfs: f_bavail * f_frsize;
+// the largest uint64_t on a file system that counts no blocks, such as /proc).
+StatusOr<uint64_t> FreeBytes(const std::string& path);
 
 // Open with test hooks; RocksDbEventStore::Open is OpenWithHooks(dir, options, {}).
 StatusOr<std::unique_ptr<RocksDbEventStore>> OpenWithHooks(const std::string& dir,

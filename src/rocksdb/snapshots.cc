@@ -91,6 +91,8 @@ class RocksSnapshotStore final : public SnapshotStore {
     } else {
       batch.Delete(fmt::SnapshotKey(covers));
     }
+    STATELOG_RETURN_IF_ERROR(owner_->CheckSpace(
+        batch.GetDataSize(), "writing the snapshot covering " + std::to_string(covers)));
     rocksdb::Status s = owner_->db()->Write(owner_->write_options(), &batch);
     if (!s.ok()) {
       Status error = FromRocks(s, "writing the snapshot covering " + std::to_string(covers));

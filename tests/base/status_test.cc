@@ -22,6 +22,8 @@ TEST(StatusTest, ErrorCarriesCodeAndMessage) {
   EXPECT_EQ(s.WithPrefix("open").ToString(), "Corruption: open: bad record at offset 7");
   EXPECT_EQ(Status::Busy("x").code(), StatusCode::kBusy);
   EXPECT_EQ(StatusCodeName(StatusCode::kFailedPrecondition), "FailedPrecondition");
+  EXPECT_TRUE(Status::NoSpace("x").IsNoSpace());
+  EXPECT_EQ(Status::NoSpace("disk full").ToString(), "NoSpace: disk full");
 }
 
 StatusOr<int> Half(int x) {

@@ -3,23 +3,7 @@
 # error messages, and that failed commands leave the store unchanged.
 # Usage: cli_test.sh PATH/TO/statelog
 set -u
-S=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-pass=0
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name" >&2; fails=$((fails + 1)); fi
-}
-run() {  # run EXPECTED_RC CMD...: runs, stores stdout/stderr in $T/out $T/err, checks rc
-  local want=$1
-  shift
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  [ "$rc" -eq "$want" ] || { echo "  rc $rc, wanted $want: $*" >&2; sed 's/^/    /' "$T/err" >&2; return 1; }
-}
+source "$(dirname "$0")/cli_lib.sh"
 D=$T/data
 
 check "help lists every subcommand" run 0 "$S" --help
@@ -108,5 +92,4 @@ check "log --follow catches up" run 0 timeout 20 "$S" log --follow --from 50 --l
 check "follow printed 6 events from offset 50" [ "$(grep -c . "$T/out")" -eq 6 ] && grep -q "^      50 " "$T/out"
 check "a second process cannot open the store" bash -c "'$S' log --follow --data '$D' >/dev/null 2>&1 & sleep 1; '$S' stats --data '$D' >/dev/null 2>'$T/busy'; rc=\$?; kill %1; [ \$rc -eq 1 ] && grep -qi 'busy' '$T/busy'"
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

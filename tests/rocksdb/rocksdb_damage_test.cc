@@ -79,7 +79,7 @@ TEST(RocksDbDamageTest, FullDiskIsFatalIOErrorAndTheStoreStaysConsistent) {
       ++acked;
     }
     ASSERT_FALSE(failure.ok()) << "the disk never filled";
-    EXPECT_EQ(failure.code(), StatusCode::kIOError) << failure.ToString();
+    EXPECT_EQ(failure.code(), StatusCode::kNoSpace) << failure.ToString();
     EXPECT_GT(acked, 5u);
     EXPECT_EQ(LengthOf(**store), acked);
     EXPECT_EQ((*store)->health(), failure);

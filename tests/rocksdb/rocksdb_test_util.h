@@ -7,10 +7,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "statelog/memory_store.h"
+#include "statelog/reconstruct.h"
 #include "statelog/rocksdb_store.h"
 #include "statelog/store.h"
 #include "store/rocksdb_factory.h"  // TempDir
@@ -43,6 +47,35 @@ inline std::vector<StoredEvent> CheckLog(const EventStore& store) {
   }
   EXPECT_EQ(head.chain, chain);
   return all;
+}
+
+// Checks a store recovered after a crash: CheckLog's checks, every event is one of `known` (id
+// hex -> event) or a snapshot record, and found by its id, and reconstruction equals a fold of the
+// recovered events. Returns the log.
+inline std::vector<StoredEvent> CheckRecovered(
+    const EventStore& store, const std::unordered_map<std::string, Event>& known) {
+  const std::vector<StoredEvent> log = CheckLog(store);
+  EXPECT_EQ(log.size(), LengthOf(store));
+  auto memory = MemoryEventStore::Create();
+  for (const StoredEvent& s : log) {
+    if (s.event.type() != EventType::kSnapshotCreated) {
+      auto it = known.find(s.event.id.ToHex());
+      EXPECT_NE(it, known.end()) << "offset " << s.offset << " holds an unknown event";
+      if (it != known.end()) {
+        EXPECT_EQ(s.event, it->second) << "offset " << s.offset;
+      }
+    }
+    EXPECT_TRUE(memory->Append(s.event).ok()) << "offset " << s.offset;
+    EXPECT_EQ(ValueOrFail(store.Find(s.event.id)), std::optional<Offset>(s.offset));
+  }
+  auto folded = Reconstructor(memory.get()).FullFold(LengthOf(*memory));
+  EXPECT_TRUE(folded.ok()) << folded.status().ToString();
+  auto recovered = Reconstructor(&store).FullFold(LengthOf(store));
+  EXPECT_TRUE(recovered.ok()) << recovered.status().ToString();
+  if (folded.ok() && recovered.ok()) {
+    EXPECT_EQ(*recovered, *folded);
+  }
+  return log;
 }
 
 // Returns the files of `dir` whose names end with `suffix`, sorted by name (RocksDB numbers its

@@ -215,6 +215,25 @@ TEST(RocksDbUpgradeTest, InterruptedUpgradeLeavesFormat1AndIsRedone) {
   EXPECT_EQ(raw.keys.count(fmt::kFormat1ChannelPrefix), 0u);
 }
 
+TEST(RocksDbUpgradeTest, ReadOnlyOpenRefusesToUpgradeAndChangesNothing) {
+  TempDir tmp;
+  const std::string dir = ExtractFormat1Store(tmp.path());
+  RocksDbOptions read_only;
+  read_only.read_only = true;
+  auto store = RocksDbEventStore::Open(dir, read_only);
+  ASSERT_EQ(store.status().code(), StatusCode::kFailedPrecondition) << store.status().ToString();
+  EXPECT_EQ(store.status().message(),
+            dir +
+                ": format version 1 must be upgraded, which a read-only open cannot do: open the "
+                "store for writing once");
+  EXPECT_EQ(ReadRaw(dir).version, 1u);
+  // Control: a writable open upgrades it, and then a read-only open works.
+  ASSERT_TRUE(RocksDbEventStore::Open(dir).ok());
+  auto reader = RocksDbEventStore::Open(dir, read_only);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ExpectFixtureContent(**reader, ExportedEvents());
+}
+
 TEST(RocksDbUpgradeTest, UpgradeStopsAtAnUndecodableRecordAndChangesNothing) {
   TempDir tmp;
   const std::string dir = ExtractFormat1Store(tmp.path());
