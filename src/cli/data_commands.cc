@@ -290,6 +290,7 @@ struct ShowArgs {
   std::string id;
   std::optional<uint64_t> at;
   bool json = false;
+  bool go_nitro = false;
 };
 
 void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
@@ -301,7 +302,11 @@ void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
     if (!id.ok()) return Fail(ctx, kExitUsage, id.status().WithPrefix("channel id"));
     auto state = r.Channel(*id, a.at);
     if (!state.ok()) return Fail(ctx, ExitCodeFor(state.status()), state.status());
-    std::printf("%s\n", a.json ? EncodeChannelState(*state).c_str() : Describe(*state).c_str());
+    if (a.go_nitro) {
+      std::fputs(GoNitroSignedStates(*state).c_str(), stdout);
+    } else {
+      std::printf("%s\n", a.json ? EncodeChannelState(*state).c_str() : Describe(*state).c_str());
+    }
   } else {
     auto id = ObjectiveId::Parse(a.id);
     if (!id.ok()) return Fail(ctx, kExitUsage, id.status().WithPrefix("objective id"));
@@ -370,7 +375,13 @@ void RegisterDataCommands(CLI::App& app, Context& ctx) {
           ->required();
       cmd->add_option("--at", a->at, "Time travel: the state after the event at this offset")
           ->check(Decimal());
-      cmd->add_flag("--json", a->json, "Print the state as JSON");
+      auto* json = cmd->add_flag("--json", a->json, "Print the state as JSON");
+      if (channel) {
+        cmd->add_flag("--go-nitro", a->go_nitro,
+                      "Print the channel's states as go-nitro SignedState JSON, one per line "
+                      "and turn")
+            ->excludes(json);
+      }
       AddStoreFlags(cmd, &a->flags, /*writes=*/false);
       cmd->callback([&ctx, a, channel] { RunShow(ctx, *a, channel); });
     }

@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 #include <sstream>
 
 #include "base/overloaded.h"
+#include "statelog/nitro.h"
 
 namespace statelog::cli {
 namespace {
@@ -106,6 +108,23 @@ std::string Summary(const Event& event) {
           },
       },
       event.body);
+}
+
+std::string GoNitroSignedStates(const ChannelState& c) {
+  std::string out;
+  for (const auto& [turn, known] : c.states) {
+    nitro::SignedState ss;
+    ss.state.fixed = c.fixed;
+    ss.state.variable = known.state;
+    for (const auto& [signer, sig] : known.signatures) {
+      const auto& p = c.fixed.participants;
+      const auto at = std::find(p.begin(), p.end(), signer);
+      if (at != p.end()) ss.sigs[static_cast<uint32_t>(at - p.begin())] = sig;
+    }
+    out += nitro::ToNitroJson(ss);
+    out += '\n';
+  }
+  return out;
 }
 
 std::string Describe(const ChannelState& c) {

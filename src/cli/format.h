@@ -19,6 +19,10 @@ std::string FormatTime(Timestamp micros);
 std::string Summary(const Event& event);
 // Several lines describing a channel's or an objective's state.
 std::string Describe(const ChannelState& c);
+// The channel's states as go-nitro SignedState JSON (nitro::ToNitroJson), one line per known
+// turn in turn order; each signature keyed by its signer's index among the participants.
+// Returns the lines, each ending in '\n'.
+std::string GoNitroSignedStates(const ChannelState& c);
 std::string Describe(const ObjectiveState& o);
 
 // Progress of a long operation on stderr, only when stderr is a terminal. Updates at most ten

@@ -10,9 +10,12 @@
 // metadata are empty slices (""), an allocation's metadata a nil one (null).
 //
 //	go run gen.go [COUNT] [SEED]
+//	go run gen.go roundtrip   < lines   decodes each line into these types with Go's
+//	                                     encoding/json and writes it back (a go-nitro reader)
 package main
 
 import (
+	"bufio"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -25,17 +28,40 @@ import (
 
 type Bytes []byte
 
+// fromHex decodes "0x" + exactly 2*len(out) hex digits into out, as go-ethereum's types do.
+func fromHex(text []byte, out []byte) error {
+	s := string(text)
+	if !strings.HasPrefix(s, "0x") || len(s) != 2+2*len(out) {
+		return fmt.Errorf("want 0x and %d hex digits, got %q", 2*len(out), s)
+	}
+	_, err := hex.Decode(out, []byte(s[2:]))
+	return err
+}
+
 type Address [20]byte
 
-func (a Address) MarshalText() ([]byte, error) { return []byte("0x" + hex.EncodeToString(a[:])), nil }
+func (a Address) MarshalText() ([]byte, error)     { return []byte("0x" + hex.EncodeToString(a[:])), nil }
+func (a *Address) UnmarshalText(text []byte) error { return fromHex(text, a[:]) }
 
 type Destination [32]byte
 
-func (d Destination) MarshalText() ([]byte, error) { return []byte("0x" + hex.EncodeToString(d[:])), nil }
+func (d Destination) MarshalText() ([]byte, error) {
+	return []byte("0x" + hex.EncodeToString(d[:])), nil
+}
+func (d *Destination) UnmarshalText(text []byte) error { return fromHex(text, d[:]) }
 
 type Signature [65]byte
 
-func (s Signature) MarshalJSON() ([]byte, error) { return json.Marshal("0x" + hex.EncodeToString(s[:])) }
+func (s Signature) MarshalJSON() ([]byte, error) {
+	return json.Marshal("0x" + hex.EncodeToString(s[:]))
+}
+func (s *Signature) UnmarshalJSON(data []byte) error {
+	var text string
+	if err := json.Unmarshal(data, &text); err != nil {
+		return err
+	}
+	return fromHex([]byte(text), s[:])
+}
 
 type AssetMetadata struct {
 	AssetType uint8
@@ -77,7 +103,32 @@ func randBytes(r *rand.Rand, max int) []byte {
 	return b
 }
 
+// roundtrip decodes each line of stdin as a SignedState and writes it back.
+func roundtrip() {
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 1<<24)
+	for n := 1; in.Scan(); n++ {
+		var s SignedState
+		dec := json.NewDecoder(strings.NewReader(in.Text()))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&s); err != nil {
+			fmt.Fprintf(os.Stderr, "line %d: %v\n", n, err)
+			os.Exit(1)
+		}
+		out, err := json.Marshal(s)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "line %d: %v\n", n, err)
+			os.Exit(1)
+		}
+		fmt.Printf("%s\n", out)
+	}
+}
+
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "roundtrip" {
+		roundtrip()
+		return
+	}
 	count, seed := 200, int64(1)
 	if len(os.Args) > 1 {
 		count, _ = strconv.Atoi(os.Args[1])
