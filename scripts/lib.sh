@@ -13,6 +13,7 @@ STATELOG_PACKAGES=(
   librocksdb-dev libsqlite3-dev libpq-dev postgresql python3
   patroni etcd-server python3-etcd # the PostgreSQL failover test
   golang-go                         # the go-nitro JSON test runs Go's encoder
+  golang-github-tidwall-buntdb-dev  # and the buntdb reader's test the real buntdb
 )
 # Extra packages for .ci/run: the sanitizer, fuzzing and coverage runs, and the Go package's tests
 # (scripts/consumers).
