@@ -46,8 +46,9 @@ typedef enum statelog_code {
   STATELOG_ALREADY_EXISTS = 7,
   STATELOG_BUSY = 8, /* e.g. a RocksDB store open in another process */
   STATELOG_NOT_SUPPORTED = 9,
-  STATELOG_ABORTED = 10, /* e.g. a subscription stopped by its callback */
-  STATELOG_CONFLICT = 11 /* an append's expected length did not hold: nothing was written */
+  STATELOG_ABORTED = 10,  /* e.g. a subscription stopped by its callback */
+  STATELOG_CONFLICT = 11, /* an append's expected length did not hold: nothing was written */
+  STATELOG_NO_SPACE = 12  /* the disk is full or below the store's reserve: nothing was written */
 } statelog_code;
 
 /* "No expectation" for expected_length, and "the current state" for as_of. */

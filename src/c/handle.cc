@@ -7,6 +7,23 @@
 
 namespace statelog::c_api {
 
+// statelog_code mirrors StatusCode value for value (Report() returns the StatusCode as is).
+static_assert(STATELOG_OK == static_cast<int>(StatusCode::kOk));
+static_assert(STATELOG_NOT_FOUND == static_cast<int>(StatusCode::kNotFound));
+static_assert(STATELOG_CORRUPTION == static_cast<int>(StatusCode::kCorruption));
+static_assert(STATELOG_INVALID_ARGUMENT == static_cast<int>(StatusCode::kInvalidArgument));
+static_assert(STATELOG_IO_ERROR == static_cast<int>(StatusCode::kIOError));
+static_assert(STATELOG_OUT_OF_RANGE == static_cast<int>(StatusCode::kOutOfRange));
+static_assert(STATELOG_FAILED_PRECONDITION == static_cast<int>(StatusCode::kFailedPrecondition));
+static_assert(STATELOG_ALREADY_EXISTS == static_cast<int>(StatusCode::kAlreadyExists));
+static_assert(STATELOG_BUSY == static_cast<int>(StatusCode::kBusy));
+static_assert(STATELOG_NOT_SUPPORTED == static_cast<int>(StatusCode::kNotSupported));
+static_assert(STATELOG_ABORTED == static_cast<int>(StatusCode::kAborted));
+static_assert(STATELOG_CONFLICT == static_cast<int>(StatusCode::kConflict));
+static_assert(STATELOG_NO_SPACE == static_cast<int>(StatusCode::kNoSpace));
+// The last code: a StatusCode added after it must be added to statelog/c.h (and here).
+constexpr StatusCode kLastCode = StatusCode::kNoSpace;
+
 int Report(const Status& status, char** errptr) {
   if (!status.ok() && errptr != nullptr) {
     std::free(*errptr);
@@ -49,7 +66,7 @@ extern "C" {
 const char* statelog_version(void) { return STATELOG_VERSION_STRING; }
 
 const char* statelog_code_name(int code) {
-  if (code < 0 || code > static_cast<int>(statelog::StatusCode::kConflict)) return "Unknown";
+  if (code < 0 || code > static_cast<int>(statelog::c_api::kLastCode)) return "Unknown";
   // StatusCodeName returns views of string literals: NUL-terminated.
   return statelog::StatusCodeName(static_cast<statelog::StatusCode>(code)).data();
 }

@@ -343,6 +343,8 @@ int main(int argc, char** argv) {
   load(argv[1]);
   CHECK(strcmp(statelog_version(), "0.2.0") == 0);
   CHECK(strcmp(statelog_code_name(STATELOG_CONFLICT), "Conflict") == 0);
+  CHECK(strcmp(statelog_code_name(STATELOG_NO_SPACE), "NoSpace") == 0);
+  CHECK(strcmp(statelog_code_name(STATELOG_NO_SPACE + 1), "Unknown") == 0);
   CHECK(strcmp(statelog_code_name(42), "Unknown") == 0);
   test_null_pointers();
   test_bad_input();

@@ -22,6 +22,7 @@ const (
 	NotSupported       Code = C.STATELOG_NOT_SUPPORTED
 	Aborted            Code = C.STATELOG_ABORTED
 	Conflict           Code = C.STATELOG_CONFLICT
+	NoSpace            Code = C.STATELOG_NO_SPACE
 )
 
 // String returns the code's name, e.g. "Conflict".
@@ -57,6 +58,8 @@ var (
 	ErrAborted            = &Error{Code: Aborted}
 	// ErrConflict: an append's expected length did not hold; nothing was written.
 	ErrConflict = &Error{Code: Conflict}
+	// ErrNoSpace: the disk is full or below the store's reserve; nothing was written.
+	ErrNoSpace = &Error{Code: NoSpace}
 )
 
 // ErrClosed is returned by calls on a closed Store.

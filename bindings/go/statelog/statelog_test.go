@@ -64,6 +64,20 @@ func TestAppendReadHeadVerify(t *testing.T) {
 	}
 }
 
+// Every code of statelog/c.h has its name here, and the one after the last is unknown.
+func TestCodeNames(t *testing.T) {
+	if NoSpace.String() != "NoSpace" || Conflict.String() != "Conflict" {
+		t.Fatalf("names: %q %q", NoSpace.String(), Conflict.String())
+	}
+	if (NoSpace + 1).String() != "Unknown" {
+		t.Fatalf("the code after NoSpace is %q", (NoSpace + 1).String())
+	}
+	if errors.Is(&Error{Code: NoSpace, Message: "NoSpace: full"}, ErrConflict) ||
+		!errors.Is(&Error{Code: NoSpace, Message: "NoSpace: full"}, ErrNoSpace) {
+		t.Fatal("ErrNoSpace is not its own sentinel")
+	}
+}
+
 func TestConflictIsDistinct(t *testing.T) {
 	s := openMemory(t)
 	events := fixture(t, 2)
