@@ -185,6 +185,25 @@ struct SnapshotCreated {
   Hash256 snapshot_digest;
   friend bool operator==(const SnapshotCreated&, const SnapshotCreated&) = default;
 };
+// One source file of an imported store: its name in the source directory, its size and the
+// keccak256 of its bytes as read.
+struct ImportedFile {
+  std::string name;
+  uint64_t size = 0;
+  Hash256 digest;
+  friend bool operator==(const ImportedFile&, const ImportedFile&) = default;
+};
+// The next `events` events (offsets [this + 1, this + 1 + events)) were imported from another
+// system's store, not recorded as they happened: `source` names the system ("go-nitro"), `node`
+// the node whose store it was, `files` the bytes read. Appended in the same all-or-nothing batch
+// as the events it announces (docs/migrating-from-go-nitro.md).
+struct StoreImported {
+  std::string source;
+  Address node;
+  std::vector<ImportedFile> files;
+  uint64_t events = 0;
+  friend bool operator==(const StoreImported&, const StoreImported&) = default;
+};
 
 }  // namespace events
 
@@ -195,7 +214,8 @@ using EventBody =
                  events::StateSigned, events::StateReceived, events::DepositDetected,
                  events::AllocationUpdated, events::ChallengeRegistered, events::ChallengeCleared,
                  events::ChannelConcluded, events::MessageSent, events::MessageReceived,
-                 events::VoucherSent, events::VoucherReceived, events::SnapshotCreated>;
+                 events::VoucherSent, events::VoucherReceived, events::SnapshotCreated,
+                 events::StoreImported>;
 
 enum class EventType : uint8_t {
   kObjectiveCreated = 0,
@@ -216,6 +236,7 @@ enum class EventType : uint8_t {
   kVoucherSent,
   kVoucherReceived,
   kSnapshotCreated,
+  kStoreImported,
 };
 inline constexpr size_t kEventTypeCount = std::variant_size_v<EventBody>;
 

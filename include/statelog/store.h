@@ -64,15 +64,28 @@ class EventCursor {
 };
 
 // The stream keys of the Nitro layer (opaque to the core): "c" || channel id (33 bytes),
-// "o" || kind || channel id (34 bytes), and "s" for snapshot_created events.
+// "o" || kind || channel id (34 bytes), "s" for snapshot_created and "i" for store_imported events.
 std::string ChannelStream(const ChannelId& id);
 std::string ObjectiveStream(const ObjectiveId& id);
 std::string SnapshotStream();
+std::string ImportStream();
 // The streams `event` belongs to, in that order.
 std::vector<std::string> EventStreams(const Event& event);
 
 // The record format of Nitro events: canonical JSON payloads, ids checked by recomputation.
 const RecordFormat& EventRecordFormat();
+
+// Events imported from another system's store: a store_imported event and the events it
+// announces, history statelog did not record as it happened (docs/migrating-from-go-nitro.md).
+struct ImportedRange {
+  Offset offset = 0;    // of the store_imported event
+  uint64_t events = 0;  // at offsets [offset + 1, offset + 1 + events)
+  std::string source;   // e.g. "go-nitro"
+  Address node;
+  size_t files = 0;
+  bool Contains(Offset o) const { return o > offset && o - offset <= events; }
+  friend bool operator==(const ImportedRange&, const ImportedRange&) = default;
+};
 
 class EventStore {
  public:
@@ -115,6 +128,9 @@ class EventStore {
   StatusOr<std::vector<Offset>> ChannelOffsets(const ChannelId& id, Offset before) const;
   // Same for an objective's events (Event::objective() == id).
   StatusOr<std::vector<Offset>> ObjectiveOffsets(const ObjectiveId& id, Offset before) const;
+
+  // Returns the store_imported events below `before` and the ranges they announce, in order.
+  StatusOr<std::vector<ImportedRange>> Imports(Offset before) const;
 
   // Subscriptions (Log::SubscribeFrom for the semantics).
   // Subscribes to every event appended from now on (from the length at the time of the call).

@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <optional>
+#include <vector>
 
 #include "statelog/snapshot_store.h"
 #include "statelog/store.h"
@@ -39,7 +40,8 @@ struct VerifyReport {
   uint64_t snapshots = 0;                  // snapshots checked
   ChainHead head;                          // the log's head
   std::optional<Offset> first_bad_offset;  // the first offset that fails, if any
-  Status status;  // OK when everything verifies; otherwise the first failure
+  Status status;                       // OK when everything verifies; otherwise the first failure
+  std::vector<ImportedRange> imports;  // the imported ranges of the checked prefix, in order
 };
 
 VerifyReport VerifyLog(const EventStore& store, const VerifyOptions& options = {});

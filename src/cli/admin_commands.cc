@@ -10,6 +10,7 @@
 #include "cli/format.h"
 #include "cli/store_open.h"
 #include "cli/util.h"
+#include "event/json_writer.h"
 #include "statelog/snapshot.h"
 #include "statelog/verify.h"
 
@@ -95,7 +96,17 @@ void RunVerify(Context& ctx, const VerifyArgs& a) {
       std::printf(",\"first_bad_offset\":%llu",
                   static_cast<unsigned long long>(*r.first_bad_offset));
     }
-    std::printf("}\n");
+    std::printf(",\"imports\":[");
+    for (size_t i = 0; i < r.imports.size(); ++i) {
+      const ImportedRange& m = r.imports[i];
+      std::string source;
+      codec_internal::Writer(&source).Value(m.source);  // the log's text, escaped
+      std::printf("%s{\"offset\":%llu,\"events\":%llu,\"source\":%s,\"node\":\"%s\"}", i ? "," : "",
+                  static_cast<unsigned long long>(m.offset),
+                  static_cast<unsigned long long>(m.events), source.c_str(),
+                  m.node.ToHex().c_str());
+    }
+    std::printf("]}\n");
   } else {
     std::printf("%s: %llu events, %llu signatures, %llu snapshots checked in %.2f s\n",
                 opened->description.c_str(), static_cast<unsigned long long>(r.events),
@@ -103,6 +114,14 @@ void RunVerify(Context& ctx, const VerifyArgs& a) {
                 static_cast<unsigned long long>(r.snapshots), secs);
     std::printf("head: %llu events, chain %s\n", static_cast<unsigned long long>(r.head.length),
                 r.head.chain.ToHex().c_str());
+    for (const ImportedRange& m : r.imports) {
+      std::printf(
+          "imported: offsets %llu-%llu from the %s store of node %s (%zu files; "
+          "provenance at offset %llu)\n",
+          static_cast<unsigned long long>(m.offset + 1),
+          static_cast<unsigned long long>(m.offset + m.events), m.source.c_str(),
+          m.node.ToHex().c_str(), m.files, static_cast<unsigned long long>(m.offset));
+    }
     std::printf("%s\n", r.status.ok() ? "verify: OK" : "verify: FAILED");
   }
   if (!r.status.ok()) {

@@ -20,6 +20,8 @@ void RegisterCodecDemoCommand(CLI::App& app, Context& ctx);
 void RegisterDemoCommand(CLI::App& app, Context& ctx);
 // `statelog import`, `export`, `log`, `show` (data_commands.cc).
 void RegisterDataCommands(CLI::App& app, Context& ctx);
+// `statelog migrate-go-nitro` (migrate_command.cc).
+void RegisterMigrateCommand(CLI::App& app, Context& ctx);
 // `statelog snapshot`, `verify`, `stats` (admin_commands.cc).
 void RegisterAdminCommands(CLI::App& app, Context& ctx);
 

@@ -293,6 +293,24 @@ struct ShowArgs {
   bool go_nitro = false;
 };
 
+// "provenance: N of M events imported from ..." when some of an entity's events (at `offsets`)
+// were imported from another system's store; nothing for native history.
+Status PrintProvenance(const EventStore& store, const std::vector<Offset>& offsets) {
+  if (offsets.empty()) return Status::OK();
+  STATELOG_ASSIGN_OR_RETURN(std::vector<ImportedRange> imports, store.Imports(offsets.back() + 1));
+  for (const ImportedRange& m : imports) {
+    size_t n = 0;
+    for (Offset o : offsets) n += m.Contains(o) ? 1 : 0;
+    if (n == 0) continue;
+    std::printf(
+        "  provenance:    %zu of %zu events imported from the %s store of node %s "
+        "(store_imported at offset %llu)\n",
+        n, offsets.size(), m.source.c_str(), m.node.ToHex().c_str(),
+        static_cast<unsigned long long>(m.offset));
+  }
+  return Status::OK();
+}
+
 void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
   auto opened = OpenStore(a.flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
@@ -304,15 +322,29 @@ void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
     if (!state.ok()) return Fail(ctx, ExitCodeFor(state.status()), state.status());
     if (a.go_nitro) {
       std::fputs(GoNitroSignedStates(*state).c_str(), stdout);
+    } else if (a.json) {
+      std::printf("%s\n", EncodeChannelState(*state).c_str());
     } else {
-      std::printf("%s\n", a.json ? EncodeChannelState(*state).c_str() : Describe(*state).c_str());
+      std::fputs(Describe(*state).c_str(), stdout);
+      auto offsets = opened->store->ChannelOffsets(*id, state->last_offset + 1);
+      Status st = offsets.ok() ? PrintProvenance(*opened->store, *offsets) : offsets.status();
+      if (!st.ok()) return Fail(ctx, kExitFailure, st);
+      std::printf("\n");
     }
   } else {
     auto id = ObjectiveId::Parse(a.id);
     if (!id.ok()) return Fail(ctx, kExitUsage, id.status().WithPrefix("objective id"));
     auto state = r.Objective(*id, a.at);
     if (!state.ok()) return Fail(ctx, ExitCodeFor(state.status()), state.status());
-    std::printf("%s\n", a.json ? EncodeObjectiveState(*state).c_str() : Describe(*state).c_str());
+    if (a.json) {
+      std::printf("%s\n", EncodeObjectiveState(*state).c_str());
+    } else {
+      std::fputs(Describe(*state).c_str(), stdout);
+      auto offsets = opened->store->ObjectiveOffsets(*id, state->last_offset + 1);
+      Status st = offsets.ok() ? PrintProvenance(*opened->store, *offsets) : offsets.status();
+      if (!st.ok()) return Fail(ctx, kExitFailure, st);
+      std::printf("\n");
+    }
   }
 }
 

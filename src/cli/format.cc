@@ -106,6 +106,10 @@ std::string Summary(const Event& event) {
           [](const events::SnapshotCreated& e) {
             return "covers " + std::to_string(e.covers) + " events";
           },
+          [](const events::StoreImported& e) {
+            return std::to_string(e.events) + " events from a " + e.source + " store of " +
+                   Sh(e.node) + ", " + std::to_string(e.files.size()) + " files";
+          },
       },
       event.body);
 }

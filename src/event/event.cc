@@ -18,7 +18,7 @@ constexpr std::array<std::string_view, kEventTypeCount> kTypeNames = {
     "objective_progressed", "channel_created",    "state_signed",         "state_received",
     "deposit_detected",     "allocation_updated", "challenge_registered", "challenge_cleared",
     "channel_concluded",    "message_sent",       "message_received",     "voucher_sent",
-    "voucher_received",     "snapshot_created"};
+    "voucher_received",     "snapshot_created",   "store_imported"};
 
 template <class T>
 concept ChannelEvent = requires(const T& e) {

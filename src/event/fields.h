@@ -136,11 +136,23 @@ STATELOG_FIELDS(events::SnapshotCreated) {
   v("snapshot_digest", x.snapshot_digest);
 }
 
+STATELOG_FIELDS(events::ImportedFile) {
+  v("name", x.name);
+  v("size", x.size);
+  v("digest", x.digest);
+}
+STATELOG_FIELDS(events::StoreImported) {
+  v("source", x.source);
+  v("node", x.node);
+  v("files", x.files);
+  v("events", x.events);
+}
+
 // The nested types that encode as a JSON object with the fields above.
 template <class T>
 concept NestedStruct = std::is_same_v<T, Allocation> || std::is_same_v<T, AssetMetadata> ||
     std::is_same_v<T, SingleAssetExit> || std::is_same_v<T, FixedPart> ||
-    std::is_same_v<T, VariablePart>;
+    std::is_same_v<T, VariablePart> || std::is_same_v<T, events::ImportedFile>;
 
 // Types outside this header opt in to the generic struct encoding by declaring
 // `VisitFields(V&, T&)` and specializing this trait.

@@ -153,7 +153,8 @@ Status ApplyObjectiveEvent(const Event& event, Offset offset,
                events::DepositDetected, events::AllocationUpdated, events::ChallengeRegistered,
                events::ChallengeCleared, events::ChannelConcluded, events::MessageSent,
                events::MessageReceived, events::VoucherSent, events::VoucherReceived,
-               events::SnapshotCreated>([&] { return Refuse("not an objective event"); }),
+               events::SnapshotCreated, events::StoreImported>(
+              [&] { return Refuse("not an objective event"); }),
       },
       event.body);
   if (!st.ok()) return st;
@@ -261,7 +262,7 @@ Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<Channe
           },
           Same<events::ObjectiveCreated, events::ObjectiveApproved, events::ObjectiveRejected,
                events::ObjectiveCompleted, events::ObjectiveProgressed, events::MessageSent,
-               events::MessageReceived, events::SnapshotCreated>(
+               events::MessageReceived, events::SnapshotCreated, events::StoreImported>(
               [&] { return Refuse("not a channel event"); }),
       },
       event.body);

@@ -61,6 +61,7 @@ bool IsSigned(const Event& e) {
     case EventType::kMessageSent:
     case EventType::kMessageReceived:
     case EventType::kSnapshotCreated:
+    case EventType::kStoreImported:
       return false;
   }
   return false;
@@ -110,8 +111,10 @@ void CheckRange(const EventStore& store, Offset begin, Offset end, FirstFailure*
 
 // Folds [0, end) in order, checking legality and every stored snapshot against the fold.
 // A snapshot that cannot be read is a failure, never a skip.
+// Records the imported ranges; a store_imported event must announce events the log holds.
 void CheckFoldAndSnapshots(const EventStore& store, Offset end, const SnapshotStore* snapshots,
-                           FirstFailure* first, uint64_t* snapshots_checked, Status* unreadable) {
+                           FirstFailure* first, uint64_t* snapshots_checked, Status* unreadable,
+                           std::vector<ImportedRange>* imports) {
   std::vector<uint64_t> covers;
   if (snapshots != nullptr) {
     auto listed = snapshots->List();
@@ -161,6 +164,17 @@ void CheckFoldAndSnapshots(const EventStore& store, Offset end, const SnapshotSt
     if (first->Before(s.offset)) return;
     Status st = ApplyToView(s.event, s.offset, &view);
     if (!st.ok()) return first->Report(s.offset, FoldError(st, s.offset, s.event));
+    if (const auto* imported = std::get_if<events::StoreImported>(&s.event.body)) {
+      if (imported->events > end - s.offset - 1) {
+        return first->Report(
+            s.offset,
+            Status::Corruption("store_imported announces " + std::to_string(imported->events) +
+                               " imported events, but the log holds " +
+                               std::to_string(end - s.offset - 1) + " after it"));
+      }
+      imports->push_back(
+          {s.offset, imported->events, imported->source, imported->node, imported->files.size()});
+    }
     if (const auto* created = std::get_if<events::SnapshotCreated>(&s.event.body);
         created && snapshots) {
       auto snap = snapshots->LatestAtOrBefore(created->covers);
@@ -239,7 +253,8 @@ VerifyReport VerifyLog(const EventStore& store, const VerifyOptions& options) {
     }
   }
   Status unreadable;
-  CheckFoldAndSnapshots(store, n, options.snapshots, &first, &report.snapshots, &unreadable);
+  CheckFoldAndSnapshots(store, n, options.snapshots, &first, &report.snapshots, &unreadable,
+                        &report.imports);
 
   if (options.trusted_head && !first.Get()) {
     const ChainHead& t = *options.trusted_head;

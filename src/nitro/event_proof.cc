@@ -70,6 +70,7 @@ Status CheckEventProof(const Event& event) {
                         [](const events::MessageSent&) { return NoProof(); },
                         [](const events::MessageReceived&) { return NoProof(); },
                         [](const events::SnapshotCreated&) { return NoProof(); },
+                        [](const events::StoreImported&) { return NoProof(); },
                     },
                     event.body);
 }

@@ -42,6 +42,7 @@ namespace {
 constexpr char kChannelTag = 'c';
 constexpr char kObjectiveTag = 'o';
 constexpr char kSnapshotTag = 's';
+constexpr char kImportTag = 'i';
 
 class EventFormat final : public RecordFormat {
  public:
@@ -84,6 +85,7 @@ class EventFormat final : public RecordFormat {
       return "objective " + id.ToString();
     }
     if (stream.size() == 1 && stream[0] == kSnapshotTag) return "the snapshot stream";
+    if (stream.size() == 1 && stream[0] == kImportTag) return "the import stream";
     return RecordFormat::StreamName(stream);
   }
 };
@@ -106,11 +108,14 @@ std::string ObjectiveStream(const ObjectiveId& id) {
 
 std::string SnapshotStream() { return std::string(1, store_internal::kSnapshotTag); }
 
+std::string ImportStream() { return std::string(1, store_internal::kImportTag); }
+
 std::vector<std::string> EventStreams(const Event& event) {
   std::vector<std::string> streams;
   if (const ChannelId* c = event.channel()) streams.push_back(ChannelStream(*c));
   if (const ObjectiveId* o = event.objective()) streams.push_back(ObjectiveStream(*o));
   if (event.type() == EventType::kSnapshotCreated) streams.push_back(SnapshotStream());
+  if (event.type() == EventType::kStoreImported) streams.push_back(ImportStream());
   return streams;
 }
 

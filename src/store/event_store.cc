@@ -103,6 +103,22 @@ StatusOr<std::vector<Offset>> EventStore::ObjectiveOffsets(const ObjectiveId& id
   return log_->StreamOffsets(ObjectiveStream(id), before);
 }
 
+StatusOr<std::vector<ImportedRange>> EventStore::Imports(Offset before) const {
+  STATELOG_ASSIGN_OR_RETURN(std::vector<Offset> offsets,
+                            log_->StreamOffsets(ImportStream(), before));
+  std::vector<ImportedRange> out;
+  for (Offset o : offsets) {
+    STATELOG_ASSIGN_OR_RETURN(StoredEvent e, Read(o));
+    const auto* imported = std::get_if<events::StoreImported>(&e.event.body);
+    if (imported == nullptr) {
+      return Status::Corruption("offset " + std::to_string(o) +
+                                ": an import-stream event that is not store_imported");
+    }
+    out.push_back({o, imported->events, imported->source, imported->node, imported->files.size()});
+  }
+  return out;
+}
+
 StatusOr<SubscriptionId> EventStore::Subscribe(EventCallback callback) {
   STATELOG_ASSIGN_OR_RETURN(ChainHead head, log_->Head());
   return SubscribeFrom(head.length, std::move(callback));

@@ -115,6 +115,15 @@ Event SampleEvent(EventType type, uint64_t seed, Timestamp timestamp) {
     case EventType::kSnapshotCreated:
       return Event::Make(timestamp, events::SnapshotCreated{seed * 1000, SampleBytes32(seed + 5),
                                                             SampleBytes32(seed + 6)});
+    case EventType::kStoreImported:
+      // Announces no events: a log of one event of each type ends with it, and verifies.
+      return Event::Make(
+          timestamp,
+          events::StoreImported{"go-nitro",
+                                SampleAddress(seed + 7),
+                                {{"channels_AbCdE.db", 1000 + seed, SampleBytes32(seed + 8)},
+                                 {"vouchers_AbCdE.db", 0, SampleBytes32(seed + 9)}},
+                                0});
   }
   return {};
 }
