@@ -1,11 +1,8 @@
 // `statelog migrate-go-nitro DIR`: a go-nitro node's store into a new statelog log
 // (docs/migrating-from-go-nitro.md).
-#include <algorithm>
-#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -14,7 +11,6 @@
 #include "gonitro/migrate.h"
 #include "statelog/ledger.h"
 #include "statelog/memory_store.h"
-#include "statelog/nitro.h"
 
 namespace statelog::cli {
 namespace {
@@ -42,31 +38,6 @@ Status WithSource(const Status& st, const gonitro::MigrationPlan& plan) {
 Status ForEvent(const Status& st, size_t i, const Event& e) {
   return st.WithIndex(
       i, "event " + std::to_string(i) + " (" + std::string(EventTypeName(e.type())) + ")");
-}
-
-// Checks every event's Nitro proof (ids, state hashes, signatures) on every core, before anything
-// is opened for writing. Returns the error of the first failing event, by index.
-Status CheckProofs(const std::vector<Event>& events) {
-  std::atomic<size_t> next{0};
-  std::mutex mu;
-  size_t first_bad = events.size();
-  Status first;
-  auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < events.size();) {
-      Status st = CheckEventProof(events[i]);
-      if (st.ok()) continue;
-      std::lock_guard<std::mutex> lock(mu);
-      if (i < first_bad) {
-        first_bad = i;
-        first = ForEvent(st, i, events[i]);
-      }
-    }
-  };
-  std::vector<std::thread> threads(std::max(1u, std::thread::hardware_concurrency()) - 1);
-  for (auto& t : threads) t = std::thread(work);
-  work();
-  for (auto& t : threads) t.join();
-  return first;
 }
 
 // Fails with the differences, one per line after the first.
@@ -122,15 +93,14 @@ void RunMigrate(Context& ctx, const MigrateArgs& a) {
                 Differences("nothing imported: the log would not reproduce the store", diffs));
   }
 
-  if (Status st = CheckProofs(plan->events); !st.ok()) {
-    return Fail(ctx, kExitBadInput, WithSource(st, *plan).WithPrefix("nothing imported"));
-  }
-
-  // The checked append: the Ledger checks everything again as it appends.
+  // The checked append: the Ledger recomputes every id and state hash and recovers every
+  // signature as it appends. An embedded store this run creates is removed again if the append
+  // fails, so that bad input leaves nothing behind.
   std::unique_ptr<MemoryEventStore> memory;
   std::unique_ptr<SnapshotStore> memory_snapshots;
   std::unique_ptr<Ledger> memory_ledger;
   std::optional<OpenedStore> opened;
+  bool created = false;
   Ledger* ledger = nullptr;
   std::string target;
   if (a.dry_run) {
@@ -142,6 +112,8 @@ void RunMigrate(Context& ctx, const MigrateArgs& a) {
     ledger = memory_ledger.get();
     target = "dry run (nothing written)";
   } else {
+    std::error_code ec;
+    created = a.flags.store.empty() && !std::filesystem::exists(a.flags.data, ec);
     auto o = OpenStore(a.flags, Access::kCreate);
     if (!o.ok()) return Fail(ctx, kExitFailure, o.status());
     opened = std::move(*o);
@@ -154,7 +126,7 @@ void RunMigrate(Context& ctx, const MigrateArgs& a) {
                                              " events; migrate into a new store"));
     }
     auto l = opened->ledger();
-    if (!l.ok()) return Fail(ctx, kExitFailure, l.status());
+    if (!l.ok()) return Fail(ctx, kExitFailure, l.status());  // the store exists: not removed
     ledger = *l;
     target = "imported into " + opened->description;
   }
@@ -162,6 +134,9 @@ void RunMigrate(Context& ctx, const MigrateArgs& a) {
   expect.expected_length = 0;
   auto results = ledger->AppendBatch(plan->events, expect);
   if (!results.ok()) {
+    opened.reset();  // closed before it is removed
+    std::error_code ec;
+    if (created) std::filesystem::remove_all(a.flags.data, ec);
     return Fail(ctx, ExitCodeFor(results.status()),
                 WithSource(results.status(), *plan).WithPrefix("nothing imported"));
   }

@@ -147,7 +147,7 @@ StatusOr<BuntdbContents> ReadBuntdb(std::string_view bytes, std::string_view nam
   return out;
 }
 
-StatusOr<BuntdbContents> ReadBuntdbFile(const std::string& path) {
+StatusOr<std::string> ReadFileBytes(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     return Status::InvalidArgument(path + ": a directory, not a buntdb file");
@@ -156,6 +156,11 @@ StatusOr<BuntdbContents> ReadBuntdbFile(const std::string& path) {
   if (!in) return Status::IOError(path + ": " + std::strerror(errno));
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return Status::IOError(path + ": read failed: " + std::strerror(errno));
+  return bytes;
+}
+
+StatusOr<BuntdbContents> ReadBuntdbFile(const std::string& path) {
+  STATELOG_ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(path));
   return ReadBuntdb(bytes, path);
 }
 

@@ -32,6 +32,10 @@ struct BuntdbContents {
 // is refused rather than guessed at.
 StatusOr<BuntdbContents> ReadBuntdb(std::string_view bytes, std::string_view name);
 
+// Returns the bytes of the file at `path`: IOError when it cannot be read, InvalidArgument for a
+// directory.
+StatusOr<std::string> ReadFileBytes(const std::string& path);
+
 // Reads the file at `path` and replays it (IOError when it cannot be read).
 StatusOr<BuntdbContents> ReadBuntdbFile(const std::string& path);
 

@@ -4,8 +4,6 @@
 #include <cctype>
 #include <charconv>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "gonitro/buntdb.h"
 #include "nitro/base64.h"
@@ -73,24 +71,13 @@ StatusOr<std::optional<File>> ReadFile(const fs::path& node_dir, const std::stri
   const fs::path path = node_dir / f.info.name;
   std::error_code ec;
   if (!fs::exists(path, ec)) return std::optional<File>();
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) return Status::IOError(path.string() + ": cannot be read");
+  STATELOG_ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(path.string()));
   STATELOG_ASSIGN_OR_RETURN(f.contents, ReadBuntdb(bytes, f.info.name));
   f.info.size = bytes.size();
   f.info.whole_bytes = f.contents.whole_bytes;
   f.info.digest = Keccak256(bytes);
   f.info.keys = f.contents.values.size();
   return std::optional<File>(std::move(f));
-}
-
-// Errors about one value: "FILE: key KEY: PATH: what".
-Status At(const std::string& where, const Status& st) { return st.WithPrefix(where); }
-
-StatusOr<Value> ParseValue(const std::string& where, const std::string& text) {
-  auto v = nitro::json::Parse(text);
-  if (!v.ok()) return At(where, v.status());
-  return std::move(*v);
 }
 
 // types.Funds: {"0x<asset>": amount, ...}; null for none.
@@ -455,20 +442,65 @@ Status ParseObjective(const Value& v, const std::string& key, GoObjective* o) {
   return Status::OK();
 }
 
-// Parses every value of `file` with `parse(value, key, where)`.
-template <class Parse>
-Status EachValue(const File& file, Parse parse) {
-  for (const auto& [key, text] : file.contents.values) {
-    const std::string where = file.info.name + ": key " + key;
-    auto v = ParseValue(where, text);
-    if (!v.ok()) return v.status();
-    Status st = parse(*v, key, where);
-    if (!st.ok()) return At(where, st);
+}  // namespace
+
+Status AddStoreValue(StoreFile file, const std::string& key, const std::string& value,
+                     const std::string& where, GoNitroStore* store) {
+  if (file == StoreFile::kChannelToObjective) {
+    auto channel = ChannelId::FromHex(key);
+    if (!channel.ok()) return channel.status().WithPrefix("key");
+    auto objective = ObjectiveId::Parse(value);
+    if (!objective.ok()) return objective.status().WithPrefix("value");
+    store->channel_to_objective[*channel] = *objective;
+    return Status::OK();
+  }
+  if (file == StoreFile::kBlocks) {
+    if (key != "lastBlockProcessed" && key != "lastBlockNumSeen") {
+      return Status::InvalidArgument("unknown key");
+    }
+    uint64_t n = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc() || end != value.data() + value.size() || value.empty()) {
+      return Status::InvalidArgument("not a block number: '" + value + "'");
+    }
+    store->last_block = n;
+    return Status::OK();
+  }
+  STATELOG_ASSIGN_OR_RETURN(Value v, nitro::json::Parse(value));
+  switch (file) {
+    case StoreFile::kChannels:
+    case StoreFile::kConsensusChannels: {
+      GoChannel c;
+      c.where = where;
+      STATELOG_RETURN_IF_ERROR(file == StoreFile::kChannels
+                                   ? ParseChannel(v, key, store->node, &c)
+                                   : ParseConsensusChannel(v, key, store->node, &c));
+      if (auto it = store->channels.find(c.id); it != store->channels.end()) {
+        return Status::InvalidArgument("the channel is also in " + it->second.where);
+      }
+      store->channels.emplace(c.id, std::move(c));
+      return Status::OK();
+    }
+    case StoreFile::kVouchers: {
+      GoVoucher g;
+      g.where = where;
+      STATELOG_RETURN_IF_ERROR(ParseVoucher(v, key, &g));
+      store->vouchers[g.channel] = std::move(g);
+      return Status::OK();
+    }
+    case StoreFile::kObjectives: {
+      GoObjective o;
+      o.where = where;
+      STATELOG_RETURN_IF_ERROR(ParseObjective(v, key, &o));
+      store->objectives[o.id] = std::move(o);
+      return Status::OK();
+    }
+    case StoreFile::kChannelToObjective:
+    case StoreFile::kBlocks:
+      break;
   }
   return Status::OK();
 }
-
-}  // namespace
 
 StatusOr<GoNitroStore> ReadGoNitroStore(const std::string& dir) {
   STATELOG_ASSIGN_OR_RETURN(fs::path node_dir, NodeDirectory(dir));
@@ -478,81 +510,36 @@ StatusOr<GoNitroStore> ReadGoNitroStore(const std::string& dir) {
   STATELOG_ASSIGN_OR_RETURN(store.node, Address::FromHex(name));
   const std::string suffix = name.substr(2, 5);
 
-  std::map<std::string, File> files;
-  for (const char* base : {"objectives", "channels", "consensus_channels", "channel_to_objective",
-                           "vouchers", "blocks", "lastBlockNumSeen"}) {
-    STATELOG_ASSIGN_OR_RETURN(std::optional<File> f, ReadFile(node_dir, base, suffix));
-    if (f) {
-      store.files.push_back(f->info);
-      files.emplace(base, std::move(*f));
-    }
-  }
-  for (const char* required :
-       {"objectives", "channels", "consensus_channels", "channel_to_objective", "vouchers"}) {
-    if (files.count(required) == 0) {
-      return Status::InvalidArgument(store.dir + ": not a go-nitro store: " + required + "_" +
+  // The files in the order their values are parsed (channels before what refers to them).
+  struct Kind {
+    const char* base;
+    StoreFile file;
+    bool required;
+  };
+  static constexpr Kind kFiles[] = {
+      {"channels", StoreFile::kChannels, true},
+      {"consensus_channels", StoreFile::kConsensusChannels, true},
+      {"vouchers", StoreFile::kVouchers, true},
+      {"objectives", StoreFile::kObjectives, true},
+      {"channel_to_objective", StoreFile::kChannelToObjective, true},
+      {"blocks", StoreFile::kBlocks, false},
+      {"lastBlockNumSeen", StoreFile::kBlocks, false},
+  };
+  std::vector<std::pair<StoreFile, File>> files;
+  for (const Kind& k : kFiles) {
+    STATELOG_ASSIGN_OR_RETURN(std::optional<File> f, ReadFile(node_dir, k.base, suffix));
+    if (!f && k.required) {
+      return Status::InvalidArgument(store.dir + ": not a go-nitro store: " + k.base + "_" +
                                      suffix + ".db is missing");
     }
+    if (f) files.emplace_back(k.file, std::move(*f));
   }
-
-  auto add_channel = [&](const Value& v, const std::string& key, const std::string& where) {
-    GoChannel c;
-    c.where = where;
-    STATELOG_RETURN_IF_ERROR(ParseChannel(v, key, store.node, &c));
-    store.channels.emplace(c.id, std::move(c));
-    return Status::OK();
-  };
-  auto add_consensus = [&](const Value& v, const std::string& key, const std::string& where) {
-    GoChannel c;
-    c.where = where;
-    STATELOG_RETURN_IF_ERROR(ParseConsensusChannel(v, key, store.node, &c));
-    if (auto it = store.channels.find(c.id); it != store.channels.end()) {
-      return Status::InvalidArgument("the channel is also in " + it->second.where);
-    }
-    store.channels.emplace(c.id, std::move(c));
-    return Status::OK();
-  };
-  auto add_voucher = [&](const Value& v, const std::string& key, const std::string& where) {
-    GoVoucher g;
-    g.where = where;
-    STATELOG_RETURN_IF_ERROR(ParseVoucher(v, key, &g));
-    store.vouchers.emplace(g.channel, std::move(g));
-    return Status::OK();
-  };
-  auto add_objective = [&](const Value& v, const std::string& key, const std::string& where) {
-    GoObjective o;
-    o.where = where;
-    STATELOG_RETURN_IF_ERROR(ParseObjective(v, key, &o));
-    store.objectives.emplace(o.id, std::move(o));
-    return Status::OK();
-  };
-  STATELOG_RETURN_IF_ERROR(EachValue(files.at("channels"), add_channel));
-  STATELOG_RETURN_IF_ERROR(EachValue(files.at("consensus_channels"), add_consensus));
-  STATELOG_RETURN_IF_ERROR(EachValue(files.at("vouchers"), add_voucher));
-  STATELOG_RETURN_IF_ERROR(EachValue(files.at("objectives"), add_objective));
-  const File& c2o = files.at("channel_to_objective");
-  for (const auto& [key, text] : c2o.contents.values) {
-    const std::string where = c2o.info.name + ": key " + key;
-    auto channel = ChannelId::FromHex(key);
-    if (!channel.ok()) return At(where, channel.status());
-    auto objective = ObjectiveId::Parse(text);
-    if (!objective.ok()) return At(where, objective.status().WithPrefix("value"));
-    store.channel_to_objective.emplace(*channel, *objective);
-  }
-  for (const char* base : {"blocks", "lastBlockNumSeen"}) {
-    auto it = files.find(base);
-    if (it == files.end()) continue;
-    for (const auto& [key, text] : it->second.contents.values) {
-      const std::string where = it->second.info.name + ": key " + key;
-      if (key != "lastBlockProcessed" && key != "lastBlockNumSeen") {
-        return Status::InvalidArgument(where + ": unknown key");
-      }
-      uint64_t n = 0;
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-      if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
-        return Status::InvalidArgument(where + ": not a block number: '" + text + "'");
-      }
-      store.last_block = n;
+  for (const auto& [kind, f] : files) {
+    store.files.push_back(f.info);
+    for (const auto& [key, text] : f.contents.values) {
+      const std::string where = f.info.name + ": key " + key;
+      Status st = AddStoreValue(kind, key, text, where, &store);
+      if (!st.ok()) return st.WithPrefix(where);
     }
   }
   return store;

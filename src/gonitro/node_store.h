@@ -73,6 +73,23 @@ struct GoNitroStore {
   std::optional<uint64_t> last_block;  // blocks_*.db (or the older lastBlockNumSeen_*.db)
 };
 
+// The files of a node's store ("blocks" is also the older "lastBlockNumSeen").
+enum class StoreFile {
+  kChannels,
+  kConsensusChannels,
+  kVouchers,
+  kObjectives,
+  kChannelToObjective,
+  kBlocks,
+};
+
+// Parses one value of `file` under `key` into *store (whose `node` must be set), checked as
+// described above; `where` ("FILE: key KEY") is kept in the record for later errors. A channel
+// already in `store->channels` is refused. On error (InvalidArgument starting with the field
+// path, without `where`) *store is unchanged.
+Status AddStoreValue(StoreFile file, const std::string& key, const std::string& value,
+                     const std::string& where, GoNitroStore* store);
+
 // Reads the store in `dir`: a node directory named 0x<address>, or a folder holding exactly one.
 // NotFound when `dir` does not exist; InvalidArgument for anything that is not a go-nitro store
 // or holds a malformed value; IOError when a file cannot be read. A torn last command of a file

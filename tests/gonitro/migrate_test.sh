@@ -123,6 +123,12 @@ rm "$nd/vouchers_$sfx.db"
 check "a store without its vouchers file" refused nofile 3 \
   "$nd: not a go-nitro store: vouchers_$sfx.db is missing"
 
+nd=$(broken unreadable)
+rm "$nd/vouchers_$sfx.db"
+mkdir "$nd/vouchers_$sfx.db"
+check "a file that cannot be read" refused unreadable 3 \
+  "$nd/vouchers_$sfx.db: a directory, not a buntdb file"
+
 nd=$(broken torn)
 size=$(stat -c %s "$nd/channels_$sfx.db")
 printf '*3\r\n$3\r\nset\r\n$66\r\n0x12' >>"$nd/channels_$sfx.db"
