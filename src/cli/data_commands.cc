@@ -311,6 +311,16 @@ Status PrintProvenance(const EventStore& store, const std::vector<Offset>& offse
   return Status::OK();
 }
 
+// Prints an entity's description, the provenance of its events (at `offsets`) and a blank line.
+Status PrintDescribed(const EventStore& store, const std::string& description,
+                      const StatusOr<std::vector<Offset>>& offsets) {
+  std::fputs(description.c_str(), stdout);
+  if (!offsets.ok()) return offsets.status();
+  STATELOG_RETURN_IF_ERROR(PrintProvenance(store, *offsets));
+  std::printf("\n");
+  return Status::OK();
+}
+
 void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
   auto opened = OpenStore(a.flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
@@ -325,11 +335,9 @@ void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
     } else if (a.json) {
       std::printf("%s\n", EncodeChannelState(*state).c_str());
     } else {
-      std::fputs(Describe(*state).c_str(), stdout);
-      auto offsets = opened->store->ChannelOffsets(*id, state->last_offset + 1);
-      Status st = offsets.ok() ? PrintProvenance(*opened->store, *offsets) : offsets.status();
+      Status st = PrintDescribed(*opened->store, Describe(*state),
+                                 opened->store->ChannelOffsets(*id, state->last_offset + 1));
       if (!st.ok()) return Fail(ctx, kExitFailure, st);
-      std::printf("\n");
     }
   } else {
     auto id = ObjectiveId::Parse(a.id);
@@ -339,11 +347,9 @@ void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
     if (a.json) {
       std::printf("%s\n", EncodeObjectiveState(*state).c_str());
     } else {
-      std::fputs(Describe(*state).c_str(), stdout);
-      auto offsets = opened->store->ObjectiveOffsets(*id, state->last_offset + 1);
-      Status st = offsets.ok() ? PrintProvenance(*opened->store, *offsets) : offsets.status();
+      Status st = PrintDescribed(*opened->store, Describe(*state),
+                                 opened->store->ObjectiveOffsets(*id, state->last_offset + 1));
       if (!st.ok()) return Fail(ctx, kExitFailure, st);
-      std::printf("\n");
     }
   }
 }

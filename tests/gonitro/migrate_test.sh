@@ -144,49 +144,39 @@ size=$(stat -c %s "$nd/objectives_$sfx.db")
 head -c 16 /dev/zero >>"$nd/objectives_$sfx.db"
 check "a garbage tail" refused garbage 3 "objectives_$sfx.db: byte $size: "
 
-# A forged signature: one hex digit of r changed in the channels file (same length).
-nd=$(broken forged)
-read -r key turn <<<"$(python3 - "$nd/channels_$sfx.db" <<'PY'
+# patch FILE REGEX BACK BYTE: sets the byte BACK bytes before the end of REGEX's first match in
+# FILE to BYTE ("2" when it is BYTE already), keeping every length so that buntdb's framing stays
+# whole; prints the match's groups.
+patch() {
+  python3 - "$@" <<'PY'
 import re, sys
-path = sys.argv[1]
+path, regex, back, byte = sys.argv[1], sys.argv[2].encode(), int(sys.argv[3]), sys.argv[4].encode()
 data = open(path, "rb").read()
-m = re.search(rb'\$66\r\n(0x[0-9a-f]{64})\r\n\$\d+\r\n.*?"SignedStateForTurnNum":\{"(\d+)":\{"State":.*?"Sigs":\{"0":"0x', data)
-at = m.end() + 10
-data = data[:at] + (b"1" if data[at:at + 1] != b"1" else b"2") + data[at + 1:]
+m = re.search(regex, data)
+at = m.end() - back
+data = data[:at] + (byte if data[at:at + 1] != byte else b"2") + data[at + 1:]
 open(path, "wb").write(data)
-print(m.group(1).decode(), m.group(2).decode())
+print(" ".join(g.decode() for g in m.groups()))
 PY
-)"
+}
+record='\$66\r\n(0x[0-9a-f]{64})\r\n\$\d+\r\n'  # a set command's key, up to its value
+
+# A forged signature: the 10th hex digit of a signature's r changed in the channels file.
+nd=$(broken forged)
+read -r key turn <<<"$(patch "$nd/channels_$sfx.db" \
+  "$record"'.*?"SignedStateForTurnNum":\{"(\d+)":\{"State":.*?"Sigs":\{"0":"0x[0-9a-f]{10}' 0 1)"
 check "a forged signature" refused forged 3 \
   "nothing imported: channels_$sfx.db: key $key: OffChain.SignedStateForTurnNum.$turn.Sigs.0: event "
 
 # A ledger channel whose fixed part no longer gives its id: FP.ChannelNonce 1 -> 9.
 nd=$(broken wrongid)
-key=$(python3 - "$nd/consensus_channels_$sfx.db" <<'PY'
-import re, sys
-path = sys.argv[1]
-data = open(path, "rb").read()
-m = re.search(rb'\$66\r\n(0x[0-9a-f]{64})\r\n\$\d+\r\n[^\r]*?"ChannelNonce":1,', data)
-data = data[:m.end() - 2] + b"9" + data[m.end() - 1:]
-open(path, "wb").write(data)
-print(m.group(1).decode())
-PY
-)
+key=$(patch "$nd/consensus_channels_$sfx.db" "$record"'[^\r]*?"ChannelNonce":1,' 2 9)
 check "a channel id that does not match its fixed part" refused wrongid 3 \
   "nothing imported: consensus_channels_$sfx.db: key $key: Id: event "
 
 # A value that is not JSON: the first byte of a voucher's value.
 nd=$(broken notjson)
-key=$(python3 - "$nd/vouchers_$sfx.db" <<'PY'
-import re, sys
-path = sys.argv[1]
-data = open(path, "rb").read()
-m = re.search(rb'\$66\r\n(0x[0-9a-f]{64})\r\n\$\d+\r\n\{', data)
-data = data[:m.end() - 1] + b"x" + data[m.end():]
-open(path, "wb").write(data)
-print(m.group(1).decode())
-PY
-)
+key=$(patch "$nd/vouchers_$sfx.db" "$record"'\{' 1 x)
 check "a value that is not JSON" refused notjson 3 \
   "vouchers_$sfx.db: key $key: JSON: Invalid value. (at offset 0)"
 finish
