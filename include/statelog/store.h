@@ -121,6 +121,13 @@ class EventStore {
   virtual std::unique_ptr<EventCursor> NewCursor(Offset begin,
                                                  std::optional<Offset> end = std::nullopt) const;
 
+  // Calls fn(offset, event) for each event of [begin, end) in order and returns the first error fn
+  // returns (stopping there), or a read error. The event is valid only during the call. Where the
+  // backend holds its events in memory they are lent, not copied (a fold of the memory store
+  // copies nothing it does not keep). OutOfRange when begin > end or end > the length.
+  virtual Status Scan(Offset begin, Offset end,
+                      const std::function<Status(Offset, const Event&)>& fn) const;
+
   // Returns the offset of the event with `id`, or nullopt.
   StatusOr<std::optional<Offset>> Find(const EventId& id) const;
   // Returns, in increasing order, the offsets below `before` of the channel's events

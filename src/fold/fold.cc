@@ -93,23 +93,11 @@ const KnownState* ChannelState::LatestSupported() const {
   return it == states.end() ? nullptr : &it->second;
 }
 
-Status ApplyObjectiveEvent(const Event& event, Offset offset,
-                           std::optional<ObjectiveState>* state) {
-  const ObjectiveId& id = *event.objective();
-  if (const auto* created = std::get_if<events::ObjectiveCreated>(&event.body)) {
-    if (state->has_value()) return Refuse("objective " + id.ToString() + " already exists");
-    ObjectiveState s;
-    s.id = id;
-    s.status = created->approved ? ObjectiveStatus::kApproved : ObjectiveStatus::kUnapproved;
-    s.channels = created->channels;
-    s.first_offset = offset;
-    s.last_offset = offset;
-    s.event_count = 1;
-    *state = std::move(s);
-    return Status::OK();
-  }
-  if (!state->has_value()) return Refuse("objective " + id.ToString() + " does not exist");
-  ObjectiveState& s = **state;
+namespace {
+
+// Applies an objective event to an existing objective (an objective_created is refused).
+Status ApplyToObjective(const Event& event, Offset offset, ObjectiveState& s) {
+  const ObjectiveId& id = s.id;
   auto require = [&](ObjectiveStatus expected, std::string_view action) -> Status {
     if (s.status == expected) return Status::OK();
     return Refuse(std::string(action) + " an objective that is " +
@@ -163,22 +151,32 @@ Status ApplyObjectiveEvent(const Event& event, Offset offset,
   return Status::OK();
 }
 
-Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<ChannelState>* state) {
-  const ChannelId& id = *event.channel();
-  if (const auto* created = std::get_if<events::ChannelCreated>(&event.body)) {
-    if (state->has_value()) return Refuse("channel " + id.ToHex() + " already exists");
-    if (created->fixed.participants.empty()) return Refuse("channel has no participants");
-    ChannelState c;
-    c.id = id;
-    c.fixed = created->fixed;
-    c.first_offset = offset;
-    c.last_offset = offset;
-    c.event_count = 1;
-    *state = std::move(c);
+}  // namespace
+
+Status ApplyObjectiveEvent(const Event& event, Offset offset,
+                           std::optional<ObjectiveState>* state) {
+  const ObjectiveId& id = *event.objective();
+  if (const auto* created = std::get_if<events::ObjectiveCreated>(&event.body)) {
+    if (state->has_value()) return Refuse("objective " + id.ToString() + " already exists");
+    ObjectiveState s;
+    s.id = id;
+    s.status = created->approved ? ObjectiveStatus::kApproved : ObjectiveStatus::kUnapproved;
+    s.channels = created->channels;
+    s.first_offset = offset;
+    s.last_offset = offset;
+    s.event_count = 1;
+    *state = std::move(s);
     return Status::OK();
   }
-  if (!state->has_value()) return Refuse("channel " + id.ToHex() + " does not exist");
-  ChannelState& c = **state;
+  if (!state->has_value()) return Refuse("objective " + id.ToString() + " does not exist");
+  return ApplyToObjective(event, offset, **state);
+}
+
+namespace {
+
+// Applies a channel event to an existing channel (a channel_created is refused).
+Status ApplyToChannel(const Event& event, Offset offset, ChannelState& c) {
+  const ChannelId& id = c.id;
   Status st = std::visit(
       Overloaded{
           [&](const events::StateSigned& e) {
@@ -272,24 +270,50 @@ Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<Channe
   return Status::OK();
 }
 
+}  // namespace
+
+Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<ChannelState>* state) {
+  const ChannelId& id = *event.channel();
+  if (const auto* created = std::get_if<events::ChannelCreated>(&event.body)) {
+    if (state->has_value()) return Refuse("channel " + id.ToHex() + " already exists");
+    if (created->fixed.participants.empty()) return Refuse("channel has no participants");
+    ChannelState c;
+    c.id = id;
+    c.fixed = created->fixed;
+    c.first_offset = offset;
+    c.last_offset = offset;
+    c.event_count = 1;
+    *state = std::move(c);
+    return Status::OK();
+  }
+  if (!state->has_value()) return Refuse("channel " + id.ToHex() + " does not exist");
+  return ApplyToChannel(event, offset, **state);
+}
+
 Status ApplyToView(const Event& event, Offset offset, NodeView* view) {
   if (offset != view->length) {
     return Status::InvalidArgument("event at offset " + std::to_string(offset) +
                                    " applied to a view of length " + std::to_string(view->length));
   }
+  // An existing entity is changed in place (the Apply functions change nothing on error); a new
+  // one is built aside and inserted only when it applies.
   Status st;
   if (const ObjectiveId* oid = event.objective()) {
-    auto it = view->objectives.find(*oid);
-    std::optional<ObjectiveState> s;
-    if (it != view->objectives.end()) s = std::move(it->second);
-    st = ApplyObjectiveEvent(event, offset, &s);
-    if (s) view->objectives[*oid] = std::move(*s);  // unchanged on error
+    if (auto it = view->objectives.find(*oid); it != view->objectives.end()) {
+      st = ApplyToObjective(event, offset, it->second);
+    } else {
+      std::optional<ObjectiveState> s;
+      st = ApplyObjectiveEvent(event, offset, &s);
+      if (s) view->objectives.emplace(*oid, std::move(*s));
+    }
   } else if (const ChannelId* cid = event.channel()) {
-    auto it = view->channels.find(*cid);
-    std::optional<ChannelState> c;
-    if (it != view->channels.end()) c = std::move(it->second);
-    st = ApplyChannelEvent(event, offset, &c);
-    if (c) view->channels[*cid] = std::move(*c);
+    if (auto it = view->channels.find(*cid); it != view->channels.end()) {
+      st = ApplyToChannel(event, offset, it->second);
+    } else {
+      std::optional<ChannelState> c;
+      st = ApplyChannelEvent(event, offset, &c);
+      if (c) view->channels.emplace(*cid, std::move(*c));
+    }
   }
   if (!st.ok()) return st;
   view->length = offset + 1;

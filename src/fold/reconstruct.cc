@@ -58,13 +58,11 @@ StatusOr<ChannelState> Reconstructor::Channel(const ChannelId& id,
 }
 
 Status Reconstructor::FoldInto(NodeView* view, uint64_t end) const {
-  auto cursor = store_->NewCursor(view->length, end);
-  for (; cursor->Valid(); cursor->Next()) {
-    const StoredEvent& e = cursor->event();
-    Status st = ApplyToView(e.event, e.offset, view);
-    if (!st.ok()) return FoldError(st, e.offset, e.event);
-  }
-  STATELOG_RETURN_IF_ERROR(cursor->status());
+  STATELOG_RETURN_IF_ERROR(
+      store_->Scan(view->length, end, [view](Offset offset, const Event& event) {
+        Status st = ApplyToView(event, offset, view);
+        return st.ok() ? st : FoldError(st, offset, event);
+      }));
   if (view->length != end) {
     return Status::Corruption("log ended at " + std::to_string(view->length) + ", expected " +
                               std::to_string(end));

@@ -103,6 +103,15 @@ StatusOr<std::vector<Offset>> EventStore::ObjectiveOffsets(const ObjectiveId& id
   return log_->StreamOffsets(ObjectiveStream(id), before);
 }
 
+Status EventStore::Scan(Offset begin, Offset end,
+                        const std::function<Status(Offset, const Event&)>& fn) const {
+  auto cursor = NewCursor(begin, end);
+  for (; cursor->Valid(); cursor->Next()) {
+    STATELOG_RETURN_IF_ERROR(fn(cursor->event().offset, cursor->event().event));
+  }
+  return cursor->status();
+}
+
 StatusOr<std::vector<ImportedRange>> EventStore::Imports(Offset before) const {
   STATELOG_ASSIGN_OR_RETURN(std::vector<Offset> offsets,
                             log_->StreamOffsets(ImportStream(), before));

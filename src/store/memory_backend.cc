@@ -323,6 +323,13 @@ class MemoryStore final : public MemoryEventStore {
     backend_->CopyEvents(begin, end, out);
     return Status::OK();
   }
+  Status Scan(Offset begin, Offset end,
+              const std::function<Status(Offset, const Event&)>& fn) const override {
+    const uint64_t length = Published();
+    if (begin > end || end > length) return Status::OutOfRange(RangeError(begin, end, length));
+    for (Offset o = begin; o < end; ++o) STATELOG_RETURN_IF_ERROR(fn(o, backend_->EventAt(o)));
+    return Status::OK();
+  }
   std::unique_ptr<EventCursor> NewCursor(Offset begin, std::optional<Offset> end) const override {
     const uint64_t length = Published();
     const Offset stop = end.value_or(length);
