@@ -164,6 +164,7 @@ async function showAt(at) {
     if (off <= at) current = li;
   }
   if (current) current.classList.add('current');
+  $('balances').dataset.at = String(at);  // rendered as of `at`
   const marker = $('chart').querySelector('.marker');
   if (marker) {
     const x = page.x(at);
@@ -265,6 +266,7 @@ async function refresh() {
 
 async function main() {
   $('at').addEventListener('input', onSlider);
+  setInterval(() => loadHead().catch(report), 5000);
   connect();
   await loadHead();
   await loadChannels();

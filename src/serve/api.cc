@@ -58,6 +58,13 @@ bool ResolveAt(Params& p, const EventStore& store, std::optional<Offset>* at, ui
   return true;
 }
 
+// 404 for an entity without events in the view of the first `end` events.
+HttpResponse NotFound(const std::string& what, uint64_t end) {
+  return Api::Error(
+      404, "not_found",
+      what + " has no event in the first " + std::to_string(end) + " events of the log");
+}
+
 }  // namespace
 
 namespace internal {
@@ -113,7 +120,9 @@ HttpResponse Api::Handle(const HttpRequest& request) {
   std::string route;
   try {
     const auto seg = Segments(request.path);
-    const size_t n = seg.size();
+    bool empty_segment = false;
+    for (std::string_view s : seg) empty_segment = empty_segment || s.empty();
+    const size_t n = empty_segment ? 0 : seg.size();  // "//" or a trailing "/": no route
     if (request.method != "GET" && request.method != "HEAD") {
       r = Error(405, "method_not_allowed",
                 "method " + Quote(request.method) + " is not allowed: the API is read-only");
@@ -273,6 +282,7 @@ HttpResponse Api::Channel(const HttpRequest& r, std::string_view id_text, std::s
     return Json(std::move(*body));
   }
   auto c = ledger_->Channel(*id, {.as_of = at});
+  if (c.status().IsNotFound()) return NotFound("channel " + id->ToHex(), end);
   if (!c.ok()) return StatusError(c.status());
   // The kind comes from the objectives named after the channel.
   std::map<ObjectiveId, ObjectiveState> owners;
@@ -339,6 +349,7 @@ HttpResponse Api::Objective(const HttpRequest& r, std::string_view id_text) {
   HttpResponse err;
   if (!ResolveAt(p, ledger_->log(), &at, &end, &err)) return err;
   auto o = ledger_->Objective(*id, {.as_of = at});
+  if (o.status().IsNotFound()) return NotFound("objective " + id->ToString(), end);
   if (!o.ok()) return StatusError(o.status());
   JsonOut j;
   j.BeginObject();
