@@ -354,7 +354,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EventStore* store, Ledger* ledge
   http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http.set_read_timeout(s->options.read_timeout_seconds, 0);
   http.set_write_timeout(5, 0);
-  http.set_keep_alive_timeout(5);
+  http.set_keep_alive_timeout(std::min(5, s->options.read_timeout_seconds));
   http.set_keep_alive_max_count(100);
   http.set_payload_max_length(kMaxBody);
   // Runs before any body is read: the rate limit, then 405 for every method but GET and HEAD.

@@ -44,13 +44,21 @@ def wait_for(what, fn, deadline=DEADLINE):
         time.sleep(0.1)
 
 
+def _die_with_parent():
+    """In a child: SIGTERM when the test process dies (no server outlives a killed test)."""
+    import ctypes
+    import signal
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 class Server:
     """`statelog serve` on a free port of 127.0.0.1."""
 
     def __init__(self, statelog, store_args, extra=()):
         self.proc = subprocess.Popen(
             [statelog, "serve", "--listen", "127.0.0.1:0"] + list(store_args) + list(extra),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=_die_with_parent)
         line = self.proc.stdout.readline()
         m = re.search(r"on http://127\.0\.0\.1:(\d+)/", line)
         if not m:
