@@ -4,6 +4,7 @@ verification appear. With --live CONNINFO (a PostgreSQL log), an append by anoth
 up on the open page without a reload. With --screenshots DIR, saves the page as PNG files.
 
 Usage: browser_test.py STATELOG [--live CONNINFO] [--screenshots DIR]
+(docs/images/ holds the screenshots it saves.)
 """
 import json
 import os
@@ -89,7 +90,7 @@ def test_page(statelog, tmp, store_args, shots):
         server.stop()
 
 
-def test_live(statelog, tmp, conninfo):
+def test_live(statelog, tmp, conninfo, shots):
     # A database of its own on the test server: nothing else appends to it.
     db = "statelog_serve_%s" % uuid.uuid4().hex[:12]
     run(["psql", conninfo, "-q", "-c", "CREATE DATABASE " + db])
@@ -117,10 +118,14 @@ def test_live(statelog, tmp, conninfo):
                    "document.querySelectorAll('#channels tbody tr').length > %d" % before)
             b.wait("the new head",
                    "document.getElementById('head-length').textContent === '%d'" % after_len)
+            b.wait("the slider to follow the head",
+                   "document.getElementById('at-max').textContent === '%d'" % (after_len - 1))
             check(b.eval("window.__marker") == "same page", "the page was reloaded")
             first = b.eval("document.querySelector('#recent li:last-child').dataset.offset")
             check(first == str(length), "the first new event shown is #%s, wanted #%d"
                   % (first, length))
+            if shots:
+                b.screenshot(os.path.join(shots, "explorer-live.png"))
         finally:
             b.close()
             server.stop()
@@ -131,9 +136,9 @@ def test_live(statelog, tmp, conninfo):
 
 def test(statelog, tmp):
     args = sys.argv[2:]
-    if args[:1] == ["--live"]:
-        return test_live(statelog, tmp, args[1])
-    shots = args[1] if args[:1] == ["--screenshots"] else None
+    shots = args[args.index("--screenshots") + 1] if "--screenshots" in args else None
+    if "--live" in args:
+        return test_live(statelog, tmp, args[args.index("--live") + 1], shots)
     test_page(statelog, tmp, demo_store(statelog, tmp), shots)
 
 

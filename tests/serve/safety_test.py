@@ -62,6 +62,17 @@ def test(statelog, tmp):
         check(p.returncode == 2 and p.stderr == "statelog: InvalidArgument: %s\n" % message,
               "--listen %s: exit %d, %r" % (bad, p.returncode, p.stderr))
 
+    # Bad option values are usage errors (exit 2): no server starts.
+    for option, value in (("--threads", "1"), ("--threads", "abc"), ("--max-streams", "-1"),
+                          ("--max-streams", "16"), ("--rate", "-1"), ("--burst", "0"),
+                          ("--read-timeout", "0"), ("--max-lag", "-1"), ("--max-lag", "1e3"),
+                          ("--verify-interval", "0"), ("--listen", "")):
+        p = subprocess.run([statelog, "serve", "--listen", "127.0.0.1:0", option, value] + store,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           timeout=DEADLINE)
+        check(p.returncode == 2 and p.stderr and "internal error" not in p.stderr,
+              "%s %r: exit %d, %r" % (option, value, p.returncode, p.stderr))
+
     server = Server(statelog, store, ["--threads", "4", "--max-streams", "1",
                                       "--read-timeout", "1", "--rate", "0"])
     try:
