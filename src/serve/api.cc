@@ -89,14 +89,14 @@ HttpResponse StatusError(const Status& st) {
 Api::Api(Ledger* ledger, ApiOptions options) : ledger_(ledger), options_(std::move(options)) {}
 
 HttpResponse Api::Error(int status, std::string_view code, std::string_view message,
-                        std::string_view parameter) {
+                        std::optional<std::string_view> parameter) {
   JsonOut j;
   j.BeginObject();
   j.Key("error");
   j.BeginObject();
   j.Field("code", code);
   j.Field("message", message);
-  if (!parameter.empty()) j.Field("parameter", parameter);
+  if (parameter) j.Field("parameter", *parameter);
   j.EndObject();
   j.EndObject();
   HttpResponse r;

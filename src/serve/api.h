@@ -71,7 +71,7 @@ class Api {
 
   // An error answer: {"error":{"code":code,"message":message[,"parameter":parameter]}}.
   static HttpResponse Error(int status, std::string_view code, std::string_view message,
-                            std::string_view parameter = {});
+                            std::optional<std::string_view> parameter = std::nullopt);
 
  private:
   HttpResponse Head();

@@ -149,11 +149,8 @@ struct Server::Impl {
   }
 
   void RenderMetrics(const HttpRequest& hr, HttpResponse* out) {
-    if (!hr.params.empty()) {
-      *out = Api::Error(
-          400, "bad_parameter",
-          "parameter '" + hr.params.front().first + "': unknown parameter (this route takes: none)",
-          hr.params.front().first);
+    if (Params p(hr.params); !p.Allow({})) {
+      *out = internal::BadParam(*p.error());
       return;
     }
     MetricsInputs in;
@@ -277,11 +274,10 @@ struct Server::Impl {
       SetJson(res, out);
     } else if (const Asset* a = FindAsset(hr.path)) {
       out.route = "/";
-      if (!hr.params.empty() && hr.path != "/") {
-        out = Api::Error(400, "bad_parameter",
-                         "parameter '" + hr.params.front().first +
-                             "': unknown parameter (this route takes: none)",
-                         hr.params.front().first);
+      Params p(hr.params);
+      if (hr.path != "/" && !p.Allow({})) {
+        out = internal::BadParam(*p.error());
+        out.route = "/";
         SetJson(res, out);
       } else {
         res.set_header("Content-Security-Policy",
