@@ -54,7 +54,8 @@ async function loadHead() {
   $('head-chain').textContent = short(h.chain);
   const v = $('verify');
   v.className = 'badge ' + (h.verify.status === 'ok' ? 'ok' : h.verify.status === 'failed' ? 'failed' : '');
-  v.textContent = h.verify.status === 'ok' ? 'verified (' + h.verify.length + ' events)'
+  v.textContent = h.verify.status === 'ok'
+    ? (h.verify.length === h.length ? 'verified' : 'verified up to ' + h.verify.length) + ' (' + h.verify.length + ' events)'
     : h.verify.status === 'failed' ? 'verification failed: ' + h.verify.message : 'verifying…';
 }
 

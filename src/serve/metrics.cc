@@ -7,6 +7,9 @@ namespace statelog::serve {
 const std::vector<double> kDurationBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                               0.05,   0.1,   0.25,   0.5,   1,    2.5};
 
+const std::vector<double> kDeliveryBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                              0.25,  0.5,    1,     2.5,  5,     10};
+
 namespace {
 
 void Header(std::string& out, const char* name, const char* type, const char* help) {
@@ -51,13 +54,41 @@ std::string LabelValue(std::string_view v) {
 
 }  // namespace
 
+void Metrics::Histogram::Observe(const std::vector<double>& bounds, double v) {
+  if (counts.empty()) counts.assign(bounds.size() + 1, 0);
+  size_t i = 0;
+  while (i < bounds.size() && v > bounds[i]) ++i;
+  ++counts[i];
+  ++count;
+  sum += v;
+}
+
+void Metrics::Histogram::Render(std::string& out, const std::string& name,
+                                const std::string& labels,
+                                const std::vector<double>& bounds) const {
+  const std::string sep = labels.empty() ? "" : ",";
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < bounds.size(); ++i) {
+    cumulative += counts.empty() ? 0 : counts[i];
+    Sample(out, name + "_bucket", labels + sep + "le=\"" + Number(bounds[i]) + "\"",
+           static_cast<double>(cumulative));
+  }
+  Sample(out, name + "_bucket", labels + sep + "le=\"+Inf\"", static_cast<double>(count));
+  Sample(out, name + "_sum", labels, sum);
+  Sample(out, name + "_count", labels, static_cast<double>(count));
+}
+
 Metrics::Metrics() = default;
 
-void Metrics::ObserveEvent(const Event& event, bool appended) {
+void Metrics::ObserveEvent(const Event& event, bool appended, Timestamp now) {
   std::lock_guard<std::mutex> lock(mu_);
   const size_t t = event.body.index();
   ++events_[t];
-  if (appended) ++appended_[t];
+  if (appended) {
+    ++appended_[t];
+    const Timestamp delay = now > event.timestamp ? now - event.timestamp : 0;
+    delivery_.Observe(kDeliveryBuckets, static_cast<double>(delay) / 1e6);
+  }
   if (const auto* s = std::get_if<events::SnapshotCreated>(&event.body)) {
     latest_snapshot_covers_ = s->covers;
   }
@@ -66,13 +97,7 @@ void Metrics::ObserveEvent(const Event& event, bool appended) {
 void Metrics::ObserveRequest(const std::string& route, int status, double seconds) {
   std::lock_guard<std::mutex> lock(mu_);
   ++requests_[{route, status}];
-  Histogram& h = durations_[route];
-  if (h.counts.empty()) h.counts.assign(kDurationBuckets.size() + 1, 0);
-  size_t i = 0;
-  while (i < kDurationBuckets.size() && seconds > kDurationBuckets[i]) ++i;
-  ++h.counts[i];
-  ++h.count;
-  h.sum += seconds;
+  durations_[route].Observe(kDurationBuckets, seconds);
 }
 
 void Metrics::ObserveRateLimited() {
@@ -101,6 +126,10 @@ std::string Metrics::Render(const MetricsInputs& in) const {
            static_cast<double>(appended_[t]));
   }
   const uint64_t lag = in.length && *in.length > in.delivered ? *in.length - in.delivered : 0;
+  Header(out, "statelog_append_delivery_seconds", "histogram",
+         "Delay from the timestamp of an event appended while this server ran to its delivery "
+         "here: the writer's append and commit, and the subscription's delivery.");
+  delivery_.Render(out, "statelog_append_delivery_seconds", "", kDeliveryBuckets);
   Header(out, "statelog_subscriber_lag_events", "gauge",
          "Events in the log the server's subscription has not delivered yet.");
   Sample(out, "statelog_subscriber_lag_events", "", static_cast<double>(lag));
@@ -148,17 +177,8 @@ std::string Metrics::Render(const MetricsInputs& in) const {
   Header(out, "statelog_http_request_duration_seconds", "histogram",
          "Time to answer an HTTP request, by route.");
   for (const auto& [route, h] : durations_) {
-    const std::string r = "route=\"" + LabelValue(route) + "\"";
-    uint64_t cumulative = 0;
-    for (size_t i = 0; i < kDurationBuckets.size(); ++i) {
-      cumulative += h.counts[i];
-      Sample(out, "statelog_http_request_duration_seconds_bucket",
-             r + ",le=\"" + Number(kDurationBuckets[i]) + "\"", static_cast<double>(cumulative));
-    }
-    Sample(out, "statelog_http_request_duration_seconds_bucket", r + ",le=\"+Inf\"",
-           static_cast<double>(h.count));
-    Sample(out, "statelog_http_request_duration_seconds_sum", r, h.sum);
-    Sample(out, "statelog_http_request_duration_seconds_count", r, static_cast<double>(h.count));
+    h.Render(out, "statelog_http_request_duration_seconds", "route=\"" + LabelValue(route) + "\"",
+             kDurationBuckets);
   }
   return out;
 }

@@ -34,9 +34,11 @@ class Metrics {
  public:
   Metrics();
 
-  // An event the subscription delivered; `appended` when it was appended after the server
-  // started (the others were already in the log).
-  void ObserveEvent(const Event& event, bool appended);
+  // An event the subscription delivered at `now` (microseconds since the epoch); `appended` when
+  // it was appended after the server started (the others were already in the log). An appended
+  // event's delay from its timestamp to `now` is recorded: the writer's append and commit plus
+  // the delivery to this server.
+  void ObserveEvent(const Event& event, bool appended, Timestamp now);
   // A finished request: its route label, status code and duration.
   void ObserveRequest(const std::string& route, int status, double seconds);
   void ObserveRateLimited();
@@ -48,6 +50,10 @@ class Metrics {
     std::vector<uint64_t> counts;  // per bucket (not cumulative), +Inf last
     uint64_t count = 0;
     double sum = 0;
+    void Observe(const std::vector<double>& bounds, double v);
+    // Appends the _bucket, _sum and _count samples of `name` with `labels` (may be empty).
+    void Render(std::string& out, const std::string& name, const std::string& labels,
+                const std::vector<double>& bounds) const;
   };
 
   mutable std::mutex mu_;
@@ -57,10 +63,13 @@ class Metrics {
   std::map<std::pair<std::string, int>, uint64_t> requests_;  // guarded by mu_
   std::map<std::string, Histogram> durations_;                // guarded by mu_
   uint64_t rate_limited_ = 0;                                 // guarded by mu_
+  Histogram delivery_;                                        // guarded by mu_
 };
 
-// The upper bounds of the request duration histogram's buckets, in seconds.
+// The upper bounds of the histograms' buckets, in seconds: request durations, and the delay
+// from an appended event's timestamp to its delivery.
 extern const std::vector<double> kDurationBuckets;
+extern const std::vector<double> kDeliveryBuckets;
 
 }  // namespace statelog::serve
 

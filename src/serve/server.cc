@@ -85,7 +85,10 @@ struct Server::Impl {
   std::map<std::string, Bucket> buckets;  // guarded by rate_mu
 
   void OnEvent(const StoredEvent& s) {
-    metrics.ObserveEvent(s.event, s.offset >= start_length);
+    const Timestamp now = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+    metrics.ObserveEvent(s.event, s.offset >= start_length, now);
     api.SetDelivered(s.offset + 1);
     {
       std::lock_guard<std::mutex> lock(mu);

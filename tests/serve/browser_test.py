@@ -126,6 +126,13 @@ def test_live(statelog, tmp, conninfo, shots):
                   % (first, length))
             if shots:
                 b.screenshot(os.path.join(shots, "explorer-live.png"))
+            # The metrics count the other process's appends, and their delivery delays.
+            metrics = server.get("/metrics")[2].decode()
+            appended = sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+                           if line.startswith("statelog_appends_total{"))
+            check(appended == after_len - length, "statelog_appends_total: %s" % appended)
+            check("\nstatelog_append_delivery_seconds_count %d\n" % (after_len - length)
+                  in metrics, "statelog_append_delivery_seconds_count")
         finally:
             b.close()
             server.stop()
