@@ -138,8 +138,7 @@ HttpResponse Api::Handle(const HttpRequest& request) {
     } else if (n >= 3 && seg[0] == "api" && seg[1] == "v1") {
       if (n == 3 && seg[2] == "head") {
         route = "/api/v1/head";
-        Params p(request.params);
-        r = p.Allow({}) ? Head() : BadParam(*p.error());
+        r = Head(request);
       } else if (n == 3 && seg[2] == "channels") {
         route = "/api/v1/channels";
         r = Channels(request);
@@ -199,14 +198,28 @@ HttpResponse Api::Ready() {
   return Json(j.Take());
 }
 
-HttpResponse Api::Head() {
-  auto head = ledger_->log().Head();
-  if (!head.ok()) return StatusError(head.status());
+HttpResponse Api::Head(const HttpRequest& r) {
+  Params p(r.params);
+  if (!p.Allow({"at"})) return BadParam(*p.error());
+  std::optional<Offset> at;
+  uint64_t end = 0;
+  HttpResponse err;
+  if (!ResolveAt(p, ledger_->log(), &at, &end, &err)) return err;
+  ChainHead head;
+  if (at) {
+    auto s = ledger_->log().Read(*at);
+    if (!s.ok()) return StatusError(s.status());
+    head = {*at + 1, s->chain};
+  } else {
+    auto h = ledger_->log().Head();
+    if (!h.ok()) return StatusError(h.status());
+    head = *h;
+  }
   const VerifyStatus v = verify();
   JsonOut j;
   j.BeginObject();
-  j.Field("length", head->length);
-  j.Field("chain", head->chain);
+  j.Field("length", head.length);
+  j.Field("chain", head.chain);
   j.Field("backend", options_.backend);
   j.Key("verify");
   j.BeginObject();

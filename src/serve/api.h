@@ -74,7 +74,7 @@ class Api {
                             std::optional<std::string_view> parameter = std::nullopt);
 
  private:
-  HttpResponse Head();
+  HttpResponse Head(const HttpRequest& r);
   HttpResponse Live();
   HttpResponse Ready();
   HttpResponse Channels(const HttpRequest& r);

@@ -74,6 +74,7 @@ struct Server::Impl {
   uint64_t delivered = 0;      // guarded by mu
   bool stopping = false;       // guarded by mu
   std::atomic<int> streams{0};
+  std::atomic<bool> listen_done{false};
   std::atomic<uint64_t> verify_runs{0};
   std::atomic<double> verify_seconds{0};
 
@@ -409,9 +410,14 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EventStore* store, Ledger* ledge
     s->port = s->options.port;
   }
   s->subscription = store->SubscribeFrom(0, [s](const StoredEvent& e) { s->OnEvent(e); });
-  s->listener = std::thread([s] { s->http.listen_after_bind(); });
-  // Stop() before the listener runs would not stop it: wait until it does.
-  while (!http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  s->listener = std::thread([s] {
+    s->http.listen_after_bind();
+    s->listen_done = true;
+  });
+  // Stop() before the listener runs would not stop it: wait until it does (or gave up).
+  while (!http.is_running() && !s->listen_done) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   s->verifier = std::thread([s] { s->VerifyLoop(); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }

@@ -54,6 +54,9 @@ def test(statelog, tmp):
         check(v["status"] == "ok" and v["events"] == length and v["chain"] == stats["head"],
               "verify %s" % v)
 
+        old = server.json("/api/v1/head?at=9")
+        check(old["length"] == 10 and old["chain"] == log[9]["chain"], "head?at=9: %s" % old)
+
         # Channels: the list, filters, one channel (GetLedgerChannel / GetAllLedgerChannels).
         listed = server.json("/api/v1/channels")
         check(sorted(c["id"] for c in listed["channels"]) == sorted(channels),
@@ -190,8 +193,10 @@ def test(statelog, tmp):
                      "type, channel, objective)", "bogus")
         expect_error(server, "/api/v1/log?at=1&at=2", 400, "bad_parameter",
                      "parameter 'at': given more than once", "at")
-        expect_error(server, "/api/v1/head?at=1", 400, "bad_parameter",
-                     "parameter 'at': unknown parameter (this route takes: none)", "at")
+        expect_error(server, "/api/v1/head?bogus=1", 400, "bad_parameter",
+                     "parameter 'bogus': unknown parameter (this route takes: at)", "bogus")
+        expect_error(server, "/health/live?x=1", 400, "bad_parameter",
+                     "parameter 'x': unknown parameter (this route takes: none)", "x")
         expect_error(server, "/api/v1/objectives/DirectFunding-0x1", 400, "bad_parameter",
                      "parameter 'id': not an objective id (e.g. DirectFunding-0x...): "
                      "'DirectFunding-0x1'", "id")
