@@ -47,6 +47,20 @@ uint64_t DirectorySize(const std::string& dir) {
   return total;
 }
 
+// True for a dotted-quad IPv4 literal in 127.0.0.0/8 (not for a name such as 127.0.0.1.example).
+bool IsLoopbackIpv4(std::string_view host) {
+  if (host.rfind("127.", 0) != 0) return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') {
+      ++dots;
+    } else if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return dots == 3;
+}
+
 void SetJson(httplib::Response& res, const HttpResponse& r) {
   res.status = r.status;
   res.set_content(r.body, r.content_type.c_str());
@@ -75,6 +89,7 @@ struct Server::Impl {
   bool stopping = false;       // guarded by mu
   std::atomic<int> streams{0};
   std::atomic<bool> listen_done{false};
+  bool loopback = false;  // listening on a loopback address only
   std::atomic<uint64_t> verify_runs{0};
   std::atomic<double> verify_seconds{0};
 
@@ -96,6 +111,20 @@ struct Server::Impl {
       delivered = s.offset + 1;
     }
     cv.notify_all();
+  }
+
+  // On a loopback address, only requests for a localhost name are answered: a web page elsewhere
+  // cannot read the API through a DNS name that resolves to 127.0.0.1 (DNS rebinding).
+  bool HostAllowed(const httplib::Request& req) const {
+    if (!loopback) return true;
+    if (!req.has_header("Host")) return true;  // HTTP/1.0: no name to check
+    std::string host = req.get_header_value("Host");
+    if (!host.empty() && host[0] == '[') {
+      host = host.substr(0, host.find(']') + 1);
+    } else if (size_t colon = host.find(':'); colon != std::string::npos) {
+      host.resize(colon);
+    }
+    return host == "localhost" || host == "[::1]" || IsLoopbackIpv4(host);
   }
 
   bool Admit(const std::string& client) {
@@ -285,7 +314,8 @@ struct Server::Impl {
         SetJson(res, out);
       } else {
         res.set_header("Content-Security-Policy",
-                       "default-src 'self'; img-src 'self' data:; style-src 'self'");
+                       "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                       "frame-ancestors 'none'");
         res.set_content(a->data, a->size, a->content_type);
       }
     } else {
@@ -349,6 +379,8 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EventStore* store, Ledger* ledge
   }
   auto impl = std::make_unique<Impl>(store, ledger, std::move(options));
   Impl* s = impl.get();
+  const std::string& host = s->options.host;
+  s->loopback = host == "localhost" || host == "::1" || IsLoopbackIpv4(host);
   httplib::Server& http = s->http;
   const int threads = s->options.threads;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
@@ -364,6 +396,14 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EventStore* store, Ledger* ledge
       res.set_header("Retry-After", "1");
       SetJson(res, Api::Error(429, "too_many_requests",
                               "too many requests from this address: retry later"));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!s->HostAllowed(req)) {
+      SetJson(res, Api::Error(403, "forbidden_host",
+                              "host " + Quote(req.get_header_value("Host")) +
+                                  " is not this server's: a server listening on a loopback "
+                                  "address answers only localhost names"));
+      s->metrics.ObserveRequest("other", 403, 0);
       return httplib::Server::HandlerResponse::Handled;
     }
     if (req.method == "GET" || req.method == "HEAD") {

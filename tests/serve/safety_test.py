@@ -83,11 +83,23 @@ def test(statelog, tmp):
                      b"/app.js/../../../etc/passwd", b"//etc/passwd", b"/web/app.js",
                      b"/..%2f..%2f..%2fetc%2fpasswd", b"/index.html%00.js", b"/.%2e/CMakeLists.txt",
                      b"/src/serve/server.cc"):
-            r = raw(server, b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            r = raw(server, b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             check(status_of(r) in (400, 404), "GET %r: %r" % (path, r[:100]))
             check(b"root:" not in r and b"cmake_minimum_required" not in r and b"#include" not in r,
                   "GET %r served a file" % path)
         check(server.get("/index.html")[2] == index, "/index.html is /")
+        # A loopback server answers only localhost names (no DNS rebinding).
+        for host in (b"evil.example", b"evil.example:%d" % server.port, b"127.0.0.1.evil.example"):
+            r = raw(server, b"GET /api/v1/head HTTP/1.1\r\nHost: " + host +
+                    b"\r\nConnection: close\r\n\r\n")
+            check(status_of(r) == 403 and r.endswith(
+                b'{"error":{"code":"forbidden_host","message":"host \'' + host +
+                b'\' is not this server\'s: a server listening on a loopback address answers '
+                b'only localhost names"}}'), "Host: %r: %r" % (host, r[:300]))
+        for host in (b"localhost", b"localhost:%d" % server.port, b"127.0.0.1", b"[::1]:80"):
+            r = raw(server, b"GET /api/v1/head HTTP/1.1\r\nHost: " + host +
+                    b"\r\nConnection: close\r\n\r\n")
+            check(status_of(r) == 200, "Host: %r: %r" % (host, r[:100]))
         code, headers, body = server.get("/app.js")
         check(code == 200 and headers["content-type"].startswith("text/javascript"), "app.js")
         check("default-src 'self'" in server.get("/")[1]["content-security-policy"], "CSP")
@@ -95,25 +107,25 @@ def test(statelog, tmp):
         check(code == 200 and body == b"", "HEAD")
 
         # Bodies: nothing to upload, so a large one is refused before it is read.
-        r = raw(server, b"GET /api/v1/head HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n"
+        r = raw(server, b"GET /api/v1/head HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n"
                 b"Connection: close\r\n\r\n" + b"x" * 100000)
         # (A GET's body is never read: the connection closes after the answer.)
         check(status_of(r) in (200, 413), "a 100 kB body: %r" % r[:100])
-        r = raw(server, b"PUT /api/v1/head HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n"
+        r = raw(server, b"PUT /api/v1/head HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n"
                 b"Connection: close\r\n\r\n" + b"x" * 100000)
         check(status_of(r) in (405, 413), "PUT with a 100 kB body: %r" % r[:100])
-        r = raw(server, b"POST /api/v1/head HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        r = raw(server, b"POST /api/v1/head HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n"
                 b"Connection: close\r\n\r\nhello")
         check(status_of(r) == 405, "POST: %r" % r[:100])
         # Huge headers and URIs.
-        r = raw(server, b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 100000 + b"\r\n\r\n")
+        r = raw(server, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 100000 + b"\r\n\r\n")
         check(status_of(r) in (None, 400, 431), "a 100 kB header: %r" % r[:100])
-        r = raw(server, b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        r = raw(server, b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         check(status_of(r) in (None, 400, 414), "a 20 kB URI: %r" % r[:100])
         still_up(server, "huge headers")
         # Unknown methods, broken request lines, random bytes (seeded: the same every run).
         for junk in (b"BREW /pot HTTP/1.1\r\n\r\n", b"GET\r\n\r\n", b"\r\n\r\n",
-                     b"GET / HTTP/9.9\r\n\r\n", b"GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n",
+                     b"GET / HTTP/9.9\r\n\r\n", b"GET /%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                      b"GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
                      b"GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzzzz\r\n"):
             r = raw(server, junk)
@@ -128,7 +140,7 @@ def test(statelog, tmp):
         slow = []
         for _ in range(8):
             s = socket.create_connection(("127.0.0.1", server.port), timeout=DEADLINE)
-            s.sendall(b"GET /api/v1/head HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            s.sendall(b"GET /api/v1/head HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
             slow.append(s)
         for s in slow:
             answer = b""
@@ -144,7 +156,7 @@ def test(statelog, tmp):
 
         # Event streams: from an offset, with ids; bounded in number; bad ids refused.
         s = socket.create_connection(("127.0.0.1", server.port), timeout=DEADLINE)
-        s.sendall(b"GET /api/v1/events/stream?from=0 HTTP/1.1\r\nHost: x\r\n\r\n")
+        s.sendall(b"GET /api/v1/events/stream?from=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         got = b""
         while got.count(b"event: append") < 3:
             chunk = s.recv(65536)
