@@ -55,7 +55,8 @@ async function loadHead() {
   const v = $('verify');
   v.className = 'badge ' + (h.verify.status === 'ok' ? 'ok' : h.verify.status === 'failed' ? 'failed' : '');
   v.textContent = h.verify.status === 'ok'
-    ? (h.verify.length === h.length ? 'verified' : 'verified up to ' + h.verify.length) + ' (' + h.verify.length + ' events)'
+    ? (h.verify.length === h.length ? 'verified (' + h.length + ' events)'
+      : 'verified ' + h.verify.length + ' of ' + h.length + ' events')
     : h.verify.status === 'failed' ? 'verification failed: ' + h.verify.message : 'verifying…';
 }
 
