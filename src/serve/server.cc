@@ -282,6 +282,7 @@ struct Server::Impl {
           return sink.write(text.data(), text.size());
         },
         [this](bool) { --streams; });
+    res.status = 200;
     out->route = "/api/v1/events/stream";
     return true;
   }
@@ -316,6 +317,7 @@ struct Server::Impl {
         res.set_header("Content-Security-Policy",
                        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                        "frame-ancestors 'none'");
+        res.status = 200;
         res.set_content(a->data, a->size, a->content_type);
       }
     } else {

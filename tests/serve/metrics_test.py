@@ -104,6 +104,8 @@ def test(statelog, tmp):
         for _ in range(3):
             server.json("/api/v1/objectives")
         server.json("/api/v1/log?limit=0", status=400)
+        for _ in range(2):
+            check(server.get("/app.js")[0] == 200, "app.js")
         code, headers, body = server.get("/metrics")
         check(code == 200, "status %d" % code)
         check(headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8",
@@ -129,6 +131,10 @@ def test(statelog, tmp):
               == 3, "3 requests to /api/v1/objectives")
         check(value(f, "statelog_http_requests_total", route="/api/v1/log", code="400") == 1,
               "1 refused request to /api/v1/log")
+        check(value(f, "statelog_http_requests_total", route="/", code="200") == 2,
+              "2 requests for the page's files")
+        check(all(l["code"].isdigit() and 100 <= int(l["code"]) <= 599
+                  for _, l, _ in f["statelog_http_requests_total"]["samples"]), "status codes")
         check(value(f, "statelog_http_request_duration_seconds_count", route="/api/v1/objectives")
               == 3, "durations of /api/v1/objectives")
         promtool = shutil.which("promtool")
