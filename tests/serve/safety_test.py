@@ -182,17 +182,16 @@ def test(statelog, tmp):
     finally:
         check(server.stop() == 0, "serve exit code")
 
-    # The rate limit: a burst of 5, then 1 request a second; a quick run of 30 is refused in part.
-    server = Server(statelog, store, ["--rate", "1", "--burst", "5"])
+    # The rate limit: a burst of 5, then one request per 1000 s: the 6th and later are refused.
+    server = Server(statelog, store, ["--rate", "0.001", "--burst", "5"])
     try:
         codes = [server.get("/api/v1/head")[0] for _ in range(30)]
-        check(codes[0] == 200 and 429 in codes, "rate limit: %s" % codes)
+        check(codes == [200] * 5 + [429] * 25, "rate limit: %s" % codes)
         code, headers, body = server.get("/api/v1/head")
-        if code == 429:
-            check(json.loads(body) == {"error": {
-                "code": "too_many_requests",
-                "message": "too many requests from this address: retry later"}}, "429 body")
-            check(headers.get("retry-after") == "1", "Retry-After")
+        check(code == 429 and json.loads(body) == {"error": {
+            "code": "too_many_requests",
+            "message": "too many requests from this address: retry later"}}, "429 body")
+        check(headers.get("retry-after") == "1", "Retry-After")
     finally:
         server.stop()
     check(json.loads(run([statelog, "stats", "--json"] + store))["length"] == length,
