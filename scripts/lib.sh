@@ -14,6 +14,8 @@ STATELOG_PACKAGES=(
   patroni etcd-server python3-etcd # the PostgreSQL failover test
   golang-go                         # the go-nitro JSON test runs Go's encoder
   golang-github-tidwall-buntdb-dev  # and the buntdb reader's test the real buntdb
+  libcpp-httplib-dev                # statelog serve's HTTP server
+  chromium                          # the web explorer's tests run it headless
 )
 # Extra packages for .ci/run: the sanitizer, fuzzing and coverage runs, and the Go package's tests
 # (scripts/consumers).

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "serve/serve_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"statelog: the event-sourced store of a Nitro state-channel node", "statelog"};
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   statelog::cli::RegisterMigrateCommand(app, ctx);
   statelog::cli::RegisterStateCommands(app, ctx);
   statelog::cli::RegisterCodecDemoCommand(app, ctx);
+  statelog::serve::RegisterServeCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
