@@ -16,14 +16,23 @@ namespace {
 struct Failure {
   Offset offset;
   Status status;
+  int rank;
 };
+
+// What found a failure: at one offset, a failed per-event check is reported before a fold error
+// (the order a check in sequence would find them in), whichever thread finds its failure first.
+constexpr int kEventCheck = 0;
+constexpr int kFoldCheck = 1;
 
 // Keeps the earliest failure seen by any thread.
 class FirstFailure {
  public:
-  void Report(Offset offset, Status status) {
+  void Report(Offset offset, Status status, int rank = kEventCheck) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!failure_ || offset < failure_->offset) failure_ = Failure{offset, std::move(status)};
+    if (!failure_ || offset < failure_->offset ||
+        (offset == failure_->offset && rank < failure_->rank)) {
+      failure_ = Failure{offset, std::move(status), rank};
+    }
     earliest_.store(failure_->offset, std::memory_order_relaxed);
   }
   // True when a failure before `offset` is known: work beyond it is wasted.
@@ -108,6 +117,11 @@ void CheckRange(const EventStore& store, Offset begin, Offset end, FirstFailure*
   }
 }
 
+// Reports a failure the fold found.
+void ReportFold(FirstFailure* first, Offset offset, Status status) {
+  first->Report(offset, std::move(status), kFoldCheck);
+}
+
 // Folds [0, end) in order, checking legality and every stored snapshot against the fold.
 // A snapshot that cannot be read is a failure, never a skip.
 void CheckFoldAndSnapshots(const EventStore& store, Offset end, const SnapshotStore* snapshots,
@@ -136,8 +150,8 @@ void CheckFoldAndSnapshots(const EventStore& store, Offset end, const SnapshotSt
         if (relisted.ok() && !std::binary_search(relisted->begin(), relisted->end(), c)) continue;
       }
       if (!snap.ok() || !snap->has_value() || (*snap)->covers != c) {
-        return first->Report(
-            c == 0 ? 0 : c - 1,
+        return ReportFold(
+            first, c == 0 ? 0 : c - 1,
             Status::Corruption("snapshot covering " + std::to_string(c) +
                                " events is listed but cannot be read: " +
                                (snap.ok() ? std::string("it is gone") : snap.status().ToString())));
@@ -150,7 +164,7 @@ void CheckFoldAndSnapshots(const EventStore& store, Offset end, const SnapshotSt
                                   " events differs from the fold of the log");
         }
       }
-      if (!st.ok()) return first->Report(c == 0 ? 0 : c - 1, st);
+      if (!st.ok()) return ReportFold(first, c == 0 ? 0 : c - 1, st);
       ++*snapshots_checked;
     }
   };
@@ -160,33 +174,35 @@ void CheckFoldAndSnapshots(const EventStore& store, Offset end, const SnapshotSt
     const StoredEvent& s = cursor->event();
     if (first->Before(s.offset)) return;
     Status st = ApplyToView(s.event, s.offset, &view);
-    if (!st.ok()) return first->Report(s.offset, FoldError(st, s.offset, s.event));
+    if (!st.ok()) return ReportFold(first, s.offset, FoldError(st, s.offset, s.event));
     if (const auto* created = std::get_if<events::SnapshotCreated>(&s.event.body);
         created && snapshots) {
       auto snap = snapshots->LatestAtOrBefore(created->covers);
-      if (!snap.ok()) return first->Report(s.offset, snap.status());
+      if (!snap.ok()) return ReportFold(first, s.offset, snap.status());
       if (snap->has_value() && (*snap)->covers == created->covers &&
           Keccak256((*snap)->data) != created->snapshot_digest) {
-        return first->Report(
-            s.offset, Status::Corruption("snapshot covering " + std::to_string(created->covers) +
-                                         " events does not match the digest the log records"));
+        return ReportFold(
+            first, s.offset,
+            Status::Corruption("snapshot covering " + std::to_string(created->covers) +
+                               " events does not match the digest the log records"));
       }
     }
     check_snapshots_at(view.length);
   }
-  if (!cursor->status().ok()) first->Report(view.length, cursor->status());
+  if (!cursor->status().ok()) ReportFold(first, view.length, cursor->status());
   for (size_t i = next_snapshot; i < covers.size(); ++i) {
     if (covers[i] > end) {
       // On a log other writers append to, a snapshot of what they appended after verification
       // started is not part of the checked prefix; one longer than the log is damage.
       StatusOr<uint64_t> now = store.Length();
       if (!now.ok()) {
-        first->Report(end, now.status());
+        ReportFold(first, end, now.status());
         break;
       }
       if (covers[i] <= *now) continue;
-      first->Report(end, Status::Corruption("snapshot covering " + std::to_string(covers[i]) +
-                                            " events is longer than the log"));
+      ReportFold(first, end,
+                 Status::Corruption("snapshot covering " + std::to_string(covers[i]) +
+                                    " events is longer than the log"));
       break;
     }
   }
@@ -208,9 +224,16 @@ VerifyReport VerifyLog(const EventStore& store, const VerifyOptions& options) {
 
   unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(n / 64 + 1)));
+  // The fold reads the log a second time, in order, on a thread of its own while the per-event
+  // checks run; it needs no signature, so it finishes well before them.
+  Status unreadable;
+  std::thread fold([&] {
+    CheckFoldAndSnapshots(store, n, options.snapshots, &first, &report.snapshots, &unreadable);
+  });
   std::vector<std::thread> workers;
-  // Interleaved chunks keep every thread busy until the end and find early failures early.
-  constexpr uint64_t kChunk = 4096;
+  // Interleaved chunks keep every thread busy until the end and find early failures early; small
+  // enough that each thread gets many (the last chunk of one thread is all the others wait for).
+  const uint64_t kChunk = std::clamp<uint64_t>(n / (uint64_t{threads} * 32), 64, 4096);
   std::atomic<uint64_t> next_chunk{0};
   std::atomic<unsigned> finished{0};
   for (unsigned t = 0; t < threads; ++t) {
@@ -230,7 +253,7 @@ VerifyReport VerifyLog(const EventStore& store, const VerifyOptions& options) {
   for (auto& w : workers) w.join();
   if (options.progress) options.progress(checked.load(), n);
 
-  if (!first.Get() && n > 0) {
+  if (n > 0 && !first.Before(n - 1)) {
     auto last = store.Read(n - 1);
     if (!last.ok()) {
       first.Report(n - 1, last.status());
@@ -238,8 +261,7 @@ VerifyReport VerifyLog(const EventStore& store, const VerifyOptions& options) {
       first.Report(n - 1, Status::Corruption("the head's chain value is not the last event's"));
     }
   }
-  Status unreadable;
-  CheckFoldAndSnapshots(store, n, options.snapshots, &first, &report.snapshots, &unreadable);
+  fold.join();
 
   if (options.trusted_head && !first.Get()) {
     const ChainHead& t = *options.trusted_head;
