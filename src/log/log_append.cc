@@ -14,10 +14,10 @@ namespace {
 // A commit group stops growing at this many records or encoded bytes (LevelDB caps its groups at
 // 1 MiB); the first writer is always taken, however large.
 constexpr size_t kMaxGroupRecords = 2000;
+constexpr size_t kMaxGroupBytes = size_t{4} << 20;
 // Records of a batch one thread checks and encodes at a time: a batch up to this size is checked
 // on the appending thread alone.
 constexpr size_t kCheckGrain = 64;
-constexpr size_t kMaxGroupBytes = size_t{4} << 20;
 // How often a leader re-stages a group after another process appended first (shared backends).
 constexpr int kMaxConflictRetries = 64;
 // A catch-up longer than this drops the stream cache instead of updating it record by record.
@@ -129,8 +129,8 @@ struct Log::Impl::Stage {
 
 StatusOr<std::vector<AppendResult>> Log::Impl::Append(std::span<const Record> records,
                                                       const AppendOptions& options) {
-  // Ids are recomputed (a hash of each record's encoding) and records encoded on every core; the
-  // first error in batch order is returned, as a check in order would.
+  // Ids are checked (RecordFormat::CheckId) and records encoded on every core; the first error in
+  // batch order is returned, as a check in order would.
   std::vector<Status> checked(records.size());
   Writer w;
   if (wants_encoded_) w.encoded.resize(records.size());
