@@ -18,6 +18,10 @@ BASELINES = [
     ("BM_Restore100K/snapshot:1", "BM_Restore100K/snapshot:0", "snapshot+tail vs full fold"),
     ("BM_ReconstructChannelInLargeLog/1000000", "BM_ReconstructChannelInLargeLog/1000",
      "one channel in 1M log vs in 1K log"),
+    ("BM_VerifyDemoShaped/threads:0", "BM_RecoverSignerLimit/threads:0",
+     "verify vs its signature recoveries alone on every core"),
+    ("BM_CheckedImportDemoShaped/threads:0", "BM_RecoverSignerLimit/threads:0",
+     "checked import vs its signature recoveries alone on every core"),
 ]
 
 

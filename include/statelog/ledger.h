@@ -41,6 +41,10 @@ struct LedgerOptions {
   // How many times a checked append is decided and tried when other writers keep changing the
   // entities it touches (at least 1).
   int max_attempts = 16;
+  // Threads that check the proofs (signature recoveries) of a batch and look its events up in
+  // the log; 0: one per core. The legality of the batch is decided in order, on the calling
+  // thread, and the first refused event in batch order is the one reported.
+  unsigned proof_threads = 0;
 };
 
 struct ReadOptions {

@@ -54,7 +54,7 @@ class RecordPayload {
  public:
   virtual ~RecordPayload() = default;
   // Returns the bytes a durable backend stores. RecordFormat::Decode of them gives back a record
-  // equal to the one appended.
+  // equal to the one appended. Called from several threads at once (for different records).
   virtual std::string Encode() const = 0;
 };
 
@@ -65,7 +65,8 @@ struct Record {
   std::shared_ptr<const RecordPayload> payload;
 };
 
-// What the layer above tells the core about its records.
+// What the layer above tells the core about its records. Its methods are called from several
+// threads at once (a batch's ids are checked on every core).
 class RecordFormat {
  public:
   virtual ~RecordFormat() = default;

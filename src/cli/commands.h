@@ -18,6 +18,8 @@ void RegisterStateCommands(CLI::App& app, Context& ctx);
 void RegisterCodecDemoCommand(CLI::App& app, Context& ctx);
 // `statelog demo`: statelog's main job (demo_command.cc).
 void RegisterDemoCommand(CLI::App& app, Context& ctx);
+// `statelog generate`: realistic signed histories of any size (generate_command.cc).
+void RegisterGenerateCommand(CLI::App& app, Context& ctx);
 // `statelog import`, `export`, `log`, `show` (data_commands.cc).
 void RegisterDataCommands(CLI::App& app, Context& ctx);
 // `statelog migrate-go-nitro` (migrate_command.cc).

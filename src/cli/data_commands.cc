@@ -11,9 +11,9 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
+#include "base/parallel.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/format.h"
@@ -84,30 +84,34 @@ void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
   if (Status st = ReadInput(path, &text); !st.ok()) {
     return Fail(ctx, st.IsInvalidArgument() ? kExitBadInput : kExitFailure, st);
   }
-  // Decode everything first: a bad line appends nothing.
-  std::vector<Event> events;
+  // Decode everything first, on every core: a bad line appends nothing; the first bad line is
+  // reported.
+  std::vector<std::string_view> texts;
   std::vector<size_t> lines;
-  std::istringstream in(std::move(text));
-  std::string line;
   size_t number = 0;
-  EventDecoder decoder;
-  Progress progress("decoding");
-  while (std::getline(in, line)) {
+  for (size_t pos = 0; pos < text.size();) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string::npos) eol = text.size();
+    std::string_view line(text.data() + pos, eol - pos);
+    pos = eol + 1;
     ++number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    Event e;
-    Status st = decoder.Decode(line, &e);
-    if (!st.ok()) {
-      progress.Done();
-      return Fail(ctx, kExitBadInput,
-                  Status::InvalidArgument(source + ":" + std::to_string(number) + ": " +
-                                          std::string(st.message())));
-    }
-    events.push_back(std::move(e));
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    texts.push_back(line);
     lines.push_back(number);
-    if (number % 1000 == 0) progress.Update(number, number);
   }
-  progress.Done();
+  std::vector<Event> events(texts.size());
+  std::vector<Status> decoded(texts.size());
+  ParallelFor(texts.size(), 0, 256, [&](size_t i) {
+    thread_local EventDecoder decoder;
+    decoded[i] = decoder.Decode(texts[i], &events[i]);
+  });
+  for (size_t i = 0; i < decoded.size(); ++i) {
+    if (!decoded[i].ok()) {
+      return Fail(ctx, kExitBadInput,
+                  Status::InvalidArgument(source + ":" + std::to_string(lines[i]) + ": " +
+                                          std::string(decoded[i].message())));
+    }
+  }
   if (events.empty()) {
     // An empty input is almost always a mistake (a wrong file, a producer that died): refused.
     return Fail(ctx, kExitBadInput,

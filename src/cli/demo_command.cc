@@ -28,8 +28,10 @@ using S = ObjectiveStep;
 struct DemoArgs {
   StoreFlags flags;
   bool fresh = false;
-  int payments = 5;
 };
+
+// Vouchers per channel (`statelog generate` makes histories of any size).
+constexpr int kPayments = 5;
 
 // The funding half of a direct-funding lifecycle.
 void Fund(ChannelScript& c, const Actor& me, const Actor& peer, const Uint256& deposit,
@@ -116,12 +118,12 @@ void RunDemo(Context& ctx, const DemoArgs& a) {
   ChannelScript with_alice(irene, alice, nonce, now, Uint256(100));
   std::vector<Event> a_events;
   Fund(with_alice, irene, alice, Uint256(100), &a_events);
-  for (int k = 1; k <= a.payments; ++k) {
+  for (int k = 1; k <= kPayments; ++k) {
     a_events.push_back(with_alice.Voucher(alice, Uint256(static_cast<uint64_t>(10 * k))));
   }
   size_t funded_index = 14;  // ObjectiveCompleted(fund) in Fund()
   a_events.push_back(with_alice.ChallengeRegistered(1, 1'700'086'400));
-  with_alice.Transfer(alice, Uint256(static_cast<uint64_t>(10 * a.payments)));
+  with_alice.Transfer(alice, Uint256(static_cast<uint64_t>(10 * kPayments)));
   a_events.push_back(with_alice.Sign(alice, 2));
   a_events.push_back(with_alice.Sign(irene, 2));
   a_events.push_back(with_alice.ChallengeCleared(2));
@@ -140,7 +142,7 @@ void RunDemo(Context& ctx, const DemoArgs& a) {
   ChannelScript with_bob(irene, bob, nonce + 1, now, Uint256(50));
   std::vector<Event> b_events;
   Fund(with_bob, irene, bob, Uint256(50), &b_events);
-  for (int k = 1; k <= a.payments; ++k) {
+  for (int k = 1; k <= kPayments; ++k) {
     b_events.push_back(with_bob.Voucher(irene, Uint256(static_cast<uint64_t>(9 * k))));
   }
 
@@ -231,10 +233,6 @@ void RegisterDemoCommand(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand(
       "demo", "Run channels through funding, payments, a challenge and defunding; show the log");
   cmd->add_flag("--fresh", a->fresh, "Delete the store first and start a new log");
-  cmd->add_option("--payments", a->payments, "Vouchers per channel (1 to 10)")
-      ->check(Decimal())
-      ->check(CLI::Range(1, 10))
-      ->capture_default_str();
   AddStoreFlags(cmd, &a->flags);
   cmd->callback([&ctx, a] { RunDemo(ctx, *a); });
 }

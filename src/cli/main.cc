@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   statelog::cli::Context ctx;
   statelog::cli::RegisterDemoCommand(app, ctx);
+  statelog::cli::RegisterGenerateCommand(app, ctx);
   statelog::cli::RegisterDataCommands(app, ctx);
   statelog::cli::RegisterAdminCommands(app, ctx);
   statelog::cli::RegisterMigrateCommand(app, ctx);

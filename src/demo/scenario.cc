@@ -8,11 +8,7 @@ namespace statelog::demo {
 namespace {
 
 Actor MakeActor(std::string name, std::string_view key_hex) {
-  Actor a;
-  a.name = std::move(name);
-  a.key = Bytes32::FromHex(key_hex).value();
-  a.address = nitro::AddressFromPrivateKey(a.key).value();
-  return a;
+  return Actor::FromKey(std::move(name), Bytes32::FromHex(key_hex).value());
 }
 
 Signature MustSign(const Hash256& hash, const Actor& who) {
@@ -22,6 +18,14 @@ Signature MustSign(const Hash256& hash, const Actor& who) {
 }
 
 }  // namespace
+
+Actor Actor::FromKey(std::string name, const Bytes32& key) {
+  Actor a;
+  a.name = std::move(name);
+  a.key = key;
+  a.address = nitro::AddressFromPrivateKey(a.key).value();
+  return a;
+}
 
 Actor Actor::Alice() {
   return MakeActor("Alice", "0x2d999770f7b5d49b694080f987b82bbc9fc9ac2b4dcc10b0f8aba7d700f69c6d");

@@ -16,6 +16,8 @@ struct Actor {
   Bytes32 key;
   Address address;
 
+  // An actor with the given key. REQUIRES: `key` is a valid secp256k1 private key.
+  static Actor FromKey(std::string name, const Bytes32& key);
   static Actor Alice();
   static Actor Bob();
   static Actor Irene();

@@ -6,11 +6,17 @@
 #include <string>
 #include <utility>
 
+#include "base/parallel.h"
 #include "statelog/nitro.h"
 #include "statelog/reconstruct.h"
 
 namespace statelog {
 namespace {
+
+// Events of a batch one thread takes at a time while proofs are checked.
+constexpr size_t kProofGrain = 16;
+// Events of a batch one thread looks up at a time.
+constexpr size_t kFindGrain = 256;
 
 // The entity states touched by a batch, as they would be after its events so far, and the stream
 // versions the decision was made at.
@@ -150,9 +156,19 @@ Status NameEvent(const Status& st, std::span<const Event> events, bool batch) {
 StatusOr<bool> LedgerImpl::FindExisting(std::span<const Event> events,
                                         const std::vector<bool>& proven,
                                         std::vector<std::optional<Offset>>* existing) {
+  // Looked up on every core: a lookup costs a read of the store.
+  std::vector<Status> found(events.size());
+  ParallelFor(events.size(), options_.proof_threads, kFindGrain, [&](size_t i) {
+    StatusOr<std::optional<Offset>> at = store_->Find(events[i].id);
+    if (at.ok()) {
+      (*existing)[i] = *at;
+    } else {
+      found[i] = at.status();
+    }
+  });
   bool all = true;
   for (size_t i = 0; i < events.size(); ++i) {
-    STATELOG_ASSIGN_OR_RETURN((*existing)[i], store_->Find(events[i].id));
+    STATELOG_RETURN_IF_ERROR(found[i]);
     if (!(*existing)[i] && !proven[i]) {
       // Was in the log when proofs were checked, and is not now: impossible for an append-only
       // log unless it was replaced underneath.
@@ -175,14 +191,23 @@ StatusOr<std::vector<AppendResult>> LedgerImpl::AppendChecked(std::span<const Ev
                                                               bool batch) {
   // Proofs depend on no state: checked once, before any attempt (an event already in the log is
   // a retry and is not checked again, Attempt() sees to that).
-  std::vector<bool> proven(events.size(), false);
-  for (size_t i = 0; i < events.size(); ++i) {
-    STATELOG_ASSIGN_OR_RETURN(std::optional<Offset> found, store_->Find(events[i].id));
-    if (found) continue;
-    Status st = CheckEventProof(events[i]);
-    if (!st.ok()) return NameEvent(st.WithIndex(i), events, batch);
-    proven[i] = true;
+  // A batch's proofs (one signature recovery per signed event) are checked on every core; the
+  // first error in batch order is returned, as a check in order would.
+  std::vector<Status> checked(events.size());
+  std::vector<char> proven_flags(events.size(), 0);
+  ParallelFor(events.size(), options_.proof_threads, kProofGrain, [&](size_t i) {
+    StatusOr<std::optional<Offset>> found = store_->Find(events[i].id);
+    if (!found.ok()) {
+      checked[i] = found.status();
+    } else if (!*found) {
+      checked[i] = CheckEventProof(events[i]).WithIndex(i);
+      proven_flags[i] = checked[i].ok();
+    }
+  });
+  for (const Status& st : checked) {
+    if (!st.ok()) return st.index() ? NameEvent(st, events, batch) : st;
   }
+  const std::vector<bool> proven(proven_flags.begin(), proven_flags.end());
   const bool callers_expectations =
       options.expected_length.has_value() || !options.expected_streams.empty();
   const int attempts = std::max(1, options_.max_attempts);

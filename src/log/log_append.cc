@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/parallel.h"
 #include "log/log_impl.h"
 
 namespace statelog {
@@ -14,6 +15,9 @@ namespace {
 // 1 MiB); the first writer is always taken, however large.
 constexpr size_t kMaxGroupRecords = 2000;
 constexpr size_t kMaxGroupBytes = size_t{4} << 20;
+// Records of a batch one thread checks and encodes at a time: a batch up to this size is checked
+// on the appending thread alone.
+constexpr size_t kCheckGrain = 64;
 // How often a leader re-stages a group after another process appended first (shared backends).
 constexpr int kMaxConflictRetries = 64;
 // A catch-up longer than this drops the stream cache instead of updating it record by record.
@@ -125,10 +129,18 @@ struct Log::Impl::Stage {
 
 StatusOr<std::vector<AppendResult>> Log::Impl::Append(std::span<const Record> records,
                                                       const AppendOptions& options) {
+  // Ids are checked (RecordFormat::CheckId) and records encoded on every core; the first error in
+  // batch order is returned, as a check in order would.
+  std::vector<Status> checked(records.size());
+  Writer w;
+  if (wants_encoded_) w.encoded.resize(records.size());
+  ParallelFor(records.size(), 0, kCheckGrain, [&](size_t i) {
+    checked[i] = CheckRecord(*format_, records[i]);
+    if (checked[i].ok() && wants_encoded_) w.encoded[i] = records[i].payload->Encode();
+  });
   std::unordered_map<RecordId, size_t> in_batch;
   for (size_t i = 0; i < records.size(); ++i) {
-    Status s = CheckRecord(*format_, records[i]);
-    if (!s.ok()) return s.WithIndex(i);
+    if (!checked[i].ok()) return checked[i].WithIndex(i);
     if (records.size() == 1) break;
     auto [it, inserted] = in_batch.emplace(records[i].id, i);
     if (!inserted) {
@@ -143,15 +155,10 @@ StatusOr<std::vector<AppendResult>> Log::Impl::Append(std::span<const Record> re
   }
   if (records.empty()) return std::vector<AppendResult>();
 
-  Writer w;
   w.records = records;
   w.options = &options;
   w.results.resize(records.size());  // sized here: staging runs under the commit lock
   w.found.resize(records.size());
-  if (wants_encoded_) {
-    w.encoded.reserve(records.size());
-    for (const Record& r : records) w.encoded.push_back(r.payload->Encode());
-  }
   if (group_commit_) {
     Submit(&w);
   } else {

@@ -28,7 +28,9 @@ huge=99999999999999999999999
 bad_numbers=(-1 -99999999999 "$huge" abc 1.5 "" 0x10 ' ' 1e3)
 cid=0x$(printf '0%.0s' {1..64})
 for v in "${bad_numbers[@]}"; do
-  refused "2" "$S" demo --payments "$v" --data "$D"
+  for o in --channels --payments --challenges --open --concurrency --seed --start --batch; do
+    refused "2" "$S" generate "$o" "$v"
+  done
   refused "2" "$S" demo --snapshot-interval "$v" --data "$D"
   refused "2" "$S" import --snapshot-interval "$v" --data "$D" /dev/null
   refused "2" "$S" snapshot --snapshot-interval "$v" --data "$D"
@@ -41,7 +43,12 @@ for v in "${bad_numbers[@]}"; do
   refused "2" "$S" verify --threads "$v" --data "$D"
   refused "2" "$S" verify --head "$v:$cid" --data "$D"
 done
-for v in 0 11 100 2147483648; do refused "2" "$S" demo --payments "$v" --data "$D"; done
+for o in --channels --concurrency --batch; do refused "2" "$S" generate "$o" 0; done
+for o in --challenges --open; do refused "2" "$S" generate "$o" 101; done
+refused "2" "$S" generate --payments 4294967297
+refused "2" "$S" generate --out ""
+refused "2" "$S" generate --out "$T/x.jsonl" --data "$T/gen"
+refused "2" "$S" demo --payments 5 --data "$D"  # replaced by generate
 for v in -1 abc "" 1 1048575 1KiB "$huge" 1XB; do
   refused "2" "$S" demo --disk-reserve "$v" --data "$D"
   refused "2" "$S" import --disk-reserve "$v" --data "$D" /dev/null

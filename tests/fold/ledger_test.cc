@@ -224,5 +224,46 @@ TEST(LedgerTest, RefusedBatchEventIndexIsData) {
                                        s.funding().ToString() + " does not exist");
 }
 
+// Proofs of a batch are checked on several threads: of two forged events, the earlier one is
+// named, whatever the thread count, and nothing is appended; the good batch then appends the
+// same offsets with one thread or many.
+TEST(LedgerTest, ParallelProofChecksNameTheFirstForgedEvent) {
+  ChannelScript s(Actor::Alice(), Actor::Bob(), 34, kStart, Uint256(1000));
+  std::vector<Event> good = s.DirectFundingLifecycle(300);
+  ASSERT_GT(good.size(), 300u);
+  auto forge = [](const Event& voucher) {
+    auto body = std::get<events::VoucherSent>(voucher.body);
+    (void)Uint256::CheckedAdd(body.amount, Uint256(1), &body.amount);  // not what was signed
+    return Event::Make(voucher.timestamp, body);
+  };
+  // Events 14.. are the vouchers (DirectFundingLifecycle).
+  std::vector<Event> forged = good;
+  forged[250] = forge(good[250]);
+  forged[40] = forge(good[40]);
+  std::vector<std::string> fingerprints;
+  for (unsigned threads : {1u, 2u, 7u, 0u}) {
+    SCOPED_TRACE(threads);
+    auto store = MemoryEventStore::Create();
+    auto snaps = SnapshotStore::NewMemory();
+    LedgerOptions options;
+    options.proof_threads = threads;
+    auto ledger = Ledger::Open(store.get(), snaps.get(), options).value();
+    auto r = ledger->AppendBatch(forged);
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
+    ASSERT_TRUE(r.status().index().has_value());
+    EXPECT_EQ(*r.status().index(), 40u) << r.status().ToString();
+    EXPECT_TRUE(r.status().message().starts_with("event 40 (voucher_sent): voucher signature"))
+        << r.status().ToString();
+    EXPECT_EQ(*store->Length(), 0u);
+    auto ok = ledger->AppendBatch(good);
+    ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+    ASSERT_EQ(ok->size(), good.size());
+    for (size_t i = 0; i < ok->size(); ++i) EXPECT_EQ((*ok)[i].offset, i);
+    fingerprints.push_back(testing::Fingerprint(*store));
+  }
+  for (const std::string& f : fingerprints) EXPECT_EQ(f, fingerprints[0]);
+}
+
 }  // namespace
 }  // namespace statelog

@@ -141,6 +141,54 @@ TEST(VerifyTest, DetectsIllegalHistoryWithValidChain) {
   EXPECT_NE(r.status.message().find("does not exist"), std::string::npos) << r.status.ToString();
 }
 
+// The fold runs beside the per-event checks over the chunks they hand it: in a log of many chunks,
+// whichever failure comes first in the log is reported, on any thread count; at one offset a
+// failed per-event check comes before the fold's error there.
+TEST(VerifyTest, FirstFailureOfEitherKindOnAnyThreadCount) {
+  static const std::vector<StoredEvent> big = Chained(testing::RandomHistory(40, 9, 2));
+  ASSERT_GT(big.size(), 800u);
+  // `illegal`: a second channel_created of the first channel (re-chained: only the fold sees it).
+  const size_t illegal = big.size() - 100, forged = big.size() / 2;
+  auto make_illegal = [&](std::vector<StoredEvent>& log, size_t at) {
+    size_t first_created = 0;
+    while (log[first_created].event.type() != EventType::kChannelCreated) ++first_created;
+    log[at].event = log[first_created].event;
+    Rechain(log, at);
+  };
+  auto make_forged = [&](std::vector<StoredEvent>& log, size_t at) {
+    while (log[at].event.type() != EventType::kStateReceived &&
+           log[at].event.type() != EventType::kStateSigned) {
+      ++at;
+    }
+    log[at].event.timestamp += 1;  // the id no longer matches
+    return at;
+  };
+  for (unsigned threads : {1u, 2u, 8u}) {
+    SCOPED_TRACE(threads);
+    auto only_illegal = big;
+    make_illegal(only_illegal, illegal);
+    VerifyReport r = Verify(only_illegal, {.threads = threads});
+    EXPECT_EQ(r.first_bad_offset, illegal) << r.status.ToString();
+    EXPECT_NE(r.status.message().find("already exists"), std::string::npos) << r.status.ToString();
+
+    auto both = only_illegal;
+    const size_t bad_id = make_forged(both, forged);
+    ASSERT_LT(bad_id, illegal);
+    r = Verify(both, {.threads = threads});
+    EXPECT_EQ(r.first_bad_offset, bad_id) << r.status.ToString();
+    EXPECT_NE(r.status.message().find("the id does not match"), std::string::npos)
+        << r.status.ToString();
+
+    // Both kinds at one offset: the re-chained illegal event with its id broken too.
+    auto same = only_illegal;
+    same[illegal].event.timestamp += 1;
+    r = Verify(same, {.threads = threads});
+    EXPECT_EQ(r.first_bad_offset, illegal) << r.status.ToString();
+    EXPECT_NE(r.status.message().find("the id does not match"), std::string::npos)
+        << r.status.ToString();
+  }
+}
+
 TEST(VerifyTest, ChecksSnapshotsAgainstTheLogAndTheFold) {
   auto store = MemoryEventStore::Create();
   auto snaps = SnapshotStore::NewMemory();
