@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "statelog/event.h"
+#include "statelog/nitro.h"
 #include "statelog/status.h"
 #include "statelog/store.h"
 
@@ -65,6 +66,10 @@ struct ChannelState {
   const KnownState* LatestSupported() const;
   friend bool operator==(const ChannelState&, const ChannelState&) = default;
 };
+
+// The channel's known states as go-nitro SignedStates (statelog/nitro.h: the fixed part, the state,
+// each signature keyed by its signer's index among the participants), in turn order.
+std::vector<nitro::SignedState> SignedStates(const ChannelState& c);
 
 // Every objective and channel as of `length` events (offsets [0, length)).
 struct NodeView {

@@ -116,15 +116,7 @@ std::string Summary(const Event& event) {
 
 std::string GoNitroSignedStates(const ChannelState& c) {
   std::string out;
-  for (const auto& [turn, known] : c.states) {
-    nitro::SignedState ss;
-    ss.state.fixed = c.fixed;
-    ss.state.variable = known.state;
-    for (const auto& [signer, sig] : known.signatures) {
-      const auto& p = c.fixed.participants;
-      const auto at = std::find(p.begin(), p.end(), signer);
-      if (at != p.end()) ss.sigs[static_cast<uint32_t>(at - p.begin())] = sig;
-    }
+  for (const nitro::SignedState& ss : SignedStates(c)) {
     out += nitro::ToNitroJson(ss);
     out += '\n';
   }

@@ -87,6 +87,22 @@ std::string_view ChallengeStatusName(ChallengeStatus status) {
   return kNames[static_cast<size_t>(status)];
 }
 
+std::vector<nitro::SignedState> SignedStates(const ChannelState& c) {
+  std::vector<nitro::SignedState> out;
+  out.reserve(c.states.size());
+  const auto& p = c.fixed.participants;
+  for (const auto& [turn, known] : c.states) {
+    nitro::SignedState& ss = out.emplace_back();
+    ss.state.fixed = c.fixed;
+    ss.state.variable = known.state;
+    for (const auto& [signer, sig] : known.signatures) {
+      const auto at = std::find(p.begin(), p.end(), signer);
+      if (at != p.end()) ss.sigs[static_cast<uint32_t>(at - p.begin())] = sig;
+    }
+  }
+  return out;
+}
+
 const KnownState* ChannelState::LatestSupported() const {
   if (!latest_supported) return nullptr;
   auto it = states.find(*latest_supported);

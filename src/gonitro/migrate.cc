@@ -105,16 +105,6 @@ void NoteMissing(const GoNitroStore& store, std::vector<std::string>* missing) {
   }
 }
 
-// The signatures of a known state, keyed by participant index.
-std::map<uint32_t, Signature> ByIndex(const FixedPart& fixed, const KnownState& known) {
-  std::map<uint32_t, Signature> out;
-  for (const auto& [signer, sig] : known.signatures) {
-    auto it = std::find(fixed.participants.begin(), fixed.participants.end(), signer);
-    out[static_cast<uint32_t>(it - fixed.participants.begin())] = sig;
-  }
-  return out;
-}
-
 std::string TurnText(const std::optional<uint64_t>& t) {
   return t ? std::to_string(*t) : std::string("none");
 }
@@ -122,16 +112,20 @@ std::string TurnText(const std::optional<uint64_t>& t) {
 void CompareChannel(const GoChannel& c, const ChannelState& s, std::vector<std::string>* diffs) {
   auto diff = [&](const std::string& what) { diffs->push_back(c.where + ": " + what); };
   if (s.fixed != c.fixed) diff("the fixed part differs");
+  std::map<uint64_t, nitro::SignedState> logged;
+  for (nitro::SignedState& ss : SignedStates(s)) {
+    logged.emplace(ss.state.variable.turn_num, std::move(ss));
+  }
   for (const auto& [turn, signed_state] : c.states) {
-    auto it = s.states.find(turn);
-    if (it == s.states.end()) {
+    auto it = logged.find(turn);
+    if (it == logged.end()) {
       diff("turn " + std::to_string(turn) + " is missing from the log");
       continue;
     }
-    if (it->second.state != signed_state.state.variable) {
+    if (it->second.state.variable != signed_state.state.variable) {
       diff("turn " + std::to_string(turn) + ": the state differs");
     }
-    if (ByIndex(s.fixed, it->second) != signed_state.sigs) {
+    if (it->second.sigs != signed_state.sigs) {
       diff("turn " + std::to_string(turn) + ": the signatures differ");
     }
   }

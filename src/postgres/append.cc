@@ -136,12 +136,7 @@ StatusOr<ChainHead> PostgresBackend::LockHead(PGconn* conn) const {
       std::vector<Result> locked,
       ExecPipeline(conn, {{"BEGIN", Params()},
                           {"SELECT length, chain FROM head WHERE id = 1 FOR UPDATE", Params()}}));
-  const PGresult* row = locked[1].get();
-  if (PQntuples(row) != 1 || GetBytes(row, 0, 1).size() != Hash256::kSize) {
-    return Status::Corruption("schema " + schema() + ": the head row is missing or bad");
-  }
-  return ChainHead{static_cast<uint64_t>(GetInt8(row, 0, 0)),
-                   Hash256::FromSpan(GetBytes(row, 0, 1))};
+  return HeadFromRow(locked[1]);
 }
 
 Status PostgresBackend::WriteAndCommit(PGconn* conn, const Params& write) const {

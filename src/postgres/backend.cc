@@ -80,15 +80,19 @@ void PostgresBackend::OnAppend() {
   if (callback_) callback_();
 }
 
+StatusOr<ChainHead> PostgresBackend::HeadFromRow(const Result& r) const {
+  if (PQntuples(r.get()) != 1 || GetBytes(r.get(), 0, 1).size() != Hash256::kSize) {
+    return Status::Corruption("schema " + schema() + ": the head row is missing or bad");
+  }
+  return ChainHead{static_cast<uint64_t>(GetInt8(r.get(), 0, 0)),
+                   Hash256::FromSpan(GetBytes(r.get(), 0, 1))};
+}
+
 StatusOr<ChainHead> PostgresBackend::ReadHead() const {
   return pool_.Run([&](PGconn* conn) -> StatusOr<ChainHead> {
     STATELOG_ASSIGN_OR_RETURN(
         Result r, Exec(conn, "SELECT length, chain FROM head WHERE id = 1", Params(), true));
-    if (PQntuples(r.get()) != 1 || GetBytes(r.get(), 0, 1).size() != Hash256::kSize) {
-      return Status::Corruption("schema " + schema() + ": the head row is missing or bad");
-    }
-    return ChainHead{static_cast<uint64_t>(GetInt8(r.get(), 0, 0)),
-                     Hash256::FromSpan(GetBytes(r.get(), 0, 1))};
+    return HeadFromRow(r);
   });
 }
 
@@ -105,11 +109,7 @@ StatusOr<ChainHead> PostgresBackend::ReadDeliverableHead() const {
         Result r,
         Exec(conn, "SELECT length, chain, pg_current_wal_lsn()::text FROM head WHERE id = 1",
              Params(), true));
-    if (PQntuples(r.get()) != 1 || GetBytes(r.get(), 0, 1).size() != Hash256::kSize) {
-      return Status::Corruption("schema " + schema() + ": the head row is missing or bad");
-    }
-    const ChainHead head{static_cast<uint64_t>(GetInt8(r.get(), 0, 0)),
-                         Hash256::FromSpan(GetBytes(r.get(), 0, 1))};
+    STATELOG_ASSIGN_OR_RETURN(const ChainHead head, HeadFromRow(r));
     const auto lsn = GetBytes(r.get(), 0, 2);
     Params at;
     at.Text(std::string_view(reinterpret_cast<const char*>(lsn.data()), lsn.size()));

@@ -78,6 +78,8 @@ class PostgresBackend final : public LogBackend {
   PostgresBackend(const std::string& conninfo, const PostgresOptions& options,
                   const RecordFormat* format);
 
+  // The head from row 0 of a (length, chain, ...) result of the head table.
+  StatusOr<ChainHead> HeadFromRow(const Result& r) const;
   // Decodes row `row` of a (pos, chain, body) result into *out.
   Status DecodeRow(const PGresult* r, int row, StoredRecord* out) const;
   // A transaction that found the head moved and kept its lock (append.cc).
