@@ -91,6 +91,23 @@ void WriteBalances(JsonOut& j, const ChannelState& c) {
   j.EndArray();
 }
 
+namespace {
+
+// The channel as of now: latest supported turn, balances, holdings, challenge, concluded.
+void WriteCurrent(JsonOut& j, const ChannelState& c) {
+  j.Key("latest_supported_turn");
+  WriteOptionalTurn(j, c.latest_supported);
+  j.Key("balances");
+  WriteBalances(j, c);
+  j.Key("holdings");
+  WriteHoldings(j, c);
+  j.Key("challenge");
+  WriteChallenge(j, c);
+  j.Field("concluded", c.concluded);
+}
+
+}  // namespace
+
 void WriteChannel(JsonOut& j, const ChannelState& c, ChannelKind kind, bool full) {
   j.BeginObject();
   j.Field("id", c.id);
@@ -101,15 +118,7 @@ void WriteChannel(JsonOut& j, const ChannelState& c, ChannelKind kind, bool full
     j.Field("app_definition", c.fixed.app_definition);
     j.Field("challenge_duration", c.fixed.challenge_duration);
   }
-  j.Key("latest_supported_turn");
-  WriteOptionalTurn(j, c.latest_supported);
-  j.Key("balances");
-  WriteBalances(j, c);
-  j.Key("holdings");
-  WriteHoldings(j, c);
-  j.Key("challenge");
-  WriteChallenge(j, c);
-  j.Field("concluded", c.concluded);
+  WriteCurrent(j, c);
   if (c.concluded) j.Field("finalized_at", c.finalized_at);
   j.Key("vouchers");
   j.BeginObject();
@@ -212,15 +221,7 @@ StatusOr<std::string> ChannelTimeline(const EventStore& store, const ChannelId& 
     j.Raw(EncodeEvent(s.event));
     j.Key("after");
     j.BeginObject();
-    j.Key("latest_supported_turn");
-    WriteOptionalTurn(j, c.latest_supported);
-    j.Key("balances");
-    WriteBalances(j, c);
-    j.Key("holdings");
-    WriteHoldings(j, c);
-    j.Key("challenge");
-    WriteChallenge(j, c);
-    j.Field("concluded", c.concluded);
+    WriteCurrent(j, c);
     j.Field("paid", c.paid);
     j.Field("received", c.received);
     j.EndObject();
