@@ -21,7 +21,7 @@ STATELOG_PACKAGES=(
 # (scripts/consumers).
 STATELOG_CI_PACKAGES=(clang-14 libclang-rt-14-dev gcovr golang-go)
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+log() { printf '\033[1m==> [%s +%ss] %s\033[0m\n' "$(date -u +%T)" "$SECONDS" "$*" >&2; }
 
 # install_packages PKG...: installs the ones that are missing, with apt-get (root or sudo).
 install_packages() {
