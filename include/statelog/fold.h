@@ -1,5 +1,12 @@
 // The fold: objective and channel states derived from the log by pure, deterministic functions.
 //
+// A channel's state keeps the signed turns a node still needs
+// (docs/adr/0015-what-the-view-keeps.md): the latest supported turn and every turn after it. A turn
+// below a newly supported one is superseded and dropped from the state (the log keeps its events),
+// and a state signed for a turn below the latest supported one is stale: its event applies but
+// changes no turn, as in go-nitro. TurnRetention::kAll keeps the superseded turns too, for
+// go-nitro's view of one channel.
+//
 // Each Apply* function applies one event to one entity's state and refuses illegal history
 // (completed before approved, a state for an unknown channel, a second channel_created, a deposit
 // after conclusion, ...) with FailedPrecondition, leaving the state unchanged. The fold trusts the
@@ -45,10 +52,18 @@ struct KnownState {
 enum class ChallengeStatus : uint8_t { kNone = 0, kRegistered, kCleared };
 std::string_view ChallengeStatusName(ChallengeStatus status);
 
+// Which signed turns a channel's state keeps.
+enum class TurnRetention : uint8_t {
+  kCurrent = 0,  // the latest supported turn and the turns after it (the node view, snapshots)
+  kAll,          // also the superseded turns, from the first on (go-nitro keeps every turn)
+};
+
 struct ChannelState {
   ChannelId id;
   FixedPart fixed;
-  std::map<uint64_t, KnownState> states;     // by turn number
+  // By turn number: with TurnRetention::kCurrent, the latest supported turn and every later turn
+  // with at least one signature (all turns with a signature until one is supported).
+  std::map<uint64_t, KnownState> states;
   std::optional<uint64_t> latest_supported;  // highest turn signed by every participant
   std::map<Address, Uint256> holdings;       // per asset, from deposits and allocation updates
   ChallengeStatus challenge = ChallengeStatus::kNone;
@@ -82,13 +97,16 @@ struct NodeView {
 // Applies an objective event to *state; `state` is nullopt before objective_created.
 // REQUIRES: event.objective() != nullptr.
 Status ApplyObjectiveEvent(const Event& event, Offset offset, std::optional<ObjectiveState>* state);
-// Applies a channel event to *state; `state` is nullopt before channel_created.
+// Applies a channel event to *state; `state` is nullopt before channel_created. Legality does not
+// depend on `retention`, only which turns *state keeps.
 // REQUIRES: event.channel() != nullptr.
-Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<ChannelState>* state);
+Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<ChannelState>* state,
+                         TurnRetention retention = TurnRetention::kCurrent);
 
 // Applies any event to the node view (message and snapshot events change only its length).
 // On error the view is unchanged. REQUIRES: offset == view->length.
-Status ApplyToView(const Event& event, Offset offset, NodeView* view);
+Status ApplyToView(const Event& event, Offset offset, NodeView* view,
+                   TurnRetention retention = TurnRetention::kCurrent);
 
 }  // namespace statelog
 

@@ -29,8 +29,9 @@ class Reconstructor {
   // NotFound when the objective has no event at or before `as_of`.
   StatusOr<ObjectiveState> Objective(const ObjectiveId& id,
                                      std::optional<Offset> as_of = std::nullopt) const;
-  StatusOr<ChannelState> Channel(const ChannelId& id,
-                                 std::optional<Offset> as_of = std::nullopt) const;
+  // `retention` kAll keeps the channel's superseded turns too (statelog/fold.h).
+  StatusOr<ChannelState> Channel(const ChannelId& id, std::optional<Offset> as_of = std::nullopt,
+                                 TurnRetention retention = TurnRetention::kCurrent) const;
   // Every objective and channel as of `as_of`: the latest snapshot at or before it plus a fold
   // of the tail (or a full fold without snapshots).
   StatusOr<NodeView> View(std::optional<Offset> as_of = std::nullopt) const;

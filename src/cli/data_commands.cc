@@ -332,7 +332,8 @@ void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
   if (channel) {
     auto id = ChannelId::FromHex(a.id);
     if (!id.ok()) return Fail(ctx, kExitUsage, id.status().WithPrefix("channel id"));
-    auto state = r.Channel(*id, a.at);
+    // go-nitro keeps every signed turn of a channel; the node view only the current ones.
+    auto state = r.Channel(*id, a.at, a.go_nitro ? TurnRetention::kAll : TurnRetention::kCurrent);
     if (!state.ok()) return Fail(ctx, ExitCodeFor(state.status()), state.status());
     if (a.go_nitro) {
       std::fputs(GoNitroSignedStates(*state).c_str(), stdout);
@@ -421,7 +422,7 @@ void RegisterDataCommands(CLI::App& app, Context& ctx) {
       if (channel) {
         cmd->add_flag("--go-nitro", a->go_nitro,
                       "Print the channel's states as go-nitro SignedState JSON, one per line "
-                      "and turn")
+                      "and turn, superseded turns included")
             ->excludes(json);
       }
       AddStoreFlags(cmd, &a->flags, /*writes=*/false);

@@ -11,6 +11,7 @@
 #include "gonitro/migrate.h"
 #include "statelog/ledger.h"
 #include "statelog/memory_store.h"
+#include "statelog/reconstruct.h"
 
 namespace statelog::cli {
 namespace {
@@ -47,6 +48,17 @@ Status Differences(std::string_view when, const std::vector<std::string>& diffs)
   return Status::FailedPrecondition(text);
 }
 
+// The log folded as go-nitro keeps channels: every signed turn, superseded ones included.
+StatusOr<NodeView> FoldEveryTurn(const EventStore& store) {
+  STATELOG_ASSIGN_OR_RETURN(uint64_t length, store.Length());
+  NodeView view;
+  STATELOG_RETURN_IF_ERROR(store.Scan(0, length, [&view](Offset offset, const Event& event) {
+    Status st = ApplyToView(event, offset, &view, TurnRetention::kAll);
+    return st.ok() ? st : FoldError(st, offset, event);
+  }));
+  return view;
+}
+
 void PrintReport(const gonitro::GoNitroStore& store, const gonitro::MigrationPlan& plan,
                  std::string_view target) {
   std::printf("go-nitro store of node %s (%s)\n", store.node.ToHex().c_str(), store.dir.c_str());
@@ -81,7 +93,7 @@ void RunMigrate(Context& ctx, const MigrateArgs& a) {
   // reproduce appends nothing.
   NodeView view;
   for (size_t i = 0; i < plan->events.size(); ++i) {
-    Status st = ApplyToView(plan->events[i], i, &view);
+    Status st = ApplyToView(plan->events[i], i, &view, TurnRetention::kAll);
     if (!st.ok()) {
       return Fail(
           ctx, kExitBadInput,
@@ -103,6 +115,7 @@ void RunMigrate(Context& ctx, const MigrateArgs& a) {
   bool created = false;
   Ledger* ledger = nullptr;
   std::string target;
+  EventStore* written = nullptr;
   if (a.dry_run) {
     memory = MemoryEventStore::Create();
     memory_snapshots = SnapshotStore::NewMemory();
@@ -110,6 +123,7 @@ void RunMigrate(Context& ctx, const MigrateArgs& a) {
     if (!l.ok()) return Fail(ctx, kExitFailure, l.status());
     memory_ledger = std::move(*l);
     ledger = memory_ledger.get();
+    written = memory.get();
     target = "dry run (nothing written)";
   } else {
     std::error_code ec;
@@ -128,6 +142,7 @@ void RunMigrate(Context& ctx, const MigrateArgs& a) {
     auto l = opened->ledger();
     if (!l.ok()) return Fail(ctx, kExitFailure, l.status());  // the store exists: not removed
     ledger = *l;
+    written = opened->store.get();
     target = "imported into " + opened->description;
   }
   AppendOptions expect;
@@ -141,7 +156,7 @@ void RunMigrate(Context& ctx, const MigrateArgs& a) {
                 WithSource(results.status(), *plan).WithPrefix("nothing imported"));
   }
   // The compare step again, on what the store now holds.
-  auto stored = ledger->View();
+  auto stored = FoldEveryTurn(*written);
   if (!stored.ok()) return Fail(ctx, kExitFailure, stored.status());
   if (auto diffs = gonitro::Compare(*store, *stored); !diffs.empty()) {
     return Fail(ctx, kExitFailure, Differences("the imported log differs from the store", diffs));

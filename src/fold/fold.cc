@@ -33,12 +33,18 @@ bool IsParticipant(const ChannelState& c, const Address& a) {
          c.fixed.participants.end();
 }
 
+// A turn below the latest supported one: superseded, whatever its signatures.
+bool IsStale(const ChannelState& c, uint64_t turn) {
+  return c.latest_supported && turn < *c.latest_supported;
+}
+
 template <class E>
 Status CheckSignedState(const ChannelState& c, const E& e) {
   if (c.concluded) return Refuse("state for a concluded channel");
   if (!IsParticipant(c, e.signer)) {
     return Refuse("signer " + e.signer.ToHex() + " is not a participant of the channel");
   }
+  if (IsStale(c, e.state.turn_num)) return Status::OK();  // applies, changes nothing
   auto it = c.states.find(e.state.turn_num);
   if (it != c.states.end() && it->second.state_hash != e.state_hash) {
     return Refuse("turn " + std::to_string(e.state.turn_num) +
@@ -48,7 +54,8 @@ Status CheckSignedState(const ChannelState& c, const E& e) {
 }
 
 template <class E>
-void AddSignedState(ChannelState& c, const E& e) {
+void AddSignedState(ChannelState& c, const E& e, TurnRetention retention) {
+  if (IsStale(c, e.state.turn_num)) return;
   KnownState& known = c.states[e.state.turn_num];
   if (known.signatures.empty()) {
     known.state = e.state;
@@ -58,6 +65,9 @@ void AddSignedState(ChannelState& c, const E& e) {
   if (known.signatures.size() == c.fixed.participants.size() &&
       (!c.latest_supported || e.state.turn_num > *c.latest_supported)) {
     c.latest_supported = e.state.turn_num;
+    if (retention == TurnRetention::kCurrent) {
+      c.states.erase(c.states.begin(), c.states.find(e.state.turn_num));
+    }
   }
 }
 
@@ -191,18 +201,18 @@ Status ApplyObjectiveEvent(const Event& event, Offset offset,
 namespace {
 
 // Applies a channel event to an existing channel (a channel_created is refused).
-Status ApplyToChannel(const Event& event, Offset offset, ChannelState& c) {
+Status ApplyToChannel(const Event& event, Offset offset, ChannelState& c, TurnRetention retention) {
   const ChannelId& id = c.id;
   Status st = std::visit(
       Overloaded{
           [&](const events::StateSigned& e) {
             Status r = CheckSignedState(c, e);
-            if (r.ok()) AddSignedState(c, e);
+            if (r.ok()) AddSignedState(c, e, retention);
             return r;
           },
           [&](const events::StateReceived& e) {
             Status r = CheckSignedState(c, e);
-            if (r.ok()) AddSignedState(c, e);
+            if (r.ok()) AddSignedState(c, e, retention);
             return r;
           },
           [&](const events::DepositDetected& e) {
@@ -288,7 +298,8 @@ Status ApplyToChannel(const Event& event, Offset offset, ChannelState& c) {
 
 }  // namespace
 
-Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<ChannelState>* state) {
+Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<ChannelState>* state,
+                         TurnRetention retention) {
   const ChannelId& id = *event.channel();
   if (const auto* created = std::get_if<events::ChannelCreated>(&event.body)) {
     if (state->has_value()) return Refuse("channel " + id.ToHex() + " already exists");
@@ -303,10 +314,10 @@ Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<Channe
     return Status::OK();
   }
   if (!state->has_value()) return Refuse("channel " + id.ToHex() + " does not exist");
-  return ApplyToChannel(event, offset, **state);
+  return ApplyToChannel(event, offset, **state, retention);
 }
 
-Status ApplyToView(const Event& event, Offset offset, NodeView* view) {
+Status ApplyToView(const Event& event, Offset offset, NodeView* view, TurnRetention retention) {
   if (offset != view->length) {
     return Status::InvalidArgument("event at offset " + std::to_string(offset) +
                                    " applied to a view of length " + std::to_string(view->length));
@@ -324,10 +335,10 @@ Status ApplyToView(const Event& event, Offset offset, NodeView* view) {
     }
   } else if (const ChannelId* cid = event.channel()) {
     if (auto it = view->channels.find(*cid); it != view->channels.end()) {
-      st = ApplyToChannel(event, offset, it->second);
+      st = ApplyToChannel(event, offset, it->second, retention);
     } else {
       std::optional<ChannelState> c;
-      st = ApplyChannelEvent(event, offset, &c);
+      st = ApplyChannelEvent(event, offset, &c, retention);
       if (c) view->channels.emplace(*cid, std::move(*c));
     }
   }

@@ -50,10 +50,13 @@ StatusOr<ObjectiveState> Reconstructor::Objective(const ObjectiveId& id,
                                     "objective " + id.ToString());
 }
 
-StatusOr<ChannelState> Reconstructor::Channel(const ChannelId& id,
-                                              std::optional<Offset> as_of) const {
+StatusOr<ChannelState> Reconstructor::Channel(const ChannelId& id, std::optional<Offset> as_of,
+                                              TurnRetention retention) const {
   STATELOG_ASSIGN_OR_RETURN(uint64_t end, EndFor(as_of));
-  return FoldEntity<ChannelState>(*store_, store_->ChannelOffsets(id, end), ApplyChannelEvent,
+  auto apply = [retention](const Event& event, Offset offset, std::optional<ChannelState>* state) {
+    return ApplyChannelEvent(event, offset, state, retention);
+  };
+  return FoldEntity<ChannelState>(*store_, store_->ChannelOffsets(id, end), apply,
                                   "channel " + id.ToHex());
 }
 

@@ -32,7 +32,8 @@ struct MigrationPlan {
 // later, by the Ledger's checked append.
 StatusOr<MigrationPlan> PlanMigration(const GoNitroStore& store, Timestamp start);
 
-// Compares the fold of the migrated log with the store: each channel's fixed part, states,
+// Compares the fold of the migrated log, with every turn kept (TurnRetention::kAll, as go-nitro
+// keeps them), with the store: each channel's fixed part, states,
 // signatures, latest supported turn and holdings; each voucher's amount; each objective's status
 // and channels; channel_to_objective. Returns one line per difference, empty when they agree.
 std::vector<std::string> Compare(const GoNitroStore& store, const NodeView& view);

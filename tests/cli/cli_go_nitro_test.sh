@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# `statelog show channel ID --go-nitro`: a channel's states as go-nitro SignedState JSON. Each
-# line's state hash (recomputed by `statelog state hash` from the go-nitro form alone) is the
-# hash the store recorded for that turn, each signature recovers to the participant it is keyed
-# by, and Go's encoding/json, decoding the lines into go-nitro's types, writes them back
-# identically (skipped without Go).
+# `statelog show channel ID --go-nitro`: a channel's states as go-nitro SignedState JSON, one line
+# for every turn the log's state events sign, superseded turns included. Each line's state hash
+# (recomputed by `statelog state hash` from the go-nitro form alone) is the hash the log recorded
+# for that turn, each signature recovers to the participant it is keyed by, and Go's
+# encoding/json, decoding the lines into go-nitro's types, writes them back identically (skipped
+# without Go).
 # Usage: cli_go_nitro_test.sh PATH/TO/statelog
 set -u
 source "$(dirname "$0")/cli_lib.sh"
@@ -17,15 +18,30 @@ check "show --go-nitro" run 0 "$S" show channel "$cid" --go-nitro --data "$D"
 cp "$T/out" "$T/states.jsonl"
 check "show --json" run 0 "$S" show channel "$cid" --json --data "$D"
 cp "$T/out" "$T/channel.json"
+check "the channel's events" run 0 "$S" log --channel "$cid" --json --data "$D"
+cp "$T/out" "$T/events.jsonl"
 
-check "every turn, its hash and its signers" python3 - "$S" "$T/states.jsonl" "$T/channel.json" <<'PY'
+# The turns and signatures as the log's state events record them: go-nitro keeps every turn, the
+# node view (show --json) only the latest supported one and the turns after it.
+check "every turn, its hash and its signers" python3 - "$S" "$T/states.jsonl" "$T/channel.json" \
+    "$T/events.jsonl" <<'PY'
 import json, subprocess, sys
-statelog, lines_path, channel_path = sys.argv[1:]
+statelog, lines_path, channel_path, events_path = sys.argv[1:]
+known = {}
+for line in open(events_path):
+    e = json.loads(line)["event"]
+    if e["type"] in ("state_signed", "state_received"):
+        turn = e["state"]["turn_num"]
+        s = known.setdefault(turn, {"state_hash": e["state_hash"], "signatures": {}})
+        s["signatures"][e["signer"]] = e["signature"]
 channel = json.load(open(channel_path))
-known = {turn: s for turn, s in channel["states"]}
+latest = channel["latest_supported"]
+current = [turn for turn, _ in channel["states"]]
+if latest is None or current != [t for t in sorted(known) if t >= latest]:
+    sys.exit(f"show --json holds turns {current}, latest supported {latest}, of {sorted(known)}")
 lines = open(lines_path).read().splitlines()
-if len(lines) != len(known) or len(lines) < 2:
-    sys.exit(f"{len(lines)} lines for {len(known)} known states")
+if len(lines) != len(known) or len(lines) < 3:
+    sys.exit(f"{len(lines)} lines for {len(known)} signed turns")
 for line in lines:
     ss = json.loads(line)
     turn = ss["State"]["TurnNum"]

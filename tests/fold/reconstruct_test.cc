@@ -87,7 +87,16 @@ TEST(ReconstructTest, DirectFundingLifecycleStepByStep) {
   EXPECT_EQ(allocs[0].amount, Uint256(6));
   EXPECT_EQ(allocs[1].amount, Uint256(14));
   EXPECT_EQ(final_state->holdings.at(Address{}), Uint256(0));  // withdrawn
-  EXPECT_EQ(final_state->states.at(0).signatures.size(), 2u);
+  // Only the latest supported turn is kept; the pre-fund and post-fund turns it superseded are
+  // in the log, and a reconstruction that keeps every turn has them with both signatures.
+  EXPECT_EQ(final_state->states.size(), 1u);
+  EXPECT_EQ(final_state->states.count(2), 1u);
+  auto every_turn = r.Channel(s.id(), std::nullopt, TurnRetention::kAll);
+  ASSERT_TRUE(every_turn.ok());
+  ASSERT_EQ(every_turn->states.size(), 3u);
+  EXPECT_EQ(every_turn->states.at(0).signatures.size(), 2u);
+  EXPECT_EQ(every_turn->states.at(1).signatures.size(), 2u);
+  EXPECT_EQ(every_turn->states.at(2), final_state->states.at(2));
   EXPECT_EQ(r.Objective(s.funding())->status, ObjectiveStatus::kCompleted);
   EXPECT_EQ(r.Objective(s.defunding())->status, ObjectiveStatus::kCompleted);
   EXPECT_EQ(r.Objective(s.defunding())->waiting_for, ObjectiveStep::kNothing);
@@ -251,6 +260,54 @@ TEST(FoldTest, RefusesIllegalHistory) {
     EXPECT_TRUE(view.status().message().starts_with("offset " + std::to_string(history.size() - 1)))
         << view.status().ToString();
   }
+}
+
+// A channel's state keeps the latest supported turn and the turns after it; a state for a turn
+// below the latest supported one is stale and changes nothing (go-nitro's rule), whatever it
+// signs. Keeping every turn changes which turns are kept, never what is legal.
+TEST(FoldTest, SupersededTurnsAreDroppedAndStaleStatesIgnored) {
+  Actor alice = Actor::Alice(), bob = Actor::Bob();
+  ChannelScript s(alice, bob, 78, kStart, Uint256(5));
+  std::vector<Event> history = {s.ChannelCreated(), s.Sign(alice, 0), s.Sign(bob, 0),
+                                s.Sign(alice, 1)};
+  Event bob_1 = s.Sign(bob, 1);
+  s.Transfer(alice, Uint256(1));
+  history.push_back(s.Sign(alice, 2));  // a turn after 1, before 1 is supported
+  history.push_back(Event::Make(history.back().timestamp + 1, bob_1.body));  // in time order
+  history.push_back(s.Sign(bob, 0));  // stale by the time it lands: a different turn-0 state
+  // Ledger-checked: every event is legal, the stale one included.
+  auto store = MemoryEventStore::Create();
+  auto snaps = SnapshotStore::NewMemory();
+  auto ledger = Ledger::Open(store.get(), snaps.get());
+  ASSERT_TRUE(ledger.ok());
+  for (size_t i = 0; i < history.size(); ++i) {
+    auto appended = (*ledger)->Append(history[i]);
+    ASSERT_TRUE(appended.ok()) << i << ": " << appended.status().ToString();
+  }
+  Reconstructor r(store.get());
+  auto before_support = r.Channel(s.id(), 4);  // turns 0 (supported), 1 and 2
+  ASSERT_TRUE(before_support.ok());
+  EXPECT_EQ(before_support->latest_supported, 0u);
+  EXPECT_EQ(before_support->states.size(), 3u);
+  auto now =
+      r.Channel(s.id());  // turn 1 supported: turn 0 dropped, the stale event changed nothing
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->latest_supported, 1u);
+  ASSERT_EQ(now->states.size(), 2u);
+  EXPECT_EQ(now->states.count(1), 1u);
+  EXPECT_EQ(now->states.count(2), 1u);
+  EXPECT_EQ(now->event_count, 7u);  // the stale event is applied and counted
+  EXPECT_EQ(now->last_offset, 6u);
+  auto every = r.Channel(s.id(), std::nullopt, TurnRetention::kAll);
+  ASSERT_TRUE(every.ok());
+  ASSERT_EQ(every->states.size(), 3u);
+  // Turn 0 as it was supported: the stale state did not replace it.
+  EXPECT_EQ(every->states.at(0), before_support->states.at(0));
+  EXPECT_EQ(every->states.at(1), now->states.at(1));
+  // The node view keeps what the one-channel reconstruction keeps.
+  auto view = r.View();
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->channels.at(s.id()), *now);
 }
 
 TEST(FoldTest, ChallengeRegisteredThenCleared) {
