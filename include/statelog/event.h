@@ -32,6 +32,8 @@ enum class ObjectiveKind : uint8_t {
 };
 // Returns "DirectFunding", "DirectDefunding", "VirtualFund" or "VirtualDefund".
 std::string_view ObjectiveKindName(ObjectiveKind kind);
+// Parses a kind's name ("DirectFunding", ...); InvalidArgument naming an unknown one.
+StatusOr<ObjectiveKind> ParseObjectiveKind(std::string_view name);
 
 // An objective's id, "<Kind>-0x<channel id>", e.g. "DirectFunding-0xab..".
 struct ObjectiveId {

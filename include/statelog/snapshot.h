@@ -17,12 +17,15 @@
 
 namespace statelog {
 
-// Returns the snapshot encoding of `view` (canonical JSON, "format":1).
+// Returns the snapshot encoding of `view`: format 2, binary, with a CRC-32C
+// (docs/snapshot-format.md). Equal views with equal prefix chains give identical bytes.
 std::string EncodeNodeView(const NodeView& view, const Hash256& prefix_chain);
 // Returns the JSON of one entity's state, in the snapshot encoding (also `statelog show --json`).
 std::string EncodeObjectiveState(const ObjectiveState& state);
 std::string EncodeChannelState(const ChannelState& state);
-// Decodes a snapshot encoding; *prefix_chain receives the chain value it records.
+// Decodes a snapshot encoding, format 2 or format 1 (canonical JSON, whose superseded turns are
+// dropped as the fold drops them); *prefix_chain receives the chain value it records.
+// InvalidArgument naming the byte offset and field path of damage; NotSupported for a newer format.
 StatusOr<NodeView> DecodeNodeView(std::string_view data, Hash256* prefix_chain);
 
 struct SnapshotOptions {

@@ -42,19 +42,20 @@ std::string ObjectiveId::ToString() const {
   return out;
 }
 
+StatusOr<ObjectiveKind> ParseObjectiveKind(std::string_view name) {
+  for (size_t k = 0; k < kKindNames.size(); ++k) {
+    if (kKindNames[k] == name) return static_cast<ObjectiveKind>(k);
+  }
+  return Status::InvalidArgument("unknown objective kind '" + std::string(name) + "'");
+}
+
 StatusOr<ObjectiveId> ObjectiveId::Parse(std::string_view s) {
   size_t dash = s.find('-');
   if (dash == std::string_view::npos) {
     return Status::InvalidArgument("objective id must be <Kind>-0x<channel id>");
   }
-  std::string_view kind = s.substr(0, dash);
   ObjectiveId id;
-  size_t k = 0;
-  while (k < kKindNames.size() && kKindNames[k] != kind) ++k;
-  if (k == kKindNames.size()) {
-    return Status::InvalidArgument("unknown objective kind '" + std::string(kind) + "'");
-  }
-  id.kind = static_cast<ObjectiveKind>(k);
+  STATELOG_ASSIGN_OR_RETURN(id.kind, ParseObjectiveKind(s.substr(0, dash)));
   Status st = ParseHexFixed(s.substr(dash + 1), id.channel.bytes);
   if (!st.ok()) return st.WithPrefix("objective channel id");
   return id;

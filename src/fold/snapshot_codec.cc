@@ -1,9 +1,12 @@
-// The snapshot encoding of a NodeView: canonical JSON written and read with the event codec's
-// field-driven writer and reader (docs/snapshot-format.md).
+// The snapshot encoding of a NodeView (docs/snapshot-format.md): format 2, the field-driven
+// binary encoding of fold/binary_codec.h with a CRC-32C; format 1, canonical JSON, is still read.
+// Entities print as canonical JSON (statelog show --json).
 #include <cstring>
 
+#include "crypto/crc32c.h"
 #include "event/json_reader.h"
 #include "event/json_writer.h"
+#include "fold/binary_codec.h"
 #include "statelog/snapshot.h"
 
 namespace statelog {
@@ -92,15 +95,75 @@ template <>
 struct FieldList<SnapshotDoc> : std::true_type {};
 }  // namespace codec_internal
 
+namespace {
+
+constexpr uint64_t kFormat = 2;
+// Format 2 begins with these 8 bytes: not JSON (format 1 begins with '{'), not text.
+constexpr std::string_view kMagic("\x89SLSNAP\n", 8);
+constexpr size_t kChecksumSize = 4;
+
+Status Newer(uint64_t format) {
+  return Status::NotSupported("snapshot format " + std::to_string(format) +
+                              " is newer than this statelog (" + std::to_string(kFormat) + ")");
+}
+
+// Format 1 kept every signed turn; the view now keeps the latest supported turn and the turns
+// after it (statelog/fold.h), which is what the fold of the same events gives.
+void DropSupersededTurns(NodeView* view) {
+  for (auto& [id, c] : view->channels) {
+    if (c.latest_supported) c.states.erase(c.states.begin(), c.states.find(*c.latest_supported));
+  }
+}
+
+StatusOr<NodeView> DecodeBinary(std::string_view data, Hash256* prefix_chain) {
+  using codec_internal::BinaryReader;
+  BinaryReader header(data.substr(kMagic.size()), kMagic.size());
+  uint64_t format = 0;
+  Status st = header.Varint(&format);
+  if (!st.ok()) return st.WithPrefix("snapshot");
+  if (format != kFormat) {
+    if (format > kFormat) return Newer(format);
+    return Status::InvalidArgument("snapshot: binary snapshots are format 2, this one says " +
+                                   std::to_string(format));
+  }
+  size_t body = kMagic.size() + header.position();
+  if (data.size() < body + kChecksumSize) {
+    return Status::InvalidArgument("snapshot: " + std::to_string(data.size()) +
+                                   " bytes, too short for a format 2 snapshot");
+  }
+  size_t end = data.size() - kChecksumSize;
+  uint32_t stored = 0;
+  for (size_t i = 0; i < kChecksumSize; ++i) {
+    stored |= static_cast<uint32_t>(static_cast<uint8_t>(data[end + i])) << (8 * i);
+  }
+  uint32_t computed = Crc32c(data.substr(0, end));
+  if (stored != computed) {
+    char buf[80];
+    std::snprintf(buf, sizeof(buf), "snapshot: checksum 0x%08x, the data's is 0x%08x", stored,
+                  computed);
+    return Status::InvalidArgument(buf);
+  }
+  BinaryReader reader(data.substr(body, end - body), body);
+  Hash256 chain;
+  NodeView view;
+  reader("prefix_chain", chain);
+  reader("view", view);
+  if (!reader.status().ok()) return reader.status().WithPrefix("snapshot");
+  if (!reader.at_end()) return reader.Error("trailing bytes").WithPrefix("snapshot");
+  *prefix_chain = chain;
+  return view;
+}
+
+}  // namespace
+
 std::string EncodeNodeView(const NodeView& view, const Hash256& prefix_chain) {
-  // The writer takes the document by reference; copy only the small header, not the view.
-  std::string out;
-  codec_internal::Writer w(&out);
-  out.append("{");
-  w("format", uint64_t{1});
+  std::string out(kMagic);
+  codec_internal::BinaryWriter w(&out);
+  w.Varint(kFormat);
   w("prefix_chain", prefix_chain);
   w("view", view);
-  out.append("}");
+  uint32_t crc = Crc32c(out);
+  for (size_t i = 0; i < kChecksumSize; ++i) out.push_back(static_cast<char>(crc >> (8 * i)));
   return out;
 }
 
@@ -116,7 +179,10 @@ std::string EncodeChannelState(const ChannelState& state) {
   return out;
 }
 
-StatusOr<NodeView> DecodeNodeView(std::string_view data, Hash256* prefix_chain) {
+namespace {
+
+// Format 1: canonical JSON, every signed turn.
+StatusOr<NodeView> DecodeJson(std::string_view data, Hash256* prefix_chain) {
   namespace sj = simdjson::ondemand;
   std::string buf(data.size() + simdjson::SIMDJSON_PADDING, '\0');
   std::memcpy(buf.data(), data.data(), data.size());
@@ -134,10 +200,7 @@ StatusOr<NodeView> DecodeNodeView(std::string_view data, Hash256* prefix_chain) 
     if (doc.find_field_unordered("format").get(fv) || fv.get_uint64().get(format)) {
       return Status::InvalidArgument("snapshot: missing or malformed \"format\"");
     }
-    if (format != 1) {
-      return Status::NotSupported("snapshot format " + std::to_string(format) +
-                                  " is newer than this statelog (1)");
-    }
+    if (format != 1) return Newer(format);
     doc.rewind();
   }
   sj::value root;
@@ -149,12 +212,19 @@ StatusOr<NodeView> DecodeNodeView(std::string_view data, Hash256* prefix_chain) 
   if (!doc.current_location().get(rest)) {
     return Status::InvalidArgument("snapshot: trailing characters");
   }
-  if (parsed.format != 1) {
-    return Status::NotSupported("snapshot format " + std::to_string(parsed.format) +
-                                " is newer than this statelog (1)");
-  }
+  if (parsed.format != 1) return Newer(parsed.format);
   *prefix_chain = parsed.prefix_chain;
+  DropSupersededTurns(&parsed.view);
   return std::move(parsed.view);
+}
+
+}  // namespace
+
+StatusOr<NodeView> DecodeNodeView(std::string_view data, Hash256* prefix_chain) {
+  if (data.starts_with(kMagic)) return DecodeBinary(data, prefix_chain);
+  if (data.starts_with('{')) return DecodeJson(data, prefix_chain);
+  return Status::InvalidArgument(
+      "snapshot: neither format 2 (binary, begins with 0x89 \"SLSNAP\") nor format 1 (JSON)");
 }
 
 }  // namespace statelog

@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "crypto/crc32c.h"
 #include "fold_test_util.h"
 #include "statelog/keccak.h"
 #include "statelog/ledger.h"
@@ -30,22 +31,124 @@ TEST(SnapshotCodecTest, RoundTripsAFullView) {
   EXPECT_EQ(EncodeNodeView(*back, chain), data) << "the encoding is canonical";
 }
 
+TEST(SnapshotCodecTest, Crc32cIsTheCastagnoliChecksum) {
+  EXPECT_EQ(Crc32c("123456789"), 0xe3069283u);  // the standard check value
+  EXPECT_EQ(Crc32c(""), 0u);
+}
+
+// Re-seals `data` (format 2) after its body was edited: the checksum over everything before it.
+std::string Reseal(std::string data) {
+  data.resize(data.size() - 4);
+  uint32_t crc = Crc32c(data);
+  for (int i = 0; i < 4; ++i) data.push_back(static_cast<char>(crc >> (8 * i)));
+  return data;
+}
+
 TEST(SnapshotCodecTest, RejectsDamage) {
   NodeView empty;
   std::string data = EncodeNodeView(empty, Hash256{});
+  // magic (8), format (1), prefix chain (32), length, objective and channel counts (1 each), CRC.
+  ASSERT_EQ(data.size(), 8u + 1 + 32 + 3 + 4);
+  EXPECT_EQ(data.substr(0, 8), std::string_view("\x89SLSNAP\n", 8));
   Hash256 chain;
   EXPECT_TRUE(DecodeNodeView(data, &chain).ok());
   std::string newer = data;
-  newer.replace(newer.find("\"format\":1"), 10, "\"format\":2");
-  EXPECT_EQ(DecodeNodeView(newer, &chain).status().code(), StatusCode::kNotSupported);
-  // A newer format is recognized before its (unknown) fields are read.
-  std::string newer_fields = newer;
-  newer_fields.insert(newer_fields.size() - 1, ",\"new_field\":[1,2]");
-  EXPECT_EQ(DecodeNodeView(newer_fields, &chain).status().code(), StatusCode::kNotSupported);
+  newer[8] = 3;
+  EXPECT_EQ(DecodeNodeView(newer, &chain).status().ToString(),
+            "NotSupported: snapshot format 3 is newer than this statelog (2)");
   for (size_t n = 0; n < data.size(); ++n) {
     EXPECT_FALSE(DecodeNodeView(data.substr(0, n), &chain).ok()) << n;
   }
-  std::string extra = data;
+  std::string flipped = data;
+  flipped[20] ^= 1;
+  EXPECT_EQ(
+      DecodeNodeView(flipped, &chain).status().message(),
+      "snapshot: checksum 0x" +
+          [&] {
+            char buf[9];
+            std::snprintf(buf, sizeof(buf), "%08x", Crc32c(data.substr(0, data.size() - 4)));
+            return std::string(buf);
+          }() +
+          ", the data's is 0x" +
+          [&] {
+            char buf[9];
+            std::snprintf(buf, sizeof(buf), "%08x", Crc32c(flipped.substr(0, flipped.size() - 4)));
+            return std::string(buf);
+          }());
+  // Sealed but malformed: the error names the byte and the field.
+  std::string trailing = data;
+  trailing.insert(trailing.size() - 4, 1, '\0');
+  EXPECT_EQ(DecodeNodeView(Reseal(trailing), &chain).status().message(),
+            "snapshot: at byte 44: trailing bytes");
+  std::string cut = data.substr(0, 41) + data.substr(data.size() - 4);
+  EXPECT_EQ(DecodeNodeView(Reseal(cut), &chain).status().message(),
+            "snapshot: at byte 41 (view.length): truncated");
+  std::string overlong = data;
+  overlong.replace(41, 1, "\x80\x00", 2);  // length 0 in two bytes
+  EXPECT_EQ(DecodeNodeView(Reseal(overlong), &chain).status().message(),
+            "snapshot: at byte 43 (view.length): integer with a redundant byte");
+  EXPECT_EQ(DecodeNodeView("[1]", &chain).status().message(),
+            "snapshot: neither format 2 (binary, begins with 0x89 \"SLSNAP\") nor format 1 (JSON)");
+}
+
+// Every byte of a snapshot is covered: flipping any bit of it is refused, never read as another
+// view.
+TEST(SnapshotCodecTest, RefusesABitFlipAtEveryOffset) {
+  auto store = MemoryEventStore::Create();
+  testing::AppendAll(*store, testing::RandomHistory(3, 12));
+  auto view = Reconstructor(store.get()).View();
+  ASSERT_TRUE(view.ok());
+  std::string data = EncodeNodeView(*view, store->Head()->chain);
+  Hash256 chain;
+  for (size_t i = 0; i < data.size(); ++i) {
+    std::string bad = data;
+    bad[i] ^= static_cast<char>(1 << (i % 8));
+    EXPECT_FALSE(DecodeNodeView(bad, &chain).ok()) << "offset " << i;
+  }
+}
+
+// Format 1 (canonical JSON, every signed turn) is still read; its superseded turns are dropped,
+// as the fold drops them.
+TEST(SnapshotCodecTest, ReadsFormat1AndDropsSupersededTurns) {
+  const std::string state0 =
+      R"({"state":{"app_data":"0x","outcome":[],"turn_num":0,"is_final":false},)"
+      R"("state_hash":"0x)" +
+      std::string(64, '1') + R"(","signatures":[]})";
+  const std::string state1 =
+      R"({"state":{"app_data":"0x","outcome":[],"turn_num":1,"is_final":false},)"
+      R"("state_hash":"0x)" +
+      std::string(64, '2') + R"(","signatures":[]})";
+  const std::string id = "0x" + std::string(64, 'c');
+  const std::string doc =
+      R"({"format":1,"prefix_chain":"0x)" + std::string(64, '0') +
+      R"(","view":{"length":3,)"
+      R"("objectives":[],"channels":[[")" +
+      id + R"(",{"id":")" + id +
+      R"(","fixed":)"
+      R"({"participants":["0x)" +
+      std::string(40, 'a') +
+      R"("],"channel_nonce":1,)"
+      R"("app_definition":"0x)" +
+      std::string(40, '0') +
+      R"(","challenge_duration":60},)"
+      R"("states":[[0,)" +
+      state0 + "],[1," + state1 +
+      R"(]],"latest_supported":1,)"
+      R"("holdings":[],"challenge":"None","challenge_turn":0,"challenge_finalizes_at":0,)"
+      R"("concluded":false,"finalized_at":0,"paid":"0","received":"0","event_count":3,)"
+      R"("first_offset":0,"last_offset":2}]]}})";
+  Hash256 chain;
+  auto view = DecodeNodeView(doc, &chain);
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  ASSERT_EQ(view->channels.size(), 1u);
+  const ChannelState& c = view->channels.begin()->second;
+  EXPECT_EQ(c.latest_supported, 1u);
+  ASSERT_EQ(c.states.size(), 1u);
+  EXPECT_EQ(c.states.begin()->first, 1u);
+  std::string newer = doc;
+  newer.replace(newer.find("\"format\":1"), 10, "\"format\":4");
+  EXPECT_EQ(DecodeNodeView(newer, &chain).status().code(), StatusCode::kNotSupported);
+  std::string extra = doc;
   extra.insert(extra.size() - 1, ",\"x\":1");
   EXPECT_EQ(DecodeNodeView(extra, &chain).status().message(), "snapshot: unknown field \"x\"");
 }
