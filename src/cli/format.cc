@@ -137,7 +137,7 @@ std::string Describe(const ChannelState& c) {
   } else {
     out << "none yet";
   }
-  out << "\n  known states:  " << c.states.size() << " (turns";
+  out << "\n  states:        " << c.states.size() << " (turns";
   for (const auto& [turn, s] : c.states) out << " " << turn << ":" << s.signatures.size() << "sig";
   out << ")\n  holdings:      ";
   if (c.holdings.empty()) out << "none";

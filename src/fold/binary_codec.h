@@ -125,13 +125,13 @@ class BinaryReader {
   template <class T>
   void operator()(const char* name, T& value) {
     if (!status_.ok()) return;
-    path_.push_back({name, 0});
+    Push(name, 0);
     Status st = Value(value);
     if (!st.ok()) {
       status_ = st;
       return;
     }
-    path_.pop_back();
+    --depth_;
   }
 
   // The first error of the fields read with operator() (OK when none).
@@ -255,9 +255,9 @@ class BinaryReader {
     out.clear();
     out.reserve(n);
     for (size_t i = 0; i < n; ++i) {
-      path_.push_back({nullptr, i});
+      Push(nullptr, i);
       STATELOG_RETURN_IF_ERROR(Value(out.emplace_back()));
-      path_.pop_back();
+      --depth_;
     }
     return Status::OK();
   }
@@ -267,13 +267,13 @@ class BinaryReader {
     STATELOG_RETURN_IF_ERROR(Count(2, &n));
     out.clear();
     for (size_t i = 0; i < n; ++i) {
-      path_.push_back({nullptr, i});
+      Push(nullptr, i);
       K key{};
       STATELOG_RETURN_IF_ERROR(Value(key));
       if (!out.empty() && !(out.rbegin()->first < key)) return Error("keys out of order");
       auto it = out.emplace_hint(out.end(), std::move(key), V{});
       STATELOG_RETURN_IF_ERROR(Value(it->second));
-      path_.pop_back();
+      --depth_;
     }
     return Status::OK();
   }
@@ -305,9 +305,16 @@ class BinaryReader {
     pos_ += n;
     return Status::OK();
   }
+  // The path is a fixed stack, not a vector: it is pushed for every field read. Levels beyond
+  // its depth (deeper than any snapshot value) are counted, not named.
+  void Push(const char* name, size_t index) {
+    if (depth_ < kMaxDepth) path_[depth_] = {name, index};
+    ++depth_;
+  }
   std::string Path() const {
     std::string p;
-    for (const auto& e : path_) {
+    for (size_t d = 0; d < depth_ && d < kMaxDepth; ++d) {
+      const PathElem& e = path_[d];
       if (e.name) {
         if (!p.empty()) p += '.';
         p += e.name;
@@ -325,7 +332,9 @@ class BinaryReader {
   std::string_view data_;
   size_t base_;
   size_t pos_ = 0;
-  std::vector<PathElem> path_;
+  static constexpr size_t kMaxDepth = 16;
+  PathElem path_[kMaxDepth];
+  size_t depth_ = 0;
   Status status_;  // the first error of a struct's fields
 };
 
