@@ -114,6 +114,10 @@ def main(out_dir):
         counters = ", ".join(f"{k}={v:.4g}" for k, v in sorted(r["counters"].items()))
         lines.append(f"| {r['suite']} | {r['name']} | {r['cpu_time']:.4g} {r['time_unit']} | "
                      f"{r['real_time']:.4g} {r['time_unit']} | {ips} | {counters} |")
+    scale = os.path.join(out_dir, "scale.md")
+    if os.path.exists(scale):
+        with open(scale) as f:
+            lines += ["", "## Whole process at scale (scripts/bench-scale)", "", f.read().rstrip()]
     with open(os.path.join(out_dir, "report.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
 
