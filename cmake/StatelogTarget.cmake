@@ -18,8 +18,14 @@ function(statelog_apply_flags target)
   endif()
   if(STATELOG_COVERAGE)
     # Atomic counters: threads updating plain ones can leave negative counts gcovr cannot parse.
-    target_compile_options(${target} PRIVATE --coverage -O0 -fprofile-update=atomic)
+    target_compile_options(${target} PRIVATE --coverage -fprofile-update=atomic)
     target_link_options(${target} PRIVATE --coverage)
+    if(NOT STATELOG_SANITIZE)
+      # Exact line counts for the coverage build of its own. A sanitizer build that also counts
+      # lines (CI's ASan+UBSan run) keeps its optimization: its counters are placed before the
+      # optimizer runs, and its tests would be several times slower at -O0.
+      target_compile_options(${target} PRIVATE -O0)
+    endif()
   endif()
 endfunction()
 
@@ -46,7 +52,17 @@ function(statelog_library name)
   set_property(GLOBAL APPEND PROPERTY STATELOG_INSTALLED_LIBRARIES statelog_${name})
 endfunction()
 
+# statelog_group(GROUP TARGET): makes the custom target GROUP build TARGET, so that a CI stage can
+# build only what it runs (statelog_concurrency_tests for ThreadSanitizer, statelog_fuzzers).
+function(statelog_group group target)
+  if(NOT TARGET ${group})
+    add_custom_target(${group})
+  endif()
+  add_dependencies(${group} ${target})
+endfunction()
+
 # statelog_test(NAME SOURCES ... DEPS ... [LABELS ...]): one gtest binary registered with CTest.
+# A test labelled "concurrency" joins statelog_concurrency_tests.
 function(statelog_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
@@ -54,4 +70,7 @@ function(statelog_test name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
   statelog_apply_flags(${name})
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+  if("concurrency" IN_LIST ARG_LABELS)
+    statelog_group(statelog_concurrency_tests ${name})
+  endif()
 endfunction()

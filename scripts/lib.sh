@@ -38,10 +38,11 @@ install_packages() {
 }
 
 # build DIR [cmake args...]: configures (Release by default) and builds everything in DIR.
+# STATELOG_BUILD_TARGET (optional) builds only that target, e.g. statelog_concurrency_tests.
 build() {
   local dir=$1
   shift
-  log "building in $dir"
+  log "building in $dir${STATELOG_BUILD_TARGET:+ (target $STATELOG_BUILD_TARGET)}"
   cmake -S "$STATELOG_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
-  cmake --build "$dir" -j "$STATELOG_JOBS"
+  cmake --build "$dir" -j "$STATELOG_JOBS" ${STATELOG_BUILD_TARGET:+--target "$STATELOG_BUILD_TARGET"}
 }
