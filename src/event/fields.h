@@ -6,6 +6,8 @@
 #ifndef STATELOG_EVENT_FIELDS_H_
 #define STATELOG_EVENT_FIELDS_H_
 
+#include <span>
+#include <string>
 #include <type_traits>
 
 #include "statelog/event.h"
@@ -160,6 +162,26 @@ template <class T>
 struct FieldList : std::false_type {};
 template <class T>
 concept HasFieldList = FieldList<std::remove_const_t<T>>::value;
+
+// One step of the path to a value being decoded, for error messages: a field or an item.
+struct PathElem {
+  const char* name;  // null for an item's index
+  size_t index;
+};
+
+// Joins a path as "view.channels[3].states": fields by dots, items by their index in brackets.
+inline std::string JoinPath(std::span<const PathElem> path) {
+  std::string p;
+  for (const PathElem& e : path) {
+    if (e.name) {
+      if (!p.empty()) p += '.';
+      p += e.name;
+    } else {
+      p += '[' + std::to_string(e.index) + ']';
+    }
+  }
+  return p;
+}
 
 }  // namespace statelog::codec_internal
 

@@ -290,23 +290,8 @@ class Reader {
     return Status::OK();
   }
 
-  std::string Path() const {
-    std::string p;
-    for (const auto& e : path_) {
-      if (e.name) {
-        if (!p.empty()) p += '.';
-        p += e.name;
-      } else {
-        p += '[' + std::to_string(e.index) + ']';
-      }
-    }
-    return p;
-  }
+  std::string Path() const { return JoinPath(path_); }
 
-  struct PathElem {
-    const char* name;  // null for an array index
-    size_t index;
-  };
   std::vector<PathElem> path_;
   sj::document* doc_ = nullptr;
   const char* base_ = nullptr;

@@ -20,6 +20,7 @@
 #ifndef STATELOG_FOLD_BINARY_CODEC_H_
 #define STATELOG_FOLD_BINARY_CODEC_H_
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -307,32 +308,18 @@ class BinaryReader {
   }
   // The path is a fixed stack, not a vector: it is pushed for every field read. Levels beyond
   // its depth (deeper than any snapshot value) are counted, not named.
+  static constexpr size_t kMaxDepth = 16;
   void Push(const char* name, size_t index) {
     if (depth_ < kMaxDepth) path_[depth_] = {name, index};
     ++depth_;
   }
   std::string Path() const {
-    std::string p;
-    for (size_t d = 0; d < depth_ && d < kMaxDepth; ++d) {
-      const PathElem& e = path_[d];
-      if (e.name) {
-        if (!p.empty()) p += '.';
-        p += e.name;
-      } else {
-        p += '[' + std::to_string(e.index) + ']';
-      }
-    }
-    return p;
+    return JoinPath(std::span<const PathElem>(path_, std::min(depth_, kMaxDepth)));
   }
 
-  struct PathElem {
-    const char* name;  // null for an item's index
-    size_t index;
-  };
   std::string_view data_;
   size_t base_;
   size_t pos_ = 0;
-  static constexpr size_t kMaxDepth = 16;
   PathElem path_[kMaxDepth];
   size_t depth_ = 0;
   Status status_;  // the first error of a struct's fields
