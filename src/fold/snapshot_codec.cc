@@ -1,6 +1,7 @@
 // The snapshot encoding of a NodeView (docs/snapshot-format.md): format 2, the field-driven
 // binary encoding of fold/binary_codec.h with a CRC-32C; format 1, canonical JSON, is still read.
 // Entities print as canonical JSON (statelog show --json).
+#include <cstdio>
 #include <cstring>
 
 #include "crypto/crc32c.h"
@@ -102,9 +103,15 @@ constexpr uint64_t kFormat = 2;
 constexpr std::string_view kMagic("\x89SLSNAP\n", 8);
 constexpr size_t kChecksumSize = 4;
 
-Status Newer(uint64_t format) {
-  return Status::NotSupported("snapshot format " + std::to_string(format) +
-                              " is newer than this statelog (" + std::to_string(kFormat) + ")");
+// A format number this encoding does not carry: NotSupported when it is newer than this build.
+Status OtherFormat(uint64_t format, std::string_view encoding, uint64_t expected) {
+  if (format > kFormat) {
+    return Status::NotSupported("snapshot format " + std::to_string(format) +
+                                " is newer than this statelog (" + std::to_string(kFormat) + ")");
+  }
+  return Status::InvalidArgument("snapshot: " + std::string(encoding) + " snapshots are format " +
+                                 std::to_string(expected) + ", this one says " +
+                                 std::to_string(format));
 }
 
 // Format 1 kept every signed turn; the view now keeps the latest supported turn and the turns
@@ -121,11 +128,7 @@ StatusOr<NodeView> DecodeBinary(std::string_view data, Hash256* prefix_chain) {
   uint64_t format = 0;
   Status st = header.Varint(&format);
   if (!st.ok()) return st.WithPrefix("snapshot");
-  if (format != kFormat) {
-    if (format > kFormat) return Newer(format);
-    return Status::InvalidArgument("snapshot: binary snapshots are format 2, this one says " +
-                                   std::to_string(format));
-  }
+  if (format != kFormat) return OtherFormat(format, "binary", kFormat);
   size_t body = kMagic.size() + header.position();
   if (data.size() < body + kChecksumSize) {
     return Status::InvalidArgument("snapshot: " + std::to_string(data.size()) +
@@ -200,7 +203,7 @@ StatusOr<NodeView> DecodeJson(std::string_view data, Hash256* prefix_chain) {
     if (doc.find_field_unordered("format").get(fv) || fv.get_uint64().get(format)) {
       return Status::InvalidArgument("snapshot: missing or malformed \"format\"");
     }
-    if (format != 1) return Newer(format);
+    if (format != 1) return OtherFormat(format, "JSON", 1);
     doc.rewind();
   }
   sj::value root;
@@ -212,7 +215,7 @@ StatusOr<NodeView> DecodeJson(std::string_view data, Hash256* prefix_chain) {
   if (!doc.current_location().get(rest)) {
     return Status::InvalidArgument("snapshot: trailing characters");
   }
-  if (parsed.format != 1) return Newer(parsed.format);
+  if (parsed.format != 1) return OtherFormat(parsed.format, "JSON", 1);
   *prefix_chain = parsed.prefix_chain;
   DropSupersededTurns(&parsed.view);
   return std::move(parsed.view);

@@ -58,6 +58,10 @@ TEST(SnapshotCodecTest, RejectsDamage) {
   newer[8] = 3;
   EXPECT_EQ(DecodeNodeView(newer, &chain).status().ToString(),
             "NotSupported: snapshot format 3 is newer than this statelog (2)");
+  std::string one = data;
+  one[8] = 1;
+  EXPECT_EQ(DecodeNodeView(one, &chain).status().ToString(),
+            "InvalidArgument: snapshot: binary snapshots are format 2, this one says 1");
   for (size_t n = 0; n < data.size(); ++n) {
     EXPECT_FALSE(DecodeNodeView(data.substr(0, n), &chain).ok()) << n;
   }
@@ -149,7 +153,12 @@ TEST(SnapshotCodecTest, ReadsFormat1AndDropsSupersededTurns) {
   EXPECT_EQ(c.states.begin()->first, 1u);
   std::string newer = doc;
   newer.replace(newer.find("\"format\":1"), 10, "\"format\":4");
-  EXPECT_EQ(DecodeNodeView(newer, &chain).status().code(), StatusCode::kNotSupported);
+  EXPECT_EQ(DecodeNodeView(newer, &chain).status().ToString(),
+            "NotSupported: snapshot format 4 is newer than this statelog (2)");
+  std::string two = doc;
+  two.replace(two.find("\"format\":1"), 10, "\"format\":2");
+  EXPECT_EQ(DecodeNodeView(two, &chain).status().ToString(),
+            "InvalidArgument: snapshot: JSON snapshots are format 1, this one says 2");
   std::string extra = doc;
   extra.insert(extra.size() - 1, ",\"x\":1");
   EXPECT_EQ(DecodeNodeView(extra, &chain).status().message(), "snapshot: unknown field \"x\"");
