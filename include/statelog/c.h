@@ -116,7 +116,7 @@ int statelog_read(statelog_t* db, uint64_t begin, uint64_t end, char** out, size
                   char** errptr);
 
 /* A channel's state (`channel_id`: "0x" + 64 hex) or an objective's (`objective_id`: e.g.
- * "DirectFunding-0x..."), as JSON (docs/snapshot-format.md, the entity encodings), in *out (free
+ * "DirectFunding-0x..."), as JSON (docs/snapshot-format.md, the JSON form), in *out (free
  * with statelog_free). `as_of`: STATELOG_NONE for the current state, or the offset of the last
  * event to include (time travel). STATELOG_NOT_FOUND when the entity has no event (as of that
  * offset); STATELOG_OUT_OF_RANGE when as_of is past the log. */
