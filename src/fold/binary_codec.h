@@ -184,10 +184,9 @@ class BinaryReader {
     return Raw(out.bytes.data(), N);
   }
   Status Value(Bytes& out) {
-    size_t n = 0;
-    STATELOG_RETURN_IF_ERROR(Count(1, &n));
-    out.assign(data_.begin() + pos_, data_.begin() + pos_ + n);
-    pos_ += n;
+    std::string_view s;
+    STATELOG_RETURN_IF_ERROR(String(&s));
+    out.assign(s.begin(), s.end());
     return Status::OK();
   }
   Status Value(Uint256& out) {
