@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 
 #include "statelog/fold.h"
 #include "statelog/store.h"
@@ -79,8 +80,14 @@ class StateCache {
   }
 
  private:
+  friend class StateCacheAppender;  // the Ledger's own appends (src/fold/state_cache_appender.h)
+
   StateCache(const EventStore* store, NodeView initial);
   Status CatchUpLocked();
+  // Folds the events appended at [first, first + appended.size()) without reading them back, if
+  // the view has reached `first`; otherwise leaves the view for the next read to catch up.
+  // REQUIRES: `appended` are the events the log holds at those offsets.
+  Status FoldAppended(Offset first, std::span<const Event* const> appended);
 
   const EventStore* store_;
   std::mutex mu_;

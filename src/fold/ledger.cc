@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "base/parallel.h"
+#include "fold/state_cache_appender.h"
 #include "statelog/nitro.h"
 #include "statelog/reconstruct.h"
 
@@ -252,6 +253,9 @@ StatusOr<std::vector<AppendResult>> LedgerImpl::Attempt(std::span<const Event> e
     STATELOG_ASSIGN_OR_RETURN(AppendResult r, store_->Append(events[0], decided));
     results.push_back(r);
   }
+  // The cache folds what was just appended from memory. A fold error there (which the legality
+  // check rules out) is kept by the cache and returned by its every later read.
+  (void)StateCacheAppender::Appended(cache_.get(), events, results);
   MaybeSnapshot(events.back().timestamp);
   return results;
 }

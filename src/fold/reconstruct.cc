@@ -121,6 +121,21 @@ Status StateCache::CatchUpLocked() {
   return st;
 }
 
+Status StateCache::FoldAppended(Offset first, std::span<const Event* const> appended) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!error_.ok() || view_.length < first || view_.length >= first + appended.size()) {
+    return error_;
+  }
+  for (size_t i = view_.length - first; i < appended.size(); ++i) {
+    const Offset offset = first + i;
+    if (Status st = ApplyToView(*appended[i], offset, &view_); !st.ok()) {
+      error_ = FoldError(st, offset, *appended[i]);
+      return error_;
+    }
+  }
+  return Status::OK();
+}
+
 StatusOr<ObjectiveState> StateCache::Objective(const ObjectiveId& id) {
   std::lock_guard<std::mutex> lock(mu_);
   STATELOG_RETURN_IF_ERROR(CatchUpLocked());

@@ -1,7 +1,9 @@
 // RocksBackend's write path: one conditional WriteBatch per Append, and the fatal error state.
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "rocksdb/keys.h"
 #include "rocksdb/rocksdb_backend.h"
@@ -48,9 +50,13 @@ Status RocksBackend::Append(const ChainHead& expected, std::span<const StagedRec
   }
   if (records.empty()) return Status::OK();
 
-  // One batch: every record, its id entry and its stream entries, then the head.
-  rocksdb::WriteBatch batch;
-  std::string key, value, offset_bytes;
+  // One batch: every record, its id entry and its stream entries, then the head. A batch is
+  // applied in the order it was built, and RocksDB's memtable inserts a key next to the previous
+  // one far faster than anywhere else: so the records go in offset order, then the id entries
+  // and the stream entries each in key order. (The keys of one batch are distinct, so their
+  // order changes nothing else.)
+  size_t bytes = 64;
+  size_t stream_count = 0;
   Offset next = expected.length;
   for (const StagedRecord& r : records) {
     if (r.offset != next || r.record == nullptr) {
@@ -58,24 +64,57 @@ Status RocksBackend::Append(const ChainHead& expected, std::span<const StagedRec
                                      " where offset " + std::to_string(next) +
                                      " comes next, or without a record");
     }
-    value.clear();
-    fmt::PutFixed(&value, r.chain);
-    value.append(r.encoded);
-    batch.Put(fmt::RecordKey(r.offset), value);
-    offset_bytes.clear();
-    fmt::PutBE64(&offset_bytes, r.offset);
-    batch.Put(fmt::IdKey(r.record->id), offset_bytes);
     for (const StreamEntry& s : r.streams) {
       if (s.stream.empty() || s.stream.size() > kMaxStreamKeySize) {
         return Status::InvalidArgument("offset " + std::to_string(r.offset) + ": " +
                                        format_->StreamName(s.stream) + " has " +
                                        std::to_string(s.stream.size()) + " bytes");
       }
-      key = fmt::StreamPrefix(s.stream);
-      key += offset_bytes;
-      batch.Put(key, fmt::StreamValue(r.record->timestamp, s.version));
+      bytes += s.stream.size() + 40;
     }
+    bytes += r.encoded.size() + 100;  // record and id entries with their framing
+    stream_count += r.streams.size();
     ++next;
+  }
+  rocksdb::WriteBatch batch(bytes);
+  std::string key, value;
+  for (const StagedRecord& r : records) {
+    value.clear();
+    fmt::PutFixed(&value, r.chain);
+    value.append(r.encoded);
+    batch.Put(fmt::RecordKey(r.offset), value);
+  }
+  // Id entries in key order ('i' + id).
+  std::vector<const StagedRecord*> by_id(records.size());
+  for (size_t i = 0; i < records.size(); ++i) by_id[i] = &records[i];
+  std::sort(by_id.begin(), by_id.end(), [](const StagedRecord* a, const StagedRecord* b) {
+    return a->record->id < b->record->id;
+  });
+  for (const StagedRecord* r : by_id) {
+    value.clear();
+    fmt::PutBE64(&value, r->offset);
+    batch.Put(fmt::IdKey(r->record->id), value);
+  }
+  // Stream entries in key order ('x' + length + stream + offset).
+  struct StreamPut {
+    std::string_view stream;
+    const StagedRecord* record;
+    uint64_t version;
+  };
+  std::vector<StreamPut> puts;
+  puts.reserve(stream_count);
+  for (const StagedRecord& r : records) {
+    for (const StreamEntry& s : r.streams) puts.push_back({s.stream, &r, s.version});
+  }
+  std::sort(puts.begin(), puts.end(), [](const StreamPut& a, const StreamPut& b) {
+    if (a.stream.size() != b.stream.size()) return a.stream.size() < b.stream.size();
+    if (const int c = a.stream.compare(b.stream); c != 0) return c < 0;
+    return a.record->offset < b.record->offset;
+  });
+  for (const StreamPut& p : puts) {
+    key = fmt::StreamPrefix(p.stream);
+    fmt::PutBE64(&key, p.record->offset);
+    batch.Put(key, fmt::StreamValue(p.record->record->timestamp, p.version));
   }
   const ChainHead head{next, records.back().chain};
   batch.Put(fmt::kHeadKey, fmt::HeadValue(head.length, head.chain));

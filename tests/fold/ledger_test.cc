@@ -106,6 +106,44 @@ TEST(LedgerTest, IdempotentRetryAndAllOrNothingBatch) {
   EXPECT_EQ(f.ledger->Channel(s.id())->latest_supported, 0u);
 }
 
+// The cache folds the Ledger's own appends from memory. Whatever the batch holds (events already
+// in the log before, between or after new ones) and whoever else appended in between, the cached
+// view equals a fold of the log.
+TEST(LedgerTest, CacheOfOwnAppendsEqualsAFoldOfTheLog) {
+  Fixture f;
+  ChannelScript s(Actor::Alice(), Actor::Bob(), 41, kStart, Uint256(5));
+  std::vector<Event> life = s.DirectFundingLifecycle(3);
+  ASSERT_GE(life.size(), 10u);
+  auto expect_view_is_fold = [&](const char* when) {
+    auto cached = f.ledger->View();
+    auto folded = Reconstructor(f.store.get()).FullFold(*f.store->Length());
+    ASSERT_TRUE(cached.ok() && folded.ok()) << when;
+    EXPECT_EQ(*cached, *folded) << when;
+    EXPECT_EQ(cached->length, *f.store->Length()) << when;
+  };
+  std::vector<Event> first(life.begin(), life.begin() + 3);
+  ASSERT_TRUE(f.ledger->AppendBatch(first).ok());
+  expect_view_is_fold("a batch of new events");
+  // Retries before, between and after new events: only the new ones are appended.
+  std::vector<Event> mixed = {life[1], life[3], life[2], life[4], life[0]};
+  auto r = f.ledger->AppendBatch(mixed);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE((*r)[0].appended);
+  EXPECT_TRUE((*r)[1].appended);
+  EXPECT_TRUE((*r)[3].appended);
+  EXPECT_EQ((*r)[3].offset, (*r)[1].offset + 1);
+  expect_view_is_fold("a batch with retries");
+  // Another writer appends to the log behind the Ledger's back; the Ledger's next append lands
+  // after it, and the cache must not skip it.
+  ASSERT_TRUE(f.store->Append(life[5]).ok());
+  ASSERT_TRUE(f.ledger->Append(life[6]).ok());
+  expect_view_is_fold("an append after another writer's");
+  std::vector<Event> rest(life.begin() + 7, life.end());
+  ASSERT_TRUE(f.ledger->AppendBatch(rest).ok());
+  expect_view_is_fold("the rest of the lifecycle");
+  EXPECT_TRUE(f.ledger->Channel(s.id())->concluded);
+}
+
 // Several threads append the lifecycles of their own channels through one Ledger while readers
 // query the cache: every read is a state some prefix of the log produces, never a stale one.
 TEST(LedgerConcurrencyTest, CacheNeverStaleUnderConcurrentAppends) {
@@ -174,12 +212,13 @@ TEST(LedgerTest, ADecisionOnAnOldViewIsAConflict) {
   const std::string before = testing::Fingerprint(*f.store);
   auto r = f.store->Append(reject, decided);
   ASSERT_EQ(r.status().code(), StatusCode::kConflict) << r.status().ToString();
-  EXPECT_EQ(r.status().message(), "expected objective " + s.funding().ToString() +
-                                      " at version 1; it is at version 2");
+  EXPECT_EQ(r.status().message(),
+            "expected objective " + s.funding().ToString() + " at version 1; it is at version 2");
   EXPECT_EQ(testing::Fingerprint(*f.store), before) << "a conflict leaves the log byte-identical";
   // Through the Ledger, the same event is re-decided against the current state: illegal.
   auto checked = f.ledger->Append(reject);
-  EXPECT_EQ(checked.status().code(), StatusCode::kFailedPrecondition) << checked.status().ToString();
+  EXPECT_EQ(checked.status().code(), StatusCode::kFailedPrecondition)
+      << checked.status().ToString();
   EXPECT_TRUE(VerifyLog(*f.store).status.ok());
 
   // Control: without the expectation, the stale decision goes in and the log is illegal.
