@@ -7,7 +7,7 @@
 //   cmake -S . -B build-rocks -G Ninja -DCMAKE_BUILD_TYPE=Release
 //   cmake --build build-rocks --target rocksdb_bench
 //   build-rocks/bench/rocksdb_bench [--dir=/tmp/statelog-bench] [--seconds=3]
-//                                   [--replay_events=1000000] [--rounds=1]
+//                                   [--replay_events=1000000] [--rounds=1] [--writers=N]
 #include <rocksdb/db.h>
 #include <sqlite3.h>
 
@@ -212,12 +212,14 @@ int main(int argc, char** argv) {
   double seconds = 3;
   uint64_t replay_events = 1'000'000;
   int rounds = 1;
+  std::vector<int> writers = {1, 4, 16};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--dir=", 0) == 0) dir = a.substr(6);
     if (a.rfind("--seconds=", 0) == 0) seconds = std::stod(a.substr(10));
     if (a.rfind("--replay_events=", 0) == 0) replay_events = std::stoull(a.substr(16));
     if (a.rfind("--rounds=", 0) == 0) rounds = std::max(1, std::stoi(a.substr(9)));
+    if (a.rfind("--writers=", 0) == 0) writers = {std::max(1, std::stoi(a.substr(10)))};
   }
   namespace fs = std::filesystem;
   fs::remove_all(dir);
@@ -226,7 +228,7 @@ int main(int argc, char** argv) {
          statelog::EncodeEvent(statelog::BenchEvent(0, 0, 0)).size(), dir.c_str());
   printf("| writers | backend | events/s | p50 | p99 |\n|---|---|---|---|---|\n");
   uint64_t run = 0;
-  for (int threads : {1, 4, 16}) {
+  for (int threads : writers) {
     // The backends take turns, `rounds` times: on a shared machine a slow spell then hits each of
     // them, and the ratios are medians of the ratios within one round.
     std::vector<statelog::Result> s(rounds), q(rounds), r(rounds);

@@ -10,10 +10,12 @@
 
 namespace statelog {
 
-// Returns `requested`, or one per core when it is 0.
+// Returns `requested`, or one per core when it is 0. (The core count is read once per process:
+// reading it costs a file open and read.)
 inline unsigned ThreadsOrCores(unsigned requested) {
   if (requested != 0) return requested;
-  return std::max(1u, std::thread::hardware_concurrency());
+  static const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return cores;
 }
 
 // Calls body(i) once for every i in [0, n), on up to `threads` threads (0: one per core), in
@@ -24,6 +26,10 @@ template <class Body>
 void ParallelFor(size_t n, unsigned threads, size_t grain, const Body& body) {
   grain = std::max<size_t>(grain, 1);
   const size_t chunks = (n + grain - 1) / grain;
+  if (chunks <= 1) {
+    for (size_t i = 0; i < n; ++i) body(i);
+    return;
+  }
   const size_t helpers = std::min<size_t>(ThreadsOrCores(threads), chunks) - (chunks > 0 ? 1 : 0);
   std::atomic<size_t> next{0};
   auto work = [&] {
