@@ -111,6 +111,7 @@ class MemoryBackendImpl final : public MemoryBackend {
   bool shared() const override { return false; }
   bool wants_encoded() const override { return false; }
   bool group_commit() const override { return false; }
+  bool cheap_stream_tails() const override { return true; }
   StatusOr<ChainHead> ReadHead() const override;
   Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override;
   Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
