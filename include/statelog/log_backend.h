@@ -68,6 +68,9 @@ class LogBackend {
   // False for a backend whose writes cost no more than the hand-over between threads (memory):
   // the core then runs appends one at a time under a mutex.
   virtual bool group_commit() const { return true; }
+  // True when ReadStreamTail costs no more than a lookup in a hash map (memory): the core then
+  // keeps no cache of stream tails beside the backend's own index. False by default.
+  virtual bool cheap_stream_tails() const { return false; }
 
   virtual StatusOr<ChainHead> ReadHead() const = 0;
   // The head up to which subscriptions may deliver. By default the head; a replicated backend

@@ -99,6 +99,7 @@ Log::Impl::Impl(const Log* owner, std::unique_ptr<LogBackend> backend, const Rec
       shared_(backend_->shared()),
       wants_encoded_(backend_->wants_encoded()),
       group_commit_(backend_->group_commit()),
+      cache_tails_(!backend_->cheap_stream_tails()),
       known_(head),
       length_(head.length),
       head_(head) {}

@@ -80,7 +80,7 @@ class StreamOverlay {
   struct Entry {
     std::string_view stream;
     StreamTail tail;
-    CacheEntry* cached;  // the stream's entry in Log::Impl::tails_
+    CacheEntry* cached;  // the stream's entry in Log::Impl::tails_, or nullptr
   };
 
   const Entry* Find(std::string_view stream) const { return FindIn(*this, stream); }
@@ -228,7 +228,9 @@ void Log::Impl::CommitGroup(std::span<Writer* const> group) {
     Status s = backend_->Append(known_, stage.staged);
     if (s.ok()) {
       known_ = stage.head;
-      for (const StreamOverlay::Entry& e : stage.overlay) *e.cached = e.tail;
+      for (const StreamOverlay::Entry& e : stage.overlay) {
+        if (e.cached != nullptr) *e.cached = e.tail;
+      }
       Publish(known_);
       hub_->Notify();
       return;
@@ -249,6 +251,13 @@ Status Log::Impl::TailOf(std::string_view stream, const Stage& stage,
   if (const StreamOverlay::Entry* e = stage.overlay.Find(stream)) {
     *out = e->tail;
     *cached = e->cached;
+    return Status::OK();
+  }
+  if (!cache_tails_) {
+    StatusOr<std::optional<StreamTail>> tail = backend_->ReadStreamTail(stream, known_.length);
+    if (!tail.ok()) return tail.status();
+    *out = *tail;
+    *cached = nullptr;
     return Status::OK();
   }
   auto it = tails_.find(stream);

@@ -6,7 +6,9 @@
 // stages them in order against the head it knows (idempotent retries, expectations, per-stream
 // ordering, offsets, chain values, stream versions), hands the backend ONE conditional append,
 // publishes the new head and wakes the others. Only the leader touches the writer-side state
-// (known_, tails_, stale_); leadership passes through mu_, which orders those accesses.
+// (known_, tails_, stale_); leadership passes through mu_, which orders those accesses. Stream
+// tails are cached in tails_ unless the backend's own are as cheap
+// (LogBackend::cheap_stream_tails).
 //
 // With a shared backend (other processes append too) the known head and the stream tails are
 // hints: the backend's conditional append refuses a batch staged against an old head (Conflict),
@@ -90,7 +92,8 @@ class Log::Impl {
   // On an error (naming the record) *stage is unchanged.
   Status Place(Writer* w, Stage* stage);
   // Returns the tail of `stream` as of the stage (group overlay, cache, then the backend), and
-  // the stream's entry in tails_, which committing the stage updates.
+  // the stream's entry in tails_, which committing the stage updates (nullptr when tails are not
+  // cached).
   Status TailOf(std::string_view stream, const Stage& stage, std::optional<StreamTail>* out,
                 std::optional<StreamTail>** cached);
   // Reads the backend's head and folds the records this core has not seen into its caches.
@@ -105,6 +108,7 @@ class Log::Impl {
   const bool shared_;
   const bool wants_encoded_;
   const bool group_commit_;
+  const bool cache_tails_;  // false when the backend's stream tails are as cheap as tails_
 
   std::mutex mu_;  // guards writers_
   std::deque<Writer*> writers_;
@@ -112,7 +116,7 @@ class Log::Impl {
 
   // Leader-only state.
   ChainHead known_;  // the head the caches below reflect
-  // nullopt: the stream has no record.
+  // nullopt: the stream has no record. Empty unless cache_tails_.
   std::unordered_map<std::string, std::optional<StreamTail>, StreamKeyHash, std::equal_to<>> tails_;
   bool stale_ = false;  // an append's outcome is unknown: catch up before the next one
 

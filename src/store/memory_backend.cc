@@ -18,9 +18,10 @@
 //     appends write other slots and other directory entries, i.e. other memory locations, so
 //     readers and the writer never race on the same bytes. (Directory entries are atomics only
 //     to keep that true by construction; their ordering comes from length_.)
-// The indexes (id, streams) are ordinary hash maps under index_mu_. The writer updates them and
-// stores length_ under one exclusive lock, so an index never names an offset at or past the
-// length and Find() of a readable record always succeeds.
+// The indexes (id, streams) are under index_mu_. The writer updates them and stores length_ under
+// one exclusive lock, so an index never names an offset at or past the length and Find() of a
+// readable record always succeeds. They hold offsets only: a reader holding index_mu_ reads an
+// indexed record's id or timestamp from its slot, which the lock's ordering makes visible.
 //
 // Records keep the payload they were appended with (shared, never encoded): a read is a copy of
 // a few words and a reference count.
@@ -30,15 +31,18 @@
 #include <atomic>
 #include <cassert>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <new>
 #include <shared_mutex>
+#include <span>
 #include <string>
-#include <unordered_map>
 #include <utility>
 
 #include "statelog/memory_store.h"
 #include "store/event_record.h"
+#include "store/id_table.h"
+#include "store/stream_table.h"
 
 namespace statelog {
 namespace store_internal {
@@ -87,17 +91,17 @@ struct CopyOut {
   operator StoredEvent() const { return StoredEvent{offset, slot.chain, slot.payload.event}; }
 };
 
-// Hashes std::string and std::string_view alike: stream lookups build no string.
-struct KeyHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
-};
+// The indexes keep offsets in 32 bits.
+static_assert(kCapacity - 1 <= IdTable::kMaxOffset);
+static_assert(kCapacity <= uint64_t{UINT32_MAX} + 1);
+static_assert(kMaxStreamKeySize <= StreamTable::kMaxKeySize);
 
-// One stream's records.
-struct StreamIndex {
-  std::vector<Offset> offsets;  // increasing
-  std::vector<Timestamp> timestamps;
-};
+// The first of a stream's offsets at or past `before` (the end, at once, for the core's tail
+// reads).
+std::span<const uint32_t>::iterator LowerBound(std::span<const uint32_t> offsets, Offset before) {
+  if (offsets.empty() || offsets.back() < before) return offsets.end();
+  return std::lower_bound(offsets.begin(), offsets.end(), before);
+}
 
 class MemoryBackendImpl final : public MemoryBackend {
  public:
@@ -107,6 +111,7 @@ class MemoryBackendImpl final : public MemoryBackend {
   bool shared() const override { return false; }
   bool wants_encoded() const override { return false; }
   bool group_commit() const override { return false; }
+  bool cheap_stream_tails() const override { return true; }
   StatusOr<ChainHead> ReadHead() const override;
   Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override;
   Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
@@ -131,6 +136,10 @@ class MemoryBackendImpl final : public MemoryBackend {
         std::memory_order_relaxed);
     return std::launder(static_cast<const Slot*>(seg->slot(offset & (kSegmentSize - 1))));
   }
+  // The id of the record at an offset, for ids_. REQUIRES: as for SlotAt().
+  auto IdAt() const {
+    return [this](Offset o) -> const RecordId& { return SlotAt(o)->payload.event.id; };
+  }
   // Returns the raw storage for `offset`, allocating its block and segment if needed.
   // REQUIRES: append_mu_ held, offset < kCapacity.
   void* PrepareSlot(Offset offset);
@@ -144,8 +153,8 @@ class MemoryBackendImpl final : public MemoryBackend {
 
   // Written under append_mu_ and an exclusive index_mu_; read under a shared index_mu_.
   mutable std::shared_mutex index_mu_;
-  std::unordered_map<RecordId, Offset> ids_;
-  std::unordered_map<std::string, StreamIndex, KeyHash, std::equal_to<>> streams_;
+  IdTable ids_;
+  StreamTable streams_;
 };
 
 MemoryBackendImpl::~MemoryBackendImpl() {
@@ -212,14 +221,8 @@ Status MemoryBackendImpl::Append(const ChainHead& expected, std::span<const Stag
   }
   std::unique_lock<std::shared_mutex> index_lock(index_mu_);
   for (const StagedRecord& s : records) {
-    ids_.emplace(s.record->id, s.offset);
-    for (const StreamEntry& e : s.streams) {
-      auto it = streams_.find(e.stream);
-      if (it == streams_.end()) it = streams_.emplace(std::string(e.stream), StreamIndex{}).first;
-      StreamIndex& index = it->second;
-      index.offsets.push_back(s.offset);
-      index.timestamps.push_back(s.record->timestamp);
-    }
+    ids_.Insert(s.record->id, s.offset, IdAt());
+    for (const StreamEntry& e : s.streams) streams_.Add(e.stream, static_cast<uint32_t>(s.offset));
   }
   length_.store(offset, std::memory_order_release);  // the publication point
   return Status::OK();
@@ -240,30 +243,24 @@ Status MemoryBackendImpl::ReadRange(Offset begin, Offset end,
 
 StatusOr<std::optional<Offset>> MemoryBackendImpl::Find(const RecordId& id) const {
   std::shared_lock<std::shared_mutex> lock(index_mu_);
-  auto it = ids_.find(id);
-  if (it == ids_.end()) return std::optional<Offset>();
-  return std::optional<Offset>(it->second);
+  return ids_.Find(id, IdAt());
 }
 
 StatusOr<std::vector<Offset>> MemoryBackendImpl::StreamOffsets(std::string_view stream,
                                                                Offset before) const {
   std::shared_lock<std::shared_mutex> lock(index_mu_);
-  auto it = streams_.find(stream);
-  if (it == streams_.end()) return std::vector<Offset>();
-  const std::vector<Offset>& offsets = it->second.offsets;
-  return std::vector<Offset>(offsets.begin(),
-                             std::lower_bound(offsets.begin(), offsets.end(), before));
+  const std::span<const uint32_t> offsets = streams_.Offsets(stream);
+  return std::vector<Offset>(offsets.begin(), LowerBound(offsets, before));
 }
 
 StatusOr<std::optional<StreamTail>> MemoryBackendImpl::ReadStreamTail(std::string_view stream,
                                                                       Offset before) const {
   std::shared_lock<std::shared_mutex> lock(index_mu_);
-  auto it = streams_.find(stream);
-  if (it == streams_.end()) return std::optional<StreamTail>();
-  const std::vector<Offset>& offsets = it->second.offsets;
-  const size_t n = std::lower_bound(offsets.begin(), offsets.end(), before) - offsets.begin();
+  const std::span<const uint32_t> offsets = streams_.Offsets(stream);
+  const size_t n = LowerBound(offsets, before) - offsets.begin();
   if (n == 0) return std::optional<StreamTail>();
-  return std::optional<StreamTail>(StreamTail{n, offsets[n - 1], it->second.timestamps[n - 1]});
+  const Offset tail = offsets[n - 1];
+  return std::optional<StreamTail>(StreamTail{n, tail, SlotAt(tail)->payload.event.timestamp});
 }
 
 std::string RangeError(Offset begin, Offset end, uint64_t length) {
