@@ -4,6 +4,7 @@
 #include <malloc.h>
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "demo/generator.h"
@@ -35,14 +36,16 @@ std::vector<Event> Lifecycles(int channels, int payments, uint64_t nonce_base) {
   return out;
 }
 
-// Exactly `n` events of whole and partial lifecycles.
+// Exactly `n` distinct events of whole and partial lifecycles (an event that repeats one already
+// taken, which the store would keep once, is skipped).
 std::vector<Event> LifecycleEvents(size_t n, uint64_t nonce_base) {
   std::vector<Event> out;
+  std::set<EventId> seen;
   for (uint64_t c = 0; out.size() < n; ++c) {
-    auto more = Lifecycles(1, 1, nonce_base + c);
-    out.insert(out.end(), more.begin(), more.end());
+    for (Event& e : Lifecycles(1, 1, nonce_base + c)) {
+      if (out.size() < n && seen.insert(e.id).second) out.push_back(std::move(e));
+    }
   }
-  out.resize(n);
   return out;
 }
 
