@@ -8,6 +8,7 @@
 //   cmake --build build-rocks --target rocksdb_bench
 //   build-rocks/bench/rocksdb_bench [--dir=/tmp/statelog-bench] [--seconds=3]
 //                                   [--replay_events=1000000] [--rounds=1] [--writers=N]
+//                                   [--only=statelog|sqlite|raw]   (one backend, for profiling)
 #include <rocksdb/db.h>
 #include <sqlite3.h>
 
@@ -213,6 +214,7 @@ int main(int argc, char** argv) {
   uint64_t replay_events = 1'000'000;
   int rounds = 1;
   std::vector<int> writers = {1, 4, 16};
+  std::string only;  // empty: all three backends
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--dir=", 0) == 0) dir = a.substr(6);
@@ -220,6 +222,11 @@ int main(int argc, char** argv) {
     if (a.rfind("--replay_events=", 0) == 0) replay_events = std::stoull(a.substr(16));
     if (a.rfind("--rounds=", 0) == 0) rounds = std::max(1, std::stoi(a.substr(9)));
     if (a.rfind("--writers=", 0) == 0) writers = {std::max(1, std::stoi(a.substr(10)))};
+    if (a.rfind("--only=", 0) == 0) only = a.substr(7);
+  }
+  if (!only.empty() && only != "statelog" && only != "sqlite" && only != "raw") {
+    fprintf(stderr, "--only=%s: expected statelog, sqlite or raw\n", only.c_str());
+    return 2;
   }
   namespace fs = std::filesystem;
   fs::remove_all(dir);
@@ -236,9 +243,12 @@ int main(int argc, char** argv) {
     for (int k = 0; k < rounds; ++k) {
       ++run;
       const std::string n = std::to_string(threads) + "-" + std::to_string(k);
-      s[k] = statelog::RunStatelog(dir + "/statelog-" + n, threads, seconds, run);
-      q[k] = statelog::RunSqlite(dir + "/sqlite-" + n + ".db", threads, seconds, run);
-      r[k] = statelog::RunRawRocks(dir + "/raw-" + n, threads, seconds, run);
+      auto runs = [&](const char* name) { return only.empty() || only == name; };
+      if (runs("statelog"))
+        s[k] = statelog::RunStatelog(dir + "/statelog-" + n, threads, seconds, run);
+      if (runs("sqlite"))
+        q[k] = statelog::RunSqlite(dir + "/sqlite-" + n + ".db", threads, seconds, run);
+      if (runs("raw")) r[k] = statelog::RunRawRocks(dir + "/raw-" + n, threads, seconds, run);
       vs_sqlite.push_back(s[k].events_per_s / std::max(1.0, q[k].events_per_s));
       vs_raw.push_back(s[k].events_per_s / std::max(1.0, r[k].events_per_s));
     }

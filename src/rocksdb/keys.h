@@ -90,6 +90,29 @@ inline std::string StreamValue(Timestamp timestamp, uint64_t version) {
 }
 inline constexpr size_t kStreamValueSize = 16;
 
+// The run of keys a key is written next to, as the length of its prefix, or 0 for a key that
+// lands anywhere in its range. Records and snapshots are written in increasing key order, a
+// stream's entries in increasing offset order, and the head over and over, so each of these
+// keys goes next to the last key of its run; ids are random. The RocksDB memtable keeps its last
+// insert position for each run (docs/rocksdb-format.md, "Writes").
+inline size_t InsertRunPrefix(std::string_view key) {
+  if (key.empty()) return 0;
+  switch (key[0]) {
+    case kRecordPrefix:
+    case kSnapshotPrefix:
+      return 1;
+    case kStreamPrefix: {
+      if (key.size() < 2) return 0;
+      const size_t n = 2 + static_cast<uint8_t>(key[1]);
+      return key.size() >= n ? n : 0;
+    }
+    case kMetaPrefix:
+      return key.size();
+    default:
+      return 0;
+  }
+}
+
 inline std::string SnapshotKey(uint64_t covers) {
   std::string k(1, kSnapshotPrefix);
   PutBE64(&k, covers);
