@@ -9,27 +9,26 @@
 namespace statelog {
 namespace store_internal {
 
-std::string EventPayload::Encode() const { return EncodeEvent(event); }
+std::string EventPayload::Encode() const { return EncodeEvent(event()); }
 
 Record ToRecord(const Event& event) {
   // A non-const object: the memory backend may take its event (ADR-0008).
   return Record{event.id, event.timestamp, EventStreams(event),
-                std::make_shared<EventPayload>(event)};
+                std::make_shared<OwnedEventPayload>(event)};
 }
 
 const Event& EventOf(const Record& record) {
-  return static_cast<const EventPayload&>(*record.payload).event;
+  return static_cast<const EventPayload&>(*record.payload).event();
 }
 
 StoredEvent ToStoredEvent(StoredRecord&& stored) {
   StoredEvent out{stored.offset, stored.chain, Event{}};
-  if (stored.record.payload.use_count() == 1) {
-    // The payload was made non-const (make_shared) by a decoder and nobody else holds it.
-    out.event = std::move(
-        const_cast<EventPayload&>(static_cast<const EventPayload&>(*stored.record.payload)).event);
-  } else {
-    out.event = EventOf(stored.record);
-  }
+  // A payload is made non-const (make_shared) by a decoder; move its event out if it owns it and
+  // nobody else holds it.
+  auto& payload =
+      const_cast<EventPayload&>(static_cast<const EventPayload&>(*stored.record.payload));
+  Event* owned = stored.record.payload.use_count() == 1 ? payload.owned() : nullptr;
+  out.event = owned ? std::move(*owned) : payload.event();
   return out;
 }
 
@@ -49,7 +48,7 @@ class EventFormat final : public RecordFormat {
   Status CheckId(const Record& record) const override {
     const auto* payload = dynamic_cast<const EventPayload*>(record.payload.get());
     if (payload == nullptr) return Status::InvalidArgument("the record's payload is not an event");
-    const Event& event = payload->event;
+    const Event& event = payload->event();
     const EventId expected = ComputeEventId(event.timestamp, event.body);
     if (expected != event.id || record.id != event.id) {
       return Status::InvalidArgument("id " + record.id.ToHex() +
@@ -69,7 +68,7 @@ class EventFormat final : public RecordFormat {
     out->id = event.id;
     out->timestamp = event.timestamp;
     out->streams = EventStreams(event);
-    out->payload = std::make_shared<EventPayload>(std::move(event));
+    out->payload = std::make_shared<OwnedEventPayload>(std::move(event));
     return Status::OK();
   }
 

@@ -11,12 +11,40 @@
 
 namespace statelog::store_internal {
 
-// A Nitro event as a record payload: encoded as its canonical JSON (statelog/codec.h).
-class EventPayload final : public RecordPayload {
+// A Nitro event as a record payload, encoded as its canonical JSON (statelog/codec.h): owned by
+// the payload (OwnedEventPayload) or borrowed from storage that outlives it (BorrowedEventPayload).
+class EventPayload : public RecordPayload {
  public:
-  explicit EventPayload(Event e) : event(std::move(e)) {}
-  std::string Encode() const override;
-  Event event;
+  EventPayload(const EventPayload&) = delete;
+  EventPayload& operator=(const EventPayload&) = delete;
+
+  const Event& event() const { return *event_; }
+  // The event to move from when this payload owns it, or nullptr when it borrows it.
+  virtual Event* owned() = 0;
+  std::string Encode() const final;
+
+ protected:
+  explicit EventPayload(const Event* event) : event_(event) {}
+  ~EventPayload() override = default;
+
+ private:
+  const Event* const event_;
+};
+
+class OwnedEventPayload final : public EventPayload {
+ public:
+  explicit OwnedEventPayload(Event e) : EventPayload(&event_), event_(std::move(e)) {}
+  Event* owned() override { return &event_; }
+
+ private:
+  Event event_;  // EventPayload::event_ points here; the base is built first and reads nothing
+};
+
+// REQUIRES: *event outlives the payload.
+class BorrowedEventPayload final : public EventPayload {
+ public:
+  explicit BorrowedEventPayload(const Event* event) : EventPayload(event) {}
+  Event* owned() override { return nullptr; }
 };
 
 // Returns the record for `event`: its id, timestamp, streams (EventStreams) and a copy of it.

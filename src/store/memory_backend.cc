@@ -23,8 +23,8 @@
 // readable record always succeeds. They hold offsets only: a reader holding index_mu_ reads an
 // indexed record's id or timestamp from its slot, which the lock's ordering makes visible.
 //
-// Records keep the payload they were appended with (shared, never encoded): a read is a copy of
-// a few words and a reference count.
+// Slots hold events, never encoded, and no payload object: the Nitro layer reads the events in
+// place, and a record read through the log core borrows its slot's event (BorrowedEventPayload).
 #include "store/memory_backend.h"
 
 #include <algorithm>
@@ -56,10 +56,10 @@ constexpr size_t kTopSize = 1024;  // directory blocks
 constexpr uint64_t kCapacity = uint64_t{kTopSize} << (kBlockBits + kSegmentBits);  // 2^30 records
 static_assert(MemoryEventStore::kSegmentSize == kSegmentSize);
 
-// One record: its chain value and its event (as the payload the layer reads).
+// One record: its chain value and its event.
 struct Slot {
   Hash256 chain;
-  EventPayload payload;
+  Event event;
 };
 
 // Raw storage for kSegmentSize slots; slot i is constructed by the writer before publication.
@@ -68,15 +68,12 @@ struct Segment {
   void* slot(size_t i) { return raw + i * sizeof(Slot); }
 };
 
-// A payload pointer that owns nothing: the slot owns the event.
-std::shared_ptr<const RecordPayload> Unowned(const EventPayload& payload) {
-  return std::shared_ptr<const RecordPayload>(std::shared_ptr<const RecordPayload>(), &payload);
-}
-
+// A record that borrows its slot's event (the log core's reads; the Nitro layer reads events).
 StoredRecord RecordAt(Offset offset, const Slot& slot) {
-  const Event& e = slot.payload.event;
+  const Event& e = slot.event;
   return StoredRecord{offset, slot.chain,
-                      Record{e.id, e.timestamp, EventStreams(e), Unowned(slot.payload)}};
+                      Record{e.id, e.timestamp, EventStreams(e),
+                             std::make_shared<BorrowedEventPayload>(&slot.event)}};
 }
 
 struct Block {
@@ -88,7 +85,7 @@ struct Block {
 struct CopyOut {
   Offset offset;
   const Slot& slot;
-  operator StoredEvent() const { return StoredEvent{offset, slot.chain, slot.payload.event}; }
+  operator StoredEvent() const { return StoredEvent{offset, slot.chain, slot.event}; }
 };
 
 // The indexes keep offsets in 32 bits.
@@ -120,7 +117,7 @@ class MemoryBackendImpl final : public MemoryBackend {
                                               Offset before) const override;
   StatusOr<std::optional<StreamTail>> ReadStreamTail(std::string_view stream,
                                                      Offset before) const override;
-  const Event& EventAt(Offset offset) const override { return SlotAt(offset)->payload.event; }
+  const Event& EventAt(Offset offset) const override { return SlotAt(offset)->event; }
   const Hash256& ChainAt(Offset offset) const override { return SlotAt(offset)->chain; }
   void CopyEvents(Offset begin, Offset end, std::vector<StoredEvent>* out) const override {
     for (Offset o = begin; o < end; ++o) {
@@ -138,7 +135,7 @@ class MemoryBackendImpl final : public MemoryBackend {
   }
   // The id of the record at an offset, for ids_. REQUIRES: as for SlotAt().
   auto IdAt() const {
-    return [this](Offset o) -> const RecordId& { return SlotAt(o)->payload.event.id; };
+    return [this](Offset o) -> const RecordId& { return SlotAt(o)->event.id; };
   }
   // Returns the raw storage for `offset`, allocating its block and segment if needed.
   // REQUIRES: append_mu_ held, offset < kCapacity.
@@ -208,14 +205,14 @@ Status MemoryBackendImpl::Append(const ChainHead& expected, std::span<const Stag
   }
   Offset offset = length;
   for (const StagedRecord& s : records) {
-    const auto& payload = static_cast<const EventPayload&>(*s.record->payload);
+    auto& payload = const_cast<EventPayload&>(static_cast<const EventPayload&>(*s.record->payload));
     void* slot = PrepareSlot(offset);
-    if (s.record->payload.use_count() == 1) {
-      // Only the appender's record refers to the payload, and it is let go after the append:
-      // take the event instead of copying it. (Payloads are made non-const, by ToRecord.)
-      new (slot) Slot{s.chain, EventPayload(std::move(const_cast<EventPayload&>(payload).event))};
+    // When only the appender's record refers to an owned payload, which it lets go after the
+    // append, take the event instead of copying it. (Payloads are made non-const, by ToRecord.)
+    if (Event* owned = s.record->payload.use_count() == 1 ? payload.owned() : nullptr) {
+      new (slot) Slot{s.chain, std::move(*owned)};
     } else {
-      new (slot) Slot{s.chain, EventPayload(payload.event)};
+      new (slot) Slot{s.chain, payload.event()};
     }
     ++offset;
   }
@@ -260,7 +257,7 @@ StatusOr<std::optional<StreamTail>> MemoryBackendImpl::ReadStreamTail(std::strin
   const size_t n = LowerBound(offsets, before) - offsets.begin();
   if (n == 0) return std::optional<StreamTail>();
   const Offset tail = offsets[n - 1];
-  return std::optional<StreamTail>(StreamTail{n, tail, SlotAt(tail)->payload.event.timestamp});
+  return std::optional<StreamTail>(StreamTail{n, tail, SlotAt(tail)->event.timestamp});
 }
 
 std::string RangeError(Offset begin, Offset end, uint64_t length) {
