@@ -190,6 +190,9 @@ class Log {
                                           std::optional<Offset> end = std::nullopt) const;
   // Returns the offset of the record with `id`, or nullopt.
   StatusOr<std::optional<Offset>> Find(const RecordId& id) const;
+  // Returns Find() of each of `ids`, in order, looked up together: one batched lookup where the
+  // backend has one (LogBackend::FindMany), e.g. one query on PostgreSQL instead of one per id.
+  StatusOr<std::vector<std::optional<Offset>>> FindMany(std::span<const RecordId> ids) const;
   // Returns, in increasing order, the offsets below `before` of `stream`'s records. Cost is
   // proportional to the stream's records, not the log.
   StatusOr<std::vector<Offset>> StreamOffsets(std::string_view stream, Offset before) const;

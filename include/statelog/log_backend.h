@@ -91,6 +91,11 @@ class LogBackend {
 
   // The offset of the record with `id`, or nullopt.
   virtual StatusOr<std::optional<Offset>> Find(const RecordId& id) const = 0;
+  // Find() of each of `ids`: (*out)[i] for ids[i] (an id may repeat). On an error *out is
+  // unspecified. The default calls Find() for each id in turn; a backend with a cheaper batched
+  // lookup (one query, one batched read) overrides it. Called by the core for every append.
+  virtual Status FindMany(std::span<const RecordId> ids,
+                          std::vector<std::optional<Offset>>* out) const;
   // The offsets below `before` of `stream`'s records, increasing.
   virtual StatusOr<std::vector<Offset>> StreamOffsets(std::string_view stream,
                                                       Offset before) const = 0;

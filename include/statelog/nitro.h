@@ -76,8 +76,8 @@ struct SignedState {
 // Amounts are JSON numbers of any size up to 2^256-1; addresses and hashes hex in either case;
 // AppData and every Metadata are base64 as Go writes a []byte (standard alphabet, padded, unused
 // bits zero), "" or null for empty: never hex, whatever a value looks like. Every field is
-// required, unknown and duplicate fields are rejected. Errors are InvalidArgument and start with the field path, e.g.
-// "State.Outcome[0].Allocations[1].Amount: number exceeds 2^256-1".
+// required, unknown and duplicate fields are rejected. Errors are InvalidArgument and start with
+// the field path, e.g. "State.Outcome[0].Allocations[1].Amount: number exceeds 2^256-1".
 StatusOr<State> ParseNitroStateJson(std::string_view json);
 
 // Parses go-nitro's JSON for a SignedState: {"State":{...},"Sigs":{"0":"0x<130 hex>",...}}.

@@ -130,6 +130,8 @@ class EventStore {
 
   // Returns the offset of the event with `id`, or nullopt.
   StatusOr<std::optional<Offset>> Find(const EventId& id) const;
+  // Returns Find() of each of `ids`, in order, looked up together (Log::FindMany).
+  StatusOr<std::vector<std::optional<Offset>>> FindMany(std::span<const EventId> ids) const;
   // Returns, in increasing order, the offsets below `before` of the channel's events
   // (Event::channel() == id). Cost is proportional to the channel's events, not the log.
   StatusOr<std::vector<Offset>> ChannelOffsets(const ChannelId& id, Offset before) const;

@@ -16,8 +16,6 @@ namespace {
 
 // Events of a batch one thread takes at a time while proofs are checked.
 constexpr size_t kProofGrain = 16;
-// Events of a batch one thread looks up at a time.
-constexpr size_t kFindGrain = 256;
 
 // The entity states touched by a batch, as they would be after its events so far, and the stream
 // versions the decision was made at.
@@ -132,6 +130,8 @@ class LedgerImpl final : public Ledger {
   StatusOr<std::vector<AppendResult>> Attempt(std::span<const Event> events,
                                               const AppendOptions& options,
                                               const std::vector<bool>& proven, bool batch);
+  // Where each of `events` is in the log, if it is.
+  StatusOr<std::vector<std::optional<Offset>>> FindAll(std::span<const Event> events);
   // Looks each event up in the log; returns whether all of them are there.
   StatusOr<bool> FindExisting(std::span<const Event> events, const std::vector<bool>& proven,
                               std::vector<std::optional<Offset>>* existing);
@@ -157,19 +157,9 @@ Status NameEvent(const Status& st, std::span<const Event> events, bool batch) {
 StatusOr<bool> LedgerImpl::FindExisting(std::span<const Event> events,
                                         const std::vector<bool>& proven,
                                         std::vector<std::optional<Offset>>* existing) {
-  // Looked up on every core: a lookup costs a read of the store.
-  std::vector<Status> found(events.size());
-  ParallelFor(events.size(), options_.proof_threads, kFindGrain, [&](size_t i) {
-    StatusOr<std::optional<Offset>> at = store_->Find(events[i].id);
-    if (at.ok()) {
-      (*existing)[i] = *at;
-    } else {
-      found[i] = at.status();
-    }
-  });
+  STATELOG_ASSIGN_OR_RETURN(*existing, FindAll(events));
   bool all = true;
   for (size_t i = 0; i < events.size(); ++i) {
-    STATELOG_RETURN_IF_ERROR(found[i]);
     if (!(*existing)[i] && !proven[i]) {
       // Was in the log when proofs were checked, and is not now: impossible for an append-only
       // log unless it was replaced underneath.
@@ -178,6 +168,14 @@ StatusOr<bool> LedgerImpl::FindExisting(std::span<const Event> events,
     all = all && (*existing)[i].has_value();
   }
   return all;
+}
+
+StatusOr<std::vector<std::optional<Offset>>> LedgerImpl::FindAll(std::span<const Event> events) {
+  // One batched lookup (EventStore::FindMany): one query on PostgreSQL, a batched read on
+  // RocksDB, instead of one of each per event.
+  std::vector<EventId> ids(events.size());
+  for (size_t i = 0; i < events.size(); ++i) ids[i] = events[i].id;
+  return store_->FindMany(ids);
 }
 
 std::vector<AppendResult> RetryResults(const std::vector<std::optional<Offset>>& existing) {
@@ -194,13 +192,11 @@ StatusOr<std::vector<AppendResult>> LedgerImpl::AppendChecked(std::span<const Ev
   // a retry and is not checked again, Attempt() sees to that).
   // A batch's proofs (one signature recovery per signed event) are checked on every core; the
   // first error in batch order is returned, as a check in order would.
+  STATELOG_ASSIGN_OR_RETURN(const std::vector<std::optional<Offset>> found, FindAll(events));
   std::vector<Status> checked(events.size());
   std::vector<char> proven_flags(events.size(), 0);
   ParallelFor(events.size(), options_.proof_threads, kProofGrain, [&](size_t i) {
-    StatusOr<std::optional<Offset>> found = store_->Find(events[i].id);
-    if (!found.ok()) {
-      checked[i] = found.status();
-    } else if (!*found) {
+    if (!found[i]) {
       checked[i] = CheckEventProof(events[i]).WithIndex(i);
       proven_flags[i] = checked[i].ok();
     }

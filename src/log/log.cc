@@ -83,6 +83,23 @@ std::string RecordFormat::StreamName(std::string_view stream) const {
                                                     stream.size()));
 }
 
+Status Log::Impl::FindMany(std::span<const RecordId> ids,
+                           std::vector<std::optional<Offset>>* out) const {
+  STATELOG_RETURN_IF_ERROR(backend_->FindMany(ids, out));
+  if (out->size() == ids.size()) return Status::OK();
+  return Status::FailedPrecondition("the backend's FindMany gave " + std::to_string(out->size()) +
+                                    " results for " + std::to_string(ids.size()) + " ids");
+}
+
+Status LogBackend::FindMany(std::span<const RecordId> ids,
+                            std::vector<std::optional<Offset>>* out) const {
+  out->assign(ids.size(), std::nullopt);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    STATELOG_ASSIGN_OR_RETURN((*out)[i], Find(ids[i]));
+  }
+  return Status::OK();
+}
+
 std::unique_ptr<RecordCursor> LogBackend::NewCursor(Offset begin, Offset end) const {
   return std::make_unique<ChunkedCursor>(this, begin, end);
 }
@@ -207,6 +224,19 @@ StatusOr<std::optional<Offset>> Log::Find(const RecordId& id) const {
   // A record is in the backend slightly before the head that covers it is published.
   if (found && !impl_->backend()->shared() && *found >= impl_->KnownLength()) {
     return std::optional<Offset>();
+  }
+  return found;
+}
+
+StatusOr<std::vector<std::optional<Offset>>> Log::FindMany(std::span<const RecordId> ids) const {
+  std::vector<std::optional<Offset>> found;
+  STATELOG_RETURN_IF_ERROR(impl_->FindMany(ids, &found));
+  if (!impl_->backend()->shared()) {
+    // As in Find(): a record is in the backend slightly before its head is published.
+    const uint64_t known = impl_->KnownLength();
+    for (std::optional<Offset>& at : found) {
+      if (at && *at >= known) at.reset();
+    }
   }
   return found;
 }

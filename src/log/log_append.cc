@@ -296,22 +296,31 @@ void Log::Impl::StageWriter(Writer* w, bool last, Stage* stage) {
 }
 
 bool Log::Impl::FindExisting(Writer* w, const Stage& stage) {
-  // An id already in the log (or earlier in the group) is a retry: reported, not appended.
+  // An id already in the log (or earlier in the group) is a retry: reported, not appended. The
+  // ids the group has not staged are looked up in the backend together.
+  std::vector<RecordId> ids;
+  std::vector<size_t> where;  // ids[k] is w->records[where[k]].id
   for (size_t i = 0; i < w->records.size(); ++i) {
     const RecordId& id = w->records[i].id;
     if (auto it = stage.ids.find(id); it != stage.ids.end()) {
       w->found[i] = it->second;
-      continue;
+    } else {
+      ids.push_back(id);
+      where.push_back(i);
     }
-    StatusOr<std::optional<Offset>> found = backend_->Find(id);
-    if (!found.ok()) {
-      w->status = found.status();
-      return false;
-    }
-    w->found[i] = *found;
+  }
+  if (ids.empty()) return true;
+  std::vector<std::optional<Offset>> found;
+  if (Status s = FindMany(ids, &found); !s.ok()) {
+    w->status = std::move(s);
+    return false;
+  }
+  for (size_t k = 0; k < ids.size(); ++k) {
+    std::optional<Offset>& at = w->found[where[k]];
+    at = found[k];
     // A backend only this core writes holds nothing past the head the core knows; an entry
     // there is left by a failed write and is not in the log.
-    if (!shared_ && w->found[i] && *w->found[i] >= known_.length) w->found[i].reset();
+    if (!shared_ && at && *at >= known_.length) at.reset();
   }
   return true;
 }

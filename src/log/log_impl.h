@@ -56,6 +56,9 @@ class Log::Impl {
   // OK when [begin, end) is within the log; reads the backend's head only when needed.
   Status CheckRange(Offset begin, Offset end) const;
 
+  // The backend's FindMany, checked to give one result per id.
+  Status FindMany(std::span<const RecordId> ids, std::vector<std::optional<Offset>>* out) const;
+
   LogBackend* backend() const { return backend_.get(); }
   const RecordFormat& format() const { return *format_; }
   SubscriptionHub& hub() { return *hub_; }
@@ -86,6 +89,7 @@ class Log::Impl {
   // Looks up whether w's records are already in the log (or earlier in the group): w->found.
   // Returns false, with w->status set, when the backend cannot tell.
   bool FindExisting(Writer* w, const Stage& stage);
+
   // Checks w's expectations against the stage; false with w->status set on a mismatch.
   bool CheckExpectations(Writer* w, const Stage& stage);
   // Places w's new records after the stage's head: offsets, chain values, stream versions.

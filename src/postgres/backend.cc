@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "postgres/schema.h"
 
@@ -188,6 +190,39 @@ StatusOr<std::optional<Offset>> PostgresBackend::Find(const RecordId& id) const 
     if (PQntuples(r.get()) == 0) return std::optional<Offset>();
     return std::optional<Offset>(static_cast<Offset>(GetInt8(r.get(), 0, 0)));
   });
+}
+
+Status PostgresBackend::FindMany(std::span<const RecordId> ids,
+                                 std::vector<std::optional<Offset>>* out) const {
+  // Ids one query looks up: a batch of any size is a few round trips, each a bounded message.
+  constexpr size_t kFindChunk = 1000;
+  out->assign(ids.size(), std::nullopt);
+  for (size_t begin = 0; begin < ids.size(); begin += kFindChunk) {
+    const size_t n = std::min(kFindChunk, ids.size() - begin);
+    std::vector<std::optional<std::string>> elems(n);
+    std::unordered_map<RecordId, std::vector<size_t>> wanted;  // an id may repeat
+    for (size_t k = 0; k < n; ++k) {
+      const RecordId& id = ids[begin + k];
+      elems[k] = std::string(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
+      wanted[id].push_back(begin + k);
+    }
+    STATELOG_RETURN_IF_ERROR(pool_.Run([&](PGconn* conn) -> Status {
+      STATELOG_ASSIGN_OR_RETURN(
+          Result r, Exec(conn, "SELECT event_id, pos FROM events WHERE event_id = ANY($1)",
+                         Params().Array(kByteaArrayOid, kByteaOid, elems), true));
+      for (int row = 0; row < PQntuples(r.get()); ++row) {
+        const std::span<const uint8_t> id = GetBytes(r.get(), row, 0);
+        auto it = id.size() == RecordId::kSize ? wanted.find(RecordId::FromSpan(id)) : wanted.end();
+        if (it == wanted.end()) {
+          return Status::Corruption("schema " + schema() + ": a lookup of " + std::to_string(n) +
+                                    " ids returned a row for an id not asked for");
+        }
+        for (size_t i : it->second) (*out)[i] = static_cast<Offset>(GetInt8(r.get(), row, 1));
+      }
+      return Status::OK();
+    }));
+  }
+  return Status::OK();
 }
 
 StatusOr<std::vector<Offset>> PostgresBackend::StreamOffsets(std::string_view stream,

@@ -62,6 +62,9 @@ class PostgresBackend final : public LogBackend {
   Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override;
   Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
   StatusOr<std::optional<Offset>> Find(const RecordId& id) const override;
+  // One query per kFindChunk ids.
+  Status FindMany(std::span<const RecordId> ids,
+                  std::vector<std::optional<Offset>>* out) const override;
   StatusOr<std::vector<Offset>> StreamOffsets(std::string_view stream,
                                               Offset before) const override;
   StatusOr<std::optional<StreamTail>> ReadStreamTail(std::string_view stream,

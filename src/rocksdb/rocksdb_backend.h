@@ -60,6 +60,9 @@ class RocksBackend final : public LogBackend {
   Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
   std::unique_ptr<RecordCursor> NewCursor(Offset begin, Offset end) const override;
   StatusOr<std::optional<Offset>> Find(const RecordId& id) const override;
+  // MultiGet in chunks, the chunks on every core.
+  Status FindMany(std::span<const RecordId> ids,
+                  std::vector<std::optional<Offset>>* out) const override;
   StatusOr<std::vector<Offset>> StreamOffsets(std::string_view stream,
                                               Offset before) const override;
   StatusOr<std::optional<StreamTail>> ReadStreamTail(std::string_view stream,

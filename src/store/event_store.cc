@@ -94,6 +94,11 @@ std::unique_ptr<EventCursor> EventStore::NewCursor(Offset begin, std::optional<O
 
 StatusOr<std::optional<Offset>> EventStore::Find(const EventId& id) const { return log_->Find(id); }
 
+StatusOr<std::vector<std::optional<Offset>>> EventStore::FindMany(
+    std::span<const EventId> ids) const {
+  return log_->FindMany(ids);
+}
+
 StatusOr<std::vector<Offset>> EventStore::ChannelOffsets(const ChannelId& id, Offset before) const {
   return log_->StreamOffsets(ChannelStream(id), before);
 }
