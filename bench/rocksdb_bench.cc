@@ -21,6 +21,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "statelog/codec.h"
@@ -252,8 +253,10 @@ int main(int argc, char** argv) {
       vs_sqlite.push_back(s[k].events_per_s / std::max(1.0, q[k].events_per_s));
       vs_raw.push_back(s[k].events_per_s / std::max(1.0, r[k].events_per_s));
     }
-    for (auto [name, x] : {std::pair{"statelog RocksDB", &s}, std::pair{"SQLite WAL FULL", &q},
-                           std::pair{"raw RocksDB Put sync", &r}}) {
+    for (auto [name, key, x] : {std::tuple{"statelog RocksDB", "statelog", &s},
+                                std::tuple{"SQLite WAL FULL", "sqlite", &q},
+                                std::tuple{"raw RocksDB Put sync", "raw", &r}}) {
+      if (!only.empty() && only != key) continue;
       auto median = [&](double statelog::Result::*field) {
         std::vector<double> v;
         for (const auto& one : *x) v.push_back(one.*field);
@@ -263,6 +266,7 @@ int main(int argc, char** argv) {
              median(&statelog::Result::events_per_s), median(&statelog::Result::p50_us),
              median(&statelog::Result::p99_us));
     }
+    if (!only.empty()) continue;  // one backend: no ratios
     printf(
         "| %d | ratios (median of %d rounds) | statelog/SQLite %.2fx, statelog/raw %.2fx | | |\n",
         threads, rounds, statelog::Median(vs_sqlite), statelog::Median(vs_raw));
