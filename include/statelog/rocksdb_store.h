@@ -42,6 +42,15 @@ struct RocksDbOptions {
   // background writes (memtable flushes, MANIFEST, info log) fit in it: the disk never fills
   // under RocksDB (docs/adr/0011-durability-under-faults.md).
   uint64_t disk_reserve_bytes = uint64_t{64} << 20;
+  // An append whose events encode to at least this many bytes (default 4 MiB; 0: never) is
+  // written another way, faster for large batches such as an import: its entries go into new
+  // table files, built on every core and synced, which RocksDB then takes into the store in one
+  // atomic step (external file ingestion) instead of through its write-ahead log and memtable.
+  // The result is the same: all of the append or none of it, durable when Append returns
+  // (always synced, even with sync = false). If writing the files fails (a full disk, an I/O
+  // error), the store is unchanged and stays usable; if taking them in fails, the error is
+  // fatal like a failed write (health()).
+  uint64_t bulk_append_bytes = uint64_t{4} << 20;
   // If true, Open opens an existing store read-only: it writes nothing at all (so it works on a
   // full disk), never creates a store (create_if_missing is ignored), does not upgrade an older
   // format (FailedPrecondition), and every append and snapshot write fails with NotSupported. It

@@ -5,14 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "rocksdb/append_plan.h"
 #include "rocksdb/keys.h"
 #include "rocksdb/rocksdb_backend.h"
 #include "rocksdb/rocksdb_internal.h"
 
 namespace statelog::rocksdb_internal {
 namespace {
-
-namespace fmt = rocksdb_format;
 
 std::string HeadName(const ChainHead& head) {
   return std::to_string(head.length) + ":" + head.chain.ToHex();
@@ -42,19 +41,11 @@ Status RocksBackend::CheckWritable() const {
   return Status::Aborted("store is unusable after " + fatal.ToString() + " (reopen it)");
 }
 
-Status RocksBackend::Append(const ChainHead& expected, std::span<const StagedRecord> records) {
-  STATELOG_RETURN_IF_ERROR(CheckWritable());
-  if (const ChainHead head = *ReadHead(); head != expected) {
-    return Status::Conflict("the log's head is " + HeadName(head) + ", not the expected " +
-                            HeadName(expected));
-  }
-  if (records.empty()) return Status::OK();
-
-  // One batch: every record, its id entry and its stream entries, then the head. A batch is
-  // applied in the order it was built, and RocksDB's memtable inserts a key next to the previous
-  // one far faster than anywhere else: so the records go in offset order, then the id entries
-  // and the stream entries each in key order. (The keys of one batch are distinct, so their
-  // order changes nothing else.)
+StatusOr<AppendPlan> AppendPlan::Make(const ChainHead& expected,
+                                      std::span<const StagedRecord> records,
+                                      const RecordFormat& format) {
+  AppendPlan plan;
+  plan.records_ = records;
   size_t bytes = 64;
   size_t stream_count = 0;
   Offset next = expected.length;
@@ -67,59 +58,68 @@ Status RocksBackend::Append(const ChainHead& expected, std::span<const StagedRec
     for (const StreamEntry& s : r.streams) {
       if (s.stream.empty() || s.stream.size() > kMaxStreamKeySize) {
         return Status::InvalidArgument("offset " + std::to_string(r.offset) + ": " +
-                                       format_->StreamName(s.stream) + " has " +
+                                       format.StreamName(s.stream) + " has " +
                                        std::to_string(s.stream.size()) + " bytes");
       }
       bytes += s.stream.size() + 40;
     }
     bytes += r.encoded.size() + 100;  // record and id entries with their framing
+    plan.encoded_bytes_ += r.encoded.size();
     stream_count += r.streams.size();
     ++next;
   }
-  rocksdb::WriteBatch batch(bytes);
-  std::string key, value;
-  for (const StagedRecord& r : records) {
-    value.clear();
-    fmt::PutFixed(&value, r.chain);
-    value.append(r.encoded);
-    batch.Put(fmt::RecordKey(r.offset), value);
-  }
-  // Id entries in key order ('i' + id).
-  std::vector<const StagedRecord*> by_id(records.size());
-  for (size_t i = 0; i < records.size(); ++i) by_id[i] = &records[i];
-  std::sort(by_id.begin(), by_id.end(), [](const StagedRecord* a, const StagedRecord* b) {
-    return a->record->id < b->record->id;
-  });
-  for (const StagedRecord* r : by_id) {
-    value.clear();
-    fmt::PutBE64(&value, r->offset);
-    batch.Put(fmt::IdKey(r->record->id), value);
-  }
+  plan.total_bytes_ = bytes;
+  plan.head_ = ChainHead{next, records.back().chain};
+  plan.by_id_.resize(records.size());
+  for (size_t i = 0; i < records.size(); ++i) plan.by_id_[i] = &records[i];
+  std::sort(
+      plan.by_id_.begin(), plan.by_id_.end(),
+      [](const StagedRecord* a, const StagedRecord* b) { return a->record->id < b->record->id; });
   // Stream entries in key order ('x' + length + stream + offset).
-  struct StreamPut {
-    std::string_view stream;
-    const StagedRecord* record;
-    uint64_t version;
-  };
-  std::vector<StreamPut> puts;
-  puts.reserve(stream_count);
+  plan.streams_.reserve(stream_count);
   for (const StagedRecord& r : records) {
-    for (const StreamEntry& s : r.streams) puts.push_back({s.stream, &r, s.version});
+    for (const StreamEntry& s : r.streams) plan.streams_.push_back({s.stream, &r, s.version});
   }
-  std::sort(puts.begin(), puts.end(), [](const StreamPut& a, const StreamPut& b) {
+  std::sort(plan.streams_.begin(), plan.streams_.end(), [](const StreamPut& a, const StreamPut& b) {
     if (a.stream.size() != b.stream.size()) return a.stream.size() < b.stream.size();
     if (const int c = a.stream.compare(b.stream); c != 0) return c < 0;
     return a.record->offset < b.record->offset;
   });
-  for (const StreamPut& p : puts) {
-    key = fmt::StreamPrefix(p.stream);
-    fmt::PutBE64(&key, p.record->offset);
-    batch.Put(key, fmt::StreamValue(p.record->record->timestamp, p.version));
+  return plan;
+}
+
+Status RocksBackend::Append(const ChainHead& expected, std::span<const StagedRecord> records) {
+  STATELOG_RETURN_IF_ERROR(CheckWritable());
+  if (const ChainHead head = *ReadHead(); head != expected) {
+    return Status::Conflict("the log's head is " + HeadName(head) + ", not the expected " +
+                            HeadName(expected));
   }
-  const ChainHead head{next, records.back().chain};
-  batch.Put(fmt::kHeadKey, fmt::HeadValue(head.length, head.chain));
-  const std::string what =
-      "appending offsets [" + std::to_string(expected.length) + ", " + std::to_string(next) + ")";
+  if (records.empty()) return Status::OK();
+  STATELOG_ASSIGN_OR_RETURN(const AppendPlan plan, AppendPlan::Make(expected, records, *format_));
+  const std::string what = "appending offsets [" + std::to_string(expected.length) + ", " +
+                           std::to_string(plan.head().length) + ")";
+  Status written = bulk_bytes_ != 0 && plan.encoded_bytes() >= bulk_bytes_
+                       ? AppendByIngestion(plan, what)
+                       : AppendByWriteBatch(plan, what);
+  if (!written.ok()) return written;
+  std::lock_guard<std::mutex> lock(mu_);
+  head_ = plan.head();
+  return Status::OK();
+}
+
+Status RocksBackend::AppendByWriteBatch(const AppendPlan& plan, const std::string& what) {
+  // One batch: every record, its id entry and its stream entries, then the head. A batch is
+  // applied in the order it was built, and RocksDB's memtable inserts a key next to the previous
+  // one of its run far faster than anywhere else: so each kind of entry goes in key order. (The
+  // keys of one batch are distinct, so their order changes nothing else.)
+  rocksdb::WriteBatch batch(plan.total_bytes());
+  auto put = [&batch](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+    return batch.Put(key, value);
+  };
+  rocksdb::Status built = plan.PutRecords(0, plan.record_count(), put);
+  if (built.ok()) built = plan.PutIds(put);
+  if (built.ok()) built = plan.PutHeadAndStreams(put);
+  if (!built.ok()) return FromRocks(built, what);
   // Refused before RocksDB's write path: a full disk there is a fatal error (or an abort).
   STATELOG_RETURN_IF_ERROR(CheckSpace(batch.GetDataSize(), what));
 
@@ -131,8 +131,6 @@ Status RocksBackend::Append(const ChainHead& expected, std::span<const StagedRec
     SetFatal(error);
     return error;
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  head_ = head;
   return Status::OK();
 }
 

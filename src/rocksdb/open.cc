@@ -357,6 +357,7 @@ StatusOr<std::unique_ptr<RocksBackend>> RocksBackend::Open(const std::string& di
     rocksdb::Status s = rocksdb::DB::Open(MakeOptions(options, hooks.env.get()), dir, &raw);
     if (!s.ok()) return OpenError(s, dir);
     db.reset(raw);
+    STATELOG_RETURN_IF_ERROR(RemoveBulkLeftovers(db->GetEnv(), dir));
   }
   // From here on the backend owns the database (and the lock): its destructor closes both.
   uint32_t version = 0;
@@ -385,6 +386,7 @@ RocksBackend::RocksBackend(std::shared_ptr<rocksdb::Env> env, std::unique_ptr<ro
       dir_(dir),
       read_only_(options.read_only),
       reserve_(options.disk_reserve_bytes),
+      bulk_bytes_(options.bulk_append_bytes),
       free_bytes_(hooks.free_bytes),
       lock_(lock),
       format_(format),

@@ -8,6 +8,11 @@
 // never retried, health() returns it and every later write fails with Aborted until the store is
 // reopened (the database's state past the last durable point is unknown until recovery).
 //
+// An append of at least RocksDbOptions::bulk_append_bytes takes another way to the same result:
+// its entries are written to new table files under the store's bulk/ directory, on every core,
+// and RocksDB takes them in with one atomic, synced ingestion (bulk.cc). A failure while writing
+// the files leaves the store unchanged and usable; a failed ingestion is fatal like a failed write.
+//
 // Reads go straight to RocksDB. Every scan checks its iterator's status when it ends: damage is
 // an error naming the offset or stream, never a shorter answer.
 #ifndef STATELOG_ROCKSDB_ROCKSDB_BACKEND_H_
@@ -32,6 +37,8 @@
 #include "statelog/snapshot_store.h"
 
 namespace statelog::rocksdb_internal {
+
+class AppendPlan;
 
 class RocksBackend final : public LogBackend {
  public:
@@ -81,15 +88,22 @@ class RocksBackend final : public LogBackend {
   Status CheckSpace(uint64_t bytes, std::string_view what) const;
 
   rocksdb::DB* db() const { return db_.get(); }
+  // The directory where large appends build their table files before they are ingested.
+  static std::string BulkDir(const std::string& dir) { return dir + "/bulk"; }
   const rocksdb::WriteOptions& write_options() const { return write_options_; }
   const RecordFormat& format() const { return *format_; }
 
  private:
+  // The two ways Append writes a checked plan (the head is updated by the caller).
+  Status AppendByWriteBatch(const AppendPlan& plan, const std::string& what);
+  Status AppendByIngestion(const AppendPlan& plan, const std::string& what);
+
   const std::shared_ptr<rocksdb::Env> env_;  // destroyed after db_
   std::unique_ptr<rocksdb::DB> db_;
   const std::string dir_;
   const bool read_only_;
   const uint64_t reserve_;
+  const uint64_t bulk_bytes_;
   const std::function<StatusOr<uint64_t>(const std::string&)> free_bytes_;
   rocksdb::FileLock* lock_;  // read-only stores: the LOCK file; null otherwise
   const RecordFormat* const format_;
@@ -100,6 +114,10 @@ class RocksBackend final : public LogBackend {
   ChainHead head_;         // what the last successful Append (or Open) left on disk
   Status fatal_;
 };
+
+// Removes the table files an append interrupted by a crash left in the store's bulk/ directory
+// (none of them is part of the database until an ingestion took it in).
+Status RemoveBulkLeftovers(rocksdb::Env* env, const std::string& dir);
 
 // The SnapshotStore kept in a RocksBackend's database.
 std::unique_ptr<SnapshotStore> NewRocksSnapshotStore(RocksBackend* owner);

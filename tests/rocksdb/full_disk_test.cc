@@ -224,5 +224,53 @@ TEST(RocksDbFullDiskTest, RealTmpfsFillsWithoutACrash) {
   EXPECT_EQ(CheckLog(**store).size(), acked + 10);
 }
 
+// A bulk append (table files, then an ingestion) that meets a really full disk while it writes
+// its files: NoSpace, the store unchanged and healthy, no file left behind; the same batch goes
+// in once space is freed. The free-space check is told the disk is empty, so that the write
+// itself meets the full disk.
+TEST(RocksDbFullDiskTest, BulkAppendOnAFullDiskChangesNothingAndResumes) {
+  TempDir tmp;
+  const std::string mnt = tmp.path() + "/mnt";
+  std::filesystem::create_directory(mnt);
+  if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=8m") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs (" << std::strerror(errno)
+                 << "): run as root to test a real full disk";
+  }
+  struct Unmount {
+    std::string path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{mnt};
+  const std::string dir = mnt + "/db";
+  RocksDbOptions options;
+  options.disk_reserve_bytes = kMiB;
+  options.bulk_append_bytes = 1;
+  rocksdb_internal::TestHooks hooks;
+  hooks.free_bytes = [](const std::string&) -> StatusOr<uint64_t> { return uint64_t{1} << 40; };
+  const std::vector<Event> events = InterleavedEvents(8, 100, 1);
+  const std::span<const Event> all(events);
+  auto store = rocksdb_internal::OpenWithHooks(dir, options, hooks);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE((*store)->AppendBatch(all.first(100)).ok());
+  const std::string filler = FillDisk(mnt);
+  auto refused = (*store)->AppendBatch(all.subspan(100));
+  ASSERT_EQ(refused.status().code(), StatusCode::kNoSpace) << refused.status().ToString();
+  EXPECT_TRUE(refused.status().message().starts_with("appending offsets [100, 800): writing " +
+                                                     dir + "/bulk/100-"))
+      << refused.status().ToString();
+  EXPECT_TRUE((*store)->health().ok()) << "a failed bulk write must not be fatal";
+  EXPECT_EQ(CheckLog(**store).size(), 100u);
+  EXPECT_TRUE(std::filesystem::is_empty(dir + "/bulk")) << "table files left behind";
+  std::filesystem::remove(filler);
+  auto appended = (*store)->AppendBatch(all.subspan(100));
+  ASSERT_TRUE(appended.ok()) << appended.status().ToString();
+  EXPECT_EQ(appended->front().offset, 100u);
+  store->reset();
+  auto reopened = RocksDbEventStore::Open(dir, options);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  const std::vector<StoredEvent> log = CheckLog(**reopened);
+  ASSERT_EQ(log.size(), events.size());
+  for (size_t i = 0; i < events.size(); ++i) ASSERT_EQ(log[i].event, events[i]);
+}
+
 }  // namespace
 }  // namespace statelog::test

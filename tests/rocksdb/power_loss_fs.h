@@ -6,11 +6,11 @@
 // FileSystemWrapper since Debian ships no RocksDB test utilities):
 //   - file data: for each file written through it, the size written and the size last made
 //     durable by Sync or Fsync (RangeSync is only a hint and makes nothing durable);
-//   - directory entries: each file or directory created, and each rename target, stays
-//     undoable until its parent directory is fsynced (FSDirectory::Fsync, or
-//     FsyncWithDirOptions, which RocksDB 7.8 calls after creating a WAL, installing a flushed or
-//     compacted SST, and renaming CURRENT into place). A rename that replaced a file remembers
-//     the old content, which the power loss puts back.
+//   - directory entries: each file or directory created, each hard link and each rename target
+//     stays undoable until its parent directory is fsynced (FSDirectory::Fsync, or
+//     FsyncWithDirOptions, which RocksDB 7.8 calls after creating a WAL, installing a flushed,
+//     compacted or ingested SST, and renaming CURRENT into place). A rename that replaced a file
+//     remembers the old content, which the power loss puts back.
 // Deletions are taken as durable at once (as in RocksDB's model).
 //
 // PowerLoss() makes every later write, sync, rename and deletion a silent no-op (the machine is
@@ -173,6 +173,21 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
       it->second.erase(f.filename().string());
     }
     AddPending(to, before, /*replace=*/true);
+    return s;
+  }
+
+  // A hard link is a new directory entry for the same file: undoable until its directory is
+  // fsynced. The link starts with what is known of the source (one file, two names).
+  rocksdb::IOStatus LinkFile(const std::string& src, const std::string& dst,
+                             const rocksdb::IOOptions& options,
+                             rocksdb::IODebugContext* dbg) override {
+    const std::string from = Normal(src), to = Normal(dst);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (OffAfterOneMore()) return rocksdb::IOStatus::OK();
+    rocksdb::IOStatus s = target()->LinkFile(from, to, options, dbg);
+    if (!s.ok()) return s;
+    if (auto it = files_.find(from); it != files_.end()) files_[to] = it->second;
+    AddPending(to, Before{});
     return s;
   }
 

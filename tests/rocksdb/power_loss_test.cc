@@ -48,9 +48,11 @@ struct HarnessResult {
   uint64_t stores = 0;           // stores created
 };
 
-// Runs `rounds` power-loss rounds with RocksDbOptions::sync = `sync`. With sync, every check
-// must hold; without it, lost acknowledged events are counted instead of failing the test.
-HarnessResult RunHarness(bool sync, uint64_t rounds, uint64_t base_seed) {
+// Runs `rounds` power-loss rounds with RocksDbOptions::sync = `sync` and bulk_append_bytes =
+// `bulk_bytes`. With sync, every check must hold; without it, lost acknowledged events are
+// counted instead of failing the test.
+HarnessResult RunHarness(bool sync, uint64_t rounds, uint64_t base_seed,
+                         uint64_t bulk_bytes = RocksDbOptions{}.bulk_append_bytes) {
   HarnessResult result;
   std::mt19937_64 rng(base_seed);
   std::unique_ptr<TempDir> tmp;
@@ -76,6 +78,7 @@ HarnessResult RunHarness(bool sync, uint64_t rounds, uint64_t base_seed) {
     std::shared_ptr<rocksdb::Env> env(rocksdb::NewCompositeEnv(fs));
     RocksDbOptions options;
     options.sync = sync;
+    options.bulk_append_bytes = bulk_bytes;
     std::map<Offset, std::string> acked = durable;
     {
       // Half the rounds the power goes off at a random disk operation of RocksDB's (during the
@@ -191,6 +194,19 @@ TEST(RocksDbPowerLossTest, SyncedAppendsSurvivePowerLoss) {
   RecordProperty("acked_checked", std::to_string(r.acked_checked));
 }
 
+// Every append (single events and batches) written as table files and ingested: the power goes
+// off while the files are written, linked, synced and recorded in the MANIFEST too.
+TEST(RocksDbPowerLossTest, SyncedBulkAppendsSurvivePowerLoss) {
+  const uint64_t rounds =
+      EnvNumber("STATELOG_POWER_LOSS_ROUNDS", STATELOG_POWER_LOSS_DEFAULT_ROUNDS) / 2 + 1;
+  const HarnessResult r = RunHarness(/*sync=*/true, rounds, BaseSeed(), /*bulk_bytes=*/1);
+  Report("sync, bulk appends", r);
+  EXPECT_EQ(r.rounds, rounds);
+  EXPECT_EQ(r.acked_lost, 0u);
+  EXPECT_GT(r.acked, rounds) << "too few acknowledged events to prove anything";
+  EXPECT_GT(r.truncated_files + r.dropped_entries, 0u) << "the power losses dropped nothing";
+}
+
 // Control: without fsync, a power loss does lose acknowledged appends, and the harness sees it.
 // The recovered log is still a consistent prefix (every other check holds).
 TEST(RocksDbPowerLossTest, ControlUnsyncedAppendsAreLost) {
@@ -245,6 +261,40 @@ TEST(RocksDbPowerLossTest, FileSystemDropsExactlyWhatWasNotSynced) {
   fs->PowerLoss();
   fs->DropUnsyncedData();
   EXPECT_EQ(read("new-entry"), "synced data");
+}
+
+// A hard link (how an ingestion moves table files in) stays only once its directory is fsynced,
+// with the data the file had made durable.
+TEST(RocksDbPowerLossTest, FileSystemDropsLinksWhoseDirectoryWasNotSynced) {
+  TempDir tmp;
+  const rocksdb::IOOptions io;
+  for (const bool fsync_dir : {false, true}) {
+    SCOPED_TRACE(fsync_dir ? "directory fsynced" : "directory not fsynced");
+    const std::string src = tmp.path() + "/src" + std::to_string(fsync_dir);
+    const std::string dst = tmp.path() + "/dst" + std::to_string(fsync_dir);
+    auto fs = std::make_shared<PowerLossFileSystem>();
+    std::unique_ptr<rocksdb::FSWritableFile> f;
+    ASSERT_TRUE(fs->NewWritableFile(src, rocksdb::FileOptions(), &f, nullptr).ok());
+    ASSERT_TRUE(f->Append("synced", io, nullptr).ok());
+    ASSERT_TRUE(f->Sync(io, nullptr).ok());
+    ASSERT_TRUE(f->Append("tail", io, nullptr).ok());
+    ASSERT_TRUE(f->Close(io, nullptr).ok());
+    ASSERT_TRUE(fs->LinkFile(src, dst, io, nullptr).ok());
+    if (fsync_dir) {
+      std::unique_ptr<rocksdb::FSDirectory> d;
+      ASSERT_TRUE(fs->NewDirectory(tmp.path(), io, &d, nullptr).ok());
+      ASSERT_TRUE(d->Fsync(io, nullptr).ok());
+    }
+    ASSERT_TRUE(fs->DeleteFile(src, io, nullptr).ok());
+    fs->PowerLoss();
+    fs->DropUnsyncedData();
+    ASSERT_EQ(std::filesystem::exists(dst), fsync_dir);
+    if (fsync_dir) {
+      std::ifstream in(dst, std::ios::binary);
+      EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()),
+                "synced");
+    }
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -59,12 +60,19 @@ class TempDirRegistry {
   std::vector<std::unique_ptr<TempDir>> dirs_;
 };
 
-struct RocksDbFactory {
-  static constexpr const char* kName = "RocksDb";
+// kBulkBytes: RocksDbOptions::bulk_append_bytes of the stores it makes.
+template <uint64_t kBulkBytes>
+struct RocksDbFactoryWith {
+  // Returns the store's options.
+  static RocksDbOptions Options() {
+    RocksDbOptions options;
+    options.bulk_append_bytes = kBulkBytes;
+    return options;
+  }
   // Returns a new, empty durable store in a temporary directory (removed at exit).
   static std::unique_ptr<EventStore> Make() {
     auto dir = std::make_unique<TempDir>("conformance");
-    auto store = RocksDbEventStore::Open(dir->path() + "/db");
+    auto store = RocksDbEventStore::Open(dir->path() + "/db", Options());
     if (!store.ok()) {
       ADD_FAILURE() << "RocksDbEventStore::Open: " << store.status().ToString();
       return nullptr;
@@ -77,7 +85,7 @@ struct RocksDbFactory {
   static std::unique_ptr<LogBackend> MakeBackend() {
     auto dir = std::make_unique<TempDir>("backend");
     auto backend =
-        rocksdb_internal::OpenBackend(dir->path() + "/db", RocksDbOptions(), &EventRecordFormat());
+        rocksdb_internal::OpenBackend(dir->path() + "/db", Options(), &EventRecordFormat());
     if (!backend.ok()) {
       ADD_FAILURE() << "opening a RocksDB backend: " << backend.status().ToString();
       return nullptr;
@@ -85,6 +93,16 @@ struct RocksDbFactory {
     TempDirRegistry::Add(std::move(dir));
     return std::move(*backend);
   }
+};
+
+// The default options: appends below 4 MiB go through the write-ahead log and memtable.
+struct RocksDbFactory : RocksDbFactoryWith<RocksDbOptions{}.bulk_append_bytes> {
+  static constexpr const char* kName = "RocksDb";
+};
+// Appends of about five events or more take the bulk way (table files and an ingestion), smaller
+// ones the write-ahead log: the suite runs over both ways and their mix.
+struct RocksDbBulkFactory : RocksDbFactoryWith<4096> {
+  static constexpr const char* kName = "RocksDbBulk";
 };
 
 }  // namespace statelog::test

@@ -41,7 +41,7 @@ namespace statelog::test {
 using StoreBackends = ::testing::Types<MemoryFactory
 #if STATELOG_TEST_ROCKSDB
                                        ,
-                                       RocksDbFactory
+                                       RocksDbFactory, RocksDbBulkFactory
 #endif
 #if STATELOG_TEST_POSTGRES
                                        ,
