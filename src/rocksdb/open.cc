@@ -313,15 +313,19 @@ class RocksEventStore final : public RocksDbEventStore {
 };
 
 StatusOr<uint64_t> FreeBytes(const std::string& path) {
+  auto free_of = [](const struct statvfs& st) -> uint64_t {
+    // A file system that counts no blocks (/proc, /sys) has no free space to speak of: its
+    // writes fail for other reasons, which the write itself reports.
+    if (st.f_blocks == 0) return std::numeric_limits<uint64_t>::max();
+    return static_cast<uint64_t>(st.f_bavail) * static_cast<uint64_t>(st.f_frsize);
+  };
+  struct statvfs st {};
+  // The common case, an existing path (every append asks about the store's directory), needs no
+  // path arithmetic.
+  if (::statvfs(path.c_str(), &st) == 0) return free_of(st);
   fs::path p = fs::absolute(fs::path(path)).lexically_normal();
   for (;;) {
-    struct statvfs st {};
-    if (::statvfs(p.c_str(), &st) == 0) {
-      // A file system that counts no blocks (/proc, /sys) has no free space to speak of: its
-      // writes fail for other reasons, which the write itself reports.
-      if (st.f_blocks == 0) return std::numeric_limits<uint64_t>::max();
-      return static_cast<uint64_t>(st.f_bavail) * static_cast<uint64_t>(st.f_frsize);
-    }
+    if (::statvfs(p.c_str(), &st) == 0) return free_of(st);
     if (errno != ENOENT || !p.has_parent_path() || p.parent_path() == p) {
       return Status::IOError("cannot read the free space of " + p.string() + ": " +
                              std::strerror(errno));
