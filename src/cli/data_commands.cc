@@ -62,6 +62,8 @@ Status ReadInput(const std::string& path, std::string* text) {
     result = Status::InvalidArgument("cannot import " + name +
                                      ": it is a directory, not a file of JSON lines");
   }
+  // A regular file is read into one allocation of its size (no growing and copying on the way).
+  if (result.ok() && S_ISREG(st.st_mode)) text->reserve(static_cast<size_t>(st.st_size));
   char buf[1 << 16];
   while (result.ok()) {
     const ssize_t n = ::read(fd, buf, sizeof buf);
