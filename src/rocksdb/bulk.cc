@@ -16,6 +16,10 @@
 namespace statelog::rocksdb_internal {
 namespace {
 
+// Records are split into files of at least this size: many small files would only make work
+// for compactions.
+constexpr size_t kMinRecordFileBytes = size_t{2} << 20;
+
 // One table file of the append: records [begin, end), or the id entries, or the head and the
 // stream entries. The files' key ranges are disjoint, as an ingestion of several files needs.
 struct BulkFile {
@@ -62,8 +66,11 @@ Status RocksBackend::AppendByIngestion(const AppendPlan& plan, const std::string
   rocksdb::Status s = env->CreateDirIfMissing(bulk);
   if (!s.ok()) return FromRocks(s, what + ": creating " + bulk);
 
-  // The records in one file per core (each at least one record), then the two index files.
-  const size_t record_files = std::min<size_t>(ThreadsOrCores(0), plan.record_count());
+  // The records in one file per core, each of at least kMinRecordFileBytes (and one record),
+  // then the two index files.
+  const size_t record_files =
+      std::clamp<size_t>(plan.encoded_bytes() / kMinRecordFileBytes, 1,
+                         std::min<size_t>(ThreadsOrCores(0), plan.record_count()));
   std::vector<BulkFile> files;
   const std::string stem = bulk + "/" + std::to_string(plan.head().length - plan.record_count());
   for (size_t i = 0; i < record_files; ++i) {
