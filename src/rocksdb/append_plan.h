@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rocksdb/keys.h"
 #include "statelog/log.h"
 #include "statelog/log_backend.h"
 #include "statelog/status.h"
@@ -58,12 +59,6 @@ class AppendPlan {
   size_t encoded_bytes_ = 0;
   size_t total_bytes_ = 0;
 };
-
-}  // namespace statelog::rocksdb_internal
-
-#include "rocksdb/keys.h"
-
-namespace statelog::rocksdb_internal {
 
 template <class Put>
 rocksdb::Status AppendPlan::PutRecords(size_t begin, size_t end, const Put& put) const {

@@ -1,6 +1,6 @@
 // RocksBackend's way for large appends: the plan's entries written to table files on every core,
 // then taken into the database with one atomic, synced ingestion (docs/rocksdb-format.md,
-// "Writes").
+// "Large appends: table files and an ingestion").
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_writer.h>
 

@@ -94,7 +94,7 @@ inline constexpr size_t kStreamValueSize = 16;
 // lands anywhere in its range. Records and snapshots are written in increasing key order, a
 // stream's entries in increasing offset order, and the head over and over, so each of these
 // keys goes next to the last key of its run; ids are random. The RocksDB memtable keeps its last
-// insert position for each run (docs/rocksdb-format.md, "Writes").
+// insert position for each run (docs/rocksdb-format.md, "What one write contains").
 inline size_t InsertRunPrefix(std::string_view key) {
   if (key.empty()) return 0;
   switch (key[0]) {

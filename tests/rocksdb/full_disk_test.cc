@@ -152,6 +152,31 @@ TEST(RocksDbFullDiskTest, ReadOnlyOpenWritesNothingAndRefusesWrites) {
   EXPECT_FALSE(std::filesystem::exists(tmp.path() + "/none"));
 }
 
+// A real tmpfs of `size` (mount(8) syntax, e.g. "4m") mounted on a new temporary directory,
+// unmounted when destroyed. Mounting needs root: mounted() says whether it worked.
+class ScopedTmpfs {
+ public:
+  explicit ScopedTmpfs(const std::string& size) : path_(tmp_.path() + "/mnt") {
+    std::filesystem::create_directory(path_);
+    mounted_ = ::mount("tmpfs", path_.c_str(), "tmpfs", 0, ("size=" + size).c_str()) == 0;
+    if (!mounted_) error_ = std::strerror(errno);
+  }
+  ~ScopedTmpfs() {
+    if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
+  }
+  ScopedTmpfs(const ScopedTmpfs&) = delete;
+  ScopedTmpfs& operator=(const ScopedTmpfs&) = delete;
+  bool mounted() const { return mounted_; }
+  const std::string& error() const { return error_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  TempDir tmp_;  // removed after the unmount
+  std::string path_;
+  bool mounted_ = false;
+  std::string error_;
+};
+
 // Fills the file system holding `dir` to the last byte with a file; returns its path.
 std::string FillDisk(const std::string& dir) {
   const std::string path = dir + "/filler";
@@ -167,17 +192,12 @@ std::string FillDisk(const std::string& dir) {
 
 // On a real 4 MiB tmpfs (needs root: mount(2)).
 TEST(RocksDbFullDiskTest, RealTmpfsFillsWithoutACrash) {
-  TempDir tmp;
-  const std::string mnt = tmp.path() + "/mnt";
-  std::filesystem::create_directory(mnt);
-  if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=4m") != 0) {
-    GTEST_SKIP() << "cannot mount a tmpfs (" << std::strerror(errno)
+  ScopedTmpfs tmpfs("4m");
+  if (!tmpfs.mounted()) {
+    GTEST_SKIP() << "cannot mount a tmpfs (" << tmpfs.error()
                  << "): run as root to test a real full disk";
   }
-  struct Unmount {
-    std::string path;
-    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
-  } unmount{mnt};
+  const std::string& mnt = tmpfs.path();
   const std::string dir = mnt + "/db";
   RocksDbOptions options;
   options.disk_reserve_bytes = kMiB;
@@ -229,17 +249,12 @@ TEST(RocksDbFullDiskTest, RealTmpfsFillsWithoutACrash) {
 // in once space is freed. The free-space check is told the disk is empty, so that the write
 // itself meets the full disk.
 TEST(RocksDbFullDiskTest, BulkAppendOnAFullDiskChangesNothingAndResumes) {
-  TempDir tmp;
-  const std::string mnt = tmp.path() + "/mnt";
-  std::filesystem::create_directory(mnt);
-  if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=8m") != 0) {
-    GTEST_SKIP() << "cannot mount a tmpfs (" << std::strerror(errno)
+  ScopedTmpfs tmpfs("8m");
+  if (!tmpfs.mounted()) {
+    GTEST_SKIP() << "cannot mount a tmpfs (" << tmpfs.error()
                  << "): run as root to test a real full disk";
   }
-  struct Unmount {
-    std::string path;
-    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
-  } unmount{mnt};
+  const std::string& mnt = tmpfs.path();
   const std::string dir = mnt + "/db";
   RocksDbOptions options;
   options.disk_reserve_bytes = kMiB;
