@@ -106,6 +106,40 @@ TEST(LedgerTest, IdempotentRetryAndAllOrNothingBatch) {
   EXPECT_EQ(f.ledger->Channel(s.id())->latest_supported, 0u);
 }
 
+// A retry is recognised by its id; an event whose id is that of a stored event but whose content
+// is not (the id does not hash from it) is refused, not reported as already present: alone, in a
+// batch of retries only, and in a batch with new events.
+TEST(LedgerTest, ForgedIdOfAStoredEventIsNoRetry) {
+  Fixture f;
+  ChannelScript s(Actor::Alice(), Actor::Bob(), 3, kStart, Uint256(5));
+  const Event created = s.ChannelCreated();
+  const Event signed_a = s.Sign(Actor::Alice(), 0);
+  ASSERT_TRUE(f.ledger->AppendBatch(std::vector<Event>{created, signed_a}).ok());
+  Event forged = s.Sign(Actor::Bob(), 0);
+  forged.id = signed_a.id;  // claims to be the stored event
+  const std::string before = testing::Fingerprint(*f.store);
+  const std::string expected = "id " + signed_a.id.ToHex() +
+                               " does not match the event's content: expected " +
+                               ComputeEventId(forged.timestamp, forged.body).ToHex();
+  auto alone = f.ledger->Append(forged);
+  ASSERT_FALSE(alone.ok()) << "a forged id was taken for a retry";
+  EXPECT_TRUE(alone.status().IsInvalidArgument()) << alone.status().ToString();
+  EXPECT_NE(alone.status().message().find(expected), std::string_view::npos)
+      << alone.status().ToString();
+  auto retries = f.ledger->AppendBatch(std::vector<Event>{created, forged});
+  ASSERT_FALSE(retries.ok());
+  EXPECT_EQ(retries.status().index(), std::optional<size_t>(1)) << retries.status().ToString();
+  auto mixed =
+      f.ledger->AppendBatch(std::vector<Event>{forged, s.Voucher(Actor::Alice(), Uint256(1))});
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_EQ(mixed.status().index(), std::optional<size_t>(0)) << mixed.status().ToString();
+  EXPECT_EQ(testing::Fingerprint(*f.store), before);
+  // Control: the true retry is still answered from the log.
+  auto retry = f.ledger->Append(signed_a);
+  ASSERT_TRUE(retry.ok()) << retry.status().ToString();
+  EXPECT_FALSE(retry->appended);
+}
+
 // The cache folds the Ledger's own appends from memory. Whatever the batch holds (events already
 // in the log before, between or after new ones) and whoever else appended in between, the cached
 // view equals a fold of the log.
