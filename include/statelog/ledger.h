@@ -61,7 +61,8 @@ class Ledger {
   virtual ~Ledger() = default;
 
   // Checks `event` and appends it. An event already in the log returns its original offset with
-  // appended == false, without checks (an idempotent retry). `options` adds the caller's own
+  // appended == false, without checks beyond its id (an idempotent retry; an event whose id does
+  // not hash from its content is InvalidArgument, never a retry). `options` adds the caller's own
   // expectations (see above).
   virtual StatusOr<AppendResult> Append(const Event& event, const AppendOptions& options = {}) = 0;
   // Checks every event against the state left by the ones before it, then appends them all or
