@@ -262,6 +262,9 @@ struct Event {
   const ObjectiveId* objective() const;
   // Returns true when `id` equals the id computed from the content.
   bool HasValidId() const;
+  // OK when HasValidId(); otherwise InvalidArgument "id <id> does not match the event's content:
+  // expected <computed id>".
+  Status CheckId() const;
 
   friend bool operator==(const Event&, const Event&) = default;
 };

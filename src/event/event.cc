@@ -115,6 +115,13 @@ const ObjectiveId* Event::objective() const {
 
 bool Event::HasValidId() const { return ComputeEventId(timestamp, body) == id; }
 
+Status Event::CheckId() const {
+  const EventId expected = ComputeEventId(timestamp, body);
+  if (expected == id) return Status::OK();
+  return Status::InvalidArgument(
+      "id " + id.ToHex() + " does not match the event's content: expected " + expected.ToHex());
+}
+
 EventId ComputeEventId(Timestamp timestamp, const EventBody& body) {
   thread_local std::string buf;
   buf.clear();

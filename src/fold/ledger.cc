@@ -199,14 +199,10 @@ StatusOr<std::vector<AppendResult>> LedgerImpl::AppendChecked(std::span<const Ev
     if (!found[i]) {
       checked[i] = CheckEventProof(events[i]).WithIndex(i);
       proven_flags[i] = checked[i].ok();
-    } else if (!events[i].HasValidId()) {
+    } else {
       // A retry is answered from the log without reaching the log core's id check: an event
       // that only claims a stored event's id must not pass for it.
-      checked[i] =
-          Status::InvalidArgument("id " + events[i].id.ToHex() +
-                                  " does not match the event's content: " + "expected " +
-                                  ComputeEventId(events[i].timestamp, events[i].body).ToHex())
-              .WithIndex(i);
+      checked[i] = events[i].CheckId().WithIndex(i);
     }
   });
   for (const Status& st : checked) {

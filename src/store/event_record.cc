@@ -49,12 +49,11 @@ class EventFormat final : public RecordFormat {
     const auto* payload = dynamic_cast<const EventPayload*>(record.payload.get());
     if (payload == nullptr) return Status::InvalidArgument("the record's payload is not an event");
     const Event& event = payload->event();
-    const EventId expected = ComputeEventId(event.timestamp, event.body);
-    if (expected != event.id || record.id != event.id) {
-      return Status::InvalidArgument("id " + record.id.ToHex() +
-                                     " does not match the event's content: expected " +
-                                     expected.ToHex());
+    if (record.id != event.id) {
+      return Status::InvalidArgument("the record's id " + record.id.ToHex() +
+                                     " is not its event's id " + event.id.ToHex());
     }
+    STATELOG_RETURN_IF_ERROR(event.CheckId());
     if (record.timestamp != event.timestamp) {
       return Status::InvalidArgument("the record's timestamp is not the event's");
     }
