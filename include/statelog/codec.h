@@ -30,7 +30,9 @@ void EncodeEventContent(Timestamp timestamp, const EventBody& body, std::string*
 
 struct DecodeOptions {
   // Recompute the id from the content and reject a mismatch. Turn off only for bytes this
-  // process already verified (e.g. read back from its own store).
+  // process already verified (e.g. read back from its own store) or for events whose ids are
+  // checked later: every append through the log core (statelog/log.h) checks each new record's id,
+  // and Ledger::Append that of each event it answers as a retry.
   bool verify_id = true;
 };
 

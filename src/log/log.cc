@@ -83,12 +83,29 @@ std::string RecordFormat::StreamName(std::string_view stream) const {
                                                     stream.size()));
 }
 
-Status Log::Impl::FindMany(std::span<const RecordId> ids,
+Status Log::Impl::FindMany(std::span<const RecordId> ids, uint64_t known,
                            std::vector<std::optional<Offset>>* out) const {
-  STATELOG_RETURN_IF_ERROR(backend_->FindMany(ids, out));
-  if (out->size() == ids.size()) return Status::OK();
-  return Status::FailedPrecondition("the backend's FindMany gave " + std::to_string(out->size()) +
-                                    " results for " + std::to_string(ids.size()) + " ids");
+  const bool shared = backend_->shared();
+  if (!shared && known == 0) {
+    out->assign(ids.size(), std::nullopt);
+    return Status::OK();
+  }
+  if (ids.size() == 1) {
+    STATELOG_ASSIGN_OR_RETURN(std::optional<Offset> one, backend_->Find(ids[0]));
+    out->assign(1, one);
+  } else {
+    STATELOG_RETURN_IF_ERROR(backend_->FindMany(ids, out));
+  }
+  if (out->size() != ids.size()) {
+    return Status::FailedPrecondition("the backend's FindMany gave " + std::to_string(out->size()) +
+                                      " results for " + std::to_string(ids.size()) + " ids");
+  }
+  if (!shared) {
+    for (std::optional<Offset>& at : *out) {
+      if (at && *at >= known) at.reset();
+    }
+  }
+  return Status::OK();
 }
 
 Status LogBackend::FindMany(std::span<const RecordId> ids,
@@ -220,24 +237,14 @@ std::unique_ptr<RecordCursor> Log::NewCursor(Offset begin, std::optional<Offset>
 }
 
 StatusOr<std::optional<Offset>> Log::Find(const RecordId& id) const {
-  STATELOG_ASSIGN_OR_RETURN(std::optional<Offset> found, impl_->backend()->Find(id));
-  // A record is in the backend slightly before the head that covers it is published.
-  if (found && !impl_->backend()->shared() && *found >= impl_->KnownLength()) {
-    return std::optional<Offset>();
-  }
-  return found;
+  std::vector<std::optional<Offset>> found;
+  STATELOG_RETURN_IF_ERROR(impl_->FindMany(std::span(&id, 1), impl_->KnownLength(), &found));
+  return found[0];
 }
 
 StatusOr<std::vector<std::optional<Offset>>> Log::FindMany(std::span<const RecordId> ids) const {
   std::vector<std::optional<Offset>> found;
-  STATELOG_RETURN_IF_ERROR(impl_->FindMany(ids, &found));
-  if (!impl_->backend()->shared()) {
-    // As in Find(): a record is in the backend slightly before its head is published.
-    const uint64_t known = impl_->KnownLength();
-    for (std::optional<Offset>& at : found) {
-      if (at && *at >= known) at.reset();
-    }
-  }
+  STATELOG_RETURN_IF_ERROR(impl_->FindMany(ids, impl_->KnownLength(), &found));
   return found;
 }
 

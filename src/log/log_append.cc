@@ -246,6 +246,12 @@ void Log::Impl::CommitGroup(std::span<Writer* const> group) {
   }
 }
 
+StatusOr<std::optional<StreamTail>> Log::Impl::ReadTail(std::string_view stream) const {
+  // No stream has a record below offset 0: an import into a new log asks the backend nothing.
+  if (known_.length == 0) return std::optional<StreamTail>();
+  return backend_->ReadStreamTail(stream, known_.length);
+}
+
 Status Log::Impl::TailOf(std::string_view stream, const Stage& stage,
                          std::optional<StreamTail>* out, std::optional<StreamTail>** cached) {
   if (const StreamOverlay::Entry* e = stage.overlay.Find(stream)) {
@@ -254,7 +260,7 @@ Status Log::Impl::TailOf(std::string_view stream, const Stage& stage,
     return Status::OK();
   }
   if (!cache_tails_) {
-    StatusOr<std::optional<StreamTail>> tail = backend_->ReadStreamTail(stream, known_.length);
+    StatusOr<std::optional<StreamTail>> tail = ReadTail(stream);
     if (!tail.ok()) return tail.status();
     *out = *tail;
     *cached = nullptr;
@@ -262,7 +268,7 @@ Status Log::Impl::TailOf(std::string_view stream, const Stage& stage,
   }
   auto it = tails_.find(stream);
   if (it == tails_.end()) {
-    StatusOr<std::optional<StreamTail>> tail = backend_->ReadStreamTail(stream, known_.length);
+    StatusOr<std::optional<StreamTail>> tail = ReadTail(stream);
     if (!tail.ok()) return tail.status();
     it = tails_.emplace(std::string(stream), *tail).first;
   }
@@ -311,17 +317,11 @@ bool Log::Impl::FindExisting(Writer* w, const Stage& stage) {
   }
   if (ids.empty()) return true;
   std::vector<std::optional<Offset>> found;
-  if (Status s = FindMany(ids, &found); !s.ok()) {
+  if (Status s = FindMany(ids, known_.length, &found); !s.ok()) {
     w->status = std::move(s);
     return false;
   }
-  for (size_t k = 0; k < ids.size(); ++k) {
-    std::optional<Offset>& at = w->found[where[k]];
-    at = found[k];
-    // A backend only this core writes holds nothing past the head the core knows; an entry
-    // there is left by a failed write and is not in the log.
-    if (!shared_ && at && *at >= known_.length) at.reset();
-  }
+  for (size_t k = 0; k < ids.size(); ++k) w->found[where[k]] = found[k];
   return true;
 }
 

@@ -56,8 +56,13 @@ class Log::Impl {
   // OK when [begin, end) is within the log; reads the backend's head only when needed.
   Status CheckRange(Offset begin, Offset end) const;
 
-  // The backend's FindMany, checked to give one result per id.
-  Status FindMany(std::span<const RecordId> ids, std::vector<std::optional<Offset>>* out) const;
+  // The offsets of `ids` in the log of `known` records (the backend's FindMany, checked to give one
+  // result per id). A backend only this core writes holds nothing past the head the core knows
+  // that is in the log: an entry there is left by a failed write or not yet published, and is
+  // reported absent; with `known` == 0 such a backend is not asked at all (an import into a new
+  // log looks up none of its ids). A shared backend is always asked and its answer kept.
+  Status FindMany(std::span<const RecordId> ids, uint64_t known,
+                  std::vector<std::optional<Offset>>* out) const;
 
   LogBackend* backend() const { return backend_.get(); }
   const RecordFormat& format() const { return *format_; }
@@ -100,6 +105,8 @@ class Log::Impl {
   // cached).
   Status TailOf(std::string_view stream, const Stage& stage, std::optional<StreamTail>* out,
                 std::optional<StreamTail>** cached);
+  // The backend's tail of `stream` among the records below the head this core knows.
+  StatusOr<std::optional<StreamTail>> ReadTail(std::string_view stream) const;
   // Reads the backend's head and folds the records this core has not seen into its caches.
   Status CatchUp();
   void Publish(const ChainHead& head) const;

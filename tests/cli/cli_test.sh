@@ -48,7 +48,13 @@ check "bad line rejected" run 3 "$S" import "$T/bad.jsonl" --data "$T/copy"
 check "error names the line" grep -q "bad.jsonl:4: " "$T/err"
 sed -n 30p "$T/all.jsonl" | sed 's/"ts":[0-9]*/"ts":1/' >"$T/illegal.jsonl"
 check "event with a mismatched id rejected" run 3 "$S" import "$T/illegal.jsonl" --data "$T/copy"
-check "error names the id mismatch" grep -q "illegal.jsonl:1: id does not match the content" "$T/err"
+# The copy holds the original event, so the Ledger takes this one for a retry and checks its id.
+check "error names the id mismatch" grep -q "illegal.jsonl:1: event 0 ([a-z_]*): id 0x[0-9a-f]\{64\} does not match the event's content: expected 0x[0-9a-f]\{64\}$" "$T/err"
+# A legal first event with its id zeroed, into a new store: the log core checks the id.
+sed -n 1p "$T/all.jsonl" | sed 's/"id":"0x[0-9a-f]*"/"id":"0x'"$(printf '0%.0s' $(seq 64))"'"/' >"$T/zero-id.jsonl"
+check "a zeroed id rejected" run 3 "$S" import "$T/zero-id.jsonl" --data "$T/zero"
+check "error names the zeroed id" grep -q "zero-id.jsonl:1: batch event 0: id 0x0\{64\} does not match the event's content: expected 0x[0-9a-f]\{64\}$" "$T/err"
+check "nothing stored" [ -z "$("$S" export --data "$T/zero")" ]
 # A legal-looking file whose third event breaks the rules (a state of an unknown channel).
 grep '"type":"state_signed"' "$T/all.jsonl" | head -n 1 >"$T/orphan.jsonl"
 check "illegal history rejected" run 3 "$S" import "$T/orphan.jsonl" --data "$T/other"
