@@ -265,6 +265,9 @@ struct Event {
   // OK when HasValidId(); otherwise InvalidArgument "id <id> does not match the event's content:
   // expected <computed id>".
   Status CheckId() const;
+  // CheckId() for a caller that has computed the id the content hashes to (`content_id`), e.g.
+  // from the event's canonical encoding: the same answer and message.
+  Status CheckId(const EventId& content_id) const;
 
   friend bool operator==(const Event&, const Event&) = default;
 };

@@ -72,6 +72,11 @@ class RecordFormat {
   virtual ~RecordFormat() = default;
   // OK when `record.id` is the id of its content; InvalidArgument naming both ids otherwise.
   virtual Status CheckId(const Record& record) const = 0;
+  // CheckId() given `encoded`, the bytes record.payload->Encode() returned (a backend that stores
+  // encoded records has the core encode each one before its check): a format whose id hashes
+  // those bytes, or a part of them, need not encode the content again. The same answer as
+  // CheckId(record) is required. The default calls CheckId(record).
+  virtual Status CheckEncodedId(const Record& record, std::string_view encoded) const;
   // Rebuilds a record (id, timestamp, streams, payload) from the bytes Encode() wrote. Does not
   // recompute the id (the bytes were checked when appended). Errors name what is wrong.
   virtual Status Decode(std::string_view bytes, Record* out) const = 0;

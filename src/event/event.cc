@@ -115,11 +115,12 @@ const ObjectiveId* Event::objective() const {
 
 bool Event::HasValidId() const { return ComputeEventId(timestamp, body) == id; }
 
-Status Event::CheckId() const {
-  const EventId expected = ComputeEventId(timestamp, body);
-  if (expected == id) return Status::OK();
+Status Event::CheckId() const { return CheckId(ComputeEventId(timestamp, body)); }
+
+Status Event::CheckId(const EventId& content_id) const {
+  if (content_id == id) return Status::OK();
   return Status::InvalidArgument(
-      "id " + id.ToHex() + " does not match the event's content: expected " + expected.ToHex());
+      "id " + id.ToHex() + " does not match the event's content: expected " + content_id.ToHex());
 }
 
 EventId ComputeEventId(Timestamp timestamp, const EventBody& body) {

@@ -83,6 +83,10 @@ std::string RecordFormat::StreamName(std::string_view stream) const {
                                                     stream.size()));
 }
 
+Status RecordFormat::CheckEncodedId(const Record& record, std::string_view) const {
+  return CheckId(record);
+}
+
 Status Log::Impl::FindMany(std::span<const RecordId> ids, uint64_t known,
                            std::vector<std::optional<Offset>>* out) const {
   const bool shared = backend_->shared();

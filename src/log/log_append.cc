@@ -53,9 +53,16 @@ Status CheckStreamKey(std::string_view key) {
                                  std::to_string(kMaxStreamKeySize) + " allowed)");
 }
 
-Status CheckRecord(const RecordFormat& format, const Record& record) {
+// Checks `record` and, when `encoded` is given, encodes its payload into *encoded first (its id is
+// then checked against those bytes).
+Status CheckRecord(const RecordFormat& format, const Record& record, std::string* encoded) {
   if (record.payload == nullptr) return Status::InvalidArgument("record without a payload");
-  STATELOG_RETURN_IF_ERROR(format.CheckId(record));
+  if (encoded != nullptr) {
+    *encoded = record.payload->Encode();
+    STATELOG_RETURN_IF_ERROR(format.CheckEncodedId(record, *encoded));
+  } else {
+    STATELOG_RETURN_IF_ERROR(format.CheckId(record));
+  }
   for (size_t i = 0; i < record.streams.size(); ++i) {
     STATELOG_RETURN_IF_ERROR(CheckStreamKey(record.streams[i]));
     for (size_t j = 0; j < i; ++j) {
@@ -135,8 +142,7 @@ StatusOr<std::vector<AppendResult>> Log::Impl::Append(std::span<const Record> re
   Writer w;
   if (wants_encoded_) w.encoded.resize(records.size());
   ParallelFor(records.size(), 0, kCheckGrain, [&](size_t i) {
-    checked[i] = CheckRecord(*format_, records[i]);
-    if (checked[i].ok() && wants_encoded_) w.encoded[i] = records[i].payload->Encode();
+    checked[i] = CheckRecord(*format_, records[i], wants_encoded_ ? &w.encoded[i] : nullptr);
   });
   std::unordered_map<RecordId, size_t> in_batch;
   for (size_t i = 0; i < records.size(); ++i) {

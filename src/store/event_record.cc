@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "event/encoded_id.h"
 #include "statelog/codec.h"
 
 namespace statelog {
@@ -45,19 +46,13 @@ constexpr char kImportTag = 'i';
 
 class EventFormat final : public RecordFormat {
  public:
-  Status CheckId(const Record& record) const override {
-    const auto* payload = dynamic_cast<const EventPayload*>(record.payload.get());
-    if (payload == nullptr) return Status::InvalidArgument("the record's payload is not an event");
-    const Event& event = payload->event();
-    if (record.id != event.id) {
-      return Status::InvalidArgument("the record's id " + record.id.ToHex() +
-                                     " is not its event's id " + event.id.ToHex());
-    }
-    STATELOG_RETURN_IF_ERROR(event.CheckId());
-    if (record.timestamp != event.timestamp) {
-      return Status::InvalidArgument("the record's timestamp is not the event's");
-    }
-    return Status::OK();
+  Status CheckId(const Record& record) const override { return Check(record, std::nullopt); }
+
+  // The event's encoding holds its content: the id is hashed from those bytes.
+  Status CheckEncodedId(const Record& record, std::string_view encoded) const override {
+    std::optional<EventId> content_id = codec_internal::ContentIdOfEncoding(encoded);
+    if (!content_id) return Status::InvalidArgument("the record's encoding has no id member");
+    return Check(record, content_id);
   }
 
   Status Decode(std::string_view bytes, Record* out) const override {
@@ -85,6 +80,23 @@ class EventFormat final : public RecordFormat {
     if (stream.size() == 1 && stream[0] == kSnapshotTag) return "the snapshot stream";
     if (stream.size() == 1 && stream[0] == kImportTag) return "the import stream";
     return RecordFormat::StreamName(stream);
+  }
+
+ private:
+  // `content_id`: the id the event's content hashes to, when the caller computed it.
+  static Status Check(const Record& record, const std::optional<EventId>& content_id) {
+    const auto* payload = dynamic_cast<const EventPayload*>(record.payload.get());
+    if (payload == nullptr) return Status::InvalidArgument("the record's payload is not an event");
+    const Event& event = payload->event();
+    if (record.id != event.id) {
+      return Status::InvalidArgument("the record's id " + record.id.ToHex() +
+                                     " is not its event's id " + event.id.ToHex());
+    }
+    STATELOG_RETURN_IF_ERROR(content_id ? event.CheckId(*content_id) : event.CheckId());
+    if (record.timestamp != event.timestamp) {
+      return Status::InvalidArgument("the record's timestamp is not the event's");
+    }
+    return Status::OK();
   }
 };
 

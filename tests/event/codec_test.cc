@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "event/encoded_id.h"
 #include "statelog/keccak.h"
 #include "testing/sample_events.h"
 
@@ -30,7 +31,29 @@ TEST_P(EveryTypeTest, RoundTripsAndIsDeterministic) {
     EncodeEventContent(e.timestamp, e.body, &content);
     EXPECT_EQ(Keccak256(content), e.id);
     EXPECT_EQ("{\"id\":\"" + e.id.ToHex() + "\"," + content.substr(1), a);
+    // The log core hashes the id from the encoding it stores.
+    EXPECT_EQ(codec_internal::ContentIdOfEncoding(a), e.id);
   }
+}
+
+TEST(CodecTest, ContentIdOfEncodingNeedsAnIdMember) {
+  const Event e = testing::SampleEvent(EventType::kObjectiveApproved, 1, 1'700'000'000'000'000);
+  const std::string a = EncodeEvent(e);
+  std::string content;
+  EncodeEventContent(e.timestamp, e.body, &content);
+  EXPECT_EQ(codec_internal::ContentIdOfEncoding(content), std::nullopt);
+  EXPECT_EQ(codec_internal::ContentIdOfEncoding(""), std::nullopt);
+  EXPECT_EQ(codec_internal::ContentIdOfEncoding(a.substr(0, 75)), std::nullopt);  // nothing after
+  std::string no_comma = a;
+  no_comma[74] = ' ';
+  EXPECT_EQ(codec_internal::ContentIdOfEncoding(no_comma), std::nullopt);
+  // A changed byte of the content changes the id; a changed id member does not.
+  std::string other_id = a;
+  other_id[10] = other_id[10] == '0' ? '1' : '0';
+  EXPECT_EQ(codec_internal::ContentIdOfEncoding(other_id), e.id);
+  std::string other_content = a;
+  other_content[a.size() - 3] ^= 1;
+  EXPECT_NE(codec_internal::ContentIdOfEncoding(other_content), e.id);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllTypes, EveryTypeTest, ::testing::Range<size_t>(0, kEventTypeCount),
