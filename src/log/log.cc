@@ -94,7 +94,7 @@ Status Log::Impl::FindMany(std::span<const RecordId> ids, uint64_t known,
     out->assign(ids.size(), std::nullopt);
     return Status::OK();
   }
-  if (ids.size() == 1) {
+  if (ids.size() == 1) {  // Find() and a single append's retry check: a point lookup sets up less
     STATELOG_ASSIGN_OR_RETURN(std::optional<Offset> one, backend_->Find(ids[0]));
     out->assign(1, one);
   } else {

@@ -179,11 +179,6 @@ StatusOr<std::optional<Offset>> RocksBackend::Find(const RecordId& id) const {
 
 Status RocksBackend::FindMany(std::span<const RecordId> ids,
                               std::vector<std::optional<Offset>>* out) const {
-  if (ids.size() == 1) {  // one id (a single append's retry check): a Get sets up far less
-    STATELOG_ASSIGN_OR_RETURN(const std::optional<Offset> offset, Find(ids[0]));
-    out->assign(1, offset);
-    return Status::OK();
-  }
   out->assign(ids.size(), std::nullopt);
   std::vector<Status> errors((ids.size() + kFindChunk - 1) / kFindChunk);
   ParallelFor(errors.size(), 0, 1, [&](size_t chunk) {
