@@ -30,7 +30,8 @@ void AppendHex(std::span<const uint8_t> data, std::string* out);
 std::string ToHex(std::span<const uint8_t> data);
 // Parses "0x" + an even number of hex digits (either case) into `out`.
 Status ParseHexBytes(std::string_view hex, Bytes* out);
-// Parses "0x" + exactly 2*out.size() hex digits into `out`.
+// Parses "0x" + exactly 2*out.size() hex digits into `out` (whose bytes are unspecified after an
+// error).
 Status ParseHexFixed(std::string_view hex, std::span<uint8_t> out);
 
 // N bytes with value semantics, ordering and hashing. Zero-initialized.

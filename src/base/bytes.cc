@@ -15,34 +15,52 @@ constexpr std::array<std::array<char, 2>, 256> kPairs = [] {
   return pairs;
 }();
 
-int HexValue(char c) {
+constexpr int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
 
+// HexValue of every byte, with kNotHex for a byte that is not a hex digit.
+constexpr uint8_t kNotHex = 0x10;
+constexpr std::array<uint8_t, 256> kHexValues = [] {
+  std::array<uint8_t, 256> values{};
+  for (int c = 0; c < 256; ++c) {
+    const int v = HexValue(static_cast<char>(c));
+    values[c] = v < 0 ? kNotHex : static_cast<uint8_t>(v);
+  }
+  return values;
+}();
+
+// The error for the first byte of `digits` that is not a hex digit. REQUIRES: there is one.
+Status BadDigit(std::string_view digits) {
+  size_t bad = 0;
+  while (kHexValues[static_cast<unsigned char>(digits[bad])] != kNotHex) ++bad;
+  std::string msg = "bad hex digit '";
+  unsigned char ch = static_cast<unsigned char>(digits[bad]);
+  if (ch >= 0x20 && ch < 0x7f) {
+    msg += static_cast<char>(ch);
+  } else {
+    msg += "\\x";
+    msg += kDigits[ch >> 4];
+    msg += kDigits[ch & 15];
+  }
+  msg += "' at position " + std::to_string(bad + 2);
+  return Status::InvalidArgument(msg);
+}
+
+// Decodes an even number of hex digits into digits.size() / 2 bytes at `out`. The digits are
+// checked together at the end: `out` holds garbage when a digit is bad.
 Status DecodeDigits(std::string_view digits, uint8_t* out) {
-  for (size_t i = 0; i < digits.size(); i += 2) {
-    int hi = HexValue(digits[i]);
-    int lo = HexValue(digits[i + 1]);
-    if (hi < 0 || lo < 0) {
-      size_t bad = hi < 0 ? i : i + 1;
-      std::string msg = "bad hex digit '";
-      unsigned char ch = static_cast<unsigned char>(digits[bad]);
-      if (ch >= 0x20 && ch < 0x7f) {
-        msg += static_cast<char>(ch);
-      } else {
-        msg += "\\x";
-        msg += kDigits[ch >> 4];
-        msg += kDigits[ch & 15];
-      }
-      msg += "' at position " + std::to_string(bad + 2);
-      return Status::InvalidArgument(msg);
-    }
+  uint8_t seen = 0;
+  for (size_t i = 0; i + 1 < digits.size(); i += 2) {
+    const uint8_t hi = kHexValues[static_cast<unsigned char>(digits[i])];
+    const uint8_t lo = kHexValues[static_cast<unsigned char>(digits[i + 1])];
+    seen |= hi | lo;
     out[i / 2] = static_cast<uint8_t>(hi << 4 | lo);
   }
-  return Status::OK();
+  return (seen & kNotHex) == 0 ? Status::OK() : BadDigit(digits);
 }
 
 Status CheckPrefix(std::string_view hex) {

@@ -1,10 +1,12 @@
 // Log::Impl's write path: validation, the writer queue, staging and the conditional append.
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
+#include "base/leading_word.h"
 #include "base/parallel.h"
 #include "log/log_impl.h"
 
@@ -51,6 +53,38 @@ Status CheckStreamKey(std::string_view key) {
   if (!key.empty() && key.size() <= kMaxStreamKeySize) return Status::OK();
   return Status::InvalidArgument("stream key of " + std::to_string(key.size()) + " bytes (1 to " +
                                  std::to_string(kMaxStreamKeySize) + " allowed)");
+}
+
+// The first record of `records` (in their order) whose id an earlier record has, as {the earliest
+// record with that id, that record}; nullopt when every id is distinct. The ids are sorted by
+// value (leading word, then the whole id) rather than hashed: for a batch of a million records
+// this takes a fraction of the time a hash map of them takes to build.
+std::optional<std::pair<size_t, size_t>> FirstRepeatedId(std::span<const Record> records) {
+  if (records.size() < 2) return std::nullopt;
+  struct Key {
+    uint64_t leading;
+    size_t index;
+  };
+  std::vector<Key> keys(records.size());
+  for (size_t i = 0; i < records.size(); ++i) keys[i] = {LeadingWordOf(records[i].id), i};
+  std::sort(keys.begin(), keys.end(), [records](const Key& a, const Key& b) {
+    if (a.leading != b.leading) return a.leading < b.leading;
+    if (const auto c = records[a.index].id <=> records[b.index].id; c != 0) return c < 0;
+    return a.index < b.index;
+  });
+  std::optional<std::pair<size_t, size_t>> repeat;
+  for (size_t k = 1; k < keys.size(); ++k) {
+    const Key& a = keys[k - 1];
+    const Key& b = keys[k];
+    // In a run of equal ids the first key is the earliest record and the second the first repeat.
+    if (a.leading != b.leading || records[a.index].id != records[b.index].id) continue;
+    if (k >= 2 && keys[k - 2].leading == a.leading &&
+        records[keys[k - 2].index].id == records[a.index].id) {
+      continue;  // a later repeat in the same run
+    }
+    if (!repeat || b.index < repeat->second) repeat = {{a.index, b.index}};
+  }
+  return repeat;
 }
 
 // Checks `record` and, when `encoded` is given, encodes its payload into *encoded first (its id is
@@ -144,17 +178,18 @@ StatusOr<std::vector<AppendResult>> Log::Impl::Append(std::span<const Record> re
   ParallelFor(records.size(), 0, kCheckGrain, [&](size_t i) {
     checked[i] = CheckRecord(*format_, records[i], wants_encoded_ ? &w.encoded[i] : nullptr);
   });
-  std::unordered_map<RecordId, size_t> in_batch;
-  for (size_t i = 0; i < records.size(); ++i) {
+  // The first record in batch order that fails its check or repeats an earlier record's id.
+  const std::optional<std::pair<size_t, size_t>> repeat = FirstRepeatedId(records);
+  const size_t end = repeat ? repeat->second : records.size();
+  for (size_t i = 0; i < end; ++i) {
     if (!checked[i].ok()) return checked[i].WithIndex(i);
-    if (records.size() == 1) break;
-    auto [it, inserted] = in_batch.emplace(records[i].id, i);
-    if (!inserted) {
-      return Status::InvalidArgument("records " + std::to_string(it->second) + " and " +
-                                     std::to_string(i) + " have the same id " +
-                                     records[i].id.ToHex())
-          .WithIndex(i);
-    }
+  }
+  if (repeat) {
+    const auto [first, i] = *repeat;
+    if (!checked[i].ok()) return checked[i].WithIndex(i);
+    return Status::InvalidArgument("records " + std::to_string(first) + " and " +
+                                   std::to_string(i) + " have the same id " + records[i].id.ToHex())
+        .WithIndex(i);
   }
   for (const StreamExpectation& e : options.expected_streams) {
     STATELOG_RETURN_IF_ERROR(CheckStreamKey(e.stream).WithPrefix("expected_streams"));

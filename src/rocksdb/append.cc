@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "base/leading_word.h"
+#include "base/parallel.h"
 #include "rocksdb/append_plan.h"
 #include "rocksdb/keys.h"
 #include "rocksdb/rocksdb_backend.h"
@@ -12,6 +14,9 @@
 
 namespace statelog::rocksdb_internal {
 namespace {
+
+// A batch of this many records sorts its id and stream entries on two threads.
+constexpr size_t kParallelSortRecords = 4096;
 
 std::string HeadName(const ChainHead& head) {
   return std::to_string(head.length) + ":" + head.chain.ToHex();
@@ -70,21 +75,55 @@ StatusOr<AppendPlan> AppendPlan::Make(const ChainHead& expected,
   }
   plan.total_bytes_ = bytes;
   plan.head_ = ChainHead{next, records.back().chain};
+  // Sorted by value: the leading words order almost every pair without reading a record.
   plan.by_id_.resize(records.size());
-  for (size_t i = 0; i < records.size(); ++i) plan.by_id_[i] = &records[i];
-  std::sort(
-      plan.by_id_.begin(), plan.by_id_.end(),
-      [](const StagedRecord* a, const StagedRecord* b) { return a->record->id < b->record->id; });
-  // Stream entries in key order ('x' + length + stream + offset).
+  for (size_t i = 0; i < records.size(); ++i) {
+    plan.by_id_[i] = {LeadingWordOf(records[i].record->id), &records[i]};
+  }
+  // Stream entries in key order ('x' + length + stream + offset). Sorted first by length, leading
+  // word and offset (records come in offset order, so the offset breaks ties); then each run of
+  // equal length and word is checked to hold one stream, and a run that holds several (two
+  // streams alike in their first eight bytes) is sorted by its whole keys.
   plan.streams_.reserve(stream_count);
   for (const StagedRecord& r : records) {
-    for (const StreamEntry& s : r.streams) plan.streams_.push_back({s.stream, &r, s.version});
+    for (const StreamEntry& s : r.streams) {
+      plan.streams_.push_back({LeadingWord(s.stream), s.stream, &r, s.version});
+    }
   }
-  std::sort(plan.streams_.begin(), plan.streams_.end(), [](const StreamPut& a, const StreamPut& b) {
-    if (a.stream.size() != b.stream.size()) return a.stream.size() < b.stream.size();
-    if (const int c = a.stream.compare(b.stream); c != 0) return c < 0;
-    return a.record->offset < b.record->offset;
-  });
+  auto sort_ids = [&plan] {
+    std::sort(plan.by_id_.begin(), plan.by_id_.end(), [](const IdPut& a, const IdPut& b) {
+      if (a.leading != b.leading) return a.leading < b.leading;
+      return a.record->record->id < b.record->record->id;
+    });
+  };
+  auto sort_streams = [&plan] {
+    auto& puts = plan.streams_;
+    std::sort(puts.begin(), puts.end(), [](const StreamPut& a, const StreamPut& b) {
+      if (a.stream.size() != b.stream.size()) return a.stream.size() < b.stream.size();
+      if (a.leading != b.leading) return a.leading < b.leading;
+      return a.record->offset < b.record->offset;
+    });
+    for (size_t begin = 0, end; begin < puts.size(); begin = end) {
+      bool one_stream = true;
+      for (end = begin + 1; end < puts.size() && puts[end].leading == puts[begin].leading &&
+                            puts[end].stream.size() == puts[begin].stream.size();
+           ++end) {
+        one_stream = one_stream && puts[end].stream == puts[begin].stream;
+      }
+      if (one_stream) continue;
+      std::sort(puts.begin() + begin, puts.begin() + end,
+                [](const StreamPut& a, const StreamPut& b) {
+                  if (const int c = a.stream.compare(b.stream); c != 0) return c < 0;
+                  return a.record->offset < b.record->offset;
+                });
+    }
+  };
+  if (records.size() < kParallelSortRecords) {
+    sort_ids();
+    sort_streams();
+  } else {
+    ParallelFor(2, 0, 1, [&](size_t i) { i == 0 ? sort_ids() : sort_streams(); });
+  }
   return plan;
 }
 

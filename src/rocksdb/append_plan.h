@@ -46,14 +46,19 @@ class AppendPlan {
   rocksdb::Status PutHeadAndStreams(const Put& put) const;
 
  private:
+  struct IdPut {
+    uint64_t leading;  // LeadingWord of the id
+    const StagedRecord* record;
+  };
   struct StreamPut {
+    uint64_t leading;  // LeadingWord of the stream
     std::string_view stream;
     const StagedRecord* record;
     uint64_t version;
   };
 
   std::span<const StagedRecord> records_;
-  std::vector<const StagedRecord*> by_id_;
+  std::vector<IdPut> by_id_;
   std::vector<StreamPut> streams_;
   ChainHead head_;
   size_t encoded_bytes_ = 0;
@@ -77,10 +82,10 @@ rocksdb::Status AppendPlan::PutRecords(size_t begin, size_t end, const Put& put)
 template <class Put>
 rocksdb::Status AppendPlan::PutIds(const Put& put) const {
   std::string value;
-  for (const StagedRecord* r : by_id_) {
+  for (const IdPut& p : by_id_) {
     value.clear();
-    rocksdb_format::PutBE64(&value, r->offset);
-    rocksdb::Status s = put(rocksdb_format::IdKey(r->record->id), value);
+    rocksdb_format::PutBE64(&value, p.record->offset);
+    rocksdb::Status s = put(rocksdb_format::IdKey(p.record->record->id), value);
     if (!s.ok()) return s;
   }
   return rocksdb::Status::OK();

@@ -18,14 +18,21 @@ TEST(HexTest, RoundTripsLowercase) {
 }
 
 TEST(HexTest, RejectsWithReason) {
-  Bytes b;
+  Bytes b = {1, 2};
   EXPECT_EQ(ParseHexBytes("abcd", &b).message(), "hex must start with 0x");
   EXPECT_EQ(ParseHexBytes("0xabc", &b).message(), "hex has an odd number of digits (3)");
   EXPECT_EQ(ParseHexBytes("0xabzd", &b).message(), "bad hex digit 'z' at position 4");
   EXPECT_EQ(ParseHexBytes(std::string("0x0\x01", 4), &b).message(),
             "bad hex digit '\\x01' at position 3");
+  // The first bad digit is named, wherever it is and however many follow.
+  EXPECT_EQ(ParseHexBytes("0xab1zq0\xff!", &b).message(), "bad hex digit 'z' at position 5");
+  EXPECT_EQ(ParseHexBytes("0x" + std::string(62, 'f') + "/f", &b).message(),
+            "bad hex digit '/' at position 64");
+  EXPECT_EQ(b, Bytes({1, 2}));  // unchanged by the failed parses
   Address a;
   EXPECT_EQ(ParseHexFixed("0x1234", a.bytes).message(), "hex must have 40 digits, has 4");
+  EXPECT_EQ(ParseHexFixed("0x" + std::string(39, 'a') + "G", a.bytes).message(),
+            "bad hex digit 'G' at position 41");
 }
 
 TEST(FixedBytesTest, ValueSemantics) {

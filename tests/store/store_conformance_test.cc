@@ -204,6 +204,41 @@ TYPED_TEST(StoreTest, BadBatchAppendsNothing) {
   EXPECT_EQ(this->store().Length().value(), 6u);
 }
 
+// A batch that repeats an id is refused at the first record (in batch order) whose id an earlier
+// record has, naming the earliest record with that id; a record that fails its own check before
+// that point is reported instead.
+TYPED_TEST(StoreTest, RepeatedIdInBatchNamesTheFirstRepeat) {
+  const Event a = DepositEvent(1, 1, 10);
+  const Event b = DepositEvent(2, 1, 10);
+  const Event c = DepositEvent(3, 1, 10);
+  Event bad_id = DepositEvent(4, 1, 10);
+  bad_id.id.bytes[0] ^= 0x01;
+  struct Case {
+    const char* name;
+    std::vector<Event> batch;
+    uint64_t index;
+    std::string text;
+  };
+  const std::vector<Case> cases = {
+      {"b repeats first", {a, b, c, b, a}, 3, "records 1 and 3 have the same id " + b.id.ToHex()},
+      {"three of a", {a, a, b, a}, 1, "records 0 and 1 have the same id " + a.id.ToHex()},
+      {"a's third copy", {b, a, c, a, a}, 3, "records 1 and 3 have the same id " + a.id.ToHex()},
+      {"bad id before the repeat", {a, bad_id, b, a}, 1, "does not match"},
+      {"bad id after the repeat",
+       {a, b, a, bad_id},
+       2,
+       "records 0 and 2 have the same id " + a.id.ToHex()},
+  };
+  for (const Case& k : cases) {
+    auto r = this->store().AppendBatch(k.batch);
+    ASSERT_FALSE(r.ok()) << k.name;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << k.name;
+    EXPECT_EQ(r.status().index(), k.index) << k.name << ": " << r.status().ToString();
+    EXPECT_THAT(r.status().message(), HasSubstr(k.text)) << k.name;
+    EXPECT_EQ(this->store().Length().value(), 0u) << k.name;
+  }
+}
+
 TYPED_TEST(StoreTest, BatchAndSingleAppendsGiveIdenticalLogs) {
   const std::vector<Event> events = InterleavedEvents(3, 40, 7);
   this->AppendAll(events);
