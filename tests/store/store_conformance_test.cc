@@ -165,35 +165,84 @@ TYPED_TEST(StoreTest, RejectsDecreasingTimestampWithinObjective) {
   EXPECT_TRUE(this->store().Append(ObjectiveApprovedEvent(3, 150)).ok());
 }
 
+// A bad batch appends nothing and names the record at fault (Status::index()). A batch that
+// repeats an id is refused at the first record (in batch order) whose id an earlier record has,
+// naming the earliest record with that id; a record that fails its own check before that point
+// is reported instead.
 TYPED_TEST(StoreTest, BadBatchAppendsNothing) {
   this->AppendAll(ChannelEvents(0, 4, 100));  // channel 0 at 100..103
   const LogImage before = Image(this->store());
   const Event good1 = DepositEvent(1, 1, 10);
   const Event good2 = DepositEvent(2, 1, 10);
-  Event bad_id = DepositEvent(3, 1, 10);
+  const Event good3 = DepositEvent(3, 1, 10);
+  Event bad_id = DepositEvent(4, 1, 10);
   bad_id.id.bytes[31] ^= 0x80;
+  const std::string earlier = "is earlier than timestamp";
+  auto same_id = [](size_t first, size_t repeat, const Event& e) {
+    return "records " + std::to_string(first) + " and " + std::to_string(repeat) +
+           " have the same id " + e.id.ToHex();
+  };
 
   struct Case {
     const char* name;
     std::vector<Event> batch;
     StatusCode code;
+    uint64_t index;
+    std::string text;
   };
   const std::vector<Case> cases = {
-      {"bad id", {good1, bad_id, good2}, StatusCode::kInvalidArgument},
-      {"duplicate inside", {good1, good2, good1}, StatusCode::kInvalidArgument},
+      {"bad id", {good1, bad_id, good2}, StatusCode::kInvalidArgument, 1, "does not match"},
+      {"duplicate inside",
+       {good1, good2, good1},
+       StatusCode::kInvalidArgument,
+       2,
+       same_id(0, 2, good1)},
+      {"good2 repeats first",
+       {good1, good2, good3, good2, good1},
+       StatusCode::kInvalidArgument,
+       3,
+       same_id(1, 3, good2)},
+      {"three of good1",
+       {good1, good1, good2, good1},
+       StatusCode::kInvalidArgument,
+       1,
+       same_id(0, 1, good1)},
+      {"good1's third copy",
+       {good2, good1, good3, good1, good1},
+       StatusCode::kInvalidArgument,
+       3,
+       same_id(1, 3, good1)},
+      {"bad id before the repeat",
+       {good1, bad_id, good2, good1},
+       StatusCode::kInvalidArgument,
+       1,
+       "does not match"},
+      {"bad id after the repeat",
+       {good1, good2, good1, bad_id},
+       StatusCode::kInvalidArgument,
+       2,
+       same_id(0, 2, good1)},
       {"decreasing in batch",
        {good1, DepositEvent(1, 2, 9), good2},
-       StatusCode::kFailedPrecondition},
+       StatusCode::kFailedPrecondition,
+       1,
+       earlier},
       {"decreasing vs log",
        {good1, good2, DepositEvent(0, 9, 99)},
-       StatusCode::kFailedPrecondition},
+       StatusCode::kFailedPrecondition,
+       2,
+       earlier},
       {"objective decreasing",
        {ObjectiveCreatedEvent(5, 50), ObjectiveApprovedEvent(5, 40)},
-       StatusCode::kFailedPrecondition},
+       StatusCode::kFailedPrecondition,
+       1,
+       earlier},
   };
   for (const Case& c : cases) {
     auto r = this->store().AppendBatch(c.batch);
     EXPECT_EQ(r.status().code(), c.code) << c.name << ": " << r.status().ToString();
+    EXPECT_EQ(r.status().index(), c.index) << c.name << ": " << r.status().ToString();
+    EXPECT_THAT(r.status().message(), HasSubstr(c.text)) << c.name;
     EXPECT_EQ(Image(this->store()), before) << c.name;
     EXPECT_FALSE(this->store().Find(good1.id)->has_value()) << c.name;
   }
@@ -202,41 +251,6 @@ TYPED_TEST(StoreTest, BadBatchAppendsNothing) {
   EXPECT_EQ(*ok, (std::vector<AppendResult>{{4, true}, {5, true}}));
   EXPECT_TRUE(this->store().AppendBatch({}).ok());
   EXPECT_EQ(this->store().Length().value(), 6u);
-}
-
-// A batch that repeats an id is refused at the first record (in batch order) whose id an earlier
-// record has, naming the earliest record with that id; a record that fails its own check before
-// that point is reported instead.
-TYPED_TEST(StoreTest, RepeatedIdInBatchNamesTheFirstRepeat) {
-  const Event a = DepositEvent(1, 1, 10);
-  const Event b = DepositEvent(2, 1, 10);
-  const Event c = DepositEvent(3, 1, 10);
-  Event bad_id = DepositEvent(4, 1, 10);
-  bad_id.id.bytes[0] ^= 0x01;
-  struct Case {
-    const char* name;
-    std::vector<Event> batch;
-    uint64_t index;
-    std::string text;
-  };
-  const std::vector<Case> cases = {
-      {"b repeats first", {a, b, c, b, a}, 3, "records 1 and 3 have the same id " + b.id.ToHex()},
-      {"three of a", {a, a, b, a}, 1, "records 0 and 1 have the same id " + a.id.ToHex()},
-      {"a's third copy", {b, a, c, a, a}, 3, "records 1 and 3 have the same id " + a.id.ToHex()},
-      {"bad id before the repeat", {a, bad_id, b, a}, 1, "does not match"},
-      {"bad id after the repeat",
-       {a, b, a, bad_id},
-       2,
-       "records 0 and 2 have the same id " + a.id.ToHex()},
-  };
-  for (const Case& k : cases) {
-    auto r = this->store().AppendBatch(k.batch);
-    ASSERT_FALSE(r.ok()) << k.name;
-    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << k.name;
-    EXPECT_EQ(r.status().index(), k.index) << k.name << ": " << r.status().ToString();
-    EXPECT_THAT(r.status().message(), HasSubstr(k.text)) << k.name;
-    EXPECT_EQ(this->store().Length().value(), 0u) << k.name;
-  }
 }
 
 TYPED_TEST(StoreTest, BatchAndSingleAppendsGiveIdenticalLogs) {
