@@ -89,8 +89,7 @@ Status RecordFormat::CheckEncodedId(const Record& record, std::string_view) cons
 
 Status Log::Impl::FindMany(std::span<const RecordId> ids, uint64_t known,
                            std::vector<std::optional<Offset>>* out) const {
-  const bool shared = backend_->shared();
-  if (!shared && known == 0) {
+  if (!shared_ && known == 0) {
     out->assign(ids.size(), std::nullopt);
     return Status::OK();
   }
@@ -104,7 +103,7 @@ Status Log::Impl::FindMany(std::span<const RecordId> ids, uint64_t known,
     return Status::FailedPrecondition("the backend's FindMany gave " + std::to_string(out->size()) +
                                       " results for " + std::to_string(ids.size()) + " ids");
   }
-  if (!shared) {
+  if (!shared_) {
     for (std::optional<Offset>& at : *out) {
       if (at && *at >= known) at.reset();
     }
