@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "statelog/snapshot_store.h"
 #include "statelog/status.h"
@@ -67,8 +68,10 @@ class RocksDbEventStore : public EventStore {
   //   NotSupported: the store has a newer format version. An older one is upgraded in place
   //     (docs/rocksdb-format.md, "Upgrades"), atomically: a failed upgrade leaves it as it was.
   //   Busy: another process (or another RocksDbEventStore in this one) has the store open.
-  //   Corruption: the store is damaged (always with strict; otherwise only beyond what
-  //     point-in-time recovery can repair).
+  //   Corruption: the store is damaged, naming the file and the offset: a write-ahead log
+  //     damaged anywhere but in a torn tail (with strict: anywhere), a log shorter than the
+  //     acknowledged head the store keeps in ACKED or different from it, damaged tables
+  //     (docs/adr/0017-damage-is-refused.md). Repair() salvages what the log holds.
   //   InvalidArgument: disk_reserve_bytes is below 1 MiB.
   //   NoSpace: (not read_only) the file system has less free space than disk_reserve_bytes
   //     plus room to compact the store.
@@ -86,6 +89,25 @@ class RocksDbEventStore : public EventStore {
   // the last durable point. A write refused for want of space (NoSpace, before anything reached
   // RocksDB) is not such an error: health() stays OK.
   virtual Status health() const = 0;
+
+  // What Repair() found and did.
+  struct RepairReport {
+    bool repaired = false;           // false: the store opened cleanly and was left unchanged
+    std::string damage;              // why it did not open (Status::ToString())
+    uint64_t kept = 0;               // the log now holds offsets [0, kept)
+    uint64_t acknowledged = 0;       // the length ACKED recorded (0 when it had no valid record)
+    std::string moved_to;            // the directory holding the files moved aside
+    std::vector<std::string> moved;  // "<name> (<bytes> bytes)" for each file moved or copied
+    std::vector<std::string> cut;    // "<name> at byte N" for each write-ahead log cut short
+  };
+
+  // Salvages a store that does not open because its write-ahead log is damaged or shorter than
+  // what it acknowledged: copies the logs and ACKED into a new directory `dir`/lost-<UTC time>,
+  // cuts each damaged log at its first bad record and moves the logs after it aside, opens what
+  // remains (the undamaged prefix) and records its head as the acknowledged one. A store that
+  // opens cleanly is left alone (repaired == false). Damage elsewhere (tables, the manifest) is
+  // returned as the open's error; nothing is changed then.
+  static StatusOr<RepairReport> Repair(const std::string& dir, const RocksDbOptions& options = {});
 
   // The on-disk format version this build writes (docs/rocksdb-format.md). Open upgrades a store
   // of an older version in place, and refuses a newer one (NotSupported).

@@ -141,6 +141,15 @@ Status RocksBackend::Append(const ChainHead& expected, std::span<const StagedRec
                        ? AppendByIngestion(plan, what)
                        : AppendByWriteBatch(plan, what);
   if (!written.ok()) return written;
+  if (acked_ != nullptr && write_options_.sync) {
+    // Durable now: recorded outside the log before it is acknowledged (docs/adr/0017). A failure
+    // is fatal like a failed write: the append is in the log, its record is not.
+    Status recorded = acked_->Record(plan.head());
+    if (!recorded.ok()) {
+      SetFatal(recorded);
+      return recorded;
+    }
+  }
   std::lock_guard<std::mutex> lock(mu_);
   head_ = plan.head();
   return Status::OK();

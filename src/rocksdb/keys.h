@@ -27,6 +27,8 @@ inline constexpr char kFormat1ObjectivePrefix = 'o';
 
 inline constexpr std::string_view kFormatKey = "mformat";
 inline constexpr std::string_view kHeadKey = "mhead";
+// Present (value "1") in a store that keeps its acknowledged head in ACKED (rocksdb/acked.h).
+inline constexpr std::string_view kAckedKey = "macked";
 
 inline void PutBE64(std::string* out, uint64_t v) {
   char buf[8];

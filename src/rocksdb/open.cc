@@ -20,7 +20,10 @@
 #include <string>
 #include <system_error>
 #include <utility>
+#include <vector>
 
+#include "rocksdb/acked.h"
+#include "rocksdb/damage.h"
 #include "rocksdb/keys.h"
 #include "rocksdb/rocksdb_backend.h"
 #include "rocksdb/rocksdb_internal.h"
@@ -61,8 +64,15 @@ rocksdb::Options MakeOptions(const RocksDbOptions& options, rocksdb::Env* env) {
   rocksdb::Options o;
   o.create_if_missing = true;  // the directory checks decided already
   o.paranoid_checks = true;
+  // Damage anywhere in a write-ahead log fails the open; only a torn tail (a write cut short at
+  // the end of a log, never acknowledged) ends the log quietly, and `strict` refuses that too
+  // (docs/adr/0017-damage-is-refused.md).
   o.wal_recovery_mode = options.strict ? rocksdb::WALRecoveryMode::kAbsoluteConsistency
-                                       : rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+                                       : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // A writable open keeps the write-ahead logs it recovered instead of flushing them at once: an
+  // open that refuses the store afterwards (its log is shorter than what it acknowledged) leaves
+  // the logs as they were, for `statelog repair` to set aside.
+  o.avoid_flush_during_recovery = true;
   o.max_background_jobs = 2;
   o.bytes_per_sync = 1 << 20;
   o.wal_bytes_per_sync = 0;
@@ -347,6 +357,9 @@ StatusOr<std::unique_ptr<RocksBackend>> RocksBackend::Open(const std::string& di
   if (options.read_only) checked.create_if_missing = false;
   bool fresh = false;
   STATELOG_RETURN_IF_ERROR(CheckDirectory(dir, checked, &fresh));
+  // Read before RocksDB recovers them: RocksDB names no file or offset, and skips a zeroed block.
+  std::vector<WalFile> wals;
+  if (!fresh) STATELOG_RETURN_IF_ERROR(CheckWals(dir, options.strict, &wals));
   std::unique_ptr<rocksdb::DB> db;
   rocksdb::FileLock* lock = nullptr;
   if (options.read_only) {
@@ -368,6 +381,7 @@ StatusOr<std::unique_ptr<RocksBackend>> RocksBackend::Open(const std::string& di
   ChainHead head;
   Status st = ReadFormat(db.get(), dir, &version);
   if (st.ok()) st = CheckHead(db.get(), dir, &head);
+  if (st.ok() && !hooks.repair) st = CheckAcknowledged(db.get(), dir, head, wals);
   if (st.ok() && version < fmt::kFormatVersion) {
     st = options.read_only
              ? Status::FailedPrecondition(dir + ": format version " + std::to_string(version) +
@@ -378,6 +392,15 @@ StatusOr<std::unique_ptr<RocksBackend>> RocksBackend::Open(const std::string& di
   auto backend = std::make_unique<RocksBackend>(hooks.env, std::move(db), dir, options, hooks,
                                                 format, head, lock);
   if (!st.ok()) return st;
+  if (!options.read_only) {
+    // From now on every durable append is recorded in ACKED, starting from the recovered head.
+    STATELOG_RETURN_IF_ERROR(MarkAcked(backend->db(), dir));
+    const std::shared_ptr<rocksdb::FileSystem> files =
+        hooks.env ? hooks.env->GetFileSystem() : rocksdb::FileSystem::Default();
+    STATELOG_ASSIGN_OR_RETURN(std::unique_ptr<AckedWriter> acked,
+                              AckedWriter::Create(files.get(), dir, head));
+    backend->StartAcked(std::move(acked));
+  }
   return backend;
 }
 
@@ -401,6 +424,11 @@ RocksBackend::RocksBackend(std::shared_ptr<rocksdb::Env> env, std::unique_ptr<ro
 
 RocksBackend::~RocksBackend() {
   snapshots_.reset();
+  if (acked_ != nullptr && !write_options_.sync && health().ok()) {
+    // A relaxed store records its head at a clean close, once its write-ahead log is synced.
+    if (db_->FlushWAL(/*sync=*/true).ok()) (void)acked_->Record(*ReadHead());
+  }
+  acked_.reset();
   if (db_) {
     // Best effort: a close error changes nothing that is durable.
     (void)db_->Close();

@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rocksdb/acked.h"
 #include "rocksdb/rocksdb_internal.h"
 #include "statelog/log.h"
 #include "statelog/log_backend.h"
@@ -87,6 +88,10 @@ class RocksBackend final : public LogBackend {
   // than the reserve free (RocksDbOptions::disk_reserve_bytes); nothing is written then.
   Status CheckSpace(uint64_t bytes, std::string_view what) const;
 
+  // From now on, records every durable append's head in `acked` (synced stores), or the head at
+  // a clean close (relaxed ones).
+  void StartAcked(std::unique_ptr<AckedWriter> acked) { acked_ = std::move(acked); }
+
   rocksdb::DB* db() const { return db_.get(); }
   // The directory where large appends build their table files before they are ingested.
   static std::string BulkDir(const std::string& dir) { return dir + "/bulk"; }
@@ -109,6 +114,7 @@ class RocksBackend final : public LogBackend {
   const RecordFormat* const format_;
   rocksdb::WriteOptions write_options_;
   std::unique_ptr<SnapshotStore> snapshots_;
+  std::unique_ptr<AckedWriter> acked_;  // writable stores; used by the one appending thread
 
   mutable std::mutex mu_;  // guards head_ and fatal_
   ChainHead head_;         // what the last successful Append (or Open) left on disk

@@ -19,7 +19,7 @@
 
 namespace statelog::rocksdb_internal {
 
-// Test-only knobs of Open.
+// Internal knobs of Open: for tests, and for RocksDbEventStore::Repair.
 struct TestHooks {
   // The environment RocksDB runs on (e.g. one that fails writes to simulate a full disk).
   // Null: rocksdb::Env::Default().
@@ -31,6 +31,9 @@ struct TestHooks {
   // Returns the free bytes of the file system holding a path (e.g. a simulated full disk).
   // Null: statvfs.
   std::function<StatusOr<uint64_t>(const std::string& path)> free_bytes = nullptr;
+  // Opens for a repair: a log shorter than its acknowledged head (ACKED), or an ACKED without a
+  // valid record, is accepted, and ACKED records the head the log holds.
+  bool repair = false;
 };
 
 // The free bytes an unprivileged writer may use on the file system holding `path`, or on that of

@@ -1,11 +1,14 @@
 // Damage: a full disk, corrupted SST and WAL bytes, a truncated WAL, a damaged stream index. Each
-// is reported or recovered to a consistent prefix; nothing is ever read past silently, and an
-// index read that hits damage is an error, never a shorter list.
+// is reported, naming where; a store that lost acknowledged events does not open until
+// `RocksDbEventStore::Repair` keeps its consistent prefix; nothing is ever read past silently, and
+// an index read that hits damage is an error, never a shorter list.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 #include <rocksdb/sst_file_reader.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include "fold/fold_test_util.h"
@@ -127,7 +130,47 @@ void ExpectPrefix(const EventStore& store, const std::vector<Event>& written) {
   for (size_t i = 0; i < log.size(); ++i) EXPECT_EQ(log[i].event, written[i]) << i;
 }
 
-TEST(RocksDbDamageTest, TruncatedWalRecoversToAConsistentPrefix) {
+// Repairs the store in `dir` and checks the report: the log keeps a consistent prefix of
+// `written` (at least `min_kept` events), ACKED said all of them were acknowledged, the logs and
+// ACKED were copied aside, and appends go on after the prefix. Returns the kept length.
+uint64_t RepairAndCheck(const std::string& dir, const std::vector<Event>& written,
+                        uint64_t min_kept) {
+  const std::vector<std::string> wals = FilesWithSuffix(dir, ".log");
+  auto report = RocksDbEventStore::Repair(dir);
+  EXPECT_TRUE(report.ok()) << report.status().ToString();
+  if (!report.ok()) return 0;
+  EXPECT_TRUE(report->repaired);
+  EXPECT_EQ(report->acknowledged, written.size());
+  EXPECT_LT(report->kept, written.size());
+  EXPECT_GE(report->kept, min_kept) << "only what follows the damage is dropped";
+  EXPECT_FALSE(report->moved_to.empty());
+  for (const std::string& wal : wals) {  // each log as it was, and ACKED, copied aside
+    const std::string name = std::filesystem::path(wal).filename();
+    const std::string copy = report->moved_to + "/" + name;
+    EXPECT_TRUE(std::any_of(report->moved.begin(), report->moved.end(), [&](const std::string& m) {
+      return m.starts_with(copy + " (");
+    })) << name;
+  }
+  EXPECT_TRUE(std::any_of(report->moved.begin(), report->moved.end(), [&](const std::string& m) {
+    return m.starts_with(report->moved_to + "/ACKED (");
+  }));
+  auto store = RocksDbEventStore::Open(dir);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) return 0;
+  ExpectPrefix(**store, written);
+  EXPECT_EQ(LengthOf(**store), report->kept);
+  // Appends continue after the kept prefix (the dropped events append again).
+  EXPECT_TRUE((*store)->Append(written[report->kept]).ok());
+  ExpectPrefix(**store, written);
+  store->reset();
+  auto again = RocksDbEventStore::Repair(dir);
+  EXPECT_TRUE(again.ok() && !again->repaired) << "a repaired store opens cleanly";
+  return report->kept;
+}
+
+// A write-ahead log cut short loses acknowledged events: the store keeps their count in ACKED
+// and refuses to open, naming the lost offsets; `repair` keeps the consistent prefix.
+TEST(RocksDbDamageTest, TruncatedWalIsRefusedAndRepairKeepsAConsistentPrefix) {
   for (uint64_t cut : {1u, 17u, 500u, 3000u}) {
     SCOPED_TRACE("cut " + std::to_string(cut));
     TempDir tmp;
@@ -145,35 +188,40 @@ TEST(RocksDbDamageTest, TruncatedWalRecoversToAConsistentPrefix) {
     ASSERT_FALSE(refused.ok()) << "strict mode must refuse a torn WAL";
     EXPECT_EQ(refused.status().code(), StatusCode::kCorruption) << refused.status().ToString();
 
-    auto store = RocksDbEventStore::Open(dir);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    ExpectPrefix(**store, written);
-    EXPECT_LT(LengthOf(**store), 40u);
-    EXPECT_GE(LengthOf(**store), 30u) << "only the torn tail is dropped";
-    // Appends continue after the recovered prefix (the lost events append again).
-    const uint64_t length = LengthOf(**store);
-    ASSERT_TRUE((*store)->Append(written[length]).ok());
-    ExpectPrefix(**store, written);
+    for (bool read_only : {false, true}) {
+      RocksDbOptions options;
+      options.read_only = read_only;
+      auto store = RocksDbEventStore::Open(dir, options);
+      ASSERT_FALSE(store.ok()) << "a log shorter than what was acknowledged is refused";
+      EXPECT_EQ(store.status().code(), StatusCode::kCorruption) << store.status().ToString();
+      EXPECT_THAT(std::string(store.status().message()),
+                  ::testing::HasSubstr("but 40 were acknowledged (" + dir + "/ACKED)"));
+      EXPECT_THAT(std::string(store.status().message()), ::testing::HasSubstr(", 40) are lost"));
+    }
+    RepairAndCheck(dir, written, 30);
   }
 }
 
-TEST(RocksDbDamageTest, CorruptedWalByteRecoversToAPrefixOrIsRefused) {
+// Damage in the middle of a write-ahead log is refused, naming the file and the byte offset;
+// nothing is ever cut away silently (point-in-time recovery used to keep the prefix and say OK).
+TEST(RocksDbDamageTest, CorruptedWalByteIsRefusedNamingTheFileAndOffset) {
   TempDir tmp;
   const std::string dir = tmp.path() + "/db";
   const std::vector<Event> written = WriteStore(dir, 40, false);
   const std::string wal = FilesWithSuffix(dir, ".log").back();
   FlipByte(wal, std::filesystem::file_size(wal) / 2);
 
-  RocksDbOptions strict;
-  strict.strict = true;
-  auto refused = RocksDbEventStore::Open(dir, strict);
-  ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.status().code(), StatusCode::kCorruption) << refused.status().ToString();
-
-  auto store = RocksDbEventStore::Open(dir);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  ExpectPrefix(**store, written);
-  EXPECT_LT(LengthOf(**store), 40u) << "events after the damaged record are not kept";
+  for (bool strict : {false, true}) {
+    RocksDbOptions options;
+    options.strict = strict;
+    auto refused = RocksDbEventStore::Open(dir, options);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), StatusCode::kCorruption) << refused.status().ToString();
+    EXPECT_THAT(std::string(refused.status().message()), ::testing::HasSubstr(wal + " at byte "));
+    EXPECT_THAT(std::string(refused.status().message()),
+                ::testing::HasSubstr(": checksum mismatch in a record of "));
+  }
+  RepairAndCheck(dir, written, 1);
 }
 
 // Returns the largest SST file of `dir`: the one holding the events (others: the creation's few
