@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The statelog command on a shared PostgreSQL log (--store): two processes append, a third follows
-# the log live and sees every event of both, in order; verify passes on the shared log.
+# the log live and sees every event of both, in order; verify passes on the shared log, and names
+# the offset of a damaged or a missing row.
 # Usage: cli_pg_test.sh PATH/TO/statelog   (STATELOG_PG_CONNINFO names the test server)
 set -u
 S=$1
@@ -46,6 +47,22 @@ for round in 1 2 3; do
   done
   "$S" verify --store "$C" >"$T/verify" 2>&1 || fail "round $round: verify after concurrent demos: $(cat "$T/verify")"
 done
+
+# A damaged row, and a missing one, are reported by verify with their offset; put back, the log
+# verifies again.
+psql "$C" -q -v ON_ERROR_STOP=1 -c "CREATE TABLE statelog.saved AS SELECT * FROM statelog.events WHERE pos IN (10, 20)" >/dev/null ||
+  fail "cannot save two rows"
+psql "$C" -q -v ON_ERROR_STOP=1 -c "UPDATE statelog.events SET body = overlay(body placing '\\x7e'::bytea from 40 for 1) WHERE pos = 10" >/dev/null ||
+  fail "cannot damage a row"
+"$S" verify --store "$C" >"$T/verify" 2>&1 && fail "verify passed a damaged row: $(cat "$T/verify")"
+grep -q "offset 10: " "$T/verify" || fail "verify did not name the damaged row's offset: $(cat "$T/verify")"
+psql "$C" -q -v ON_ERROR_STOP=1 -c "UPDATE statelog.events SET body = (SELECT body FROM statelog.saved WHERE pos = 10) WHERE pos = 10; DELETE FROM statelog.events WHERE pos = 20" >/dev/null ||
+  fail "cannot delete a row"
+"$S" verify --store "$C" >"$T/verify" 2>&1 && fail "verify passed a missing row: $(cat "$T/verify")"
+grep -q "offset 20 is missing" "$T/verify" || fail "verify did not name the missing row's offset: $(cat "$T/verify")"
+psql "$C" -q -v ON_ERROR_STOP=1 -c "INSERT INTO statelog.events SELECT * FROM statelog.saved WHERE pos = 20; DROP TABLE statelog.saved" >/dev/null ||
+  fail "cannot put the rows back"
+"$S" verify --store "$C" >"$T/verify" 2>&1 || fail "control: verify after the rows were put back: $(cat "$T/verify")"
 
 # A follower whose log goes away (its schema dropped under it) exits non-zero with the error.
 "$S" log --follow --store "$C" >"$T/f2" 2>"$T/f2.err" &
