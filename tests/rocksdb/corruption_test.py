@@ -145,6 +145,7 @@ def main():
     ap.add_argument("statelog")
     ap.add_argument("--offsets", type=int, default=8)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--verbose", action="store_true", help="print every case's outcome")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     tmp = tempfile.mkdtemp(prefix="statelog-corruption-")
@@ -189,6 +190,10 @@ def main():
                         counts[outcome] = counts.get(outcome, 0) + 1
                         k = by_kind.setdefault(kind, {})
                         k[outcome] = k.get(outcome, 0) + 1
+                        if a.verbose:
+                            print("%s %s %s at %d (%s): %s: %s" % (
+                                kind, name, how, offset, "writable" if writable else "read-only",
+                                outcome, why[:200]))
                         if outcome in (Outcome.CRASH, Outcome.SILENT_LOSS, Outcome.UNCLEAR):
                             failures.append("%s %s %s at %d (%s open): %s: %s" % (
                                 kind, name, how, offset, "writable" if writable else "read-only",
