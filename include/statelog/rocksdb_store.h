@@ -29,9 +29,11 @@ struct RocksDbOptions {
   bool sync = true;
   // If true (default), Open creates an empty store when `dir` does not exist.
   bool create_if_missing = true;
-  // If false (default), Open recovers to the last consistent point in time: a torn or damaged
-  // tail of the write-ahead log is dropped (only unacknowledged or, with sync = false, recent
-  // appends can be lost). If true, Open refuses (Corruption) any damage instead.
+  // If false (default), Open drops a torn tail of the write-ahead log (a write a crash cut
+  // short: never acknowledged when `sync`) and refuses (Corruption, naming the file and the byte)
+  // damage anywhere else, and a log shorter than what the store acknowledged (it keeps that in
+  // ACKED, outside the log: docs/adr/0017-damage-is-refused.md). If true, Open refuses a torn
+  // tail too. Either way nothing acknowledged is dropped silently: Repair() salvages explicitly.
   bool strict = false;
   // Size of RocksDB's block cache in bytes (default 64 MiB).
   size_t block_cache_bytes = size_t{64} << 20;
