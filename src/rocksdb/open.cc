@@ -394,11 +394,13 @@ StatusOr<std::unique_ptr<RocksBackend>> RocksBackend::Open(const std::string& di
   if (!st.ok()) return st;
   if (!options.read_only) {
     // From now on every durable append is recorded in ACKED, starting from the recovered head.
-    STATELOG_RETURN_IF_ERROR(MarkAcked(backend->db(), dir));
+    // The marker that makes a missing ACKED an error is written once ACKED is durable: a crash
+    // in between leaves a store that opens.
     const std::shared_ptr<rocksdb::FileSystem> files =
         hooks.env ? hooks.env->GetFileSystem() : rocksdb::FileSystem::Default();
     STATELOG_ASSIGN_OR_RETURN(std::unique_ptr<AckedWriter> acked,
                               AckedWriter::Create(files.get(), dir, head));
+    STATELOG_RETURN_IF_ERROR(MarkAcked(backend->db(), dir));
     backend->StartAcked(std::move(acked));
   }
   return backend;
