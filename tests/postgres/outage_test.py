@@ -18,31 +18,13 @@ Every wait is bounded (DEADLINE) and a failure ends with the tail of the server'
 import json
 import os
 import re
-import select
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 
-DEADLINE = 60  # seconds: the most any wait may take before the test fails
-
-
-class Failure(Exception):
-    pass
-
-
-def wait_for(what, fn, deadline=DEADLINE):
-    end = time.monotonic() + deadline
-    while True:
-        v = fn()
-        if v:
-            return v
-        if time.monotonic() > end:
-            raise Failure("gave up waiting for " + what)
-        time.sleep(0.1)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "serve"))
+from serve_lib import DEADLINE, Failure, Server, log_tail, wait_for  # noqa: E402
 
 
 def read(path):
@@ -67,13 +49,7 @@ class Follower:
         return read(self.err)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(DEADLINE)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        Server.stop(self)  # the same: SIGTERM, then SIGKILL after DEADLINE
 
 
 def cli_offsets(text):
@@ -92,44 +68,20 @@ def check_complete(name, offsets, length):
                       % (name, len(offsets), length, missing[:10], twice[:10]))
 
 
-class Serve:
-    def __init__(self, statelog, conninfo, tmp):
-        self.log = os.path.join(tmp, "serve.err")
-        with open(self.log, "w") as err:
-            self.proc = subprocess.Popen(
-                [statelog, "serve", "--listen", "127.0.0.1:0", "--store", conninfo],
-                stdout=subprocess.PIPE, stderr=err, text=True)
-        line = ""
-        if select.select([self.proc.stdout], [], [], DEADLINE)[0]:
-            line = self.proc.stdout.readline()
-        m = re.search(r"on http://127\.0\.0\.1:(\d+)/", line)
-        if not m:
-            self.proc.kill()
-            self.proc.wait()
-            raise Failure("serve did not print its address within %d s: %r %s"
-                          % (DEADLINE, line, read(self.log)[-2000:]))
-        self.url = "http://127.0.0.1:%s" % m.group(1)
+class Serve(Server):
+    """`statelog serve` on the log (serve_lib.Server), with the body as text and the metrics."""
+
+    def __init__(self, statelog, conninfo):
+        super().__init__(statelog, ["--store", conninfo])
 
     def get(self, path):
-        try:
-            with urllib.request.urlopen(self.url + path, timeout=DEADLINE) as r:
-                return r.status, r.read().decode()
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode()
+        status, _, body = super().get(path)
+        return status, body.decode(errors="replace")
 
     def metric(self, name):
         _, text = self.get("/metrics")
         m = re.search(r"^%s (\S+)$" % re.escape(name), text, re.MULTILINE)
         return float(m.group(1)) if m else None
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(DEADLINE)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def run_test(statelog, c_follow, pg_server, tmp):
@@ -169,7 +121,7 @@ def run_test(statelog, c_follow, pg_server, tmp):
                                "--reconnect-timeout", "120"], tmp)
         c = Follower("c", [c_follow, conninfo, "statelog", "0", "120000"], tmp)
         procs += [cli, c]
-        serve = Serve(statelog, conninfo, tmp)
+        serve = Serve(statelog, conninfo)
         procs.append(serve)
         wait_for("the followers to deliver the log",
                  lambda: len(cli_offsets(cli.stdout())) >= first and
@@ -245,10 +197,7 @@ def run_test(statelog, c_follow, pg_server, tmp):
             raise Failure("metrics: %s outages, wanted 2"
                           % serve.metric("statelog_store_outages_total"))
     except Failure:
-        log = os.path.join(server, "server.log")
-        if os.path.exists(log):
-            print("--- the last lines of %s:\n%s" % (log, "\n".join(read(log).splitlines()[-20:])),
-                  file=sys.stderr)
+        print(log_tail(os.path.join(server, "server.log")), file=sys.stderr)
         for p in procs:
             if isinstance(p, Follower):
                 print("--- %s: %s" % (p.name, p.stderr()[-1000:]), file=sys.stderr)
