@@ -47,7 +47,8 @@ struct ObjectiveId {
   friend bool operator==(const ObjectiveId&, const ObjectiveId&) = default;
 };
 
-// go-nitro's "waiting for" steps of an objective.
+// go-nitro's "waiting for" steps of an objective. Names are wire values: never reorder, only
+// append.
 enum class ObjectiveStep : uint8_t {
   kCompletePrefund = 0,
   kMyTurnToFund = 1,
@@ -56,9 +57,30 @@ enum class ObjectiveStep : uint8_t {
   kFinalization = 4,
   kWithdraw = 5,
   kNothing = 6,
+  // Virtual defunding's steps (rule set 2 and later).
+  kFinalStateFromAlice = 7,
+  kSupportedFinalState = 8,
+  kDefundingOnMyLeft = 9,
+  kDefundingOnMyRight = 10,
 };
+inline constexpr size_t kObjectiveStepCount = 11;
 std::string_view ObjectiveStepName(ObjectiveStep step);
 StatusOr<ObjectiveStep> ParseObjectiveStep(std::string_view s);
+
+// The rules a log's history is checked against (docs/architecture/nitro-rules.md). A log records
+// its rule set in its first event (events::LogCreated); a log without one was written under
+// kStatelog1 and keeps those rules.
+enum class RuleSet : uint8_t {
+  kStatelog1 = 1,  // per-entity legality, no node identity (logs written before rule sets)
+  kNitro2 = 2,     // go-nitro's rules, checked for the node the log belongs to
+};
+// The rule set new logs get.
+inline constexpr RuleSet kCurrentRuleSet = RuleSet::kNitro2;
+// Returns "statelog-1" or "nitro-2".
+std::string_view RuleSetName(RuleSet rules);
+// Returns the rule set numbered `number`; NotSupported naming it when this statelog does not know
+// it.
+StatusOr<RuleSet> RuleSetFromNumber(uint64_t number);
 
 namespace events {
 
@@ -207,6 +229,15 @@ struct StoreImported {
   friend bool operator==(const StoreImported&, const StoreImported&) = default;
 };
 
+// The first event of a log: the log belongs to `node` (an Ethereum address, never zero), and its
+// events are checked under rule set `rules` (RuleSet's number; 2 or later). Written once, at
+// offset 0, when a log is created for a node (LedgerOptions::node); it is never written later.
+struct LogCreated {
+  Address node;
+  uint64_t rules = 0;
+  friend bool operator==(const LogCreated&, const LogCreated&) = default;
+};
+
 }  // namespace events
 
 // The alternatives' order is EventType's order; never reorder, only append.
@@ -217,7 +248,7 @@ using EventBody =
                  events::AllocationUpdated, events::ChallengeRegistered, events::ChallengeCleared,
                  events::ChannelConcluded, events::MessageSent, events::MessageReceived,
                  events::VoucherSent, events::VoucherReceived, events::SnapshotCreated,
-                 events::StoreImported>;
+                 events::StoreImported, events::LogCreated>;
 
 enum class EventType : uint8_t {
   kObjectiveCreated = 0,
@@ -239,6 +270,7 @@ enum class EventType : uint8_t {
   kVoucherReceived,
   kSnapshotCreated,
   kStoreImported,
+  kLogCreated,
 };
 inline constexpr size_t kEventTypeCount = std::variant_size_v<EventBody>;
 

@@ -45,6 +45,15 @@ struct LedgerOptions {
   // the log; 0: one per core. The legality of the batch is decided in order, on the calling
   // thread, and the first refused event in batch order is the one reported.
   unsigned proof_threads = 0;
+  // The node the log belongs to (docs/architecture/nitro-rules.md). An empty log is created for
+  // it: its first event, log_created, records the node and kCurrentRuleSet, whose rules every
+  // later append is checked against. A log that is not empty must belong to this node:
+  // FailedPrecondition naming both otherwise, and for a log of rule set statelog-1, which records
+  // no node. nullopt opens a log as it is; an empty one then stays without a node, under rule set
+  // statelog-1.
+  std::optional<Address> node = std::nullopt;
+  // The timestamp of the log_created event a new log gets; 0: the time of the call.
+  Timestamp created_at = 0;
 };
 
 struct ReadOptions {
@@ -78,6 +87,9 @@ class Ledger {
                                              const ReadOptions& options = {}) = 0;
   virtual StatusOr<ChannelState> Channel(const ChannelId& id, const ReadOptions& options = {}) = 0;
   virtual StatusOr<NodeView> View(const ReadOptions& options = {}) = 0;
+
+  // The node the log belongs to and the rules it is checked under (its first event).
+  virtual StatusOr<LogIdentity> Identity() = 0;
 
   // The log, read-only: appends go through the checks above.
   virtual const EventStore& log() const = 0;

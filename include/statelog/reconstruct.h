@@ -44,10 +44,19 @@ class Reconstructor {
  private:
   // Returns the exclusive end for `as_of`, or OutOfRange past the log.
   StatusOr<uint64_t> EndFor(std::optional<Offset> as_of) const;
+  // The log's identity, read once the log has a first event (it never changes after that).
+  StatusOr<LogIdentity> Identity() const;
 
   const EventStore* store_;
   const SnapshotManager* snapshots_;
+  mutable std::mutex identity_mu_;
+  mutable std::optional<LogIdentity> identity_;  // guarded by identity_mu_
 };
+
+// Returns the identity of the log `store` holds: from its first event when that is log_created,
+// otherwise rule set statelog-1 without a node (and so for an empty log). Corruption when that
+// first event does not give a valid identity.
+StatusOr<LogIdentity> ReadLogIdentity(const EventStore& store);
 
 // Returns Corruption "offset N (type): <reason>" for a fold error at `offset`.
 Status FoldError(const Status& reason, Offset offset, const Event& event);

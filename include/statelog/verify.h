@@ -16,6 +16,7 @@
 #include <optional>
 #include <vector>
 
+#include "statelog/fold.h"
 #include "statelog/snapshot_store.h"
 #include "statelog/store.h"
 
@@ -39,6 +40,7 @@ struct VerifyReport {
   uint64_t signatures = 0;                 // signatures recovered
   uint64_t snapshots = 0;                  // snapshots checked
   ChainHead head;                          // the log's head
+  LogIdentity identity;                    // its node and rule set (statelog-1 when it names none)
   std::optional<Offset> first_bad_offset;  // the first offset that fails, if any
   Status status;                       // OK when everything verifies; otherwise the first failure
   std::vector<ImportedRange> imports;  // the imported ranges of the checked prefix, in order

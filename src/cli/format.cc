@@ -110,6 +110,9 @@ std::string Summary(const Event& event) {
             return std::to_string(e.events) + " events from a " + e.source + " store of " +
                    Sh(e.node) + ", " + std::to_string(e.files.size()) + " files";
           },
+          [](const events::LogCreated& e) {
+            return "the log of node " + Sh(e.node) + ", rule set " + std::to_string(e.rules);
+          },
       },
       event.body);
 }

@@ -150,6 +150,11 @@ STATELOG_FIELDS(events::StoreImported) {
   v("events", x.events);
 }
 
+STATELOG_FIELDS(events::LogCreated) {
+  v("node", x.node);
+  v("rules", x.rules);
+}
+
 // The nested types that encode as a JSON object with the fields above.
 template <class T>
 concept NestedStruct = std::is_same_v<T, Allocation> || std::is_same_v<T, AssetMetadata> ||

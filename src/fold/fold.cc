@@ -4,13 +4,16 @@
 #include <array>
 
 #include "base/overloaded.h"
+#include "fold/nitro_rules.h"
 
 namespace statelog {
 namespace {
 
+using namespace fold_internal;  // NOLINT: the rule checks of nitro_rules.h
+
 Status Refuse(std::string_view what) { return Status::FailedPrecondition(what); }
 
-// Returns true when `step` is one of the "waiting for" steps of `kind` (go-nitro's protocols).
+// Returns true when `step` is one of the "waiting for" steps of `kind` under rule set statelog-1.
 bool StepAllowed(ObjectiveKind kind, ObjectiveStep step) {
   using S = ObjectiveStep;
   switch (kind) {
@@ -38,11 +41,15 @@ bool IsStale(const ChannelState& c, uint64_t turn) {
   return c.latest_supported && turn < *c.latest_supported;
 }
 
+// `by_node`: a state_signed (this node's signature), not a state_received.
 template <class E>
-Status CheckSignedState(const ChannelState& c, const E& e) {
+Status CheckSignedState(const LogIdentity& log, const ChannelState& c, const E& e, bool by_node) {
   if (c.concluded) return Refuse("state for a concluded channel");
   if (!IsParticipant(c, e.signer)) {
     return Refuse("signer " + e.signer.ToHex() + " is not a participant of the channel");
+  }
+  if (log.nitro()) {
+    STATELOG_RETURN_IF_ERROR(CheckSignerRole(log, e.signer, by_node, "state signed"));
   }
   if (IsStale(c, e.state.turn_num)) return Status::OK();  // applies, changes nothing
   auto it = c.states.find(e.state.turn_num);
@@ -50,13 +57,17 @@ Status CheckSignedState(const ChannelState& c, const E& e) {
     return Refuse("turn " + std::to_string(e.state.turn_num) +
                   " already has a different state (hash " + it->second.state_hash.ToHex() + ")");
   }
+  if (log.nitro()) return CheckNewTurn(c, e.state, e.signer, e.signature);
   return Status::OK();
 }
 
 template <class E>
-void AddSignedState(ChannelState& c, const E& e, TurnRetention retention) {
+void AddSignedState(const LogIdentity& log, ChannelState& c, const E& e, TurnRetention retention) {
   if (IsStale(c, e.state.turn_num)) return;
   KnownState& known = c.states[e.state.turn_num];
+  if (log.nitro() && e.state.turn_num == 0 && !c.prefund_outcome) {
+    c.prefund_outcome = e.state.outcome;
+  }
   if (known.signatures.empty()) {
     known.state = e.state;
     known.state_hash = e.state_hash;
@@ -72,10 +83,15 @@ void AddSignedState(ChannelState& c, const E& e, TurnRetention retention) {
 }
 
 template <class E>
-Status CheckVoucher(const ChannelState& c, const E& e, const Uint256& previous) {
+Status CheckVoucher(const LogIdentity& log, const ChannelState& c, const E& e,
+                    const Uint256& previous, bool sent) {
   if (c.concluded) return Refuse("voucher for a concluded channel");
   if (!IsParticipant(c, e.signer)) {
     return Refuse("voucher signer " + e.signer.ToHex() + " is not a participant of the channel");
+  }
+  if (log.nitro()) {
+    STATELOG_RETURN_IF_ERROR(CheckSignerRole(log, e.signer, sent, "voucher signed"));
+    STATELOG_RETURN_IF_ERROR(CheckVoucherRoles(log, c, e.signer, e.amount, sent));
   }
   if (e.amount < previous) {
     return Refuse("voucher amount " + e.amount.ToDecimal() + " is below the previous voucher's " +
@@ -122,7 +138,8 @@ const KnownState* ChannelState::LatestSupported() const {
 namespace {
 
 // Applies an objective event to an existing objective (an objective_created is refused).
-Status ApplyToObjective(const Event& event, Offset offset, ObjectiveState& s) {
+Status ApplyToObjective(const LogIdentity& log, const Event& event, Offset offset,
+                        ObjectiveState& s) {
   const ObjectiveId& id = s.id;
   auto require = [&](ObjectiveStatus expected, std::string_view action) -> Status {
     if (s.status == expected) return Status::OK();
@@ -138,7 +155,12 @@ Status ApplyToObjective(const Event& event, Offset offset, ObjectiveState& s) {
             return r;
           },
           [&](const events::ObjectiveRejected& e) {
-            Status r = require(ObjectiveStatus::kUnapproved, "cannot reject");
+            // go-nitro rejects on its own policy (Unapproved) or on a peer's notice, whatever
+            // the status but Rejected.
+            Status r = !log.nitro() ? require(ObjectiveStatus::kUnapproved, "cannot reject")
+                       : s.status == ObjectiveStatus::kRejected
+                           ? Refuse("cannot reject an objective that is Rejected")
+                           : Status::OK();
             if (r.ok()) {
               s.status = ObjectiveStatus::kRejected;
               s.rejection_reason = e.reason;
@@ -153,7 +175,8 @@ Status ApplyToObjective(const Event& event, Offset offset, ObjectiveState& s) {
           [&](const events::ObjectiveProgressed& e) {
             Status r = require(ObjectiveStatus::kApproved, "cannot progress");
             if (!r.ok()) return r;
-            if (!StepAllowed(id.kind, e.waiting_for)) {
+            if (!(log.nitro() ? NitroStepAllowed(id.kind, e.waiting_for)
+                              : StepAllowed(id.kind, e.waiting_for))) {
               return Refuse("step " + std::string(ObjectiveStepName(e.waiting_for)) +
                             " is not a step of " + std::string(ObjectiveKindName(id.kind)));
             }
@@ -167,7 +190,7 @@ Status ApplyToObjective(const Event& event, Offset offset, ObjectiveState& s) {
                events::DepositDetected, events::AllocationUpdated, events::ChallengeRegistered,
                events::ChallengeCleared, events::ChannelConcluded, events::MessageSent,
                events::MessageReceived, events::VoucherSent, events::VoucherReceived,
-               events::SnapshotCreated, events::StoreImported>(
+               events::SnapshotCreated, events::StoreImported, events::LogCreated>(
               [&] { return Refuse("not an objective event"); }),
       },
       event.body);
@@ -179,11 +202,12 @@ Status ApplyToObjective(const Event& event, Offset offset, ObjectiveState& s) {
 
 }  // namespace
 
-Status ApplyObjectiveEvent(const Event& event, Offset offset,
+Status ApplyObjectiveEvent(const LogIdentity& log, const Event& event, Offset offset,
                            std::optional<ObjectiveState>* state) {
   const ObjectiveId& id = *event.objective();
   if (const auto* created = std::get_if<events::ObjectiveCreated>(&event.body)) {
     if (state->has_value()) return Refuse("objective " + id.ToString() + " already exists");
+    if (log.nitro()) STATELOG_RETURN_IF_ERROR(CheckObjectiveChannels(*created));
     ObjectiveState s;
     s.id = id;
     s.status = created->approved ? ObjectiveStatus::kApproved : ObjectiveStatus::kUnapproved;
@@ -195,32 +219,44 @@ Status ApplyObjectiveEvent(const Event& event, Offset offset,
     return Status::OK();
   }
   if (!state->has_value()) return Refuse("objective " + id.ToString() + " does not exist");
-  return ApplyToObjective(event, offset, **state);
+  return ApplyToObjective(log, event, offset, **state);
 }
 
 namespace {
 
 // Applies a channel event to an existing channel (a channel_created is refused).
-Status ApplyToChannel(const Event& event, Offset offset, ChannelState& c, TurnRetention retention) {
+Status ApplyToChannel(const LogIdentity& log, const Event& event, Offset offset, ChannelState& c,
+                      TurnRetention retention) {
   const ChannelId& id = c.id;
+  // Rule set 2 applies chain events in chain order.
+  auto in_chain_order = [&](uint64_t block) -> Status {
+    if (!log.nitro()) return Status::OK();
+    STATELOG_RETURN_IF_ERROR(CheckChainOrder(c, block));
+    c.last_block = block;  // every chain event's case below changes nothing else on error
+    return Status::OK();
+  };
+  const uint64_t last_block = c.last_block;
   Status st = std::visit(
       Overloaded{
           [&](const events::StateSigned& e) {
-            Status r = CheckSignedState(c, e);
-            if (r.ok()) AddSignedState(c, e, retention);
+            Status r = CheckSignedState(log, c, e, /*by_node=*/true);
+            if (r.ok()) AddSignedState(log, c, e, retention);
             return r;
           },
           [&](const events::StateReceived& e) {
-            Status r = CheckSignedState(c, e);
-            if (r.ok()) AddSignedState(c, e, retention);
+            Status r = CheckSignedState(log, c, e, /*by_node=*/false);
+            if (r.ok()) AddSignedState(log, c, e, retention);
             return r;
           },
           [&](const events::DepositDetected& e) {
-            if (c.concluded) return Refuse("deposit after the channel concluded");
+            // The adjudicator takes deposits whatever the channel's state; statelog-1 refused
+            // them after conclusion.
+            if (c.concluded && !log.nitro()) return Refuse("deposit after the channel concluded");
             if (e.now_held < e.amount) {
               return Refuse("deposit of " + e.amount.ToDecimal() + " exceeds now_held " +
                             e.now_held.ToDecimal());
             }
+            STATELOG_RETURN_IF_ERROR(in_chain_order(e.block_number));
             c.holdings[e.asset] = e.now_held;
             return Status::OK();
           },
@@ -231,6 +267,7 @@ Status ApplyToChannel(const Event& event, Offset offset, ChannelState& c, TurnRe
               return Refuse("allocation update raises holdings of " + e.asset.ToHex() + " from " +
                             held.ToDecimal() + " to " + e.now_held.ToDecimal());
             }
+            STATELOG_RETURN_IF_ERROR(in_chain_order(e.block_number));
             c.holdings[e.asset] = e.now_held;
             return Status::OK();
           },
@@ -245,6 +282,7 @@ Status ApplyToChannel(const Event& event, Offset offset, ChannelState& c, TurnRe
                   (c.challenge == ChallengeStatus::kRegistered ? "registered" : "last cleared") +
                   " challenge");
             }
+            STATELOG_RETURN_IF_ERROR(in_chain_order(e.block_number));
             c.challenge = ChallengeStatus::kRegistered;
             c.challenge_turn = e.turn_num;
             c.challenge_finalizes_at = e.finalizes_at;
@@ -260,6 +298,7 @@ Status ApplyToChannel(const Event& event, Offset offset, ChannelState& c, TurnRe
                             " cleared by turn " + std::to_string(e.turn_num) +
                             ", which is not newer");
             }
+            STATELOG_RETURN_IF_ERROR(in_chain_order(e.block_number));
             c.challenge = ChallengeStatus::kCleared;
             c.challenge_turn = e.turn_num;
             c.challenge_finalizes_at = 0;
@@ -267,17 +306,18 @@ Status ApplyToChannel(const Event& event, Offset offset, ChannelState& c, TurnRe
           },
           [&](const events::ChannelConcluded& e) {
             if (c.concluded) return Refuse("channel already concluded");
+            STATELOG_RETURN_IF_ERROR(in_chain_order(e.block_number));
             c.concluded = true;
             c.finalized_at = e.finalized_at;
             return Status::OK();
           },
           [&](const events::VoucherSent& e) {
-            Status r = CheckVoucher(c, e, c.paid);
+            Status r = CheckVoucher(log, c, e, c.paid, /*sent=*/true);
             if (r.ok()) c.paid = e.amount;
             return r;
           },
           [&](const events::VoucherReceived& e) {
-            Status r = CheckVoucher(c, e, c.received);
+            Status r = CheckVoucher(log, c, e, c.received, /*sent=*/false);
             if (r.ok()) c.received = e.amount;
             return r;
           },
@@ -286,11 +326,14 @@ Status ApplyToChannel(const Event& event, Offset offset, ChannelState& c, TurnRe
           },
           Same<events::ObjectiveCreated, events::ObjectiveApproved, events::ObjectiveRejected,
                events::ObjectiveCompleted, events::ObjectiveProgressed, events::MessageSent,
-               events::MessageReceived, events::SnapshotCreated, events::StoreImported>(
-              [&] { return Refuse("not a channel event"); }),
+               events::MessageReceived, events::SnapshotCreated, events::StoreImported,
+               events::LogCreated>([&] { return Refuse("not a channel event"); }),
       },
       event.body);
-  if (!st.ok()) return st;
+  if (!st.ok()) {
+    c.last_block = last_block;
+    return st;
+  }
   c.event_count++;
   c.last_offset = offset;
   return Status::OK();
@@ -298,12 +341,13 @@ Status ApplyToChannel(const Event& event, Offset offset, ChannelState& c, TurnRe
 
 }  // namespace
 
-Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<ChannelState>* state,
-                         TurnRetention retention) {
+Status ApplyChannelEvent(const LogIdentity& log, const Event& event, Offset offset,
+                         std::optional<ChannelState>* state, TurnRetention retention) {
   const ChannelId& id = *event.channel();
   if (const auto* created = std::get_if<events::ChannelCreated>(&event.body)) {
     if (state->has_value()) return Refuse("channel " + id.ToHex() + " already exists");
     if (created->fixed.participants.empty()) return Refuse("channel has no participants");
+    if (log.nitro()) STATELOG_RETURN_IF_ERROR(CheckNodeInChannel(log, created->fixed));
     ChannelState c;
     c.id = id;
     c.fixed = created->fixed;
@@ -314,7 +358,41 @@ Status ApplyChannelEvent(const Event& event, Offset offset, std::optional<Channe
     return Status::OK();
   }
   if (!state->has_value()) return Refuse("channel " + id.ToHex() + " does not exist");
-  return ApplyToChannel(event, offset, **state, retention);
+  return ApplyToChannel(log, event, offset, **state, retention);
+}
+
+namespace {
+
+// The view's entities, for the rules that look beyond an event's own entity.
+class ViewLookup final : public EntityLookup {
+ public:
+  explicit ViewLookup(const NodeView& view) : view_(view) {}
+  const ObjectiveState* Objective(const ObjectiveId& id) override {
+    auto it = view_.objectives.find(id);
+    return it == view_.objectives.end() ? nullptr : &it->second;
+  }
+  const ChannelState* Channel(const ChannelId& id) override {
+    auto it = view_.channels.find(id);
+    return it == view_.channels.end() ? nullptr : &it->second;
+  }
+
+ private:
+  const NodeView& view_;
+};
+
+}  // namespace
+
+StatusOr<LogIdentity> IdentityOfLog(const events::LogCreated& e, Offset offset) {
+  if (offset != 0) {
+    return Refuse("log_created at offset " + std::to_string(offset) +
+                  ": only the first event of a log names its node");
+  }
+  if (e.node == Address{}) return Refuse("log_created names the zero address as its node");
+  STATELOG_ASSIGN_OR_RETURN(RuleSet rules, RuleSetFromNumber(e.rules));
+  if (rules == RuleSet::kStatelog1) {
+    return Refuse("log_created names rule set 1, the rules of logs without a node");
+  }
+  return LogIdentity{rules, e.node};
 }
 
 Status ApplyToView(const Event& event, Offset offset, NodeView* view, TurnRetention retention) {
@@ -322,25 +400,34 @@ Status ApplyToView(const Event& event, Offset offset, NodeView* view, TurnRetent
     return Status::InvalidArgument("event at offset " + std::to_string(offset) +
                                    " applied to a view of length " + std::to_string(view->length));
   }
+  const LogIdentity& log = view->identity;
+  if (log.nitro()) {
+    ViewLookup lookup(*view);
+    STATELOG_RETURN_IF_ERROR(CheckAcrossEntities(log, event, lookup));
+  }
   // An existing entity is changed in place (the Apply functions change nothing on error); a new
   // one is built aside and inserted only when it applies.
   Status st;
   if (const ObjectiveId* oid = event.objective()) {
     if (auto it = view->objectives.find(*oid); it != view->objectives.end()) {
-      st = ApplyToObjective(event, offset, it->second);
+      st = ApplyToObjective(log, event, offset, it->second);
     } else {
       std::optional<ObjectiveState> s;
-      st = ApplyObjectiveEvent(event, offset, &s);
+      st = ApplyObjectiveEvent(log, event, offset, &s);
       if (s) view->objectives.emplace(*oid, std::move(*s));
     }
   } else if (const ChannelId* cid = event.channel()) {
     if (auto it = view->channels.find(*cid); it != view->channels.end()) {
-      st = ApplyToChannel(event, offset, it->second, retention);
+      st = ApplyToChannel(log, event, offset, it->second, retention);
     } else {
       std::optional<ChannelState> c;
-      st = ApplyChannelEvent(event, offset, &c, retention);
+      st = ApplyChannelEvent(log, event, offset, &c, retention);
       if (c) view->channels.emplace(*cid, std::move(*c));
     }
+  } else if (const auto* created = std::get_if<events::LogCreated>(&event.body)) {
+    StatusOr<LogIdentity> identity = IdentityOfLog(*created, offset);
+    if (!identity.ok()) return identity.status();
+    view->identity = *identity;
   }
   if (!st.ok()) return st;
   view->length = offset + 1;

@@ -10,8 +10,28 @@ Status FoldError(const Status& reason, Offset offset, const Event& event) {
                             "): " + std::string(reason.message()));
 }
 
+StatusOr<LogIdentity> ReadLogIdentity(const EventStore& store) {
+  STATELOG_ASSIGN_OR_RETURN(uint64_t length, store.Length());
+  if (length == 0) return LogIdentity{};
+  STATELOG_ASSIGN_OR_RETURN(StoredEvent first, store.Read(0));
+  const auto* created = std::get_if<events::LogCreated>(&first.event.body);
+  if (created == nullptr) return LogIdentity{};
+  StatusOr<LogIdentity> identity = IdentityOfLog(*created, 0);
+  if (!identity.ok()) return FoldError(identity.status(), 0, first.event);
+  return identity;
+}
+
 Reconstructor::Reconstructor(const EventStore* store, const SnapshotManager* snapshots)
     : store_(store), snapshots_(snapshots) {}
+
+StatusOr<LogIdentity> Reconstructor::Identity() const {
+  std::lock_guard<std::mutex> lock(identity_mu_);
+  if (identity_) return *identity_;
+  STATELOG_ASSIGN_OR_RETURN(uint64_t length, store_->Length());
+  STATELOG_ASSIGN_OR_RETURN(LogIdentity identity, ReadLogIdentity(*store_));
+  if (length > 0) identity_ = identity;
+  return identity;
+}
 
 StatusOr<uint64_t> Reconstructor::EndFor(std::optional<Offset> as_of) const {
   STATELOG_ASSIGN_OR_RETURN(uint64_t length, store_->Length());
@@ -46,15 +66,21 @@ StatusOr<State> FoldEntity(const EventStore& store, StatusOr<std::vector<Offset>
 StatusOr<ObjectiveState> Reconstructor::Objective(const ObjectiveId& id,
                                                   std::optional<Offset> as_of) const {
   STATELOG_ASSIGN_OR_RETURN(uint64_t end, EndFor(as_of));
-  return FoldEntity<ObjectiveState>(*store_, store_->ObjectiveOffsets(id, end), ApplyObjectiveEvent,
+  STATELOG_ASSIGN_OR_RETURN(LogIdentity log, Identity());
+  auto apply = [&log](const Event& event, Offset offset, std::optional<ObjectiveState>* state) {
+    return ApplyObjectiveEvent(log, event, offset, state);
+  };
+  return FoldEntity<ObjectiveState>(*store_, store_->ObjectiveOffsets(id, end), apply,
                                     "objective " + id.ToString());
 }
 
 StatusOr<ChannelState> Reconstructor::Channel(const ChannelId& id, std::optional<Offset> as_of,
                                               TurnRetention retention) const {
   STATELOG_ASSIGN_OR_RETURN(uint64_t end, EndFor(as_of));
-  auto apply = [retention](const Event& event, Offset offset, std::optional<ChannelState>* state) {
-    return ApplyChannelEvent(event, offset, state, retention);
+  STATELOG_ASSIGN_OR_RETURN(LogIdentity log, Identity());
+  auto apply = [&log, retention](const Event& event, Offset offset,
+                                 std::optional<ChannelState>* state) {
+    return ApplyChannelEvent(log, event, offset, state, retention);
   };
   return FoldEntity<ChannelState>(*store_, store_->ChannelOffsets(id, end), apply,
                                   "channel " + id.ToHex());

@@ -136,6 +136,7 @@ bool IsSigned(const Event& e) {
     case EventType::kMessageReceived:
     case EventType::kSnapshotCreated:
     case EventType::kStoreImported:
+    case EventType::kLogCreated:
       return false;
   }
   return false;
@@ -410,6 +411,11 @@ VerifyReport VerifyLog(const EventStore& store, const VerifyOptions& options) {
   }
   report.events = checked.load();
   report.signatures = signatures.load();
+  if (n > 0) {
+    // The fold checked the first event: a log_created there is a valid identity.
+    StatusOr<LogIdentity> identity = ReadLogIdentity(store);
+    if (identity.ok()) report.identity = *identity;
+  }
   if (auto f = first.Get()) {
     report.first_bad_offset = f->offset;
     report.status = f->status.WithPrefix("offset " + std::to_string(f->offset));

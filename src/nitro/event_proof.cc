@@ -71,6 +71,7 @@ Status CheckEventProof(const Event& event) {
                         [](const events::MessageReceived&) { return NoProof(); },
                         [](const events::SnapshotCreated&) { return NoProof(); },
                         [](const events::StoreImported&) { return NoProof(); },
+                        [](const events::LogCreated&) { return NoProof(); },
                     },
                     event.body);
 }

@@ -188,10 +188,11 @@ Status ForEachChannelEvent(const EventStore& store, const ChannelId& id, uint64_
     return Status::NotFound("channel " + id.ToHex() + " has no event in the first " +
                             std::to_string(end) + " events of the log");
   }
+  STATELOG_ASSIGN_OR_RETURN(LogIdentity log, ReadLogIdentity(store));
   std::optional<ChannelState> state;
   for (Offset off : offsets) {
     STATELOG_ASSIGN_OR_RETURN(StoredEvent s, store.Read(off));
-    Status st = ApplyChannelEvent(s.event, off, &state);
+    Status st = ApplyChannelEvent(log, s.event, off, &state);
     if (!st.ok()) return FoldError(st, off, s.event);
     fn(s, *state);
   }

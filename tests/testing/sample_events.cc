@@ -124,6 +124,8 @@ Event SampleEvent(EventType type, uint64_t seed, Timestamp timestamp) {
                                 {{"channels_AbCdE.db", 1000 + seed, SampleBytes32(seed + 8)},
                                  {"vouchers_AbCdE.db", 0, SampleBytes32(seed + 9)}},
                                 0});
+    case EventType::kLogCreated:
+      return Event::Make(timestamp, events::LogCreated{SampleAddress(seed + 10), 2});
   }
   return {};
 }

@@ -1,0 +1,56 @@
+// Rule set 2 (nitro-2): go-nitro's rules for what a node signs, accepts and records
+// (docs/architecture/nitro-rules.md lists each with its place in go-nitro and its test). Internal
+// header of the fold layer: fold.cc calls the checks of one entity, ApplyToView and the Ledger the
+// checks that look at other entities. Every check returns OK or FailedPrecondition and changes
+// nothing.
+#ifndef STATELOG_FOLD_NITRO_RULES_H_
+#define STATELOG_FOLD_NITRO_RULES_H_
+
+#include "statelog/fold.h"
+
+namespace statelog::fold_internal {
+
+// Reads the entities a rule looks at beyond the event's own. An implementation may record what
+// was read (the Ledger records each entity's stream version for its append's expectations).
+class EntityLookup {
+ public:
+  virtual ~EntityLookup() = default;
+  // Returns the entity, or nullptr when it does not exist. Valid until the next call.
+  virtual const ObjectiveState* Objective(const ObjectiveId& id) = 0;
+  virtual const ChannelState* Channel(const ChannelId& id) = 0;
+};
+
+// ---- Rules of one entity (rule set 2)
+
+// A channel the node is not a participant of is not the node's to record.
+Status CheckNodeInChannel(const LogIdentity& log, const FixedPart& fixed);
+// What the node signs carries its key; what a peer sends does not.
+Status CheckSignerRole(const LogIdentity& log, const Address& signer, bool signed_by_node,
+                       std::string_view what);
+// A state for a turn at or above the latest supported one: the prefund is not final, the postfund
+// repeats the prefund, nothing but final states follows a supported final state, and one signer
+// signs one state of a turn once.
+Status CheckNewTurn(const ChannelState& c, const VariablePart& state, const Address& signer,
+                    const Signature& signature);
+// Chain events are applied in chain order: never one from an earlier block than the last.
+Status CheckChainOrder(const ChannelState& c, uint64_t block_number);
+// A voucher is signed by the payer (participant 0), sent by the payer's node and received by the
+// payee's (the last participant), and never exceeds the payer's starting balance.
+Status CheckVoucherRoles(const LogIdentity& log, const ChannelState& c, const Address& signer,
+                         const Uint256& amount, bool sent);
+// An objective owns its own channel first.
+Status CheckObjectiveChannels(const events::ObjectiveCreated& e);
+// Returns true when `step` is one of go-nitro's waiting-for steps of `kind`.
+bool NitroStepAllowed(ObjectiveKind kind, ObjectiveStep step);
+
+// ---- Rules across entities (rule set 2)
+
+// Checks the rules of `event` that look at other entities: a state the node signs only under an
+// approved objective that owns the channel, and a postfund only once the channel is funded; a
+// voucher only on a virtually funded channel; one approved objective per channel; completion
+// only at the protocol's end condition. REQUIRES: log.nitro().
+Status CheckAcrossEntities(const LogIdentity& log, const Event& event, EntityLookup& lookup);
+
+}  // namespace statelog::fold_internal
+
+#endif  // STATELOG_FOLD_NITRO_RULES_H_
