@@ -82,6 +82,28 @@ std::string_view RuleSetName(RuleSet rules);
 // it.
 StatusOr<RuleSet> RuleSetFromNumber(uint64_t number);
 
+// A change to a ledger channel's outcome, as go-nitro's ledger (consensus) channels make them:
+// add a guarantee for a virtual channel, or remove one.
+enum class ProposalKind : uint8_t { kAdd = 0, kRemove = 1 };
+// Returns "add" or "remove".
+std::string_view ProposalKindName(ProposalKind kind);
+StatusOr<ProposalKind> ParseProposalKind(std::string_view name);
+
+// go-nitro's Proposal. Add: a guarantee of `amount` for the virtual channel `target`, between the
+// ledger participants `left` and `right` (their destinations), of which `left_amount` comes from
+// the left side's balance and the rest from the right side's. Remove: the guarantee for `target`
+// goes, `left_amount` of it back to its left side and the rest to its right side; `amount`,
+// `left` and `right` are zero.
+struct Proposal {
+  ProposalKind kind = ProposalKind::kAdd;
+  Destination target;
+  Uint256 amount;
+  Destination left;
+  Destination right;
+  Uint256 left_amount;
+  friend bool operator==(const Proposal&, const Proposal&) = default;
+};
+
 namespace events {
 
 // An objective was created. `approved` is true for an objective this node started, false for
@@ -238,6 +260,31 @@ struct LogCreated {
   friend bool operator==(const LogCreated&, const LogCreated&) = default;
 };
 
+// A signed ledger proposal (go-nitro's SignedProposal) this node signed: as the ledger channel's
+// leader (participant 0) a new proposal, as its follower (participant 1) its countersignature.
+// `state` is the ledger state the proposal leads to (turn `state.turn_num`), `state_hash` its
+// StateHash and `signature` `signer`'s signature of it, so that the event proves itself alone.
+struct ProposalSigned {
+  ChannelId channel_id;
+  Proposal proposal;
+  VariablePart state;
+  Hash256 state_hash;
+  Address signer;  // checked by recovery at append
+  Signature signature;
+  friend bool operator==(const ProposalSigned&, const ProposalSigned&) = default;
+};
+// A signed ledger proposal from the peer: the leader's proposal, or the follower's
+// countersignature.
+struct ProposalReceived {
+  ChannelId channel_id;
+  Proposal proposal;
+  VariablePart state;
+  Hash256 state_hash;
+  Address signer;  // checked by recovery at append
+  Signature signature;
+  friend bool operator==(const ProposalReceived&, const ProposalReceived&) = default;
+};
+
 }  // namespace events
 
 // The alternatives' order is EventType's order; never reorder, only append.
@@ -248,7 +295,8 @@ using EventBody =
                  events::AllocationUpdated, events::ChallengeRegistered, events::ChallengeCleared,
                  events::ChannelConcluded, events::MessageSent, events::MessageReceived,
                  events::VoucherSent, events::VoucherReceived, events::SnapshotCreated,
-                 events::StoreImported, events::LogCreated>;
+                 events::StoreImported, events::LogCreated, events::ProposalSigned,
+                 events::ProposalReceived>;
 
 enum class EventType : uint8_t {
   kObjectiveCreated = 0,
@@ -271,6 +319,8 @@ enum class EventType : uint8_t {
   kSnapshotCreated,
   kStoreImported,
   kLogCreated,
+  kProposalSigned,
+  kProposalReceived,
 };
 inline constexpr size_t kEventTypeCount = std::variant_size_v<EventBody>;
 

@@ -112,6 +112,12 @@ struct NodeView {
   friend bool operator==(const NodeView&, const NodeView&) = default;
 };
 
+// Returns the ledger state proposal `p` leads to from ledger state `from` (go-nitro's
+// Vars.HandleProposal, the outcome written as go-nitro's LedgerOutcome.AsOutcome writes it): the
+// next turn, the guarantee added or removed, the balances debited or credited. FailedPrecondition
+// naming the broken rule (a duplicate or missing guarantee, a deposit above a balance, ...).
+StatusOr<VariablePart> ApplyLedgerProposal(const VariablePart& from, const Proposal& p);
+
 // Returns the identity a log_created event at `offset` gives its log. FailedPrecondition unless
 // it is the log's first event and names a node and a rule set of 2 or later; NotSupported for a
 // rule set this statelog does not know.

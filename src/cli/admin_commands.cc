@@ -92,6 +92,7 @@ void RunVerify(Context& ctx, const VerifyArgs& a) {
         r.status.ok() ? "true" : "false", static_cast<unsigned long long>(r.events),
         static_cast<unsigned long long>(r.signatures), static_cast<unsigned long long>(r.snapshots),
         static_cast<unsigned long long>(r.head.length), r.head.chain.ToHex().c_str(), secs);
+    std::printf(",%s", IdentityJsonMembers(r.identity).c_str());
     if (r.first_bad_offset) {
       std::printf(",\"first_bad_offset\":%llu",
                   static_cast<unsigned long long>(*r.first_bad_offset));
@@ -114,6 +115,7 @@ void RunVerify(Context& ctx, const VerifyArgs& a) {
                 static_cast<unsigned long long>(r.snapshots), secs);
     std::printf("head: %llu events, chain %s\n", static_cast<unsigned long long>(r.head.length),
                 r.head.chain.ToHex().c_str());
+    std::printf("rules: %s\n", Describe(r.identity).c_str());
     for (const ImportedRange& m : r.imports) {
       std::printf(
           "imported: offsets %llu-%llu from the %s store of node %s (%zu files; "
@@ -171,10 +173,10 @@ void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
   if (json) {
     std::printf(
         "{\"length\":%llu,\"head\":\"%s\",\"objectives\":%zu,\"channels\":%zu,"
-        "\"snapshots\":%zu,\"bytes\":%llu,\"types\":{",
+        "\"snapshots\":%zu,\"bytes\":%llu,%s,\"types\":{",
         static_cast<unsigned long long>(head.length), head.chain.ToHex().c_str(),
         view->objectives.size(), view->channels.size(), snaps.size(),
-        static_cast<unsigned long long>(bytes));
+        static_cast<unsigned long long>(bytes), IdentityJsonMembers(view->identity).c_str());
     bool first = true;
     for (const auto& [type, count] : by_type) {
       std::printf("%s\"%s\":%llu", first ? "" : ",", std::string(type).c_str(),
@@ -187,6 +189,7 @@ void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
   std::printf("%s\n", opened->description.c_str());
   std::printf("  events:      %llu\n", static_cast<unsigned long long>(head.length));
   std::printf("  head chain:  %s\n", head.chain.ToHex().c_str());
+  std::printf("  rules:       %s\n", Describe(view->identity).c_str());
   std::printf("  objectives:  %zu\n  channels:    %zu\n", view->objectives.size(),
               view->channels.size());
   std::printf(

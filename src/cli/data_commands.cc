@@ -373,6 +373,7 @@ void RegisterDataCommands(CLI::App& app, Context& ctx) {
         "Append events from JSON lines (a file is all or nothing; checked like any append)");
     cmd->add_option("file", *path, "File of JSON lines, or - for stdin")->capture_default_str();
     AddStoreFlags(cmd, flags.get());
+    AddNodeFlag(cmd, flags.get());
     cmd->callback([&ctx, flags, path] { RunImport(ctx, *flags, *path); });
   }
   {

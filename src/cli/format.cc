@@ -110,11 +110,41 @@ std::string Summary(const Event& event) {
             return std::to_string(e.events) + " events from a " + e.source + " store of " +
                    Sh(e.node) + ", " + std::to_string(e.files.size()) + " files";
           },
+          [](const events::ProposalSigned& e) {
+            return Sh(e.channel_id) + " turn " + std::to_string(e.state.turn_num) + " " +
+                   std::string(ProposalKindName(e.proposal.kind)) + " " + Sh(e.proposal.target) +
+                   " by " + Sh(e.signer);
+          },
+          [](const events::ProposalReceived& e) {
+            return Sh(e.channel_id) + " turn " + std::to_string(e.state.turn_num) + " " +
+                   std::string(ProposalKindName(e.proposal.kind)) + " " + Sh(e.proposal.target) +
+                   " by " + Sh(e.signer);
+          },
           [](const events::LogCreated& e) {
             return "the log of node " + Sh(e.node) + ", rule set " + std::to_string(e.rules);
           },
       },
       event.body);
+}
+
+std::string Describe(const LogIdentity& identity) {
+  std::string out(RuleSetName(identity.rules));
+  if (identity.node) return out + ", node " + identity.node->ToHex();
+  return out + " (no node: a log written before rule sets)";
+}
+
+std::string IdentityJsonMembers(const LogIdentity& identity) {
+  std::string out = "\"rules\":\"";
+  out += RuleSetName(identity.rules);
+  out += "\",\"node\":";
+  if (identity.node) {
+    out += '"';
+    out += identity.node->ToHex();
+    out += '"';
+  } else {
+    out += "null";
+  }
+  return out;
 }
 
 std::string GoNitroSignedStates(const ChannelState& c) {

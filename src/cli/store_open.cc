@@ -30,8 +30,29 @@ void AddStoreFlags(CLI::App* cmd, StoreFlags* flags, bool writes) {
       ->option_text("SIZE");
 }
 
+void AddNodeFlag(CLI::App* cmd, StoreFlags* flags) {
+  cmd->add_option("--node", flags->node,
+                  "The node the log belongs to (its Ethereum address): a new store records it "
+                  "and is checked under go-nitro's rules; an existing one must be its log")
+      ->option_text("ADDRESS");
+}
+
+namespace {
+
+// The node `flags` name, if any.
+StatusOr<std::optional<Address>> NodeOf(const StoreFlags& flags) {
+  if (flags.node.empty()) return std::optional<Address>();
+  StatusOr<Address> node = Address::FromHex(flags.node);
+  if (!node.ok()) return node.status().WithPrefix("--node");
+  if (*node == Address{}) return Status::InvalidArgument("--node: the zero address is no node");
+  return std::optional<Address>(*node);
+}
+
+}  // namespace
+
 StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, Access access) {
   const bool create = access == Access::kCreate;
+  STATELOG_ASSIGN_OR_RETURN(std::optional<Address> node, NodeOf(flags));
   if (!flags.store.empty()) {
     PostgresOptions pg;
     pg.create_if_missing = create;
@@ -43,6 +64,7 @@ StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, Access access) {
     opened.store = std::move(*store);
     opened.description = "PostgreSQL store (schema " + pg.schema + ")";
     opened.snapshot_interval = flags.snapshot_interval;
+    opened.node = node;
     return opened;
   }
   RocksDbOptions options;
@@ -57,6 +79,7 @@ StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, Access access) {
   opened.store = std::move(*store);
   opened.description = "RocksDB store " + flags.data;
   opened.snapshot_interval = flags.snapshot_interval;
+  opened.node = node;
   return opened;
 }
 
@@ -64,6 +87,7 @@ StatusOr<Ledger*> OpenedStore::ledger() {
   if (!ledger_) {
     LedgerOptions options;
     options.snapshots.interval = snapshot_interval;
+    options.node = node;
     STATELOG_ASSIGN_OR_RETURN(ledger_, Ledger::Open(store.get(), snapshots, options));
   }
   return ledger_.get();

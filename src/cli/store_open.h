@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "statelog/ledger.h"
@@ -19,6 +20,7 @@ struct StoreFlags {
   bool replicated_delivery = false;            // --replicated-delivery (PostgreSQL)
   uint64_t snapshot_interval = 1000;           // --snapshot-interval N
   uint64_t disk_reserve = uint64_t{64} << 20;  // --disk-reserve SIZE (RocksDbOptions)
+  std::string node;                            // --node ADDRESS: the node the log belongs to
 };
 
 // Adds --data and --store to `cmd`, and --relaxed, --snapshot-interval and --disk-reserve when it
@@ -32,6 +34,7 @@ struct OpenedStore {
   SnapshotStore* snapshots = nullptr;
   std::string description;  // e.g. "RocksDB store ./statelog-data"
   uint64_t snapshot_interval = 1000;
+  std::optional<Address> node;  // LedgerOptions::node
 
   // Returns the Ledger, opening it on the first call.
   StatusOr<Ledger*> ledger();
@@ -46,6 +49,9 @@ enum class Access {
   kWrite,   // appends to an existing store
   kCreate,  // appends; a missing directory becomes an empty store
 };
+
+// Adds --node ADDRESS to a command that can create a store (LedgerOptions::node).
+void AddNodeFlag(CLI::App* cmd, StoreFlags* flags);
 
 // Opens the store named by `flags`. Without kCreate, a missing store is NotFound.
 StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, Access access);

@@ -19,7 +19,8 @@ constexpr std::array<std::string_view, kEventTypeCount> kTypeNames = {
     "objective_progressed", "channel_created",    "state_signed",         "state_received",
     "deposit_detected",     "allocation_updated", "challenge_registered", "challenge_cleared",
     "channel_concluded",    "message_sent",       "message_received",     "voucher_sent",
-    "voucher_received",     "snapshot_created",   "store_imported",       "log_created"};
+    "voucher_received",     "snapshot_created",   "store_imported",       "log_created",
+    "proposal_signed",      "proposal_received"};
 
 template <class T>
 concept ChannelEvent = requires(const T& e) {
@@ -71,6 +72,17 @@ StatusOr<ObjectiveStep> ParseObjectiveStep(std::string_view s) {
     if (kStepNames[i] == s) return static_cast<ObjectiveStep>(i);
   }
   return Status::InvalidArgument("unknown objective step '" + std::string(s) + "'");
+}
+
+std::string_view ProposalKindName(ProposalKind kind) {
+  return kind == ProposalKind::kAdd ? "add" : "remove";
+}
+
+StatusOr<ProposalKind> ParseProposalKind(std::string_view name) {
+  if (name == "add") return ProposalKind::kAdd;
+  if (name == "remove") return ProposalKind::kRemove;
+  return Status::InvalidArgument("unknown proposal kind '" + std::string(name) +
+                                 "' (add or remove)");
 }
 
 std::string_view RuleSetName(RuleSet rules) {

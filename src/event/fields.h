@@ -150,6 +150,30 @@ STATELOG_FIELDS(events::StoreImported) {
   v("events", x.events);
 }
 
+STATELOG_FIELDS(Proposal) {
+  v("kind", x.kind);
+  v("target", x.target);
+  v("amount", x.amount);
+  v("left", x.left);
+  v("right", x.right);
+  v("left_amount", x.left_amount);
+}
+STATELOG_FIELDS(events::ProposalSigned) {
+  v("channel_id", x.channel_id);
+  v("proposal", x.proposal);
+  v("state", x.state);
+  v("state_hash", x.state_hash);
+  v("signer", x.signer);
+  v("signature", x.signature);
+}
+STATELOG_FIELDS(events::ProposalReceived) {
+  v("channel_id", x.channel_id);
+  v("proposal", x.proposal);
+  v("state", x.state);
+  v("state_hash", x.state_hash);
+  v("signer", x.signer);
+  v("signature", x.signature);
+}
 STATELOG_FIELDS(events::LogCreated) {
   v("node", x.node);
   v("rules", x.rules);
@@ -159,7 +183,8 @@ STATELOG_FIELDS(events::LogCreated) {
 template <class T>
 concept NestedStruct = std::is_same_v<T, Allocation> || std::is_same_v<T, AssetMetadata> ||
     std::is_same_v<T, SingleAssetExit> || std::is_same_v<T, FixedPart> ||
-    std::is_same_v<T, VariablePart> || std::is_same_v<T, events::ImportedFile>;
+    std::is_same_v<T, VariablePart> || std::is_same_v<T, events::ImportedFile> ||
+    std::is_same_v<T, Proposal>;
 
 // Types outside this header opt in to the generic struct encoding by declaring
 // `VisitFields(V&, T&)` and specializing this trait.
@@ -194,6 +219,13 @@ namespace statelog {
 // Enums encode as their names: each enum used in JSON provides EnumName and ParseEnum in
 // namespace statelog, where argument-dependent lookup finds them.
 inline std::string_view EnumName(ObjectiveStep v) { return ObjectiveStepName(v); }
+inline std::string_view EnumName(ProposalKind v) { return ProposalKindName(v); }
+inline Status ParseEnum(std::string_view s, ProposalKind* out) {
+  auto r = ParseProposalKind(s);
+  if (!r.ok()) return r.status();
+  *out = *r;
+  return Status::OK();
+}
 inline Status ParseEnum(std::string_view s, ObjectiveStep* out) {
   auto r = ParseObjectiveStep(s);
   if (!r.ok()) return r.status();

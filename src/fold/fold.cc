@@ -61,6 +61,20 @@ Status CheckSignedState(const LogIdentity& log, const ChannelState& c, const E& 
   return Status::OK();
 }
 
+// A signed ledger proposal (rule set 2 only): its rules, then one state of a turn as for any
+// signed state.
+template <class E>
+Status CheckProposalEvent(const LogIdentity& log, const ChannelState& c, const E& e, bool by_node) {
+  if (!log.nitro()) return Refuse("ledger proposals are recorded under rule set 2 and later");
+  STATELOG_RETURN_IF_ERROR(CheckProposal(log, c, e.proposal, e.state, e.signer, by_node));
+  auto it = c.states.find(e.state.turn_num);
+  if (it != c.states.end() && it->second.state_hash != e.state_hash) {
+    return Refuse("turn " + std::to_string(e.state.turn_num) +
+                  " already has a different state (hash " + it->second.state_hash.ToHex() + ")");
+  }
+  return CheckNewTurn(c, e.state, e.signer, e.signature);
+}
+
 template <class E>
 void AddSignedState(const LogIdentity& log, ChannelState& c, const E& e, TurnRetention retention) {
   if (IsStale(c, e.state.turn_num)) return;
@@ -187,10 +201,11 @@ Status ApplyToObjective(const LogIdentity& log, const Event& event, Offset offse
             return Refuse("objective " + id.ToString() + " already exists");
           },
           Same<events::ChannelCreated, events::StateSigned, events::StateReceived,
-               events::DepositDetected, events::AllocationUpdated, events::ChallengeRegistered,
-               events::ChallengeCleared, events::ChannelConcluded, events::MessageSent,
-               events::MessageReceived, events::VoucherSent, events::VoucherReceived,
-               events::SnapshotCreated, events::StoreImported, events::LogCreated>(
+               events::ProposalSigned, events::ProposalReceived, events::DepositDetected,
+               events::AllocationUpdated, events::ChallengeRegistered, events::ChallengeCleared,
+               events::ChannelConcluded, events::MessageSent, events::MessageReceived,
+               events::VoucherSent, events::VoucherReceived, events::SnapshotCreated,
+               events::StoreImported, events::LogCreated>(
               [&] { return Refuse("not an objective event"); }),
       },
       event.body);
@@ -245,6 +260,16 @@ Status ApplyToChannel(const LogIdentity& log, const Event& event, Offset offset,
           },
           [&](const events::StateReceived& e) {
             Status r = CheckSignedState(log, c, e, /*by_node=*/false);
+            if (r.ok()) AddSignedState(log, c, e, retention);
+            return r;
+          },
+          [&](const events::ProposalSigned& e) {
+            Status r = CheckProposalEvent(log, c, e, /*by_node=*/true);
+            if (r.ok()) AddSignedState(log, c, e, retention);
+            return r;
+          },
+          [&](const events::ProposalReceived& e) {
+            Status r = CheckProposalEvent(log, c, e, /*by_node=*/false);
             if (r.ok()) AddSignedState(log, c, e, retention);
             return r;
           },

@@ -43,6 +43,16 @@ Status CheckObjectiveChannels(const events::ObjectiveCreated& e);
 // Returns true when `step` is one of go-nitro's waiting-for steps of `kind`.
 bool NitroStepAllowed(ObjectiveKind kind, ObjectiveStep step);
 
+// ---- Ledger channels (rule set 2, ledger_rules.cc)
+
+// Returns true when the ledger's latest supported state holds a guarantee for `target`.
+bool HasGuarantee(const ChannelState& ledger, const ChannelId& target);
+// Checks a signed proposal for ledger channel `c`: a channel of two, its postfund supported and
+// no final state; the leader (participant 0) proposes the turn after its last proposal, the
+// follower countersigns the next one the leader made; `state` is what `p` leads to.
+Status CheckProposal(const LogIdentity& log, const ChannelState& c, const Proposal& p,
+                     const VariablePart& state, const Address& signer, bool by_node);
+
 // ---- Rules across entities (rule set 2)
 
 // Checks the rules of `event` that look at other entities: a state the node signs only under an

@@ -120,6 +120,8 @@ bool IsSigned(const Event& e) {
     case EventType::kStateReceived:
     case EventType::kVoucherSent:
     case EventType::kVoucherReceived:
+    case EventType::kProposalSigned:
+    case EventType::kProposalReceived:
       return true;
     case EventType::kObjectiveCreated:
     case EventType::kObjectiveApproved:

@@ -54,6 +54,8 @@ Status CheckEventProof(const Event& event) {
                         },
                         [](const events::StateSigned& e) { return CheckSignedState(e); },
                         [](const events::StateReceived& e) { return CheckSignedState(e); },
+                        [](const events::ProposalSigned& e) { return CheckSignedState(e); },
+                        [](const events::ProposalReceived& e) { return CheckSignedState(e); },
                         [](const events::VoucherSent& e) { return CheckVoucher(e); },
                         [](const events::VoucherReceived& e) { return CheckVoucher(e); },
                         // Recorded decisions and observations: nothing signed to check.

@@ -18,11 +18,13 @@ check "demo runs" run 0 "$S" demo --data "$D"
 check "demo verifies" grep -q "re-checked: OK" "$T/out"
 check "demo shows time travel" grep -q "time travel" "$T/out"
 len1=$(grep -c . <("$S" export --data "$D"))
-check "demo appended 56 events" [ "$len1" -eq 56 ]
+check "demo appended 76 events" [ "$len1" -eq 76 ]
+check "the log names Irene's node" run 0 "$S" verify --data "$D"
+check "verify says its rules" grep -q "^rules: nitro-2, node 0x111a00868581f73ab42feef67d235ca09ca1e8db$" "$T/out"
 check "demo continues on the store" run 0 "$S" demo --data "$D"
-check "second run appends after the first" grep -q "offsets 56..111" "$T/out"
+check "second run appends after the first" grep -q "offsets 76..150" "$T/out"
 check "demo --fresh starts over" run 0 "$S" demo --fresh --data "$D"
-check "fresh store has 56 events" grep -q "offsets 0..55" "$T/out"
+check "fresh store has 76 events" grep -q "offsets 1..75" "$T/out"
 check "--fresh refuses a directory that is not a store" run 1 "$S" demo --fresh --data "$T"
 check "and says why" grep -q "not a statelog store" "$T/err"
 
@@ -36,7 +38,7 @@ run 0 "$S" stats --json --data "$D"
 head_orig=$(sed 's/.*"head":"\([^"]*\)".*/\1/' "$T/out")
 check "same head after round trip" [ "$head_copy" = "$head_orig" ]
 check "re-import is idempotent" run 0 "$S" import "$T/all.jsonl" --data "$T/copy"
-check "re-import appends nothing" grep -q "imported 0 events (56 already present)" "$T/out"
+check "re-import appends nothing" grep -q "imported 0 events (76 already present)" "$T/out"
 check "export range" run 0 "$S" export --from 10 --to 20 --data "$D"
 check "export range has 10 lines" [ "$(grep -c . "$T/out")" -eq 10 ]
 check "export past the end fails" run 3 "$S" export --from 0 --to 999 --data "$D"
@@ -76,8 +78,8 @@ check "objective completed" grep -q "Completed" "$T/out"
 check "show bad id is a usage error" run 2 "$S" show channel 0x12 --data "$D"
 check "show unknown channel" run 3 "$S" show channel "0x$(printf '0%.0s' {1..64})" --data "$D"
 check "show past the end" run 3 "$S" show channel "$cid" --at 100000 --data "$D"
-check "log by type" run 0 "$S" log --type voucher_received --data "$D"
-check "log by type has 5" [ "$(grep -c voucher_received "$T/out")" -eq 5 ]
+check "log by type" run 0 "$S" log --type proposal_signed --data "$D"
+check "log by type has 4" [ "$(grep -c proposal_signed "$T/out")" -eq 4 ]
 check "log by channel" run 0 "$S" log --channel "$cid" --json --data "$D"
 check "log --json lines" grep -q '^{"offset":' "$T/out"
 check "log unknown type" run 2 "$S" log --type nope --data "$D"

@@ -72,6 +72,13 @@ ChannelScript AliceBob(uint64_t nonce = 1) {
   return ChannelScript(Actor::Alice(), Actor::Bob(), nonce, kStart, Uint256(5));
 }
 
+// A channel [Alice, Bob] funded virtually (its VirtualFund objective approved): Alice pays.
+std::vector<Event> VirtualChannel(ChannelScript& s) {
+  ObjectiveId vf{ObjectiveKind::kVirtualFund, s.id()};
+  return {s.ObjectiveCreated(vf, true), s.ChannelCreated(), s.Sign(Actor::Alice(), 0),
+          s.Sign(Actor::Bob(), 0)};
+}
+
 // ---- Node identity (A8)
 
 TEST(NitroRulesTest, ANewLogRecordsItsNodeAndRuleSet) {
@@ -289,10 +296,11 @@ TEST(NitroRulesTest, AnObjectiveOwnsItsOwnChannelFirst) {
 // ---- Final states (C3) and chain events (G1, G3)
 
 TEST(NitroRulesTest, NothingOpenAfterASupportedFinalState) {
+  // A channel no ledger rule governs (funded virtually, without defunding): only its own fold.
   NitroLog log;
   ChannelScript s = AliceBob();
-  log.Accept(DirectFunding(s));
-  log.Accept({s.ObjectiveCreated(s.defunding(), true), s.Sign(Actor::Alice(), 2, true),
+  log.Accept(VirtualChannel(s));
+  log.Accept({s.Sign(Actor::Alice(), 1), s.Sign(Actor::Bob(), 1), s.Sign(Actor::Alice(), 2, true),
               s.Sign(Actor::Bob(), 2, true)});
   log.Refuse(s.Sign(Actor::Bob(), 3), "turn 3 is not final, but the supported turn 2 is final");
 }
@@ -323,13 +331,6 @@ TEST(NitroRulesTest, ADepositAfterConclusionIsRecorded) {
 }
 
 // ---- Vouchers (F2-F5)
-
-// A channel [Alice, Bob] funded virtually (its VirtualFund objective approved): Alice pays.
-std::vector<Event> VirtualChannel(ChannelScript& s) {
-  ObjectiveId vf{ObjectiveKind::kVirtualFund, s.id()};
-  return {s.ObjectiveCreated(vf, true), s.ChannelCreated(), s.Sign(Actor::Alice(), 0),
-          s.Sign(Actor::Bob(), 0)};
-}
 
 TEST(NitroRulesTest, VouchersAsGoNitroPaysThem) {
   NitroLog payer;

@@ -11,9 +11,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$S" demo --store "$C" >"$T/demo1" 2>&1 || fail "first demo: $(cat "$T/demo1")"
 before=$("$S" stats --json --store "$C" | sed 's/.*"length":\([0-9]*\).*/\1/')
-[ "$before" -ge 56 ] || fail "the first demo appended fewer than 56 events ($before)"
-# Follow from the current end: the next demo run (another process) appends 56 events.
-"$S" log --follow --from "$before" --limit 56 --json --store "$C" >"$T/follow" 2>"$T/follow.err" &
+[ "$before" -ge 76 ] || fail "the first demo appended fewer than 76 events ($before)"
+# Follow from the current end: the next demo run (another process) appends 75 events.
+"$S" log --follow --from "$before" --limit 75 --json --store "$C" >"$T/follow" 2>"$T/follow.err" &
 follower=$!
 sleep 1
 "$S" demo --store "$C" >"$T/demo2" 2>&1 || fail "second demo: $(cat "$T/demo2")"
@@ -21,18 +21,18 @@ for _ in $(seq 1 100); do
   kill -0 $follower 2>/dev/null || break
   sleep 0.2
 done
-kill $follower 2>/dev/null && fail "the follower did not see 56 new events: $(wc -l <"$T/follow") lines"
+kill $follower 2>/dev/null && fail "the follower did not see 75 new events: $(wc -l <"$T/follow") lines"
 wait $follower || fail "follower exit: $(cat "$T/follow.err")"
-[ "$(grep -c '^{"offset":' "$T/follow")" -eq 56 ] || fail "follower printed $(wc -l <"$T/follow") lines"
+[ "$(grep -c '^{"offset":' "$T/follow")" -eq 75 ] || fail "follower printed $(wc -l <"$T/follow") lines"
 first=$(head -n 1 "$T/follow" | sed 's/{"offset":\([0-9]*\).*/\1/')
 last=$(tail -n 1 "$T/follow" | sed 's/{"offset":\([0-9]*\).*/\1/')
-[ "$first" -eq "$before" ] && [ "$last" -eq $((before + 55)) ] || fail "offsets $first..$last"
+[ "$first" -eq "$before" ] && [ "$last" -eq $((before + 74)) ] || fail "offsets $first..$last"
 "$S" verify --store "$C" >"$T/verify" 2>&1 || fail "verify: $(cat "$T/verify")"
 grep -q "verify: OK" "$T/verify" || fail "verify output"
 "$S" demo --fresh --store "$C" >/dev/null 2>&1 && fail "--fresh must refuse a shared log"
 
 # Four demos at once on the shared log, three rounds: every one succeeds, its counts are its own
-# (56 events each), and the log verifies after each round.
+# (75 events each), and the log verifies after each round.
 for round in 1 2 3; do
   pids=()
   for d in 1 2 3 4; do
@@ -41,7 +41,7 @@ for round in 1 2 3; do
   done
   for d in 1 2 3 4; do
     wait "${pids[$((d - 1))]}" || fail "round $round: concurrent demo $d: $(cat "$T/race$d")"
-    grep -q "appended 56 checked events" "$T/race$d" || fail "round $round demo $d counts: $(grep appended "$T/race$d")"
+    grep -q "appended 75 checked events" "$T/race$d" || fail "round $round demo $d counts: $(grep appended "$T/race$d")"
     grep -q "verify ==" "$T/race$d" || fail "round $round demo $d output"
   done
   "$S" verify --store "$C" >"$T/verify" 2>&1 || fail "round $round: verify after concurrent demos: $(cat "$T/verify")"

@@ -126,6 +126,23 @@ Event SampleEvent(EventType type, uint64_t seed, Timestamp timestamp) {
                                 0});
     case EventType::kLogCreated:
       return Event::Make(timestamp, events::LogCreated{SampleAddress(seed + 10), 2});
+    case EventType::kProposalSigned:
+    case EventType::kProposalReceived: {
+      Proposal p{ProposalKind::kAdd,       SampleBytes32(seed + 11), Uint256(seed * 5),
+                 SampleBytes32(seed + 12), SampleBytes32(seed + 13), Uint256(seed)};
+      VariablePart v;
+      v.outcome = SampleOutcome(seed, 1, 3);
+      v.turn_num = seed + 2;
+      if (type == EventType::kProposalSigned) {
+        return Event::Make(timestamp,
+                           events::ProposalSigned{channel, p, v, SampleBytes32(seed + 14),
+                                                  SampleAddress(seed), SampleSignature(seed)});
+      }
+      p.kind = ProposalKind::kRemove;
+      return Event::Make(timestamp,
+                         events::ProposalReceived{channel, p, v, SampleBytes32(seed + 14),
+                                                  SampleAddress(seed + 1), SampleSignature(seed)});
+    }
   }
   return {};
 }

@@ -1,0 +1,346 @@
+// Rule set 2 for ledger channels, virtual funding and virtual defunding: the whole Nitro story as
+// each of its nodes records it is accepted and verifies, and a minimal change that breaks one rule
+// is refused with its exact message, the log unchanged (docs/architecture/nitro-rules.md).
+#include <gtest/gtest.h>
+
+#include "demo/network.h"
+#include "fold_test_util.h"
+#include "statelog/ledger.h"
+#include "statelog/nitro.h"
+#include "statelog/verify.h"
+
+namespace statelog {
+namespace {
+
+using demo::Actor;
+using demo::LedgerChannel;
+using demo::Network;
+using demo::VirtualChannel;
+
+constexpr Timestamp kStart = 1'700'000'000'000'000;
+
+// The log of `node` (rule set 2) with a Ledger over it.
+struct NodeLog {
+  Actor node;
+  std::unique_ptr<MemoryEventStore> store = MemoryEventStore::Create();
+  std::unique_ptr<SnapshotStore> snaps = SnapshotStore::NewMemory();
+  std::unique_ptr<Ledger> ledger;
+  Timestamp next = kStart + 1'000'000'000'000;  // after anything the network records
+
+  explicit NodeLog(Actor who) : node(std::move(who)) {
+    LedgerOptions options;
+    options.node = node.address;
+    options.created_at = kStart - 1;
+    ledger = Ledger::Open(store.get(), snaps.get(), options).value();
+  }
+  void Accept(const std::vector<Event>& events) {
+    for (const Event& e : events) {
+      auto r = ledger->Append(e);
+      ASSERT_TRUE(r.ok()) << EventTypeName(e.type()) << ": " << r.status().ToString();
+    }
+  }
+  void Refuse(const Event& e, std::string_view message) {
+    std::string before = testing::Fingerprint(*store);
+    auto r = ledger->Append(e);
+    ASSERT_FALSE(r.ok()) << EventTypeName(e.type()) << " was accepted";
+    EXPECT_EQ(r.status().ToString(), "FailedPrecondition: " + std::string(message));
+    EXPECT_EQ(testing::Fingerprint(*store), before) << "a refused event changed the log";
+  }
+  // `signer`'s signature on `state` of channel `id`, as this node records it.
+  Event State(const Actor& signer, const ChannelId& id, const VariablePart& state) {
+    Hash256 hash = nitro::ComputeStateHash(id, state);
+    Signature sig = nitro::SignHash(hash, signer.key).value();
+    if (signer.address == node.address) {
+      return Event::Make(next++, events::StateSigned{id, state, hash, signer.address, sig});
+    }
+    return Event::Make(next++, events::StateReceived{id, state, hash, signer.address, sig});
+  }
+  // `signer`'s signed proposal `p` leading ledger `id` to `state`, as this node records it.
+  Event Proposed(const Actor& signer, const ChannelId& id, const Proposal& p,
+                 const VariablePart& state) {
+    Hash256 hash = nitro::ComputeStateHash(id, state);
+    Signature sig = nitro::SignHash(hash, signer.key).value();
+    if (signer.address == node.address) {
+      return Event::Make(next++, events::ProposalSigned{id, p, state, hash, signer.address, sig});
+    }
+    return Event::Make(next++, events::ProposalReceived{id, p, state, hash, signer.address, sig});
+  }
+  Event Body(EventBody body) { return Event::Make(next++, std::move(body)); }
+};
+
+// Alice and Bob each fund a ledger with Irene (the hub); Alice leads hers, Bob leads his.
+struct Hub {
+  Actor alice = Actor::Alice(), irene = Actor::Irene(), bob = Actor::Bob();
+  Network net{kStart};
+  LedgerChannel& la = net.FundLedger(alice, irene, 1, Uint256(100), Uint256(100));
+  LedgerChannel& lb = net.FundLedger(bob, irene, 2, Uint256(50), Uint256(100));
+};
+
+Proposal Add(const ChannelId& target, uint64_t amount, const Actor& left, const Actor& right,
+             uint64_t left_amount) {
+  return {ProposalKind::kAdd,
+          target,
+          Uint256(amount),
+          ToDestination(left.address),
+          ToDestination(right.address),
+          Uint256(left_amount)};
+}
+
+// A channel id no channel has.
+ChannelId Target(uint8_t b) {
+  ChannelId id;
+  id.bytes.fill(b);
+  return id;
+}
+
+TEST(NitroLedgerTest, EveryNodeOfTheStoryAcceptsItsLog) {
+  Hub h;
+  h.net.RejectLedger(Actor::Ivan(), h.irene, 3);
+  h.net.RegisterChallenge(h.la, 1'700'086'400);
+  VirtualChannel& v = h.net.FundVirtual({h.alice, h.irene, h.bob}, {&h.la, &h.lb}, 4, Uint256(40));
+  h.net.ClearChallenge(h.la);
+  for (int i = 0; i < 5; ++i) h.net.Pay(v, Uint256(5));
+  h.net.DefundVirtual(v);
+  h.net.DefundLedger(h.la, 1'700'100'000);
+  for (const Actor& who : {h.alice, h.irene, h.bob}) {
+    SCOPED_TRACE(who.name);
+    NodeLog log(who);
+    log.Accept(h.net.Log(who.address));
+    VerifyReport report = VerifyLog(*log.store);
+    EXPECT_TRUE(report.status.ok()) << report.status.ToString();
+    // Alice's ledger is closed: Irene got the 25 Alice paid Bob, and paid them on in Bob's.
+    auto la = log.ledger->Channel(h.la.id);
+    if (la.ok()) {
+      const auto& out = la->LatestSupported()->state.outcome[0].allocations;
+      EXPECT_EQ(out[0].amount, Uint256(75));
+      EXPECT_EQ(out[1].amount, Uint256(125));
+      EXPECT_TRUE(la->concluded);
+    }
+    auto lb = log.ledger->Channel(h.lb.id);
+    if (lb.ok()) {
+      const auto& out = lb->LatestSupported()->state.outcome[0].allocations;
+      EXPECT_EQ(out.size(), 2u) << "the guarantee was removed";
+      EXPECT_EQ(out[0].amount, Uint256(75));
+      EXPECT_EQ(out[1].amount, Uint256(75));
+    }
+  }
+}
+
+// ---- Ledger proposals (B5, E1-E4, C4)
+
+TEST(NitroLedgerTest, TheLeaderProposesTheNextTurn) {
+  Hub h;
+  NodeLog irene(h.irene);
+  irene.Accept(h.net.Log(h.irene.address));
+  Proposal p = Add(Target(7), 10, h.alice, h.irene, 10);
+  VariablePart next = ApplyLedgerProposal(h.la.consensus, p).value();
+  VariablePart jump = next;
+  jump.turn_num = 3;
+  irene.Refuse(irene.Proposed(h.alice, h.la.id, p, jump),
+               "proposal for turn 3: the leader's next proposal is for turn 2");
+  // The follower countersigns only what the leader proposed.
+  NodeLog alice(h.alice);
+  alice.Accept(h.net.Log(h.alice.address));
+  alice.Refuse(alice.Proposed(h.irene, h.la.id, p, next),
+               "the follower countersigns only the leader's proposal, and there is none for "
+               "turn 2");
+  // The leader's proposal is recorded; the next one builds on it.
+  irene.Accept({irene.Proposed(h.alice, h.la.id, p, next)});
+  Proposal q = Add(Target(8), 5, h.alice, h.irene, 5);
+  irene.Accept({irene.Proposed(h.alice, h.la.id, q, ApplyLedgerProposal(next, q).value())});
+  EXPECT_EQ(irene.ledger->Channel(h.la.id)->latest_supported, 1u) << "not countersigned yet";
+}
+
+TEST(NitroLedgerTest, GuaranteeArithmetic) {
+  Hub h;
+  NodeLog irene(h.irene);
+  irene.Accept(h.net.Log(h.irene.address));
+  VariablePart any = h.la.consensus;
+  any.turn_num = 2;
+  auto refuse = [&](const Proposal& p, std::string_view why) {
+    irene.Refuse(irene.Proposed(h.alice, h.la.id, p, any), why);
+  };
+  refuse(Add(Target(7), 500, h.alice, h.irene, 150),
+         "insufficient funds: the left side holds 100 and would deposit 150");
+  refuse(Add(Target(7), 500, h.alice, h.irene, 100),
+         "insufficient funds: the right side holds 100 and would deposit 400");
+  refuse(Add(Target(7), 5, h.alice, h.irene, 6),
+         "the left deposit 6 exceeds the guarantee's amount 5");
+  refuse(Proposal{ProposalKind::kRemove, Target(7), Uint256(), {}, {}, Uint256(1)},
+         "no guarantee for " + Target(7).ToHex() + " to remove");
+  refuse(Proposal{ProposalKind::kRemove, Target(7), Uint256(3), {}, {}, Uint256(1)},
+         "a remove proposal carries no amount, left or right");
+  // A proposal whose state is not what the proposal leads to.
+  refuse(Add(Target(7), 10, h.alice, h.irene, 10),
+         "the proposal's state is not the ledger state the proposal leads to from turn 1");
+  // A guarantee added twice.
+  Proposal p = Add(Target(7), 10, h.alice, h.irene, 10);
+  VariablePart two = ApplyLedgerProposal(h.la.consensus, p).value();
+  irene.Accept({irene.Proposed(h.alice, h.la.id, p, two)});
+  VariablePart three = two;
+  three.turn_num = 3;
+  irene.Refuse(irene.Proposed(h.alice, h.la.id, p, three),
+               "duplicate guarantee for " + Target(7).ToHex());
+  // Ledger states have no app data and are never final.
+  VariablePart with_data = ApplyLedgerProposal(two, Add(Target(8), 1, h.alice, h.irene, 1)).value();
+  with_data.app_data = {1};
+  irene.Refuse(irene.Proposed(h.alice, h.la.id, Add(Target(8), 1, h.alice, h.irene, 1), with_data),
+               "a ledger state has no app data and is not final");
+}
+
+TEST(NitroLedgerTest, LedgerTurnsAreProposalsNotStates) {
+  Hub h;
+  NodeLog irene(h.irene);
+  irene.Accept(h.net.Log(h.irene.address));
+  VariablePart next = h.la.consensus;
+  next.turn_num = 2;
+  irene.Refuse(irene.State(h.alice, h.la.id, next),
+               "ledger channel " + h.la.id.ToHex() + " changes its outcome only by proposals");
+}
+
+TEST(NitroLedgerTest, TheNodeAddsAGuaranteeOnlyForItsVirtualFunding) {
+  Hub h;
+  NodeLog irene(h.irene);
+  irene.Accept(h.net.Log(h.irene.address));
+  Proposal p = Add(Target(7), 10, h.alice, h.irene, 10);
+  VariablePart next = ApplyLedgerProposal(h.la.consensus, p).value();
+  irene.Accept({irene.Proposed(h.alice, h.la.id, p, next)});
+  irene.Refuse(irene.Proposed(h.irene, h.la.id, p, next),
+               "this node adds a guarantee only under an approved VirtualFund-" +
+                   Target(7).ToHex() + " objective that owns ledger channel " + h.la.id.ToHex());
+}
+
+// ---- Virtual funding (D1, E5, H5) and defunding (C5, F7, D4)
+
+// The virtual channel [Alice, Irene, Bob] up to its prefund, as `who` records it; the funding's
+// events after that are the test's.
+struct Funding {
+  Hub h;
+  FixedPart fixed;
+  ChannelId v;
+  VariablePart prefund;
+
+  Funding() {
+    for (const Actor& a : {h.alice, h.irene, h.bob}) fixed.participants.push_back(a.address);
+    fixed.channel_nonce = 9;
+    fixed.challenge_duration = 86400;
+    v = nitro::ComputeChannelId(fixed);
+    SingleAssetExit native;
+    native.allocations = {Allocation{ToDestination(h.alice.address), Uint256(40), 0, {}},
+                          Allocation{ToDestination(h.bob.address), Uint256(0), 0, {}}};
+    prefund.outcome = {native};
+  }
+  // Irene's log: the ledgers, the objective approved and the prefund signed by all three.
+  void Prefund(NodeLog& irene) {
+    irene.Accept(h.net.Log(h.irene.address));
+    ObjectiveId vf{ObjectiveKind::kVirtualFund, v};
+    irene.Accept({irene.Body(events::ObjectiveCreated{vf, {v, h.la.id, h.lb.id}, false}),
+                  irene.Body(events::ObjectiveApproved{vf}),
+                  irene.Body(events::ChannelCreated{v, fixed})});
+    for (const Actor& a : {h.alice, h.irene, h.bob}) irene.Accept({irene.State(a, v, prefund)});
+  }
+};
+
+TEST(NitroLedgerTest, GuaranteesAreTheVirtualChannelsFunding) {
+  Funding f;
+  NodeLog irene(f.h.irene);
+  f.Prefund(irene);
+  const Hub& h = f.h;
+  // Irene is the follower in both ledgers; in Bob's she is the left side.
+  Proposal wrong_amount = Add(f.v, 30, h.alice, h.irene, 30);
+  VariablePart next = ApplyLedgerProposal(h.la.consensus, wrong_amount).value();
+  irene.Accept({irene.Proposed(h.alice, h.la.id, wrong_amount, next)});
+  irene.Refuse(irene.Proposed(h.irene, h.la.id, wrong_amount, next),
+               "the guarantee for " + f.v.ToHex() + " is 40 with 40 from the left, not 30 with 30");
+  Proposal reversed = Add(f.v, 40, h.bob, h.irene, 40);
+  VariablePart in_b = ApplyLedgerProposal(h.lb.consensus, reversed).value();
+  irene.Accept({irene.Proposed(h.bob, h.lb.id, reversed, in_b)});
+  irene.Refuse(irene.Proposed(h.irene, h.lb.id, reversed, in_b),
+               "the guarantee's left and right are the virtual channel's participants " +
+                   h.irene.address.ToHex() + " and " + h.bob.address.ToHex());
+}
+
+TEST(NitroLedgerTest, AVirtualPostfundWaitsForItsGuarantees) {
+  Funding f;
+  NodeLog irene(f.h.irene);
+  f.Prefund(irene);
+  VariablePart postfund = f.prefund;
+  postfund.turn_num = 1;
+  const std::string missing = "ledger channel " + f.h.la.id.ToHex() +
+                              " does not yet guarantee virtual channel " + f.v.ToHex();
+  irene.Refuse(irene.State(f.h.irene, f.v, postfund), missing);
+  // An intermediary completes once its ledgers guarantee the channel.
+  irene.Refuse(irene.Body(events::ObjectiveCompleted{{ObjectiveKind::kVirtualFund, f.v}}),
+               "cannot complete VirtualFund-" + f.v.ToHex() + ": " + missing);
+}
+
+TEST(NitroLedgerTest, VirtualDefundingPaysThePayeeAtLeastItsVouchers) {
+  Hub h;
+  VirtualChannel& v = h.net.FundVirtual({h.alice, h.irene, h.bob}, {&h.la, &h.lb}, 4, Uint256(40));
+  for (int i = 0; i < 5; ++i) h.net.Pay(v, Uint256(5));
+  NodeLog bob(h.bob);
+  bob.Accept(h.net.Log(h.bob.address));
+  ObjectiveId vd{ObjectiveKind::kVirtualDefund, v.id};
+  bob.Accept({bob.Body(events::ObjectiveCreated{vd, {v.id, h.lb.id}, false}),
+              bob.Body(events::ObjectiveApproved{vd})});
+  auto final_state = [&](uint64_t alice, uint64_t to_bob, uint64_t turn = 2) {
+    VariablePart s;
+    SingleAssetExit native;
+    native.allocations = {Allocation{ToDestination(h.alice.address), Uint256(alice), 0, {}},
+                          Allocation{ToDestination(h.bob.address), Uint256(to_bob), 0, {}}};
+    s.outcome = {native};
+    s.turn_num = turn;
+    s.is_final = true;
+    return s;
+  };
+  bob.Refuse(bob.State(h.alice, v.id, final_state(30, 10)),
+             "payment amount 10 is less than the largest voucher received, 25");
+  bob.Refuse(bob.State(h.alice, v.id, final_state(30, 20)),
+             "the final outcome is not balanced: the payer pays 10, the payee receives 20");
+  bob.Refuse(bob.State(h.alice, v.id, final_state(15, 25, 3)),
+             "virtual defunding's final state is turn 2 and final");
+  bob.Accept({bob.State(h.alice, v.id, final_state(15, 25))});
+  // Completion waits for the final state to be supported and the guarantee to be removed.
+  bob.Refuse(bob.Body(events::ObjectiveCompleted{vd}),
+             "cannot complete VirtualDefund-" + v.id.ToHex() +
+                 ": its channel has no supported final state");
+}
+
+// ---- Direct defunding (C2, D3)
+
+TEST(NitroLedgerTest, DirectDefundingNeedsAnIdleLedgerAndTheNextTurn) {
+  Hub h;
+  VirtualChannel& v = h.net.FundVirtual({h.alice, h.irene, h.bob}, {&h.la, &h.lb}, 4, Uint256(40));
+  NodeLog irene(h.irene);
+  irene.Accept(h.net.Log(h.irene.address));
+  ObjectiveId dd{ObjectiveKind::kDirectDefunding, h.la.id};
+  irene.Accept({irene.Body(events::ObjectiveCreated{dd, {h.la.id}, false})});
+  irene.Refuse(irene.Body(events::ObjectiveApproved{dd}),
+               "cannot defund channel " + h.la.id.ToHex() + ": it still funds virtual channel " +
+                   v.id.ToHex());
+  h.net.DefundVirtual(v);
+  NodeLog again(h.irene);
+  again.Accept(h.net.Log(h.irene.address));
+  again.Accept({again.Body(events::ObjectiveCreated{dd, {h.la.id}, false}),
+                again.Body(events::ObjectiveApproved{dd})});
+  VariablePart later = h.la.consensus;
+  later.turn_num += 2;
+  later.is_final = true;
+  again.Refuse(again.State(h.alice, h.la.id, later),
+               "direct defunding's final state is turn " +
+                   std::to_string(h.la.consensus.turn_num + 1) + ", not turn " +
+                   std::to_string(later.turn_num));
+  VariablePart open = h.la.consensus;
+  open.turn_num += 1;
+  again.Refuse(again.State(h.alice, h.la.id, open), "direct defunding records only final states");
+  VariablePart moved = h.la.consensus;
+  moved.turn_num += 1;
+  moved.is_final = true;
+  moved.outcome[0].allocations[0].amount = Uint256(0);
+  again.Refuse(again.State(h.irene, h.la.id, moved),
+               "the final state this node signs keeps the outcome of the supported turn " +
+                   std::to_string(h.la.consensus.turn_num));
+}
+
+}  // namespace
+}  // namespace statelog
