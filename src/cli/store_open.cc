@@ -30,25 +30,37 @@ void AddStoreFlags(CLI::App* cmd, StoreFlags* flags, bool writes) {
       ->option_text("SIZE");
 }
 
-void AddNodeFlag(CLI::App* cmd, StoreFlags* flags) {
-  cmd->add_option("--node", flags->node,
-                  "The node the log belongs to (its Ethereum address): a new store records it "
-                  "and is checked under go-nitro's rules; an existing one must be its log")
-      ->option_text("ADDRESS");
-}
-
 namespace {
 
-// The node `flags` name, if any.
+// The node `text` names: an Ethereum address, not zero.
+StatusOr<Address> ParseNode(std::string_view text) {
+  STATELOG_ASSIGN_OR_RETURN(Address node, Address::FromHex(text));
+  if (node == Address{}) return Status::InvalidArgument("the zero address is no node");
+  return node;
+}
+
+// The node `flags` name, if any (AddNodeFlag has checked it).
 StatusOr<std::optional<Address>> NodeOf(const StoreFlags& flags) {
   if (flags.node.empty()) return std::optional<Address>();
-  StatusOr<Address> node = Address::FromHex(flags.node);
+  StatusOr<Address> node = ParseNode(flags.node);
   if (!node.ok()) return node.status().WithPrefix("--node");
-  if (*node == Address{}) return Status::InvalidArgument("--node: the zero address is no node");
   return std::optional<Address>(*node);
 }
 
 }  // namespace
+
+void AddNodeFlag(CLI::App* cmd, StoreFlags* flags) {
+  cmd->add_option("--node", flags->node,
+                  "The node the log belongs to (its Ethereum address): a new store records it "
+                  "and is checked under go-nitro's rules; an existing one must be its log")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            StatusOr<Address> node = ParseNode(text);
+            return node.ok() ? "" : std::string(node.status().message());
+          },
+          "", "address"))
+      ->option_text("ADDRESS");
+}
 
 StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, Access access) {
   const bool create = access == Access::kCreate;
