@@ -2,6 +2,8 @@
 // that breaks only that rule is refused with its exact message and leaves the log unchanged
 // (docs/architecture/nitro-rules.md names the test of each rule).
 #include <gtest/gtest.h>
+#include <secp256k1.h>
+#include <secp256k1_recovery.h>
 
 #include "fold_test_util.h"
 #include "statelog/ledger.h"
@@ -168,6 +170,37 @@ TEST(NitroRulesTest, WhatTheNodeSignsCarriesItsKey) {
   log.Refuse(received, "state signed with this node's own signature (" +
                            Actor::Alice().address.ToHex() +
                            "): what the node signs is recorded as sent or signed");
+}
+
+// `who`'s signature of `hash` made with RFC 6979 nonces and extra entropy `salt`: as valid as
+// nitro::SignHash's (low S, v 27 or 28), and a different byte string.
+Signature SaltedSignature(const Hash256& hash, const Actor& who, uint8_t salt) {
+  static secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_SIGN);
+  const Hash256 digest = nitro::EthereumMessageDigest(hash);
+  unsigned char extra[32] = {salt};
+  secp256k1_ecdsa_recoverable_signature rsig;
+  EXPECT_EQ(secp256k1_ecdsa_sign_recoverable(ctx, &rsig, digest.bytes.data(), who.key.bytes.data(),
+                                             secp256k1_nonce_function_rfc6979, extra),
+            1);
+  Signature sig;
+  int recid = 0;
+  secp256k1_ecdsa_recoverable_signature_serialize_compact(ctx, sig.bytes.data(), &recid, &rsig);
+  sig.bytes[64] = static_cast<uint8_t>(27 + recid);
+  return sig;
+}
+
+TEST(NitroRulesTest, OneSignerSignsATurnOnce) {
+  NitroLog log;
+  ChannelScript s = AliceBob();
+  log.Accept(DirectFunding(s, "prefund-peer"));
+  auto body = std::get<events::StateReceived>(s.Sign(Actor::Bob(), 0).body);
+  log.Accept({Event::Make(s.now() + 1, body)});
+  // Bob's second, different (and valid) signature of the same state: go-nitro's "conflicting
+  // signatures".
+  body.signature = SaltedSignature(body.state_hash, Actor::Bob(), 1);
+  ASSERT_TRUE(CheckEventProof(Event::Make(s.now() + 2, body)).ok());
+  log.Refuse(Event::Make(s.now() + 2, body),
+             Actor::Bob().address.ToHex() + " already signed turn 0 with another signature");
 }
 
 // ---- Direct funding (C1, B4, D1, H4, H5)
