@@ -193,7 +193,9 @@ void RunDemo(Context& ctx, const DemoArgs& a) {
 void RegisterDemoCommand(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<DemoArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "demo", "Run channels through funding, payments, a challenge and defunding; show the log");
+      "demo",
+      "Run a hub's node (Irene's) through ledger and virtual channels, payments, a challenge and "
+      "defunding under go-nitro's rules; show the log");
   cmd->add_flag("--fresh", a->fresh, "Delete the store first and start a new log");
   AddStoreFlags(cmd, &a->flags);
   cmd->callback([&ctx, a] { RunDemo(ctx, *a); });

@@ -86,7 +86,8 @@ class Network {
   void Message(const Actor& from, const Actor& to, std::string_view text);
 
  private:
-  Timestamp Tick() { return now_ += 1000; }
+  // One microsecond a step: a story told now ends before the next command runs.
+  Timestamp Tick() { return now_ += 1; }
   bool Records(const Address& node) const;
   // Records an event for each of `nodes`, made by `make(node)`.
   template <class Make>
