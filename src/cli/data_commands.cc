@@ -120,7 +120,20 @@ void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
     return Fail(ctx, kExitBadInput,
                 Status::InvalidArgument("nothing imported: " + source + " holds no events"));
   }
-  auto opened = OpenStore(flags, Access::kCreate);
+  // A node's exported log begins with its own log_created: that event creates the log (the
+  // Ledger would write another), and --node must name the same node.
+  StoreFlags store_flags = flags;
+  if (const auto* created = std::get_if<events::LogCreated>(&events[0].body);
+      created && !flags.node.empty()) {
+    StatusOr<Address> node = Address::FromHex(flags.node);  // AddNodeFlag checked it
+    if (!node.ok() || *node != created->node) {
+      return Fail(ctx, kExitUsage,
+                  Status::InvalidArgument("--node: " + source + " is the log of node " +
+                                          created->node.ToHex() + ", not of " + flags.node));
+    }
+    store_flags.node.clear();
+  }
+  auto opened = OpenStore(store_flags, Access::kCreate);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
   auto ledger = opened->ledger();
   if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());

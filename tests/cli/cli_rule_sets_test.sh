@@ -48,4 +48,11 @@ check "the zero address is no node" run 2 "$S" import --node "0x$(printf '0%.0s'
 check "a statelog-1 history into a node's new log" run 3 "$S" import --node "$irene" --data "$T/new" "$fixtures/rocksdb-export.jsonl"
 check "is refused by go-nitro's rules" grep -q "nothing imported: " "$T/err"
 check "the new log holds only its log_created" [ "$("$S" export --data "$T/new" | grep -c .)" -eq 1 ]
+# A node's exported log imports as that node's log, with or without --node naming it.
+"$S" export --data "$N" >"$T/irene.jsonl"
+check "Irene's export into a new store with --node" run 0 "$S" import --node "$irene" --data "$T/i2" "$T/irene.jsonl"
+check "is Irene's log, event for event" bash -c "'$S' export --data '$T/i2' | cmp - '$T/irene.jsonl'"
+check "and with another --node is a usage error" run 2 "$S" import --node "$alice" --data "$T/i3" "$T/irene.jsonl"
+check "naming both nodes" grep -q "^statelog: InvalidArgument: --node: .*irene.jsonl is the log of node $irene, not of $alice$" "$T/err"
+check "creating nothing" [ ! -e "$T/i3" ]
 finish
