@@ -35,7 +35,7 @@ Status ChooseNode(const std::string& node, demo::GeneratorOptions* options) {
     return Status::OK();
   }
   for (uint64_t k = 0; k < options->channels; ++k) {
-    if (demo::ClientAddress(*options, k) == a) {
+    if (demo::Client(*options, k).address == a) {
       options->client = k;
       return Status::OK();
     }

@@ -65,9 +65,7 @@ Address NodeOf(const GeneratorOptions& options) {
 
 }  // namespace
 
-Address ClientAddress(const GeneratorOptions& options, uint64_t k) {
-  return Peer(options.seed, k).address;
-}
+Actor Client(const GeneratorOptions& options, uint64_t k) { return Peer(options.seed, k); }
 
 uint64_t PairCount(const GeneratorOptions& options) { return (options.channels + 1) / 2; }
 

@@ -19,6 +19,7 @@
 #include <optional>
 #include <vector>
 
+#include "demo/scenario.h"
 #include "statelog/event.h"
 
 namespace statelog::demo {
@@ -82,8 +83,8 @@ class Generator {
 // Returns the events of pair number `index` of a generated history in the chosen node's log (what
 // Generator interleaves; empty for a client's log when the client is not in the pair).
 std::vector<Event> GeneratePair(const GeneratorOptions& options, uint64_t index);
-// The address of client `k` of histories made with `options.seed`.
-Address ClientAddress(const GeneratorOptions& options, uint64_t k);
+// Client `k` of histories made with `options.seed` (its key follows from the seed and k).
+Actor Client(const GeneratorOptions& options, uint64_t k);
 // The number of pairs `options` make: ceil(channels / 2).
 uint64_t PairCount(const GeneratorOptions& options);
 
