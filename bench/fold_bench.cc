@@ -74,6 +74,36 @@ void BM_FoldView1K(benchmark::State& state) {
 }
 BENCHMARK(BM_FoldView1K)->Unit(benchmark::kMicrosecond);
 
+// The first `n` events of a hub's log under rule set 2 (`statelog generate`'s history: ledgers,
+// virtual channels through the hub, proposals, challenges, defunding), cut at `n`.
+std::vector<Event> NitroHubEvents(size_t n, uint64_t seed) {
+  demo::GeneratorOptions o;
+  o.channels = 1 << 20;  // more than any cut needs; pairs are built as the cut takes them
+  o.payments = 10;
+  o.seed = seed;
+  demo::Generator g(o);
+  std::vector<Event> out;
+  while (out.size() < n && g.Next(n - out.size(), &out)) {
+  }
+  return out;
+}
+
+// The same fold under rule set 2 (the rules that read other entities included): a 1K-event
+// prefix of a hub's log.
+void BM_FoldView1KNitro(benchmark::State& state) {
+  auto store = MemoryEventStore::Create();
+  Append(*store, NitroHubEvents(1000, 1));
+  Reconstructor r(store.get());
+  for (auto _ : state) {
+    auto view = r.FullFold(store->Length().value());
+    if (!view.ok()) state.SkipWithError("fold failed");
+    benchmark::DoNotOptimize(view);
+  }
+  state.counters["events"] = 1000;
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+BENCHMARK(BM_FoldView1KNitro)->Unit(benchmark::kMicrosecond);
+
 // One channel with 1K events (vouchers) reconstructed through the index.
 void BM_ReconstructChannel1K(benchmark::State& state) {
   auto store = MemoryEventStore::Create();
@@ -200,6 +230,25 @@ void BM_Memory10K(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Memory10K)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// The same for 10K events of a hub's log under rule set 2.
+void BM_Memory10KNitro(benchmark::State& state) {
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto events = NitroHubEvents(10'000, 2);
+    state.ResumeTiming();
+    size_t before = mallinfo2().uordblks;
+    auto store = MemoryEventStore::Create();
+    Append(*store, events);
+    size_t store_bytes = mallinfo2().uordblks - before;
+    auto view = Reconstructor(store.get()).FullFold(store->Length().value());
+    size_t total = mallinfo2().uordblks - before;
+    state.counters["store_MB"] = static_cast<double>(store_bytes) / 1e6;
+    state.counters["store_and_view_MB"] = static_cast<double>(total) / 1e6;
+    state.counters["bytes_per_event"] = static_cast<double>(store_bytes) / 1e4;
+  }
+}
+BENCHMARK(BM_Memory10KNitro)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 // `statelog verify`'s engine over a 5K-event log: signatures recovered per second by thread count.
 void BM_Verify(benchmark::State& state) {

@@ -8,6 +8,7 @@
 #define STATELOG_EVENT_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -102,6 +103,34 @@ struct Proposal {
   Destination right;
   Uint256 left_amount;
   friend bool operator==(const Proposal&, const Proposal&) = default;
+};
+
+// A value kept on the heap: a large member of a rarely used event type (a proposal) does not grow
+// every Event, whose size is its largest type's. Always holds a value; copies copy it; equality
+// compares the values.
+template <class T>
+class Boxed {
+ public:
+  Boxed() : p_(std::make_unique<T>()) {}
+  Boxed(T value) : p_(std::make_unique<T>(std::move(value))) {}  // NOLINT: implicit, as a value
+  Boxed(const Boxed& o) : p_(std::make_unique<T>(*o.p_)) {}
+  Boxed(Boxed&& o) noexcept : p_(std::make_unique<T>(std::move(*o.p_))) {}
+  Boxed& operator=(const Boxed& o) {
+    *p_ = *o.p_;
+    return *this;
+  }
+  Boxed& operator=(Boxed&& o) noexcept {
+    *p_ = std::move(*o.p_);
+    return *this;
+  }
+  T& operator*() { return *p_; }
+  const T& operator*() const { return *p_; }
+  T* operator->() { return p_.get(); }
+  const T* operator->() const { return p_.get(); }
+  friend bool operator==(const Boxed& a, const Boxed& b) { return *a.p_ == *b.p_; }
+
+ private:
+  std::unique_ptr<T> p_;
 };
 
 namespace events {
@@ -260,28 +289,30 @@ struct LogCreated {
   friend bool operator==(const LogCreated&, const LogCreated&) = default;
 };
 
-// A signed ledger proposal (go-nitro's SignedProposal) this node signed: as the ledger channel's
-// leader (participant 0) a new proposal, as its follower (participant 1) its countersignature.
-// `state` is the ledger state the proposal leads to (turn `state.turn_num`), `state_hash` its
-// StateHash and `signature` `signer`'s signature of it, so that the event proves itself alone.
-struct ProposalSigned {
-  ChannelId channel_id;
+// go-nitro's SignedProposal: a proposal with `signer`'s signature of the ledger state it leads to.
+// `state` is that state (turn `state.turn_num`) and `state_hash` its StateHash, so that the
+// signature is checked from the event alone.
+struct SignedProposal {
   Proposal proposal;
   VariablePart state;
   Hash256 state_hash;
   Address signer;  // checked by recovery at append
   Signature signature;
+  friend bool operator==(const SignedProposal&, const SignedProposal&) = default;
+};
+// A signed ledger proposal this node signed: as the ledger channel's leader (participant 0) a new
+// proposal, as its follower (participant 1) its countersignature. On the heap (Boxed): an Event is
+// as large as its largest type.
+struct ProposalSigned {
+  ChannelId channel_id;
+  Boxed<SignedProposal> content;
   friend bool operator==(const ProposalSigned&, const ProposalSigned&) = default;
 };
 // A signed ledger proposal from the peer: the leader's proposal, or the follower's
 // countersignature.
 struct ProposalReceived {
   ChannelId channel_id;
-  Proposal proposal;
-  VariablePart state;
-  Hash256 state_hash;
-  Address signer;  // checked by recovery at append
-  Signature signature;
+  Boxed<SignedProposal> content;
   friend bool operator==(const ProposalReceived&, const ProposalReceived&) = default;
 };
 

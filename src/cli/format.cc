@@ -14,6 +14,12 @@ namespace {
 
 std::string Sh(const auto& fixed) { return Short(fixed.ToHex()); }
 
+std::string DescribeProposal(const ChannelId& ledger, const events::SignedProposal& p) {
+  return Sh(ledger) + " turn " + std::to_string(p.state.turn_num) + " " +
+         std::string(ProposalKindName(p.proposal.kind)) + " " + Sh(p.proposal.target) + " by " +
+         Sh(p.signer);
+}
+
 std::string Outcome(const Exit& exit) {
   std::string out;
   for (const auto& asset : exit) {
@@ -111,14 +117,10 @@ std::string Summary(const Event& event) {
                    Sh(e.node) + ", " + std::to_string(e.files.size()) + " files";
           },
           [](const events::ProposalSigned& e) {
-            return Sh(e.channel_id) + " turn " + std::to_string(e.state.turn_num) + " " +
-                   std::string(ProposalKindName(e.proposal.kind)) + " " + Sh(e.proposal.target) +
-                   " by " + Sh(e.signer);
+            return DescribeProposal(e.channel_id, *e.content);
           },
           [](const events::ProposalReceived& e) {
-            return Sh(e.channel_id) + " turn " + std::to_string(e.state.turn_num) + " " +
-                   std::string(ProposalKindName(e.proposal.kind)) + " " + Sh(e.proposal.target) +
-                   " by " + Sh(e.signer);
+            return DescribeProposal(e.channel_id, *e.content);
           },
           [](const events::LogCreated& e) {
             return "the log of node " + Sh(e.node) + ", rule set " + std::to_string(e.rules);

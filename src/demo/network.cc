@@ -99,9 +99,11 @@ void Network::SignProposal(const Actor& signer, LedgerChannel& l, const Proposal
   const Signature sig = MustSign(hash, signer);
   ForEach({l.leader, l.follower}, [&](const Actor& node) -> EventBody {
     if (node.address == signer.address) {
-      return events::ProposalSigned{l.id, p, state, hash, signer.address, sig};
+      return events::ProposalSigned{l.id,
+                                    events::SignedProposal{p, state, hash, signer.address, sig}};
     }
-    return events::ProposalReceived{l.id, p, state, hash, signer.address, sig};
+    return events::ProposalReceived{l.id,
+                                    events::SignedProposal{p, state, hash, signer.address, sig}};
   });
 }
 

@@ -160,19 +160,19 @@ STATELOG_FIELDS(Proposal) {
 }
 STATELOG_FIELDS(events::ProposalSigned) {
   v("channel_id", x.channel_id);
-  v("proposal", x.proposal);
-  v("state", x.state);
-  v("state_hash", x.state_hash);
-  v("signer", x.signer);
-  v("signature", x.signature);
+  v("proposal", x.content->proposal);
+  v("state", x.content->state);
+  v("state_hash", x.content->state_hash);
+  v("signer", x.content->signer);
+  v("signature", x.content->signature);
 }
 STATELOG_FIELDS(events::ProposalReceived) {
   v("channel_id", x.channel_id);
-  v("proposal", x.proposal);
-  v("state", x.state);
-  v("state_hash", x.state_hash);
-  v("signer", x.signer);
-  v("signature", x.signature);
+  v("proposal", x.content->proposal);
+  v("state", x.content->state);
+  v("state_hash", x.content->state_hash);
+  v("signer", x.content->signer);
+  v("signature", x.content->signature);
 }
 STATELOG_FIELDS(events::LogCreated) {
   v("node", x.node);

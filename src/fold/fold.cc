@@ -63,8 +63,8 @@ Status CheckSignedState(const LogIdentity& log, const ChannelState& c, const E& 
 
 // A signed ledger proposal (rule set 2 only): its rules, then one state of a turn as for any
 // signed state.
-template <class E>
-Status CheckProposalEvent(const LogIdentity& log, const ChannelState& c, const E& e, bool by_node) {
+Status CheckProposalEvent(const LogIdentity& log, const ChannelState& c,
+                          const events::SignedProposal& e, bool by_node) {
   if (!log.nitro()) return Refuse("ledger proposals are recorded under rule set 2 and later");
   STATELOG_RETURN_IF_ERROR(CheckProposal(log, c, e.proposal, e.state, e.signer, by_node));
   auto it = c.states.find(e.state.turn_num);
@@ -264,13 +264,13 @@ Status ApplyToChannel(const LogIdentity& log, const Event& event, Offset offset,
             return r;
           },
           [&](const events::ProposalSigned& e) {
-            Status r = CheckProposalEvent(log, c, e, /*by_node=*/true);
-            if (r.ok()) AddSignedState(log, c, e, retention);
+            Status r = CheckProposalEvent(log, c, *e.content, /*by_node=*/true);
+            if (r.ok()) AddSignedState(log, c, *e.content, retention);
             return r;
           },
           [&](const events::ProposalReceived& e) {
-            Status r = CheckProposalEvent(log, c, e, /*by_node=*/false);
-            if (r.ok()) AddSignedState(log, c, e, retention);
+            Status r = CheckProposalEvent(log, c, *e.content, /*by_node=*/false);
+            if (r.ok()) AddSignedState(log, c, *e.content, retention);
             return r;
           },
           [&](const events::DepositDetected& e) {

@@ -16,15 +16,30 @@ constexpr std::array<ObjectiveKind, 4> kKinds = {
     ObjectiveKind::kDirectFunding, ObjectiveKind::kDirectDefunding, ObjectiveKind::kVirtualFund,
     ObjectiveKind::kVirtualDefund};
 
-// Returns the approved objective that owns `channel` (its own channel), or nullopt. go-nitro lets
-// one approved objective own a channel at a time (its store's channel-to-objective map).
-std::optional<ObjectiveId> ApprovedOwner(const ChannelId& channel, EntityLookup& lookup) {
-  for (ObjectiveKind kind : kKinds) {
-    const ObjectiveId id{kind, channel};
-    const ObjectiveState* o = lookup.Objective(id);
-    if (o && o->status == ObjectiveStatus::kApproved) return id;
+// The objectives of each kind whose own channel is `channel` (nullptr where none), looked up once.
+struct Owners {
+  std::array<const ObjectiveState*, 4> of{};  // by ObjectiveKind
+  Owners(const ChannelId& channel, EntityLookup& lookup) {
+    for (ObjectiveKind kind : kKinds)
+      of[static_cast<size_t>(kind)] = lookup.Objective({kind, channel});
   }
-  return std::nullopt;
+  const ObjectiveState* operator[](ObjectiveKind kind) const {
+    return of[static_cast<size_t>(kind)];
+  }
+  // The approved one: go-nitro lets one approved objective own a channel at a time (its store's
+  // channel-to-objective map).
+  const ObjectiveState* Approved() const {
+    for (const ObjectiveState* o : of) {
+      if (o && o->status == ObjectiveStatus::kApproved) return o;
+    }
+    return nullptr;
+  }
+};
+
+// Returns the approved objective that owns `channel` (its own channel), or nullopt.
+std::optional<ObjectiveId> ApprovedOwner(const ChannelId& channel, EntityLookup& lookup) {
+  const ObjectiveState* o = Owners(channel, lookup).Approved();
+  return o ? std::optional<ObjectiveId>(o->id) : std::nullopt;
 }
 
 // The postfund of a directly funded channel is signed once every asset is held in full
@@ -149,30 +164,30 @@ Status CheckStateAcross(const LogIdentity& log, const E& e, bool signed_by_node,
     return Status::OK();  // the channel's own fold refuses it, or it is stale and changes nothing
   }
   const ChannelId& id = e.channel_id;
-  if (Approved(lookup.Objective({ObjectiveKind::kDirectDefunding, id}))) {
+  const Owners owners(id, lookup);
+  if (Approved(owners[ObjectiveKind::kDirectDefunding])) {
     STATELOG_RETURN_IF_ERROR(CheckDefundState(*c, e, signed_by_node));
-  } else if (Live(lookup.Objective({ObjectiveKind::kDirectFunding, id})) && e.state.turn_num >= 2 &&
+  } else if (Live(owners[ObjectiveKind::kDirectFunding]) && e.state.turn_num >= 2 &&
              !e.state.is_final) {
     return Refuse("ledger channel " + id.ToHex() + " changes its outcome only by proposals");
   }
-  const ObjectiveState* virtual_fund = lookup.Objective({ObjectiveKind::kVirtualFund, id});
-  if (virtual_fund && e.state.turn_num == 0) {
+  if (owners[ObjectiveKind::kVirtualFund] && e.state.turn_num == 0) {
     STATELOG_RETURN_IF_ERROR(CheckVirtualShape(*c, e.state));
   }
-  if (lookup.Objective({ObjectiveKind::kVirtualDefund, id})) {
+  if (owners[ObjectiveKind::kVirtualDefund]) {
     STATELOG_RETURN_IF_ERROR(CheckVirtualFinal(log, *c, e));
   }
   if (!signed_by_node) return Status::OK();
-  std::optional<ObjectiveId> owner = ApprovedOwner(id, lookup);
-  if (!owner) {
+  const ObjectiveState* owner = owners.Approved();
+  if (owner == nullptr) {
     return Refuse("this node signs a state of channel " + id.ToHex() +
                   " only under an approved objective that owns it, and none does");
   }
-  if (e.state.turn_num == 1 && owner->kind == ObjectiveKind::kDirectFunding) {
+  if (e.state.turn_num == 1 && owner->id.kind == ObjectiveKind::kDirectFunding) {
     return CheckFunded(*c, e.state);
   }
-  if (e.state.turn_num == 1 && owner->kind == ObjectiveKind::kVirtualFund) {
-    return CheckGuaranteed(*lookup.Objective(*owner), lookup);
+  if (e.state.turn_num == 1 && owner->id.kind == ObjectiveKind::kVirtualFund) {
+    return CheckGuaranteed(*owner, lookup);
   }
   return Status::OK();
 }
@@ -187,7 +202,7 @@ std::optional<size_t> IndexOf(const std::vector<Address>& participants, const Ad
 // What the node proposes or countersigns in a ledger channel is the guarantee its virtual
 // funding or defunding objective needs (go-nitro's virtualfund and virtualdefund).
 Status CheckNodesProposal(const events::ProposalSigned& e, EntityLookup& lookup) {
-  const Proposal& p = e.proposal;
+  const Proposal& p = e.content->proposal;
   const bool add = p.kind == ProposalKind::kAdd;
   const ObjectiveId owner{add ? ObjectiveKind::kVirtualFund : ObjectiveKind::kVirtualDefund,
                           p.target};

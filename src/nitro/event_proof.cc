@@ -31,6 +31,15 @@ Status CheckSignedState(const E& e) {
   return CheckSigner(hash, e.signature, e.signer, "state");
 }
 
+Status CheckSignedProposal(const ChannelId& ledger, const events::SignedProposal& p) {
+  Hash256 hash = nitro::ComputeStateHash(ledger, p.state);
+  if (hash != p.state_hash) {
+    return Status::InvalidArgument("state_hash " + p.state_hash.ToHex() +
+                                   " is not the hash of the state (" + hash.ToHex() + ")");
+  }
+  return CheckSigner(hash, p.signature, p.signer, "proposal");
+}
+
 template <class E>
 Status CheckVoucher(const E& e) {
   return CheckSigner(nitro::ComputeVoucherHash(e.channel_id, e.amount), e.signature, e.signer,
@@ -54,8 +63,12 @@ Status CheckEventProof(const Event& event) {
                         },
                         [](const events::StateSigned& e) { return CheckSignedState(e); },
                         [](const events::StateReceived& e) { return CheckSignedState(e); },
-                        [](const events::ProposalSigned& e) { return CheckSignedState(e); },
-                        [](const events::ProposalReceived& e) { return CheckSignedState(e); },
+                        [](const events::ProposalSigned& e) {
+                          return CheckSignedProposal(e.channel_id, *e.content);
+                        },
+                        [](const events::ProposalReceived& e) {
+                          return CheckSignedProposal(e.channel_id, *e.content);
+                        },
                         [](const events::VoucherSent& e) { return CheckVoucher(e); },
                         [](const events::VoucherReceived& e) { return CheckVoucher(e); },
                         // Recorded decisions and observations: nothing signed to check.

@@ -61,9 +61,13 @@ struct NodeLog {
     Hash256 hash = nitro::ComputeStateHash(id, state);
     Signature sig = nitro::SignHash(hash, signer.key).value();
     if (signer.address == node.address) {
-      return Event::Make(next++, events::ProposalSigned{id, p, state, hash, signer.address, sig});
+      return Event::Make(
+          next++,
+          events::ProposalSigned{id, events::SignedProposal{p, state, hash, signer.address, sig}});
     }
-    return Event::Make(next++, events::ProposalReceived{id, p, state, hash, signer.address, sig});
+    return Event::Make(
+        next++,
+        events::ProposalReceived{id, events::SignedProposal{p, state, hash, signer.address, sig}});
   }
   Event Body(EventBody body) { return Event::Make(next++, std::move(body)); }
 };

@@ -91,10 +91,10 @@ bool SkewProposal(std::vector<Event>& h, std::mt19937_64& rng) {
   Event& e = h[at[rng() % at.size()]];
   std::visit(
       [&](auto& body) {
-        if constexpr (requires { body.proposal; }) {
+        if constexpr (requires { body.content; }) {
           auto copy = body;
-          (void)Uint256::CheckedAdd(copy.proposal.left_amount, Uint256(1),
-                                    &copy.proposal.left_amount);
+          Uint256& left = copy.content->proposal.left_amount;
+          (void)Uint256::CheckedAdd(left, Uint256(1), &left);
           e = Event::Make(e.timestamp, copy);
         }
       },

@@ -134,14 +134,18 @@ Event SampleEvent(EventType type, uint64_t seed, Timestamp timestamp) {
       v.outcome = SampleOutcome(seed, 1, 3);
       v.turn_num = seed + 2;
       if (type == EventType::kProposalSigned) {
-        return Event::Make(timestamp,
-                           events::ProposalSigned{channel, p, v, SampleBytes32(seed + 14),
-                                                  SampleAddress(seed), SampleSignature(seed)});
+        return Event::Make(
+            timestamp,
+            events::ProposalSigned{
+                channel, events::SignedProposal{p, v, SampleBytes32(seed + 14), SampleAddress(seed),
+                                                SampleSignature(seed)}});
       }
       p.kind = ProposalKind::kRemove;
-      return Event::Make(timestamp,
-                         events::ProposalReceived{channel, p, v, SampleBytes32(seed + 14),
-                                                  SampleAddress(seed + 1), SampleSignature(seed)});
+      return Event::Make(
+          timestamp,
+          events::ProposalReceived{
+              channel, events::SignedProposal{p, v, SampleBytes32(seed + 14),
+                                              SampleAddress(seed + 1), SampleSignature(seed)}});
     }
   }
   return {};
