@@ -257,9 +257,10 @@ int main(int argc, char** argv) {
                                 std::tuple{"SQLite WAL FULL", "sqlite", &q},
                                 std::tuple{"raw RocksDB Put sync", "raw", &r}}) {
       if (!only.empty() && only != key) continue;
-      auto median = [&](double statelog::Result::*field) {
+      // A structured binding is captured by name only since C++20's P1091; Clang 14 refuses it.
+      auto median = [&, results = x](double statelog::Result::*field) {
         std::vector<double> v;
-        for (const auto& one : *x) v.push_back(one.*field);
+        for (const auto& one : *results) v.push_back(one.*field);
         return statelog::Median(v);
       };
       printf("| %d | %s | %.0f | %.0f us | %.0f us |\n", threads, name,

@@ -53,7 +53,8 @@ function(statelog_library name)
 endfunction()
 
 # statelog_group(GROUP TARGET): makes the custom target GROUP build TARGET, so that a CI stage can
-# build only what it runs (statelog_concurrency_tests for ThreadSanitizer, statelog_fuzzers).
+# build only what it runs (statelog_concurrency_tests, the threads and subscriptions tests alone
+# for a quick ThreadSanitizer run; statelog_fuzzers).
 function(statelog_group group target)
   if(NOT TARGET ${group})
     add_custom_target(${group})

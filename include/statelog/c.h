@@ -149,7 +149,8 @@ typedef int (*statelog_event_fn)(void* arg, uint64_t offset, const char* json, s
 /* Delivers the events from offset `from` on: history first, then every event appended later (by
  * this process or, for PostgreSQL, any other). `arg` is passed to `fn` as it is. On success
  * *sub receives a handle the caller frees with statelog_unsubscribe(), also after the
- * subscription stopped. `db` may be closed before the subscription is unsubscribed. */
+ * subscription stopped; *sub is set before `fn` is first called, so `fn` may read it (e.g.
+ * through `arg`). `db` may be closed before the subscription is unsubscribed. */
 int statelog_subscribe(statelog_t* db, uint64_t from, statelog_event_fn fn, void* arg,
                        statelog_subscription_t** sub, char** errptr);
 /* Blocks until the subscription has delivered every event below `offset` or has stopped; returns

@@ -1,5 +1,7 @@
 // statelog_subscribe, statelog_subscription_wait and statelog_unsubscribe over the store's
 // catch-up subscriptions (statelog/log.h): one delivery thread per subscription.
+#include <atomic>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -26,8 +28,20 @@ int statelog_subscribe(statelog_t* db, uint64_t from, statelog_event_fn fn, void
     if (fn == nullptr) return Status::InvalidArgument("statelog_subscribe: fn is NULL");
     auto handle = std::make_unique<statelog_subscription_t>();
     handle->open = db->open;
+    // The delivery thread starts inside SubscribeFrom, before the id is known: it holds every
+    // call of `fn` until the handle is complete and stored in *sub, so that `fn` may read *sub
+    // (e.g. to unsubscribe) and its id.
+    auto ready = std::make_shared<std::atomic<bool>>(false);
+    struct OpenOnExit {
+      std::atomic<bool>* ready;
+      ~OpenOnExit() {
+        ready->store(true, std::memory_order_release);
+        ready->notify_all();
+      }
+    } open_on_exit{ready.get()};
     // A non-zero result stops the subscription: the hub turns the exception into its status.
-    handle->id = db->open->store->SubscribeFrom(from, [fn, arg](const StoredEvent& stored) {
+    handle->id = db->open->store->SubscribeFrom(from, [fn, arg, ready](const StoredEvent& stored) {
+      ready->wait(false, std::memory_order_acquire);
       const std::string json = EncodeEvent(stored.event);
       const int result = fn(arg, stored.offset, json.c_str(), json.size());
       if (result != 0) throw std::runtime_error("the callback returned " + std::to_string(result));

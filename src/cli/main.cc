@@ -2,10 +2,40 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "serve/serve_command.h"
+
+namespace {
+
+// Reports an argument nothing on the command line took, e.g. the unknown subcommand of `statelog
+// backup --help`, whose help request would otherwise print the general help and exit 0. Returns
+// false when every argument was taken.
+bool ReportLeftover(const CLI::App& app, const std::string& path) {
+  const std::vector<std::string> left = app.remaining(false);
+  if (!left.empty()) {
+    const std::string& arg = left.front();
+    const bool has_subcommands = !app.get_subcommands([](const CLI::App*) { return true; }).empty();
+    if (has_subcommands && arg.rfind('-', 0) != 0) {
+      std::fprintf(stderr, "statelog: unknown subcommand \"%s\" of %s (%s --help lists them)\n",
+                   arg.c_str(), path.c_str(), path.c_str());
+    } else {
+      std::fprintf(stderr,
+                   "statelog: %s: unexpected argument \"%s\" (%s --help lists the options)\n",
+                   path.c_str(), arg.c_str(), path.c_str());
+    }
+    return true;
+  }
+  for (const CLI::App* sub : app.get_subcommands()) {
+    if (ReportLeftover(*sub, path + " " + sub->get_name())) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"statelog: the event-sourced store of a Nitro state-channel node", "statelog"};
@@ -22,6 +52,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // An argument that names nothing is a usage error, also beside --help.
+    if (ReportLeftover(app, "statelog")) return statelog::cli::kExitUsage;
     int rc = app.exit(e);
     return rc == 0 ? statelog::cli::kExitOk : statelog::cli::kExitUsage;
   } catch (const std::exception& e) {

@@ -3,6 +3,7 @@
  * documents as rejected. Events are the first 20 lines of a `statelog demo` export (signed Nitro
  * states, deposits, messages).
  * Usage: c_api_test EXPORT.jsonl */
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,17 +69,26 @@ static void load(const char* path) {
 struct collected {
   int events;
   uint64_t last_offset;
-  int stop_at;                   /* return 7 at this offset; -1: never */
-  statelog_subscription_t* self; /* unsubscribe from inside the callback */
+  int stop_at; /* return 7 at this offset; -1: never */
+  /* Unsubscribe from inside the callback: where statelog_subscribe() stores the handle, which
+   * it must have set before the first call (read without any other synchronization). */
+  statelog_subscription_t* const* self;
   int unsubscribe_result;
   char* unsubscribe_error;
+  int self_unset;    /* calls that found *self still NULL */
+  int first_call_fd; /* >= 0: written to once the first call has read *self */
 };
 
 static int collect(void* arg, uint64_t offset, const char* json, size_t len) {
   struct collected* c = arg;
   if (len != strlen(json) || json[0] != '{') return 99;
-  if (c->self != NULL && c->unsubscribe_error == NULL) {
-    c->unsubscribe_result = statelog_unsubscribe(c->self, &c->unsubscribe_error);
+  if (c->self != NULL && *c->self == NULL) c->self_unset++;
+  if (c->self != NULL && *c->self != NULL && c->unsubscribe_error == NULL) {
+    c->unsubscribe_result = statelog_unsubscribe(*c->self, &c->unsubscribe_error);
+  }
+  if (c->first_call_fd >= 0) {
+    CHECK(write(c->first_call_fd, "x", 1) == 1);
+    c->first_call_fd = -1;
   }
   if (c->stop_at >= 0 && offset == (uint64_t)c->stop_at) return 7;
   c->events++;
@@ -254,7 +264,7 @@ static void exercise(statelog_t* db) {
   CHECK(report.first_bad_offset == STATELOG_NONE && strcmp(report.chain_hex, chain) == 0);
 
   /* A subscription from offset 5 delivers 5..19, then live events. */
-  struct collected all_events = {0, 0, -1, NULL, 0, NULL};
+  struct collected all_events = {0, 0, -1, NULL, 0, NULL, 0, -1};
   statelog_subscription_t* sub = NULL;
   EXPECT_OK(statelog_subscribe(db, 5, collect, &all_events, &sub, &err));
   EXPECT_OK(statelog_subscription_wait(sub, kEvents, &err));
@@ -262,7 +272,7 @@ static void exercise(statelog_t* db) {
   EXPECT_OK(statelog_unsubscribe(sub, &err));
 
   /* A callback returning non-zero stops its subscription. */
-  struct collected stopping = {0, 0, 3, NULL, 0, NULL};
+  struct collected stopping = {0, 0, 3, NULL, 0, NULL, 0, -1};
   EXPECT_OK(statelog_subscribe(db, 0, collect, &stopping, &sub, &err));
   EXPECT(statelog_subscription_wait(sub, kEvents, &err), STATELOG_ABORTED,
          "Aborted: subscription 2: callback threw at offset 3: the callback returned 7");
@@ -270,11 +280,23 @@ static void exercise(statelog_t* db) {
   EXPECT_OK(statelog_unsubscribe(sub, &err));
 
   /* Unsubscribing from inside the callback is refused and frees nothing. */
-  struct collected inside = {0, 0, 0, NULL, 0, NULL};
+  /* The callback finds the handle in `sub` at its first call: statelog_subscribe() stores it
+   * before delivering. This thread waits for that call through a pipe, which orders nothing
+   * before the call: under ThreadSanitizer, a handle stored after the delivery thread started
+   * is a reported race, whichever thread runs first. */
+  int first_call[2];
+  CHECK(pipe(first_call) == 0);
+  struct collected inside = {0, 0, 0, &sub, 0, NULL, 0, first_call[1]};
   EXPECT_OK(statelog_subscribe(db, 0, collect, &inside, &sub, &err));
-  inside.self = sub;
+  struct pollfd called = {first_call[0], POLLIN, 0};
+  CHECK(poll(&called, 1, 60 * 1000) == 1); /* a bound, not a timing: the call comes at once */
+  char byte;
+  CHECK(read(first_call[0], &byte, 1) == 1);
+  close(first_call[0]);
+  close(first_call[1]);
   EXPECT(statelog_subscription_wait(sub, kEvents, &err), STATELOG_ABORTED,
          "Aborted: subscription 3: callback threw at offset 0: the callback returned 7");
+  CHECK(inside.self_unset == 0);
   CHECK(inside.unsubscribe_result == STATELOG_FAILED_PRECONDITION);
   CHECK(inside.unsubscribe_error != NULL &&
         strcmp(inside.unsubscribe_error,
@@ -290,7 +312,7 @@ static void test_memory(void) {
   EXPECT_OK(statelog_open_memory(&db, &err));
   exercise(db);
   /* A subscription outlives the handle: the store stays open until it is unsubscribed. */
-  struct collected c = {0, 0, -1, NULL, 0, NULL};
+  struct collected c = {0, 0, -1, NULL, 0, NULL, 0, -1};
   statelog_subscription_t* sub = NULL;
   EXPECT_OK(statelog_subscribe(db, 0, collect, &c, &sub, &err));
   statelog_close(db);

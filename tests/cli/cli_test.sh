@@ -11,6 +11,24 @@ for c in demo import export log show snapshot verify stats state; do
   check "help names $c" grep -q "^  $c" "$T/out"
 done
 check "unknown subcommand is a usage error" run 2 "$S" frobnicate
+check "and names it" grep -q 'unknown subcommand "frobnicate" of statelog' "$T/err"
+# With --help too: a script must be able to tell that the command does not exist.
+for args in "backup --help" "--help backup" "backup -h"; do
+  # shellcheck disable=SC2086 # the words are the arguments
+  check "statelog $args is a usage error" run 2 "$S" $args
+  check "statelog $args names the subcommand" grep -q 'unknown subcommand "backup" of statelog' "$T/err"
+  check "statelog $args prints no help" [ ! -s "$T/out" ]
+done
+check "an unknown nested subcommand with --help is a usage error" run 2 "$S" state bogus --help
+check "and names it and its parent" grep -q 'unknown subcommand "bogus" of statelog state' "$T/err"
+check "an unknown show kind is a usage error" run 2 "$S" show bogus
+check "and is named" grep -q 'unknown subcommand "bogus" of statelog show' "$T/err"
+check "a stray argument beside --help is a usage error" run 2 "$S" stats extra --help
+check "and is named" grep -q 'statelog stats: unexpected argument "extra"' "$T/err"
+# Controls: --help on what exists still prints help and exits 0.
+check "stats --help exits 0" run 0 "$S" stats --help
+check "state sign --help exits 0" run 0 "$S" state sign --help
+check "and prints its help" grep -q "Sign the state hash" "$T/out"
 check "codec-demo round-trips sample events" run 0 "$S" codec-demo
 check "codec-demo says so" grep -q "3 events encoded, hashed and decoded back identically" "$T/out"
 

@@ -4,8 +4,10 @@ existing file or directory inside the repository (an optional #anchor is ignored
 paths, file: URLs and paths that leave the repository are errors; web links (http, https,
 mailto) are not checked. Prints one line per bad link and exits 1 if there is any.
 Usage: markdown_links.py REPO_ROOT"""
+import fnmatch
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -18,10 +20,28 @@ WEB = ("http://", "https://", "mailto:")
 
 
 def markdown_files(root):
-    out = subprocess.run(["git", "-C", root, "ls-files", "--cached", "--others",
-                          "--exclude-standard", "*.md"],
-                         check=True, capture_output=True, text=True).stdout
-    return [line for line in out.splitlines() if line]
+    """The repository's Markdown files: git's list in a checkout, else (a source tarball, or no
+    git installed) a walk of the tree that skips hidden directories and the top-level directories
+    .gitignore names (build directories, stores)."""
+    if shutil.which("git") and os.path.exists(os.path.join(root, ".git")):
+        out = subprocess.run(["git", "-C", root, "ls-files", "--cached", "--others",
+                              "--exclude-standard", "*.md"],
+                             check=True, capture_output=True, text=True).stdout
+        return [line for line in out.splitlines() if line]
+    ignored = []
+    try:
+        with open(os.path.join(root, ".gitignore"), encoding="utf-8") as f:
+            # Anchored directory patterns only ("/build*/"): the ones that hold a tree.
+            ignored = [p.strip()[1:-1] for p in f if re.match(r"^/[^/]+/\s*$", p)]
+    except FileNotFoundError:
+        pass
+    found = []
+    for top, dirs, files in os.walk(root):
+        rel_top = os.path.relpath(top, root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (
+            rel_top == "." and any(fnmatch.fnmatchcase(d, p) for p in ignored)))
+        found += [os.path.normpath(os.path.join(rel_top, f)) for f in files if f.endswith(".md")]
+    return sorted(found)
 
 
 def bad_links(root, rel):

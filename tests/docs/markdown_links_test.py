@@ -33,5 +33,20 @@ class BadLinksTest(unittest.TestCase):
         ])
 
 
+class MarkdownFilesTest(unittest.TestCase):
+    def test_tree_without_git(self):
+        """A source tarball has no .git: the files are found by a walk that skips hidden and
+        ignored top-level directories."""
+        with tempfile.TemporaryDirectory() as root:
+            for rel in ("README.md", "docs/adr/0001.md", "docs/notes.txt", "build-asan/x.md",
+                        ".hidden/y.md", "out/z.md", "src/out/kept.md"):
+                os.makedirs(os.path.join(root, os.path.dirname(rel)), exist_ok=True)
+                open(os.path.join(root, rel), "w").close()
+            with open(os.path.join(root, ".gitignore"), "w") as f:
+                f.write("/build*/\n/out/\n*.profraw\n")
+            self.assertEqual(markdown_links.markdown_files(root),
+                             ["README.md", "docs/adr/0001.md", "src/out/kept.md"])
+
+
 if __name__ == "__main__":
     unittest.main()

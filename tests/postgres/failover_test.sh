@@ -47,6 +47,7 @@ fail() {
       tail -5 "$f" >&2
     fi
   done
+  "$cluster" logs "$work/cluster" >&2 || true
   exit 1
 }
 
@@ -62,7 +63,9 @@ follow() {
       next=$(($(tail -1 "$work/delivered.jsonl" | sed 's/^{"offset":\([0-9]*\).*/\1/') + 1))
     fi
     "$statelog" log --follow --json --replicated-delivery --from "$next" --store "$conn" \
-      >>"$work/delivered.jsonl" 2>>"$work/follow.err" || true
+      >>"$work/delivered.jsonl" 2>>"$work/follow.err" &
+    echo $! >"$work/follower.pid"
+    wait $! || true
     sleep 0.2
   done
 }
@@ -91,11 +94,14 @@ for round in $(seq 1 "$rounds"); do
   start=$(date +%s.%N)
   killed=$("$cluster" kill-leader "$work/cluster")
   acked_at_kill=$(cat "$work"/acked."$round".* | wc -l)
-  while true; do
+  l=""
+  deadline=$((SECONDS + 90))
+  while [ $SECONDS -lt $deadline ]; do
     l=$("$cluster" leader "$work/cluster" 2>/dev/null || true)
     [ -n "$l" ] && [ "$l" != "$killed" ] && break
     sleep 0.1
   done
+  [ -n "$l" ] && [ "$l" != "$killed" ] || fail "round $round: no node was promoted within 90 s of the kill of node $killed"
   promoted=$(date +%s.%N)
   for p in "${pids[@]}"; do wait "$p" || fail "round $round: a writer failed"; done
   acked=$(cat "$work"/acked."$round".* | wc -l)
@@ -117,7 +123,11 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 touch "$work/stop"
-pkill -f -- "--replicated-delivery --from" 2>/dev/null || true
+for _ in $(seq 1 50); do
+  kill "$(cat "$work/follower.pid")" 2>/dev/null || true
+  kill -0 "$sub_pid" 2>/dev/null || break
+  sleep 0.2
+done
 wait "$sub_pid" 2>/dev/null || true
 sub_pid=""
 

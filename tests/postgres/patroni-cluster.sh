@@ -11,7 +11,8 @@
 #   patroni-cluster.sh kill-leader DIR  SIGKILLs the primary's Patroni agent and postmaster (a
 #                                       node loss) and prints its number
 #   patroni-cluster.sh start-node DIR N restarts node N (it rejoins as a standby, via pg_rewind)
-#   patroni-cluster.sh wait-healthy DIR waits for a leader and a synchronous standby
+#   patroni-cluster.sh wait-healthy DIR waits for a leader and a synchronous standby (60 s at most)
+#   patroni-cluster.sh logs DIR         the last lines of every log of the cluster
 #   patroni-cluster.sh stop DIR         stops everything and removes DIR
 #
 # Ports: etcd 2379/2380 + offset, PostgreSQL 5441-5443 + offset, Patroni REST 8011-8013 + offset,
@@ -26,9 +27,21 @@ etcd_client=$((2379 + off))
 etcd_peer=$((2380 + off))
 pg_port() { echo $((5440 + $1 + off)); }
 rest_port() { echo $((8010 + $1 + off)); }
-as_pg() { runuser -u postgres -- "$@"; }
+# Runs a program as the postgres user from DIR (which it owns): the caller's working directory
+# (e.g. a checkout under root's home) may be one that user cannot enter.
+as_pg() { (cd "$dir" && runuser -u postgres -- "$@"); }
+# The end of every log of the cluster.
+logs() {
+  local f
+  for f in "$dir/etcd.log" "$dir"/node*/patroni.log "$dir"/node*/data/log/*; do
+    [ -s "$f" ] || continue
+    echo "--- the last lines of $f:"
+    tail -n 15 "$f"
+  done
+}
 die() {
   echo "patroni-cluster: $*" >&2
+  logs >&2
   exit 1
 }
 
@@ -80,7 +93,7 @@ wait_healthy() {
     healthy && return 0
     sleep 0.5
   done
-  die "no primary with a synchronous standby after 60 s (logs in $dir)"
+  die "no primary with a synchronous standby after 60 s"
 }
 
 write_config() {
@@ -169,7 +182,7 @@ start)
     leader >/dev/null && break
     sleep 0.5
   done
-  leader >/dev/null || die "node1 did not become primary (see $dir/node1/patroni.log)"
+  leader >/dev/null || die "node1 did not become primary within 60 s"
   start_node 2
   start_node 3
   wait_healthy
@@ -180,6 +193,7 @@ start)
   ;;
 conninfo) conninfo ;;
 leader) leader ;;
+logs) logs ;;
 wait-healthy) wait_healthy ;;
 kill-leader)
   l=$(leader) || die "no leader"

@@ -31,12 +31,20 @@ if [ -z "${PG_BINDIR:-}" ]; then
 fi
 [ -x "${PG_BINDIR:-}/initdb" ] || die "PostgreSQL server binaries not found (install the Debian package 'postgresql'; looked in '${PG_BINDIR:-/usr/lib/postgresql/*/bin}')"
 
+# Runs a server program, as the postgres user when run by root, from DIR: the caller's working
+# directory (e.g. a checkout under root's home) may be one the server user cannot enter.
 as_server_user() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    (cd "$dir" && runuser -u postgres -- "$@")
   else
-    "$@"
+    (cd "$dir" && "$@")
   fi
+}
+
+# The end of the server's log, after a failure.
+log_tail() {
+  echo "--- the last lines of $dir/server.log:" >&2
+  tail -n 30 "$dir/server.log" >&2 || true
 }
 
 case "$cmd" in
@@ -65,15 +73,15 @@ full_page_writes = $fsync
 shared_buffers = 128MB
 CONF
     as_server_user "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-      >/dev/null 2>&1 || { cat "$dir/server.log" >&2 || true; die "postgres did not start"; }
+      >/dev/null 2>&1 || { log_tail; die "postgres did not start within 60 s"; }
     as_server_user "$PG_BINDIR/createdb" -h "$dir" -p "$port" -U postgres statelog \
-      || die "createdb failed"
+      || { log_tail; die "createdb failed"; }
     echo "$conninfo"
     ;;
   stop)
     if [ -f "$dir/data/postmaster.pid" ]; then
-      as_server_user "$PG_BINDIR/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null \
-        || die "pg_ctl stop failed"
+      as_server_user "$PG_BINDIR/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null \
+        || { log_tail; die "pg_ctl stop failed"; }
     fi
     rm -rf "$dir"
     ;;

@@ -5,11 +5,13 @@ no WebSocket library needed.
 import base64
 import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
+import time
 
-from serve_lib import Failure, wait_for
+from serve_lib import DEADLINE, Failure, log_tail, wait_for
 
 
 def find_chromium():
@@ -38,7 +40,7 @@ class Browser:
              "--user-data-dir=" + self.profile, "--window-size=%d,%d" % (width, height),
              "about:blank"],
             preexec_fn=child_fds, close_fds=False,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=open(self._log_path(), "wb"))
         os.close(to_chrome_r)
         os.close(from_chrome_w)
         self.next_id = 0
@@ -53,11 +55,19 @@ class Browser:
                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
                   session=True)
 
+    def _log_path(self):
+        return os.path.join(self.profile, "chromium.log")
+
     def _read_message(self):
+        end = time.monotonic() + DEADLINE
         while b"\0" not in self.buffer:
+            ready, _, _ = select.select([self.from_chrome], [], [], max(0, end - time.monotonic()))
+            if not ready:
+                raise Failure("chromium answered nothing within %d s%s"
+                              % (DEADLINE, log_tail(self._log_path())))
             chunk = os.read(self.from_chrome, 1 << 16)
             if not chunk:
-                raise Failure("chromium closed the DevTools pipe")
+                raise Failure("chromium closed the DevTools pipe" + log_tail(self._log_path()))
             self.buffer += chunk
         text, self.buffer = self.buffer.split(b"\0", 1)
         return json.loads(text)

@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,16 @@ def wait_for(what, fn, deadline=DEADLINE):
         time.sleep(0.1)
 
 
+def log_tail(path, lines=20):
+    """The last lines of the log at `path`, to end a failure message."""
+    try:
+        with open(path, errors="replace") as f:
+            tail = f.read().splitlines()[-lines:]
+    except OSError as e:
+        return "\n(no log: %s)" % e
+    return "\n--- the last lines of %s:\n%s" % (path, "\n".join(tail))
+
+
 def _die_with_parent():
     """In a child: SIGTERM when the test process dies (no server outlives a killed test)."""
     import ctypes
@@ -55,15 +66,21 @@ class Server:
     """`statelog serve` on a free port of 127.0.0.1."""
 
     def __init__(self, statelog, store_args, extra=()):
+        # Standard error goes to a file: nothing must fill a pipe no one reads.
+        self.log = tempfile.NamedTemporaryFile(prefix="statelog-serve-", suffix=".log")
         self.proc = subprocess.Popen(
             [statelog, "serve", "--listen", "127.0.0.1:0"] + list(store_args) + list(extra),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE, stderr=self.log, text=True,
             preexec_fn=_die_with_parent)
-        line = self.proc.stdout.readline()
+        line = ""
+        if select.select([self.proc.stdout], [], [], DEADLINE)[0]:
+            line = self.proc.stdout.readline()
         m = re.search(r"on http://127\.0\.0\.1:(\d+)/", line)
         if not m:
             self.proc.kill()
-            raise Failure("serve did not start: %r %s" % (line, self.proc.stderr.read()))
+            self.proc.wait()
+            raise Failure("serve did not print its address within %d s (it printed %r)%s"
+                          % (DEADLINE, line, log_tail(self.log.name)))
         self.port = int(m.group(1))
         self.url = "http://127.0.0.1:%d" % self.port
 
