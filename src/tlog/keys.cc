@@ -3,7 +3,7 @@
 
 #include <cstdio>
 
-#include "nitro/base64.h"
+#include "base/base64.h"
 #include "statelog/nitro.h"
 #include "statelog/note.h"
 #include "statelog/tlog.h"
@@ -75,7 +75,7 @@ StatusOr<NoteVerifier> NoteVerifier::Parse(std::string_view vkey) {
   }
   for (char c : id_hex) id = id << 4 | static_cast<uint32_t>(c <= '9' ? c - '0' : c - 'a' + 10);
   Bytes blob;
-  STATELOG_RETURN_IF_ERROR(nitro::DecodeBase64(key64, &blob).WithPrefix("vkey: key"));
+  STATELOG_RETURN_IF_ERROR(DecodeBase64(key64, &blob).WithPrefix("vkey: key"));
   const std::string_view blob_view(reinterpret_cast<const char*>(blob.data()), blob.size());
   KeyType type;
   if (blob_view.starts_with(KeyTypeBytes(KeyType::kEip191Secp256k1))) {
@@ -118,7 +118,7 @@ StatusOr<NoteVerifier> NoteVerifier::ForEd25519(std::string_view name,
 
 std::string NoteVerifier::ToString() const {
   std::string out = name_ + "+" + KeyIdHex(key_id_) + "+";
-  nitro::AppendBase64(TypeAndKey(type_, public_key_), &out);
+  AppendBase64(TypeAndKey(type_, public_key_), &out);
   return out;
 }
 

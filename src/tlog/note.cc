@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "nitro/base64.h"
+#include "base/base64.h"
 #include "tlog/text.h"
 
 namespace statelog::tlog {
@@ -93,7 +93,7 @@ StatusOr<SignedNote> ParseNote(std::string_view note) {
     STATELOG_RETURN_IF_ERROR(CheckKeyName(sig.name).WithPrefix(where.substr(0, where.size() - 2)));
     Bytes raw;
     STATELOG_RETURN_IF_ERROR(
-        nitro::DecodeBase64(line.substr(space + 1), &raw).WithPrefix(where + "signature"));
+        DecodeBase64(line.substr(space + 1), &raw).WithPrefix(where + "signature"));
     if (raw.size() < 5) {
       return Status::InvalidArgument(where +
                                      "a signature is a 4-byte key ID and at least one byte");
@@ -119,7 +119,7 @@ std::string EncodeNote(const SignedNote& note) {
     Bytes raw = {static_cast<uint8_t>(sig.key_id >> 24), static_cast<uint8_t>(sig.key_id >> 16),
                  static_cast<uint8_t>(sig.key_id >> 8), static_cast<uint8_t>(sig.key_id)};
     raw.insert(raw.end(), sig.signature.begin(), sig.signature.end());
-    nitro::AppendBase64(raw, &out);
+    AppendBase64(raw, &out);
     out.push_back('\n');
   }
   return out;

@@ -1,6 +1,6 @@
 // Proof files: c2sp.org/tlog-proof@v1 inclusion proofs and add-checkpoint consistency proofs
 // (docs/tlog-format.md).
-#include "nitro/base64.h"
+#include "base/base64.h"
 #include "statelog/checkpoint.h"
 #include "tlog/text.h"
 
@@ -46,7 +46,7 @@ std::string InclusionProofFile::Encode() const {
   std::string out = std::string(kTlogProofHeader) + "\n";
   if (extra) {
     out += "extra ";
-    nitro::AppendBase64(std::span(reinterpret_cast<const uint8_t*>(extra->data()), extra->size()),
+    AppendBase64(std::span(reinterpret_cast<const uint8_t*>(extra->data()), extra->size()),
                         &out);
     out += "\n";
   }
@@ -70,7 +70,7 @@ StatusOr<InclusionProofFile> InclusionProofFile::Parse(std::string_view file) {
   }
   if (line.starts_with("extra ")) {
     Bytes extra;
-    STATELOG_RETURN_IF_ERROR(nitro::DecodeBase64(line.substr(6), &extra)
+    STATELOG_RETURN_IF_ERROR(DecodeBase64(line.substr(6), &extra)
                                  .WithPrefix("tlog-proof " + lines.Where() + "extra"));
     out.extra = std::string(extra.begin(), extra.end());
     if (!lines.Next(&line)) {

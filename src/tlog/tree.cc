@@ -6,7 +6,7 @@
 #include <bit>
 #include <cstring>
 
-#include "nitro/base64.h"
+#include "base/base64.h"
 #include "statelog/tlog.h"
 #include "tlog/tree_math.h"
 
@@ -232,13 +232,13 @@ size_t ConsistencyProofSize(uint64_t old_size, uint64_t new_size) {
 
 std::string HashToBase64(const Hash& hash) {
   std::string out;
-  nitro::AppendBase64(hash.span(), &out);
+  AppendBase64(hash.span(), &out);
   return out;
 }
 
 StatusOr<Hash> HashFromBase64(std::string_view text) {
   Bytes bytes;
-  STATELOG_RETURN_IF_ERROR(nitro::DecodeBase64(text, &bytes));
+  STATELOG_RETURN_IF_ERROR(DecodeBase64(text, &bytes));
   if (bytes.size() != Hash::kSize) {
     return Status::InvalidArgument("a hash is 32 bytes, this base64 holds " +
                                    std::to_string(bytes.size()));

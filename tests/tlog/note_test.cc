@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "nitro/base64.h"
+#include "base/base64.h"
 #include "statelog/nitro.h"
 
 namespace statelog::tlog {
@@ -36,7 +36,7 @@ constexpr std::string_view kGoNote =
 
 Bytes32 GoSeed() {
   Bytes raw;
-  EXPECT_TRUE(nitro::DecodeBase64(kGoSkeyData, &raw).ok());
+  EXPECT_TRUE(DecodeBase64(kGoSkeyData, &raw).ok());
   EXPECT_EQ(raw.size(), 33u);
   return Bytes32::FromSpan(std::span(raw).subspan(1));
 }
