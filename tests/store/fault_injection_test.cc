@@ -191,7 +191,8 @@ TYPED_TEST(FaultInjectionTest, ControlALostAppendIsNoticed) {
     noticed = noticed || !r.ok();
   }
   auto length = (*store)->Length();
-  noticed = noticed || !length.ok() || *length != events.size() || !VerifyLog(**store).status.ok();
+  noticed = noticed || !length.ok() || *length != events.size() ||
+            !VerifyLog(**store).status.ok();
   EXPECT_TRUE(noticed) << "a dropped append went unnoticed";
 }
 

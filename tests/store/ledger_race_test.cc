@@ -58,12 +58,11 @@ TYPED_TEST(LedgerRaceTest, ExactlyOneSideOfEachConflictWins) {
         ASSERT_TRUE(at.ok());
         EXPECT_TRUE(at->has_value()) << "writer " << w << " event " << i << " acknowledged, absent";
       } else {
-        EXPECT_TRUE(testing::IsLoserError(s))
-            << "writer " << w << " event " << i << ": " << s.ToString();
+        EXPECT_TRUE(testing::IsLoserError(s)) << "writer " << w << " event " << i << ": "
+                                              << s.ToString();
         auto at = store->Find(race.by_writer[w][i].id);
         ASSERT_TRUE(at.ok());
-        EXPECT_FALSE(at->has_value())
-            << "writer " << w << " event " << i << " refused (" << s.ToString() << "), present";
+        EXPECT_FALSE(at->has_value()) << "writer " << w << " event " << i << " refused (" << s.ToString() << "), present";
       }
     }
   }
@@ -79,8 +78,8 @@ TYPED_TEST(LedgerRaceTest, ExactlyOneSideOfEachConflictWins) {
     if (created == nullptr) continue;
     const uint64_t interval = created->covers / kSnapshotInterval;
     if (last_interval) {
-      EXPECT_GT(interval, *last_interval)
-          << "two snapshots in one interval, offset " << c->event().offset;
+      EXPECT_GT(interval, *last_interval) << "two snapshots in one interval, offset "
+                                          << c->event().offset;
     }
     last_interval = interval;
   }
