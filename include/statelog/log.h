@@ -236,6 +236,11 @@ class Log {
   // tlog::TreeHash, ProveInclusion and ProveConsistency at any size up to the head. Leaf i is
   // the encoded payload of the record at offset i. Valid as long as the Log.
   const tlog::HashReader* tree() const;
+  // Recomputes the tree of the first `length` records from their encoded payloads and compares
+  // every stored hash with it: one pass over the records, two SHA-256 per record. OK when the
+  // backend keeps no tree. Corruption naming the first stored hash (level, n) that differs and
+  // the records it covers; *first_bad (when given) is then the first of those records.
+  Status VerifyTree(uint64_t length, Offset* first_bad = nullptr) const;
 
  private:
   class Impl;

@@ -66,6 +66,11 @@ class StagedTreeBackend final : public LogBackend {
     }
     return Status::OK();
   }
+  // Replaces a stored hash, as damage or a forger would (tests of verify).
+  void Tamper(const tlog::StoredHashId& id, const tlog::Hash& hash) {
+    std::lock_guard<std::mutex> lock(mu_);
+    tree_.at(id.level).at(id.n) = hash;
+  }
   Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override {
     return inner_->ReadRange(begin, end, out);
   }
