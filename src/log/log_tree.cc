@@ -13,26 +13,49 @@ namespace {
 // Stored hashes compared per ReadTreeHashes call.
 constexpr size_t kBatch = 4096;
 
-// Compares `computed` with what `tree` stores; Corruption naming the first that differs.
+// The records a stored hash covers, for messages.
+std::string Covers(const tlog::StoredHashId& id) {
+  const Offset begin = id.n << id.level;
+  const Offset end = (id.n + 1) << id.level;
+  return "records " + std::to_string(begin) +
+         (end - begin == 1 ? "" : " to " + std::to_string(end - 1));
+}
+
+// Checks stored[i] against computed[i] in order; Corruption naming the first that differs.
+Status CompareRead(std::span<const tlog::StoredHash> computed, std::span<const tlog::Hash> stored,
+                   Offset* first_bad) {
+  for (size_t i = 0; i < computed.size(); ++i) {
+    if (stored[i] == computed[i].hash) continue;
+    const tlog::StoredHashId& id = computed[i].id;
+    if (first_bad != nullptr) *first_bad = id.n << id.level;
+    return Status::Corruption("the Merkle tree's stored hash " + tlog::ToString(id) + " (" +
+                              Covers(id) + ") is " + stored[i].ToHex() + "; the records give " +
+                              computed[i].hash.ToHex());
+  }
+  return Status::OK();
+}
+
+// Compares `computed` with what `tree` stores, in the order the hashes were completed.
 Status Compare(const tlog::HashReader& tree, const std::vector<tlog::StoredHash>& computed,
                Offset* first_bad) {
   std::vector<tlog::StoredHashId> ids;
   ids.reserve(computed.size());
   for (const tlog::StoredHash& h : computed) ids.push_back(h.id);
   std::vector<tlog::Hash> stored(ids.size());
-  STATELOG_RETURN_IF_ERROR(tree.ReadHashes(ids, stored));
+  const Status read = tree.ReadHashes(ids, stored);
+  if (read.ok()) return CompareRead(computed, stored, first_bad);
+  // One hash of the batch could not be read (missing, damaged): find the first failure, a read
+  // or a comparison, hash by hash.
   for (size_t i = 0; i < computed.size(); ++i) {
-    if (stored[i] == computed[i].hash) continue;
-    const tlog::StoredHashId& id = computed[i].id;
-    const Offset begin = id.n << id.level;
-    const Offset end = (id.n + 1) << id.level;
-    if (first_bad != nullptr) *first_bad = begin;
-    return Status::Corruption("the Merkle tree's stored hash " + tlog::ToString(id) + " (records " +
-                              std::to_string(begin) +
-                              (end - begin == 1 ? "" : " to " + std::to_string(end - 1)) + ") is " +
-                              stored[i].ToHex() + "; the records give " + computed[i].hash.ToHex());
+    tlog::Hash one;
+    if (Status s = tree.ReadHashes(std::span(&ids[i], 1), std::span(&one, 1)); !s.ok()) {
+      if (first_bad != nullptr && s.IsCorruption()) *first_bad = ids[i].n << ids[i].level;
+      return s.WithPrefix(Covers(ids[i]));
+    }
+    STATELOG_RETURN_IF_ERROR(
+        CompareRead(std::span(&computed[i], 1), std::span(&one, 1), first_bad));
   }
-  return Status::OK();
+  return read;
 }
 
 }  // namespace
