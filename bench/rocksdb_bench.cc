@@ -137,7 +137,9 @@ void TreeAB(const std::string& dir, const std::vector<int>& writers, int rounds,
       }
       ratio.push_back(without[k].events_per_s / std::max(1.0, with[k].events_per_s));
     }
-    for (auto [name, x] : {std::pair{"without", &without}, std::pair{"with", &with}}) {
+    for (const auto& row : {std::pair{"without", &without}, std::pair{"with", &with}}) {
+      const char* name = row.first;
+      const std::vector<Result>* x = row.second;
       auto median = [&](double Result::*field) {
         std::vector<double> v;
         for (const auto& one : *x) v.push_back(one.*field);
