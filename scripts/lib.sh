@@ -14,6 +14,8 @@ STATELOG_PACKAGES=(
   patroni etcd-server python3-etcd # the PostgreSQL failover test
   golang-go                         # the go-nitro JSON test runs Go's encoder
   golang-github-tidwall-buntdb-dev  # and the buntdb reader's test the real buntdb
+  golang-golang-x-mod-dev golang-github-btcsuite-btcd-btcec-dev golang-golang-x-crypto-dev
+                                    # the Merkle tree's and checkpoints' tests against Go's sumdb
   libcpp-httplib-dev                # statelog serve's HTTP server
   chromium                          # the web explorer's tests run it headless
 )

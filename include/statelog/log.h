@@ -37,6 +37,10 @@
 
 namespace statelog {
 
+namespace tlog {
+class HashReader;
+}  // namespace tlog
+
 // Microseconds since the Unix epoch, UTC.
 using Timestamp = int64_t;
 // Position of a record in the log; dense from 0.
@@ -226,6 +230,17 @@ class Log {
   Status WaitForDelivery(SubscriptionId id, Offset offset) const;
 
   const RecordFormat& format() const;
+
+  // The log's Merkle tree (docs/adr/0016-merkle-tree-and-checkpoints.md), when its backend keeps
+  // one (LogBackend::keeps_tree), else nullptr: a reader of its stored hashes, for
+  // tlog::TreeHash, ProveInclusion and ProveConsistency at any size up to the head. Leaf i is
+  // the encoded payload of the record at offset i. Valid as long as the Log.
+  const tlog::HashReader* tree() const;
+  // Recomputes the tree of the first `length` records from their encoded payloads and compares
+  // every stored hash with it: one pass over the records, two SHA-256 per record. OK when the
+  // backend keeps no tree. Corruption naming the first stored hash (level, n) that differs and
+  // the records it covers; *first_bad (when given) is then the first of those records.
+  Status VerifyTree(uint64_t length, Offset* first_bad = nullptr) const;
 
  private:
   class Impl;

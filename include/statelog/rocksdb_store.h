@@ -89,7 +89,7 @@ class RocksDbEventStore : public EventStore {
 
   // The on-disk format version this build writes (docs/rocksdb-format.md). Open upgrades a store
   // of an older version in place, and refuses a newer one (NotSupported).
-  static constexpr uint32_t kFormatVersion = 2;
+  static constexpr uint32_t kFormatVersion = 3;
 
  protected:
   using EventStore::EventStore;

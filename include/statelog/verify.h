@@ -3,7 +3,8 @@
 // Checks, for every event: its offset, its id (recomputed from the content), its hash-chain value
 // (keccak256(previous chain || id)), its Nitro proof (state hashes, signatures; CheckEventProof),
 // and the legality of the history (the fold); every stored snapshot against the log and the fold;
-// and, when given, the head against a trusted head value kept elsewhere. The per-event checks run
+// the Merkle tree, when the store keeps one, against the events (Log::VerifyTree); and, when
+// given, the head against a trusted head value kept elsewhere. The per-event checks run
 // on every core; the fold runs once, in order.
 //
 // What it proves: the log is internally consistent and every signed state and voucher was signed

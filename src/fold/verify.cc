@@ -411,6 +411,11 @@ VerifyReport VerifyLog(const EventStore& store, const VerifyOptions& options) {
       }
     }
   }
+  // The Merkle tree, when the store keeps one, recomputed from the events (ADR-0016).
+  if (!first.Get() && unreadable.ok()) {
+    Offset bad = n;
+    if (Status tree = store.log().VerifyTree(n, &bad); !tree.ok()) first.Report(bad, tree);
+  }
   report.events = checked.load();
   report.signatures = signatures.load();
   if (n > 0) {

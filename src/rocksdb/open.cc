@@ -170,7 +170,7 @@ Status OpenError(const rocksdb::Status& s, const std::string& dir) {
   return FromRocks(s, "opening " + dir);
 }
 
-// Step 3 of recovery: the format marker. Sets *version (1 or 2).
+// Step 3 of recovery: the format marker. Sets *version (1 to kFormatVersion).
 Status ReadFormat(rocksdb::DB* db, const std::string& dir, uint32_t* version) {
   std::string value;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), fmt::kFormatKey, &value);
@@ -373,7 +373,7 @@ StatusOr<std::unique_ptr<RocksBackend>> RocksBackend::Open(const std::string& di
              ? Status::FailedPrecondition(dir + ": format version " + std::to_string(version) +
                                           " must be upgraded, which a read-only open cannot do: "
                                           "open the store for writing once")
-             : UpgradeFromFormat1(db.get(), dir, *format, head.length, hooks);
+             : UpgradeFormat(db.get(), dir, *format, version, head.length, hooks);
   }
   auto backend = std::make_unique<RocksBackend>(hooks.env, std::move(db), dir, options, hooks,
                                                 format, head, lock);
@@ -391,6 +391,7 @@ RocksBackend::RocksBackend(std::shared_ptr<rocksdb::Env> env, std::unique_ptr<ro
       read_only_(options.read_only),
       reserve_(options.disk_reserve_bytes),
       bulk_bytes_(options.bulk_append_bytes),
+      keep_tree_(hooks.keep_tree),
       free_bytes_(hooks.free_bytes),
       lock_(lock),
       format_(format),

@@ -62,6 +62,10 @@ class RocksBackend final : public LogBackend {
   // LogBackend.
   bool shared() const override { return false; }
   bool wants_encoded() const override { return true; }
+  // The Merkle tree's stored hashes ('h' keys), written in each append's batch or ingestion.
+  bool keeps_tree() const override { return keep_tree_; }
+  Status ReadTreeHashes(std::span<const tlog::StoredHashId> ids,
+                        std::span<tlog::Hash> out) const override;
   StatusOr<ChainHead> ReadHead() const override;
   Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override;
   Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
@@ -104,6 +108,7 @@ class RocksBackend final : public LogBackend {
   const bool read_only_;
   const uint64_t reserve_;
   const uint64_t bulk_bytes_;
+  const bool keep_tree_;  // TestHooks::keep_tree
   const std::function<StatusOr<uint64_t>(const std::string&)> free_bytes_;
   rocksdb::FileLock* lock_;  // read-only stores: the LOCK file; null otherwise
   const RecordFormat* const format_;
@@ -122,12 +127,15 @@ Status RemoveBulkLeftovers(rocksdb::Env* env, const std::string& dir);
 // The SnapshotStore kept in a RocksBackend's database.
 std::unique_ptr<SnapshotStore> NewRocksSnapshotStore(RocksBackend* owner);
 
-// Upgrades the format-1 store in `db` (head already checked: `length` records) to format 2:
-// indexes every record under the streams `format` assigns, removes the format-1 indexes and
-// writes the format marker last (docs/rocksdb-format.md, "Upgrades"). Redone from the start if
-// interrupted. `dir` names the store in errors.
-Status UpgradeFromFormat1(rocksdb::DB* db, const std::string& dir, const RecordFormat& format,
-                          uint64_t length, const TestHooks& hooks);
+// Upgrades the store of format `version` in `db` (head already checked: `length` records) to the
+// current format, one format at a time (docs/rocksdb-format.md, "Upgrades"):
+//   1 to 2: indexes every record under the streams `format` assigns, removes the format-1
+//           indexes;
+//   2 to 3: computes the Merkle tree's stored hashes from the records.
+// Each writes its format marker last and is redone from its start if interrupted. `dir` names
+// the store in errors.
+Status UpgradeFormat(rocksdb::DB* db, const std::string& dir, const RecordFormat& format,
+                     uint32_t version, uint64_t length, const TestHooks& hooks);
 
 }  // namespace statelog::rocksdb_internal
 

@@ -31,6 +31,9 @@ struct TestHooks {
   // Returns the free bytes of the file system holding a path (e.g. a simulated full disk).
   // Null: statvfs.
   std::function<StatusOr<uint64_t>(const std::string& path)> free_bytes = nullptr;
+  // Benchmarks only (the Merkle tree's cost, measured against a store without it): false leaves
+  // the tree out of every append. A store written so lacks its tree: never reopen it.
+  bool keep_tree = true;
 };
 
 // The free bytes an unprivileged writer may use on the file system holding `path`, or on that of

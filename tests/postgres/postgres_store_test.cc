@@ -47,13 +47,13 @@ TEST(PostgresStoreTest, MissingSchemaWithoutCreateIsNotFound) {
 TEST(PostgresStoreTest, NewerSchemaVersionIsRefused) {
   const std::string schema = FreshPostgresSchema();
   ASSERT_TRUE(OpenSchema(schema).ok());
-  Admin("UPDATE " + schema + ".meta SET value = '3' WHERE key = 'schema_version'");
+  Admin("UPDATE " + schema + ".meta SET value = '4' WHERE key = 'schema_version'");
   auto store = OpenSchema(schema);
   EXPECT_EQ(store.status().code(), StatusCode::kNotSupported) << store.status().ToString();
-  EXPECT_THAT(store.status().message(), HasSubstr("version 3"));
+  EXPECT_THAT(store.status().message(), HasSubstr("version 4"));
   // Refused before anything was touched.
   EXPECT_EQ(Admin("SELECT value FROM " + schema + ".meta WHERE key = 'schema_version'"),
-            std::vector<std::string>{"3"});
+            std::vector<std::string>{"4"});
 }
 
 TEST(PostgresStoreTest, BadSchemaNamesAreRejected) {
