@@ -4,6 +4,7 @@
 #include <malloc.h>
 
 #include <atomic>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -214,11 +215,11 @@ void BM_CopyView100K(benchmark::State& state) {
 }
 BENCHMARK(BM_CopyView100K)->Unit(benchmark::kMillisecond);
 
-// Heap bytes held by a memory store of 10K realistic events plus the node view folded from them.
-void BM_Memory10K(benchmark::State& state) {
+// Heap bytes held by a memory store of `events` plus the node view folded from them.
+void MeasureMemory(benchmark::State& state, const std::function<std::vector<Event>()>& make) {
   for (auto _ : state) {
     state.PauseTiming();
-    auto events = LifecycleEvents(10'000, 5000);
+    auto events = make();
     state.ResumeTiming();
     size_t before = mallinfo2().uordblks;
     auto store = MemoryEventStore::Create();
@@ -228,27 +229,19 @@ void BM_Memory10K(benchmark::State& state) {
     size_t total = mallinfo2().uordblks - before;
     state.counters["store_MB"] = static_cast<double>(store_bytes) / 1e6;
     state.counters["store_and_view_MB"] = static_cast<double>(total) / 1e6;
-    state.counters["bytes_per_event"] = static_cast<double>(store_bytes) / 1e4;
+    state.counters["bytes_per_event"] = static_cast<double>(store_bytes) / events.size();
   }
+}
+
+// 10K realistic events (lifecycles of rule set statelog-1).
+void BM_Memory10K(benchmark::State& state) {
+  MeasureMemory(state, [] { return LifecycleEvents(10'000, 5000); });
 }
 BENCHMARK(BM_Memory10K)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 // The same for 10K events of a hub's log under rule set 2.
 void BM_Memory10KNitro(benchmark::State& state) {
-  for (auto _ : state) {
-    state.PauseTiming();
-    auto events = NitroHubEvents(10'000, 2);
-    state.ResumeTiming();
-    size_t before = mallinfo2().uordblks;
-    auto store = MemoryEventStore::Create();
-    Append(*store, events);
-    size_t store_bytes = mallinfo2().uordblks - before;
-    auto view = Reconstructor(store.get()).FullFold(store->Length().value());
-    size_t total = mallinfo2().uordblks - before;
-    state.counters["store_MB"] = static_cast<double>(store_bytes) / 1e6;
-    state.counters["store_and_view_MB"] = static_cast<double>(total) / 1e6;
-    state.counters["bytes_per_event"] = static_cast<double>(store_bytes) / 1e4;
-  }
+  MeasureMemory(state, [] { return NitroHubEvents(10'000, 2); });
 }
 BENCHMARK(BM_Memory10KNitro)->Iterations(1)->Unit(benchmark::kMillisecond);
 
@@ -293,12 +286,7 @@ const std::vector<Event>& DemoShaped() {
 uint64_t Signatures(const std::vector<Event>& events) {
   uint64_t n = 0;
   for (const Event& e : events) {
-    n += std::holds_alternative<events::StateSigned>(e.body) ||
-         std::holds_alternative<events::StateReceived>(e.body) ||
-         std::holds_alternative<events::VoucherSent>(e.body) ||
-         std::holds_alternative<events::VoucherReceived>(e.body) ||
-         std::holds_alternative<events::ProposalSigned>(e.body) ||
-         std::holds_alternative<events::ProposalReceived>(e.body);
+    n += IsSignedType(e.type());
   }
   return n;
 }
@@ -374,8 +362,7 @@ void BM_VerifyDemoShapedTree(benchmark::State& state) {
   static EventStore* stores[2] = {nullptr, nullptr};
   const int tree = static_cast<int>(state.range(0));
   if (stores[tree] == nullptr) {
-    stores[tree] =
-        EventStore::Open(store_internal::NewMemoryBackend(tree != 0)).value().release();
+    stores[tree] = EventStore::Open(store_internal::NewMemoryBackend(tree != 0)).value().release();
     Append(*stores[tree], DemoShaped());
     if (tree != 0) {
       (void)tlog::TreeHash(stores[tree]->Length().value(), *stores[tree]->log().tree());

@@ -355,6 +355,10 @@ enum class EventType : uint8_t {
 };
 inline constexpr size_t kEventTypeCount = std::variant_size_v<EventBody>;
 
+// Returns true for the types whose events carry a signature their proof recovers (signed states,
+// signed proposals and vouchers, sent or received).
+bool IsSignedType(EventType type);
+
 // Returns the wire name of `type`, e.g. "state_signed".
 std::string_view EventTypeName(EventType type);
 // Returns the type with wire name `name`, or nullopt.

@@ -41,20 +41,6 @@ Actor Peer(uint64_t seed, uint64_t index) {
   }
 }
 
-bool IsSigned(const Event& e) {
-  switch (e.type()) {
-    case EventType::kStateSigned:
-    case EventType::kStateReceived:
-    case EventType::kVoucherSent:
-    case EventType::kVoucherReceived:
-    case EventType::kProposalSigned:
-    case EventType::kProposalReceived:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // Payment increments are 1 to 5 gwei.
 constexpr uint64_t kGwei = 1'000'000'000;
 constexpr uint64_t kMaxIncrements = 5;
@@ -162,7 +148,7 @@ bool Generator::Next(size_t max, std::vector<Event>* out) {
     if (active_.empty()) break;
     const size_t i = Random() % active_.size();
     const Event& e = active_[i][position_[i]++];
-    signatures_ += IsSigned(e) ? 1 : 0;
+    signatures_ += IsSignedType(e.type()) ? 1 : 0;
     out->push_back(e);
     ++added;
     if (position_[i] == active_[i].size()) {

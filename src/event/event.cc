@@ -95,6 +95,37 @@ StatusOr<RuleSet> RuleSetFromNumber(uint64_t number) {
                               " is not known to this statelog (it knows 1 and 2)");
 }
 
+// Every type is listed (no default): a new event type does not compile until it is placed here.
+bool IsSignedType(EventType type) {
+  switch (type) {
+    case EventType::kStateSigned:
+    case EventType::kStateReceived:
+    case EventType::kVoucherSent:
+    case EventType::kVoucherReceived:
+    case EventType::kProposalSigned:
+    case EventType::kProposalReceived:
+      return true;
+    case EventType::kObjectiveCreated:
+    case EventType::kObjectiveApproved:
+    case EventType::kObjectiveRejected:
+    case EventType::kObjectiveCompleted:
+    case EventType::kObjectiveProgressed:
+    case EventType::kChannelCreated:
+    case EventType::kDepositDetected:
+    case EventType::kAllocationUpdated:
+    case EventType::kChallengeRegistered:
+    case EventType::kChallengeCleared:
+    case EventType::kChannelConcluded:
+    case EventType::kMessageSent:
+    case EventType::kMessageReceived:
+    case EventType::kSnapshotCreated:
+    case EventType::kStoreImported:
+    case EventType::kLogCreated:
+      return false;
+  }
+  return false;
+}
+
 std::string_view EventTypeName(EventType type) { return kTypeNames[static_cast<size_t>(type)]; }
 
 std::optional<EventType> ParseEventType(std::string_view name) {

@@ -13,24 +13,6 @@ using namespace fold_internal;  // NOLINT: the rule checks of nitro_rules.h
 
 Status Refuse(std::string_view what) { return Status::FailedPrecondition(what); }
 
-// Returns true when `step` is one of the "waiting for" steps of `kind` under rule set statelog-1.
-bool StepAllowed(ObjectiveKind kind, ObjectiveStep step) {
-  using S = ObjectiveStep;
-  switch (kind) {
-    case ObjectiveKind::kDirectFunding:
-      return step == S::kCompletePrefund || step == S::kMyTurnToFund ||
-             step == S::kCompleteFunding || step == S::kCompletePostFund || step == S::kNothing;
-    case ObjectiveKind::kDirectDefunding:
-      return step == S::kFinalization || step == S::kWithdraw || step == S::kNothing;
-    case ObjectiveKind::kVirtualFund:
-      return step == S::kCompletePrefund || step == S::kCompleteFunding ||
-             step == S::kCompletePostFund || step == S::kNothing;
-    case ObjectiveKind::kVirtualDefund:
-      return step == S::kFinalization || step == S::kNothing;
-  }
-  return false;
-}
-
 bool IsParticipant(const ChannelState& c, const Address& a) {
   return std::find(c.fixed.participants.begin(), c.fixed.participants.end(), a) !=
          c.fixed.participants.end();
@@ -189,8 +171,7 @@ Status ApplyToObjective(const LogIdentity& log, const Event& event, Offset offse
           [&](const events::ObjectiveProgressed& e) {
             Status r = require(ObjectiveStatus::kApproved, "cannot progress");
             if (!r.ok()) return r;
-            if (!(log.nitro() ? NitroStepAllowed(id.kind, e.waiting_for)
-                              : StepAllowed(id.kind, e.waiting_for))) {
+            if (!StepAllowed(log, id.kind, e.waiting_for)) {
               return Refuse("step " + std::string(ObjectiveStepName(e.waiting_for)) +
                             " is not a step of " + std::string(ObjectiveKindName(id.kind)));
             }

@@ -100,7 +100,7 @@ Status CheckObjectiveChannels(const events::ObjectiveCreated& e) {
                 " must list its own channel first among the channels it owns");
 }
 
-bool NitroStepAllowed(ObjectiveKind kind, ObjectiveStep step) {
+bool StepAllowed(const LogIdentity& log, ObjectiveKind kind, ObjectiveStep step) {
   using S = ObjectiveStep;
   switch (kind) {
     case ObjectiveKind::kDirectFunding:
@@ -112,6 +112,7 @@ bool NitroStepAllowed(ObjectiveKind kind, ObjectiveStep step) {
       return step == S::kCompletePrefund || step == S::kCompleteFunding ||
              step == S::kCompletePostFund || step == S::kNothing;
     case ObjectiveKind::kVirtualDefund:
+      if (!log.nitro()) return step == S::kFinalization || step == S::kNothing;
       return step == S::kFinalStateFromAlice || step == S::kSupportedFinalState ||
              step == S::kDefundingOnMyLeft || step == S::kDefundingOnMyRight || step == S::kNothing;
   }

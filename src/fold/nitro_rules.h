@@ -40,8 +40,9 @@ Status CheckVoucherRoles(const LogIdentity& log, const ChannelState& c, const Ad
                          const Uint256& amount, bool sent);
 // An objective owns its own channel first.
 Status CheckObjectiveChannels(const events::ObjectiveCreated& e);
-// Returns true when `step` is one of go-nitro's waiting-for steps of `kind`.
-bool NitroStepAllowed(ObjectiveKind kind, ObjectiveStep step);
+// Returns true when `step` is a waiting-for step of `kind` under the log's rules: go-nitro's
+// steps (rule set statelog-1 knew only Finalization and Nothing for virtual defunding).
+bool StepAllowed(const LogIdentity& log, ObjectiveKind kind, ObjectiveStep step);
 
 // ---- Ledger channels (rule set 2, ledger_rules.cc)
 

@@ -113,37 +113,6 @@ class ChunkQueue {
   bool workers_done_ = false;  // guarded by mu_
 };
 
-// Every type is listed (no default): a new event type does not compile until it is placed here.
-bool IsSigned(const Event& e) {
-  switch (e.type()) {
-    case EventType::kStateSigned:
-    case EventType::kStateReceived:
-    case EventType::kVoucherSent:
-    case EventType::kVoucherReceived:
-    case EventType::kProposalSigned:
-    case EventType::kProposalReceived:
-      return true;
-    case EventType::kObjectiveCreated:
-    case EventType::kObjectiveApproved:
-    case EventType::kObjectiveRejected:
-    case EventType::kObjectiveCompleted:
-    case EventType::kObjectiveProgressed:
-    case EventType::kChannelCreated:
-    case EventType::kDepositDetected:
-    case EventType::kAllocationUpdated:
-    case EventType::kChallengeRegistered:
-    case EventType::kChallengeCleared:
-    case EventType::kChannelConcluded:
-    case EventType::kMessageSent:
-    case EventType::kMessageReceived:
-    case EventType::kSnapshotCreated:
-    case EventType::kStoreImported:
-    case EventType::kLogCreated:
-      return false;
-  }
-  return false;
-}
-
 // CheckRange's body: sets *ok when the whole range passes.
 void CheckRangeInto(const EventStore& store, Offset begin, Offset end, FirstFailure* first,
                     std::atomic<uint64_t>* checked, std::atomic<uint64_t>* signatures,
@@ -177,7 +146,7 @@ void CheckRangeInto(const EventStore& store, Offset begin, Offset end, FirstFail
     prev = chain;
     Status proof = CheckEventProof(s.event);
     if (!proof.ok()) return first->Report(expected, Status::Corruption(proof.message()));
-    if (IsSigned(s.event)) signatures->fetch_add(1, std::memory_order_relaxed);
+    if (IsSignedType(s.event.type())) signatures->fetch_add(1, std::memory_order_relaxed);
     checked->fetch_add(1, std::memory_order_relaxed);
     passed->push_back(s);
   }

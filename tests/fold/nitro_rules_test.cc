@@ -5,7 +5,7 @@
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 
-#include "fold_test_util.h"
+#include "node_log.h"
 #include "statelog/ledger.h"
 #include "statelog/nitro.h"
 #include "statelog/reconstruct.h"
@@ -17,37 +17,8 @@ namespace {
 using demo::Actor;
 using demo::ChannelScript;
 
-constexpr Timestamp kStart = 1'700'000'000'000'000;
-
-// A log of Alice's node (rule set 2) with a Ledger over it.
-struct NitroLog {
-  std::unique_ptr<MemoryEventStore> store = MemoryEventStore::Create();
-  std::unique_ptr<SnapshotStore> snaps = SnapshotStore::NewMemory();
-  std::unique_ptr<Ledger> ledger;
-
-  explicit NitroLog(const Address& node = Actor::Alice().address) {
-    LedgerOptions options;
-    options.node = node;
-    options.created_at = kStart - 1;
-    ledger = Ledger::Open(store.get(), snaps.get(), options).value();
-  }
-
-  void Accept(const std::vector<Event>& events) {
-    for (const Event& e : events) {
-      auto r = ledger->Append(e);
-      ASSERT_TRUE(r.ok()) << EventTypeName(e.type()) << ": " << r.status().ToString();
-    }
-  }
-  // Appends `e`, expects it refused with `message` (FailedPrecondition) and the log unchanged.
-  void Refuse(const Event& e, std::string_view message) {
-    std::string before = testing::Fingerprint(*store);
-    auto r = ledger->Append(e);
-    ASSERT_FALSE(r.ok()) << EventTypeName(e.type()) << " was accepted";
-    EXPECT_EQ(r.status().ToString(), "FailedPrecondition: " + std::string(message));
-    EXPECT_EQ(testing::Fingerprint(*store), before) << "a refused event changed the log";
-  }
-  ChannelState Channel(const ChannelId& id) { return ledger->Channel(id).value(); }
-};
+using testing::kStart;
+using testing::NodeLog;
 
 // Alice's ledger channel with Bob, funded directly with 5 from each side, up to (not including)
 // the event `stop` names.
@@ -84,7 +55,7 @@ std::vector<Event> VirtualChannel(ChannelScript& s) {
 // ---- Node identity (A8)
 
 TEST(NitroRulesTest, ANewLogRecordsItsNodeAndRuleSet) {
-  NitroLog log;
+  NodeLog log;
   auto first = log.store->Read(0);
   ASSERT_TRUE(first.ok());
   const auto* created = std::get_if<events::LogCreated>(&first->event.body);
@@ -102,7 +73,7 @@ TEST(NitroRulesTest, ANewLogRecordsItsNodeAndRuleSet) {
 }
 
 TEST(NitroRulesTest, ALogOpensOnlyAsItsOwnNodes) {
-  NitroLog log;
+  NodeLog log;
   LedgerOptions same;
   same.node = Actor::Alice().address;
   EXPECT_TRUE(Ledger::Open(log.store.get(), log.snaps.get(), same).ok());
@@ -123,7 +94,7 @@ TEST(NitroRulesTest, ALogOpensOnlyAsItsOwnNodes) {
 }
 
 TEST(NitroRulesTest, LogCreatedOnlyFirst) {
-  NitroLog log;
+  NodeLog log;
   log.Refuse(Event::Make(kStart, events::LogCreated{Actor::Bob().address, 2}),
              "log_created at offset 1: only the first event of a log names its node");
 }
@@ -145,14 +116,14 @@ TEST(NitroRulesTest, LogCreatedNamesANodeAndAKnownRuleSet) {
 }
 
 TEST(NitroRulesTest, AChannelWithoutTheNodeIsRefused) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript other(Actor::Bob(), Actor::Irene(), 1, kStart, Uint256(5));
   log.Refuse(other.ChannelCreated(), "this node (" + Actor::Alice().address.ToHex() +
                                          ") is not a participant of the channel");
 }
 
 TEST(NitroRulesTest, WhatTheNodeSignsCarriesItsKey) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   log.Accept(DirectFunding(s, "prefund"));
   // Bob's signature recorded as if this node had signed it.
@@ -190,7 +161,7 @@ Signature SaltedSignature(const Hash256& hash, const Actor& who, uint8_t salt) {
 }
 
 TEST(NitroRulesTest, OneSignerSignsATurnOnce) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   log.Accept(DirectFunding(s, "prefund-peer"));
   auto body = std::get<events::StateReceived>(s.Sign(Actor::Bob(), 0).body);
@@ -206,7 +177,7 @@ TEST(NitroRulesTest, OneSignerSignsATurnOnce) {
 // ---- Direct funding (C1, B4, D1, H4, H5)
 
 TEST(NitroRulesTest, DirectFundingAsGoNitroRunsIt) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   log.Accept(DirectFunding(s));
   ChannelState c = log.Channel(s.id());
@@ -219,14 +190,14 @@ TEST(NitroRulesTest, DirectFundingAsGoNitroRunsIt) {
 }
 
 TEST(NitroRulesTest, PrefundIsNotFinal) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   log.Accept(DirectFunding(s, "prefund"));
   log.Refuse(s.Sign(Actor::Alice(), 0, /*is_final=*/true), "the prefund state (turn 0) is final");
 }
 
 TEST(NitroRulesTest, PostfundRepeatsThePrefund) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   log.Accept(DirectFunding(s, "postfund"));
   s.Transfer(Actor::Alice(), Uint256(5));
@@ -237,7 +208,7 @@ TEST(NitroRulesTest, PostfundRepeatsThePrefund) {
 }
 
 TEST(NitroRulesTest, PostfundOnlyOnceFunded) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   log.Accept(DirectFunding(s, "deposit-peer"));
   log.Refuse(s.Sign(Actor::Alice(), 1),
@@ -248,7 +219,7 @@ TEST(NitroRulesTest, PostfundOnlyOnceFunded) {
 }
 
 TEST(NitroRulesTest, TheNodeSignsOnlyUnderAnApprovedObjective) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   log.Accept({s.ObjectiveCreated(s.funding(), false), s.ChannelCreated()});
   const std::string none = "this node signs a state of channel " + s.id().ToHex() +
@@ -261,7 +232,7 @@ TEST(NitroRulesTest, TheNodeSignsOnlyUnderAnApprovedObjective) {
 }
 
 TEST(NitroRulesTest, CompletionNeedsTheProtocolsEnd) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   log.Accept(DirectFunding(s, "postfund-peer"));
   log.Refuse(s.ObjectiveCompleted(s.funding()),
@@ -283,7 +254,7 @@ TEST(NitroRulesTest, CompletionNeedsTheProtocolsEnd) {
 // ---- Objectives (H3, H6, H8)
 
 TEST(NitroRulesTest, RejectionAfterApprovalIsRecorded) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   log.Accept({s.ObjectiveCreated(s.funding(), true), s.ObjectiveRejected(s.funding(), "peer")});
   EXPECT_EQ(log.ledger->Objective(s.funding())->status, ObjectiveStatus::kRejected);
@@ -292,7 +263,7 @@ TEST(NitroRulesTest, RejectionAfterApprovalIsRecorded) {
 }
 
 TEST(NitroRulesTest, OneApprovedObjectivePerChannel) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   log.Accept({s.ObjectiveCreated(s.funding(), true), s.ChannelCreated()});
   log.Refuse(s.ObjectiveCreated(s.defunding(), true),
@@ -305,7 +276,7 @@ TEST(NitroRulesTest, OneApprovedObjectivePerChannel) {
 }
 
 TEST(NitroRulesTest, VirtualDefundingHasGoNitrosSteps) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   ObjectiveId vd{ObjectiveKind::kVirtualDefund, s.id()};
   log.Accept({s.ObjectiveCreated(vd, true)});
@@ -319,7 +290,7 @@ TEST(NitroRulesTest, VirtualDefundingHasGoNitrosSteps) {
 }
 
 TEST(NitroRulesTest, AnObjectiveOwnsItsOwnChannelFirst) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob(), t = AliceBob(2);
   log.Refuse(Event::Make(kStart, events::ObjectiveCreated{s.funding(), {t.id()}, true}),
              "objective DirectFunding-" + s.id().ToHex() +
@@ -330,7 +301,7 @@ TEST(NitroRulesTest, AnObjectiveOwnsItsOwnChannelFirst) {
 
 TEST(NitroRulesTest, NothingOpenAfterASupportedFinalState) {
   // A channel no ledger rule governs (funded virtually, without defunding): only its own fold.
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   log.Accept(VirtualChannel(s));
   log.Accept({s.Sign(Actor::Alice(), 1), s.Sign(Actor::Bob(), 1), s.Sign(Actor::Alice(), 2, true),
@@ -339,7 +310,7 @@ TEST(NitroRulesTest, NothingOpenAfterASupportedFinalState) {
 }
 
 TEST(NitroRulesTest, ChainEventsInChainOrder) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   log.Accept(DirectFunding(s, "deposit"));
   const Timestamp t = s.now();
@@ -356,7 +327,7 @@ TEST(NitroRulesTest, ChainEventsInChainOrder) {
 }
 
 TEST(NitroRulesTest, ADepositAfterConclusionIsRecorded) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   log.Accept(DirectFunding(s));
   log.Accept({s.Concluded(1'700'100'000), s.Deposit(Uint256(1))});
@@ -366,7 +337,7 @@ TEST(NitroRulesTest, ADepositAfterConclusionIsRecorded) {
 // ---- Vouchers (F2-F5)
 
 TEST(NitroRulesTest, VouchersAsGoNitroPaysThem) {
-  NitroLog payer;
+  NodeLog payer;
   ChannelScript s = AliceBob();
   payer.Accept(VirtualChannel(s));
   payer.Accept({s.Voucher(Actor::Alice(), Uint256(2)), s.Voucher(Actor::Alice(), Uint256(5))});
@@ -376,7 +347,7 @@ TEST(NitroRulesTest, VouchersAsGoNitroPaysThem) {
                "voucher signed by " + Actor::Bob().address.ToHex() +
                    ": vouchers are signed by the payer, participant 0 (" +
                    Actor::Alice().address.ToHex() + ")");
-  NitroLog payee(Actor::Bob().address);
+  NodeLog payee(Actor::Bob());
   // Bob's view of the same channel: its participants are still [Alice, Bob].
   ChannelScript same = AliceBob();
   std::vector<Event> history = VirtualChannel(same);
@@ -409,7 +380,7 @@ TEST(NitroRulesTest, VouchersAsGoNitroPaysThem) {
 TEST(NitroRulesTest, OnlyThePayeeReceivesVouchers) {
   // Irene's log of a virtual channel [Alice, Irene, Bob]: Irene is the intermediary, and a
   // voucher Alice signs is Bob's to receive, not hers.
-  NitroLog irene(Actor::Irene().address);
+  NodeLog irene(Actor::Irene());
   FixedPart fixed;
   fixed.participants = {Actor::Alice().address, Actor::Irene().address, Actor::Bob().address};
   fixed.channel_nonce = 7;
@@ -428,7 +399,7 @@ TEST(NitroRulesTest, OnlyThePayeeReceivesVouchers) {
 }
 
 TEST(NitroRulesTest, VouchersOnlyOnVirtuallyFundedChannels) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s = AliceBob();
   log.Accept(DirectFunding(s));
   log.Refuse(s.Voucher(Actor::Alice(), Uint256(1)),
@@ -438,7 +409,7 @@ TEST(NitroRulesTest, VouchersOnlyOnVirtuallyFundedChannels) {
 }
 
 TEST(NitroRulesTest, AVirtualChannelPaysItsFirstAndLastParticipants) {
-  NitroLog log;
+  NodeLog log;
   ChannelScript s(Actor::Alice(), Actor::Bob(), 1, kStart, Uint256(5));
   ObjectiveId vf{ObjectiveKind::kVirtualFund, s.id()};
   log.Accept({s.ObjectiveCreated(vf, true), s.ChannelCreated()});
