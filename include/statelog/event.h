@@ -316,6 +316,31 @@ struct ProposalReceived {
   friend bool operator==(const ProposalReceived&, const ProposalReceived&) = default;
 };
 
+// One participant's signature of a state.
+struct StateSignature {
+  Address signer;  // checked by recovery at append
+  Signature signature;
+  friend bool operator==(const StateSignature&, const StateSignature&) = default;
+};
+// On chain: a challenge registered with its candidate (go-nitro's ChallengeRegisteredEvent): the
+// challenged `state` (turn `state.turn_num`), its StateHash and the signatures it carried, which
+// finalizes at `finalizes_at` (Unix seconds) unless cleared. Rule set 2 records challenges with
+// this type; the candidate's signatures join the channel's known states. On the heap (Boxed): an
+// Event is as large as its largest type.
+struct ChallengeCandidate {
+  VariablePart state;
+  Hash256 state_hash;
+  std::vector<StateSignature> signatures;
+  uint64_t finalizes_at = 0;
+  uint64_t block_number = 0;
+  friend bool operator==(const ChallengeCandidate&, const ChallengeCandidate&) = default;
+};
+struct ChallengeRaised {
+  ChannelId channel_id;
+  Boxed<ChallengeCandidate> content;
+  friend bool operator==(const ChallengeRaised&, const ChallengeRaised&) = default;
+};
+
 }  // namespace events
 
 // The alternatives' order is EventType's order; never reorder, only append.
@@ -327,7 +352,7 @@ using EventBody =
                  events::ChannelConcluded, events::MessageSent, events::MessageReceived,
                  events::VoucherSent, events::VoucherReceived, events::SnapshotCreated,
                  events::StoreImported, events::LogCreated, events::ProposalSigned,
-                 events::ProposalReceived>;
+                 events::ProposalReceived, events::ChallengeRaised>;
 
 enum class EventType : uint8_t {
   kObjectiveCreated = 0,
@@ -352,6 +377,7 @@ enum class EventType : uint8_t {
   kLogCreated,
   kProposalSigned,
   kProposalReceived,
+  kChallengeRaised,
 };
 inline constexpr size_t kEventTypeCount = std::variant_size_v<EventBody>;
 

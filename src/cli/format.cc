@@ -122,6 +122,12 @@ std::string Summary(const Event& event) {
           [](const events::ProposalReceived& e) {
             return DescribeProposal(e.channel_id, *e.content);
           },
+          [](const events::ChallengeRaised& e) {
+            return Sh(e.channel_id) + " challenged with turn " +
+                   std::to_string(e.content->state.turn_num) + " (" +
+                   std::to_string(e.content->signatures.size()) + " signatures), finalizes at " +
+                   std::to_string(e.content->finalizes_at);
+          },
           [](const events::LogCreated& e) {
             return "the log of node " + Sh(e.node) + ", rule set " + std::to_string(e.rules);
           },

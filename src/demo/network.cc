@@ -277,8 +277,17 @@ void Network::DefundVirtual(VirtualChannel& v) {
 }
 
 void Network::RegisterChallenge(LedgerChannel& l, uint64_t finalizes_at) {
-  Chain({l.leader, l.follower},
-        events::ChallengeRegistered{l.id, l.consensus.turn_num, finalizes_at, ++block_});
+  // The candidate is the consensus state with both signatures (RFC 6979: the signatures the
+  // channel already holds).
+  events::ChallengeCandidate c;
+  c.state = l.consensus;
+  c.state_hash = nitro::ComputeStateHash(l.id, l.consensus);
+  for (const Actor& a : {l.leader, l.follower}) {
+    c.signatures.push_back({a.address, MustSign(c.state_hash, a)});
+  }
+  c.finalizes_at = finalizes_at;
+  c.block_number = ++block_;
+  Chain({l.leader, l.follower}, events::ChallengeRaised{l.id, std::move(c)});
 }
 
 void Network::ClearChallenge(LedgerChannel& l) {

@@ -20,7 +20,7 @@ constexpr std::array<std::string_view, kEventTypeCount> kTypeNames = {
     "deposit_detected",     "allocation_updated", "challenge_registered", "challenge_cleared",
     "channel_concluded",    "message_sent",       "message_received",     "voucher_sent",
     "voucher_received",     "snapshot_created",   "store_imported",       "log_created",
-    "proposal_signed",      "proposal_received"};
+    "proposal_signed",      "proposal_received",  "challenge_raised"};
 
 template <class T>
 concept ChannelEvent = requires(const T& e) {
@@ -104,6 +104,7 @@ bool IsSignedType(EventType type) {
     case EventType::kVoucherReceived:
     case EventType::kProposalSigned:
     case EventType::kProposalReceived:
+    case EventType::kChallengeRaised:
       return true;
     case EventType::kObjectiveCreated:
     case EventType::kObjectiveApproved:

@@ -174,6 +174,18 @@ STATELOG_FIELDS(events::ProposalReceived) {
   v("signer", x.content->signer);
   v("signature", x.content->signature);
 }
+STATELOG_FIELDS(events::StateSignature) {
+  v("signer", x.signer);
+  v("signature", x.signature);
+}
+STATELOG_FIELDS(events::ChallengeRaised) {
+  v("channel_id", x.channel_id);
+  v("state", x.content->state);
+  v("state_hash", x.content->state_hash);
+  v("signatures", x.content->signatures);
+  v("finalizes_at", x.content->finalizes_at);
+  v("block_number", x.content->block_number);
+}
 STATELOG_FIELDS(events::LogCreated) {
   v("node", x.node);
   v("rules", x.rules);
@@ -184,7 +196,7 @@ template <class T>
 concept NestedStruct = std::is_same_v<T, Allocation> || std::is_same_v<T, AssetMetadata> ||
     std::is_same_v<T, SingleAssetExit> || std::is_same_v<T, FixedPart> ||
     std::is_same_v<T, VariablePart> || std::is_same_v<T, events::ImportedFile> ||
-    std::is_same_v<T, Proposal>;
+    std::is_same_v<T, Proposal> || std::is_same_v<T, events::StateSignature>;
 
 // Types outside this header opt in to the generic struct encoding by declaring
 // `VisitFields(V&, T&)` and specializing this trait.

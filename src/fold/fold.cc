@@ -57,6 +57,50 @@ Status CheckProposalEvent(const LogIdentity& log, const ChannelState& c,
   return CheckNewTurn(c, e.state, e.signer, e.signature);
 }
 
+// A new challenge on `c` with turn `turn`: not on a concluded channel, and not behind the turn of
+// the current or last cleared challenge.
+Status CheckChallenge(const ChannelState& c, uint64_t turn) {
+  if (c.concluded) return Refuse("challenge on a concluded channel");
+  if (c.challenge != ChallengeStatus::kNone && turn < c.challenge_turn) {
+    return Refuse("challenge with turn " + std::to_string(turn) + " below turn " +
+                  std::to_string(c.challenge_turn) + " of the " +
+                  (c.challenge == ChallengeStatus::kRegistered ? "registered" : "last cleared") +
+                  " challenge");
+  }
+  return Status::OK();
+}
+
+// One signature of a challenge's candidate, shaped as a signed state event.
+struct CandidateSignature {
+  const VariablePart& state;
+  const Hash256& state_hash;
+  const Address& signer;
+  const Signature& signature;
+  CandidateSignature(const VariablePart& st, const Hash256& h, const events::StateSignature& s)
+      : state(st), state_hash(h), signer(s.signer), signature(s.signature) {}
+};
+
+// A signature of a challenge's candidate: by a participant, for the turn's one state, once.
+Status CheckCandidateSignature(const ChannelState& c, const events::ChallengeCandidate& cand,
+                               const events::StateSignature& s) {
+  if (!IsParticipant(c, s.signer)) {
+    return Refuse("candidate signer " + s.signer.ToHex() + " is not a participant of the channel");
+  }
+  if (IsStale(c, cand.state.turn_num)) return Status::OK();
+  auto it = c.states.find(cand.state.turn_num);
+  if (it == c.states.end()) return Status::OK();
+  if (it->second.state_hash != cand.state_hash) {
+    return Refuse("turn " + std::to_string(cand.state.turn_num) +
+                  " already has a different state (hash " + it->second.state_hash.ToHex() + ")");
+  }
+  auto sig = it->second.signatures.find(s.signer);
+  if (sig != it->second.signatures.end() && sig->second != s.signature) {
+    return Refuse(s.signer.ToHex() + " already signed turn " + std::to_string(cand.state.turn_num) +
+                  " with another signature");
+  }
+  return Status::OK();
+}
+
 template <class E>
 void AddSignedState(const LogIdentity& log, ChannelState& c, const E& e, TurnRetention retention) {
   if (IsStale(c, e.state.turn_num)) return;
@@ -182,11 +226,11 @@ Status ApplyToObjective(const LogIdentity& log, const Event& event, Offset offse
             return Refuse("objective " + id.ToString() + " already exists");
           },
           Same<events::ChannelCreated, events::StateSigned, events::StateReceived,
-               events::ProposalSigned, events::ProposalReceived, events::DepositDetected,
-               events::AllocationUpdated, events::ChallengeRegistered, events::ChallengeCleared,
-               events::ChannelConcluded, events::MessageSent, events::MessageReceived,
-               events::VoucherSent, events::VoucherReceived, events::SnapshotCreated,
-               events::StoreImported, events::LogCreated>(
+               events::ProposalSigned, events::ProposalReceived, events::ChallengeRaised,
+               events::DepositDetected, events::AllocationUpdated, events::ChallengeRegistered,
+               events::ChallengeCleared, events::ChannelConcluded, events::MessageSent,
+               events::MessageReceived, events::VoucherSent, events::VoucherReceived,
+               events::SnapshotCreated, events::StoreImported, events::LogCreated>(
               [&] { return Refuse("not an objective event"); }),
       },
       event.body);
@@ -278,20 +322,32 @@ Status ApplyToChannel(const LogIdentity& log, const Event& event, Offset offset,
             return Status::OK();
           },
           [&](const events::ChallengeRegistered& e) {
-            if (c.concluded) return Refuse("challenge on a concluded channel");
-            // A new challenge may not go back behind the turn of the current or last cleared
-            // challenge.
-            if (c.challenge != ChallengeStatus::kNone && e.turn_num < c.challenge_turn) {
+            if (log.nitro()) {
               return Refuse(
-                  "challenge with turn " + std::to_string(e.turn_num) + " below turn " +
-                  std::to_string(c.challenge_turn) + " of the " +
-                  (c.challenge == ChallengeStatus::kRegistered ? "registered" : "last cleared") +
-                  " challenge");
+                  "under rule set 2 a challenge is recorded with its candidate state "
+                  "(challenge_raised)");
             }
-            STATELOG_RETURN_IF_ERROR(in_chain_order(e.block_number));
+            STATELOG_RETURN_IF_ERROR(CheckChallenge(c, e.turn_num));
             c.challenge = ChallengeStatus::kRegistered;
             c.challenge_turn = e.turn_num;
             c.challenge_finalizes_at = e.finalizes_at;
+            return Status::OK();
+          },
+          [&](const events::ChallengeRaised& e) {
+            if (!log.nitro()) return Refuse("challenges with candidates are rule set 2's");
+            const events::ChallengeCandidate& cand = *e.content;
+            STATELOG_RETURN_IF_ERROR(CheckChallenge(c, cand.state.turn_num));
+            // The candidate's signatures join the channel's states like any signed state's.
+            for (const events::StateSignature& s : cand.signatures) {
+              STATELOG_RETURN_IF_ERROR(CheckCandidateSignature(c, cand, s));
+            }
+            STATELOG_RETURN_IF_ERROR(in_chain_order(cand.block_number));
+            for (const events::StateSignature& s : cand.signatures) {
+              AddSignedState(log, c, CandidateSignature{cand.state, cand.state_hash, s}, retention);
+            }
+            c.challenge = ChallengeStatus::kRegistered;
+            c.challenge_turn = cand.state.turn_num;
+            c.challenge_finalizes_at = cand.finalizes_at;
             return Status::OK();
           },
           [&](const events::ChallengeCleared& e) {

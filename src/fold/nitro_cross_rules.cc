@@ -365,7 +365,8 @@ Status CheckAcrossEntities(const LogIdentity& log, const Event& event, EntityLoo
                events::DepositDetected, events::AllocationUpdated, events::ChallengeRegistered,
                events::ChallengeCleared, events::ChannelConcluded, events::MessageSent,
                events::MessageReceived, events::SnapshotCreated, events::StoreImported,
-               events::LogCreated, events::ProposalReceived>([] { return Status::OK(); }),
+               events::LogCreated, events::ProposalReceived, events::ChallengeRaised>(
+              [] { return Status::OK(); }),
       },
       event.body);
 }

@@ -40,6 +40,20 @@ Status CheckSignedProposal(const ChannelId& ledger, const events::SignedProposal
   return CheckSigner(hash, p.signature, p.signer, "proposal");
 }
 
+Status CheckChallengeCandidate(const ChannelId& channel, const events::ChallengeCandidate& c) {
+  Hash256 hash = nitro::ComputeStateHash(channel, c.state);
+  if (hash != c.state_hash) {
+    return Status::InvalidArgument("state_hash " + c.state_hash.ToHex() +
+                                   " is not the hash of the state (" + hash.ToHex() + ")");
+  }
+  if (c.signatures.empty()) return Status::InvalidArgument("signatures: a candidate is signed");
+  for (size_t i = 0; i < c.signatures.size(); ++i) {
+    Status st = CheckSigner(hash, c.signatures[i].signature, c.signatures[i].signer, "candidate");
+    if (!st.ok()) return st.WithPrefix("signatures[" + std::to_string(i) + "]");
+  }
+  return Status::OK();
+}
+
 template <class E>
 Status CheckVoucher(const E& e) {
   return CheckSigner(nitro::ComputeVoucherHash(e.channel_id, e.amount), e.signature, e.signer,
@@ -87,6 +101,9 @@ Status CheckEventProof(const Event& event) {
                         [](const events::SnapshotCreated&) { return NoProof(); },
                         [](const events::StoreImported&) { return NoProof(); },
                         [](const events::LogCreated&) { return NoProof(); },
+                        [](const events::ChallengeRaised& e) {
+                          return CheckChallengeCandidate(e.channel_id, *e.content);
+                        },
                     },
                     event.body);
 }

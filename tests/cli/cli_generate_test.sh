@@ -22,7 +22,7 @@ check "40 channels of events" [ "$n" -gt 600 ]
 # The hub's log: ledger channels, virtual channels through it (proposals), challenges, defunding.
 check "the hub's log begins with its identity" bash -c "head -n 1 '$T/a.jsonl' | grep -q '\"type\":\"log_created\",\"ts\":[0-9]*,\"node\":\"0x111a00868581f73ab42feef67d235ca09ca1e8db\",\"rules\":2}'"
 for t in objective_created objective_approved channel_created state_signed state_received \
-  proposal_signed proposal_received deposit_detected challenge_registered challenge_cleared \
+  proposal_signed proposal_received deposit_detected challenge_raised challenge_cleared \
   channel_concluded allocation_updated objective_completed objective_progressed; do
   check "the history has $t events" grep -q "\"type\":\"$t\"" "$T/a.jsonl"
 done

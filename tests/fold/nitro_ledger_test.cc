@@ -258,6 +258,50 @@ TEST(NitroLedgerTest, VirtualDefundingPaysThePayeeAtLeastItsVouchers) {
                  ": its channel has no supported final state");
 }
 
+// ---- Challenges (G5)
+
+TEST(NitroLedgerTest, AChallengeRecordsItsCandidate) {
+  Hub h;
+  NodeLog irene(h.irene);
+  irene.Accept(h.net.Log(h.irene.address));
+  auto raised = [&](const VariablePart& state, std::vector<events::StateSignature> sigs) {
+    events::ChallengeCandidate c;
+    c.state = state;
+    c.state_hash = nitro::ComputeStateHash(h.la.id, state);
+    c.signatures = std::move(sigs);
+    c.finalizes_at = 1'700'086'400;
+    c.block_number = 500;
+    return irene.Body(events::ChallengeRaised{h.la.id, std::move(c)});
+  };
+  auto sign = [&](const demo::Actor& who, const VariablePart& state) {
+    return events::StateSignature{
+        who.address, nitro::SignHash(nitro::ComputeStateHash(h.la.id, state), who.key).value()};
+  };
+  // Rule set 2 records a challenge with its candidate, not the turn alone.
+  irene.Refuse(irene.Body(events::ChallengeRegistered{h.la.id, 1, 1'700'086'400, 500}),
+               "under rule set 2 a challenge is recorded with its candidate state "
+               "(challenge_raised)");
+  // A candidate signed by someone who is not in the channel.
+  VariablePart newer = h.la.consensus;
+  newer.turn_num = 5;
+  irene.Refuse(
+      raised(newer, {sign(h.alice, newer), sign(h.bob, newer)}),
+      "candidate signer " + h.bob.address.ToHex() + " is not a participant of the channel");
+  // Another state for a turn the channel holds.
+  VariablePart other = h.la.consensus;
+  other.app_data = {1};
+  irene.Refuse(raised(other, {sign(h.alice, other)}),
+               "turn 1 already has a different state (hash " +
+                   nitro::ComputeStateHash(h.la.id, h.la.consensus).ToHex() + ")");
+  // A candidate the node had not seen, signed by both: recorded, and now the supported turn.
+  irene.Accept({raised(newer, {sign(h.alice, newer), sign(h.irene, newer)})});
+  ChannelState c = irene.Channel(h.la.id);
+  EXPECT_EQ(c.challenge, ChallengeStatus::kRegistered);
+  EXPECT_EQ(c.challenge_turn, 5u);
+  EXPECT_EQ(c.latest_supported, 5u);
+  EXPECT_EQ(c.LatestSupported()->signatures.size(), 2u);
+}
+
 // ---- Direct defunding (C2, D3)
 
 TEST(NitroLedgerTest, DirectDefundingNeedsAnIdleLedgerAndTheNextTurn) {

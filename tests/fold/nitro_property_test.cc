@@ -91,7 +91,7 @@ bool SkewProposal(std::vector<Event>& h, std::mt19937_64& rng) {
   Event& e = h[at[rng() % at.size()]];
   std::visit(
       [&](auto& body) {
-        if constexpr (requires { body.content; }) {
+        if constexpr (requires { body.content->proposal; }) {
           auto copy = body;
           Uint256& left = copy.content->proposal.left_amount;
           (void)Uint256::CheckedAdd(left, Uint256(1), &left);

@@ -126,6 +126,17 @@ Event SampleEvent(EventType type, uint64_t seed, Timestamp timestamp) {
                                 0});
     case EventType::kLogCreated:
       return Event::Make(timestamp, events::LogCreated{SampleAddress(seed + 10), 2});
+    case EventType::kChallengeRaised: {
+      events::ChallengeCandidate c;
+      c.state.outcome = SampleOutcome(seed, 1, 2);
+      c.state.turn_num = seed + 3;
+      c.state_hash = SampleBytes32(seed + 15);
+      c.signatures = {{SampleAddress(seed), SampleSignature(seed)},
+                      {SampleAddress(seed + 1), SampleSignature(seed + 1)}};
+      c.finalizes_at = 1'700'086'400;
+      c.block_number = 200 + seed;
+      return Event::Make(timestamp, events::ChallengeRaised{channel, std::move(c)});
+    }
     case EventType::kProposalSigned:
     case EventType::kProposalReceived: {
       Proposal p{ProposalKind::kAdd,       SampleBytes32(seed + 11), Uint256(seed * 5),
