@@ -153,6 +153,35 @@ typedef int (*statelog_event_fn)(void* arg, uint64_t offset, const char* json, s
  * through `arg`). `db` may be closed before the subscription is unsubscribed. */
 int statelog_subscribe(statelog_t* db, uint64_t from, statelog_event_fn fn, void* arg,
                        statelog_subscription_t** sub, char** errptr);
+/* What a subscription tells its owner through a statelog_state_fn. */
+enum {
+  /* A read failed because the database cannot be reached (PostgreSQL down, restarting or failing
+   * over): the subscription keeps reconnecting. `since`: when the outage began. */
+  STATELOG_UNREACHABLE = 1,
+  /* A read succeeded again after STATELOG_UNREACHABLE (`since` as there): delivery goes on where
+   * it was, with no gap and no duplicate. */
+  STATELOG_REACHABLE = 2,
+  /* The subscription stopped on an error (the outage outlasted the reconnect timeout, a damaged
+   * record, a callback that returned non-zero): statelog_subscription_wait() returns it. */
+  STATELOG_STOPPED = 3
+};
+
+/* Called on the subscription's delivery thread (never concurrently with its statelog_event_fn)
+ * with one of the states above: `since`, microseconds since the Unix epoch (0 for
+ * STATELOG_STOPPED); `code` and `message` ("Code: text", valid during the call), the failed read
+ * or why the subscription stopped (STATELOG_OK and "" for STATELOG_REACHABLE). */
+typedef void (*statelog_state_fn)(void* arg, int state, int64_t since, int code,
+                                  const char* message);
+
+/* statelog_subscribe(), with what happens while the database cannot be reached: the subscription
+ * keeps reconnecting for `reconnect_timeout_ms` milliseconds (STATELOG_NONE: without end; 0: it
+ * stops at the first failed read; statelog_subscribe() uses 60000), then stops with the last
+ * error. `state_fn` (may be NULL) is told, with `arg`, when the database becomes unreachable, when
+ * it is back, and when the subscription stops on an error. */
+int statelog_subscribe_with_state(statelog_t* db, uint64_t from, statelog_event_fn fn,
+                                  statelog_state_fn state_fn, void* arg,
+                                  int64_t reconnect_timeout_ms, statelog_subscription_t** sub,
+                                  char** errptr);
 /* Blocks until the subscription has delivered every event below `offset` or has stopped; returns
  * its status (STATELOG_OK while it runs). */
 int statelog_subscription_wait(statelog_subscription_t* sub, uint64_t offset, char** errptr);

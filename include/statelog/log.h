@@ -23,6 +23,7 @@
 #ifndef STATELOG_LOG_H_
 #define STATELOG_LOG_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -157,6 +158,38 @@ using SubscriptionId = uint64_t;
 // (SubscriptionError() then names the offset and the exception); other subscriptions go on.
 using RecordCallback = std::function<void(const StoredRecord&)>;
 
+// A change of a subscription's state, reported to SubscribeOptions::on_state.
+struct SubscriptionState {
+  enum Kind {
+    kUnreachable,  // a read failed because the store cannot be reached; retrying
+    kReachable,    // a read succeeded again after kUnreachable; delivery goes on from `next`
+    kStopped,      // the subscription stopped on an error (`error`, as SubscriptionError())
+  };
+  Kind kind = kUnreachable;
+  // kUnreachable, kReachable: when the outage began (its first failed read), microseconds since
+  // the Unix epoch.
+  Timestamp since = 0;
+  // kUnreachable: the failed read; kStopped: why the subscription stopped; OK for kReachable.
+  Status error;
+  // The offset of the next record to deliver: every record below it was delivered.
+  Offset next = 0;
+};
+
+// How a subscription rides through an outage of its store: a read that fails because the store
+// cannot be reached (Status::unreachable(): a PostgreSQL server down, restarting or failing over)
+// is retried, and the subscription goes on where it was, with no gap and no duplicate, once the
+// store answers. Any other read error stops the subscription at once.
+struct SubscribeOptions {
+  // How long the store may stay unreachable before the subscription stops with the last failed
+  // read's error (its message says since when); nullopt: retry without end. Zero: stop at the
+  // first failed read. Default: 60 s.
+  std::optional<std::chrono::milliseconds> reconnect_timeout = std::chrono::seconds(60);
+  // Called on the delivery thread, never concurrently with the record callback, when the store
+  // becomes unreachable, when it answers again, and when the subscription stops on an error. May
+  // be empty. Must not unsubscribe or wait on its own subscription.
+  std::function<void(const SubscriptionState&)> on_state;
+};
+
 class LogBackend;
 class SubscriptionHub;
 
@@ -213,11 +246,13 @@ class Log {
   // runs a callback and never waits for a subscriber: a slow subscriber only lags.
   // Callbacks of different subscriptions run concurrently; one subscription's callbacks never
   // overlap. Unsubscribing or waiting on one another from inside callbacks can deadlock.
-  // A read error stops the subscription with that error (SubscriptionError()).
+  // A read error stops the subscription with that error (SubscriptionError()), unless the store
+  // was unreachable: then the read is retried (SubscribeOptions).
 
   // Delivers the records from `from` (history first, then live records) with no gap and no
   // duplicate. `from` may exceed the length: delivery then starts when the log reaches it.
-  SubscriptionId SubscribeFrom(Offset from, RecordCallback callback);
+  // `options` say how long it retries while the store is unreachable and whom it tells.
+  SubscriptionId SubscribeFrom(Offset from, RecordCallback callback, SubscribeOptions options = {});
   // Stops a subscription and joins its delivery thread. On return the callback is not running
   // and will not run again. NotFound for an unknown id; FailedPrecondition from inside that
   // subscription's own callback.

@@ -84,6 +84,14 @@ class [[nodiscard]] Status {
   // not empty). OK stays OK.
   Status WithIndex(uint64_t index, std::string_view prefix = "") const;
 
+  // True when the operation failed because the store could not be reached (a database server
+  // down, restarting or failing over), as data beside the code: the same call can succeed once
+  // the store is back. Subscriptions retry such reads (SubscribeOptions). Kept by WithPrefix and
+  // WithIndex.
+  bool unreachable() const { return rep_ != nullptr && rep_->unreachable; }
+  // Returns this status with unreachable() true. OK stays OK.
+  Status AsUnreachable() const;
+
   bool IsNotFound() const { return code() == StatusCode::kNotFound; }
   bool IsCorruption() const { return code() == StatusCode::kCorruption; }
   bool IsInvalidArgument() const { return code() == StatusCode::kInvalidArgument; }
@@ -100,8 +108,10 @@ class [[nodiscard]] Status {
     StatusCode code;
     std::string message;
     std::optional<uint64_t> index;
+    bool unreachable = false;
   };
-  Status(StatusCode code, std::string_view message, std::optional<uint64_t> index);
+  Status(StatusCode code, std::string_view message, std::optional<uint64_t> index,
+         bool unreachable);
   std::shared_ptr<const Rep> rep_;  // null when OK; shared so that copies are cheap
 };
 

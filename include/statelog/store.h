@@ -144,8 +144,9 @@ class EventStore {
   // Subscriptions (Log::SubscribeFrom for the semantics).
   // Subscribes to every event appended from now on (from the length at the time of the call).
   StatusOr<SubscriptionId> Subscribe(EventCallback callback);
-  // Catch-up subscription: the events from `from` on, history first, no gap, no duplicate.
-  SubscriptionId SubscribeFrom(Offset from, EventCallback callback);
+  // Catch-up subscription: the events from `from` on, history first, no gap, no duplicate;
+  // `options`: what it does while the store is unreachable.
+  SubscriptionId SubscribeFrom(Offset from, EventCallback callback, SubscribeOptions options = {});
   Status Unsubscribe(SubscriptionId id);
   Status SubscriptionError(SubscriptionId id) const;
   Status WaitForDelivery(SubscriptionId id, Offset offset) const;

@@ -36,13 +36,14 @@ std::string_view StatusCodeName(StatusCode code) {
 
 Status::Status(StatusCode code, std::string_view message) {
   if (code != StatusCode::kOk) {
-    rep_ = std::make_shared<Rep>(Rep{code, std::string(message), std::nullopt});
+    rep_ = std::make_shared<Rep>(Rep{code, std::string(message), std::nullopt, false});
   }
 }
 
-Status::Status(StatusCode code, std::string_view message, std::optional<uint64_t> index) {
+Status::Status(StatusCode code, std::string_view message, std::optional<uint64_t> index,
+               bool unreachable) {
   if (code != StatusCode::kOk) {
-    rep_ = std::make_shared<Rep>(Rep{code, std::string(message), index});
+    rep_ = std::make_shared<Rep>(Rep{code, std::string(message), index, unreachable});
   }
 }
 
@@ -59,16 +60,21 @@ Status Status::WithPrefix(std::string_view prefix) const {
   std::string msg(prefix);
   msg += ": ";
   msg += rep_->message;
-  return Status(rep_->code, msg, rep_->index);
+  return Status(rep_->code, msg, rep_->index, rep_->unreachable);
 }
 
 Status Status::WithIndex(uint64_t index, std::string_view prefix) const {
   if (ok()) return *this;
-  if (prefix.empty()) return Status(rep_->code, rep_->message, index);
+  if (prefix.empty()) return Status(rep_->code, rep_->message, index, rep_->unreachable);
   std::string msg(prefix);
   msg += ": ";
   msg += rep_->message;
-  return Status(rep_->code, msg, index);
+  return Status(rep_->code, msg, index, rep_->unreachable);
+}
+
+Status Status::AsUnreachable() const {
+  if (ok()) return *this;
+  return Status(rep_->code, rep_->message, rep_->index, true);
 }
 
 }  // namespace statelog

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstring>
@@ -235,6 +236,7 @@ struct LogArgs {
   uint64_t limit = 0;
   bool follow = false;
   bool json = false;
+  uint64_t reconnect_timeout = 60;  // seconds
 };
 
 void RunLog(Context& ctx, LogArgs& a) {
@@ -250,13 +252,38 @@ void RunLog(Context& ctx, LogArgs& a) {
     std::signal(SIGTERM, OnSignal);
     std::mutex mu;
     std::condition_variable cv;
-    SubscriptionId id = store.SubscribeFrom(a.from, [&](const StoredEvent& s) {
+    // An unreachable store (a database server down or failing over) is reported on standard
+    // error, with the time the outage began; the subscription keeps reconnecting until it is
+    // back (and goes on where it was) or --reconnect-timeout passes (then it stops, below).
+    SubscribeOptions options;
+    options.reconnect_timeout = std::chrono::seconds(a.reconnect_timeout);
+    options.on_state = [&](const SubscriptionState& state) {
       std::lock_guard<std::mutex> lock(mu);
-      if (done() || !a.filter.Matches(s.event)) return;
-      PrintEvent(s, a.json);
-      ++printed;
+      if (state.kind == SubscriptionState::kUnreachable) {
+        std::fprintf(stderr,
+                     "statelog: log --follow: the store is unreachable since %s; reconnecting "
+                     "(for at most %llu s, --reconnect-timeout): %s\n",
+                     FormatTime(state.since).c_str(),
+                     static_cast<unsigned long long>(a.reconnect_timeout),
+                     state.error.ToString().c_str());
+      } else if (state.kind == SubscriptionState::kReachable) {
+        std::fprintf(stderr,
+                     "statelog: log --follow: reconnected (the store was unreachable since %s); "
+                     "going on from offset %llu\n",
+                     FormatTime(state.since).c_str(), static_cast<unsigned long long>(state.next));
+      }
       cv.notify_all();
-    });
+    };
+    SubscriptionId id = store.SubscribeFrom(
+        a.from,
+        [&](const StoredEvent& s) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (done() || !a.filter.Matches(s.event)) return;
+          PrintEvent(s, a.json);
+          ++printed;
+          cv.notify_all();
+        },
+        std::move(options));
     std::unique_lock<std::mutex> lock(mu);
     // A subscription that stopped on an error (a read error, a lost database) ends the command
     // with that error: following silently forever would hide it.
@@ -417,6 +444,12 @@ void RegisterDataCommands(CLI::App& app, Context& ctx) {
     cmd->add_flag("--follow,-f", a->follow,
                   "After the history, wait for new events (with --store, appends of every "
                   "process; the embedded store admits one process at a time)");
+    cmd->add_option("--reconnect-timeout", a->reconnect_timeout,
+                    "With --follow: seconds to keep reconnecting to an unreachable store (a "
+                    "database down or failing over) before exiting 1; 0: exit at once")
+        ->check(Decimal())
+        ->check(CLI::Range(uint64_t{0}, uint64_t{86400}))
+        ->capture_default_str();
     cmd->add_flag("--json", a->json, "One JSON object per line: offset, chain, event");
     AddStoreFlags(cmd, &a->flags, /*writes=*/false);
     cmd->callback([&ctx, a] { RunLog(ctx, *a); });

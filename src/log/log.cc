@@ -300,8 +300,8 @@ StatusOr<uint64_t> Log::StreamVersion(std::string_view stream) const {
   return tail ? tail->version : 0;
 }
 
-SubscriptionId Log::SubscribeFrom(Offset from, RecordCallback callback) {
-  return impl_->hub().Start(from, std::move(callback));
+SubscriptionId Log::SubscribeFrom(Offset from, RecordCallback callback, SubscribeOptions options) {
+  return impl_->hub().Start(from, std::move(callback), std::move(options));
 }
 
 Status Log::Unsubscribe(SubscriptionId id) { return impl_->hub().Stop(id); }

@@ -71,8 +71,8 @@ void Listener::Run() {
   for (;;) {
     pollfd fds[2] = {{wake_fds_[0], POLLIN, 0}, {-1, POLLIN, 0}};
     if (conn_) fds[1].fd = PQsocket(conn_.get());
-    const auto wait =
-        std::chrono::duration_cast<std::chrono::milliseconds>(next_check - Clock::now());
+    // Rounded up: a wait rounded down to 0 ms would spin until the check is due.
+    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_check - Clock::now());
     const int n = poll(fds, 2, static_cast<int>(std::max<int64_t>(0, wait.count())));
     if (n < 0 && errno != EINTR) return;
     if (fds[0].revents != 0) return;  // stop requested
@@ -81,13 +81,19 @@ void Listener::Run() {
     bool changed = false;
     if (!conn_) {
       if (!check_due) continue;
-      // Reconnect; notifications sent meanwhile are lost, so wake the subscribers to re-read.
+      // Reconnect, and wake the subscribers either way: connected, because notifications sent
+      // meanwhile are lost and they must re-read; not, because while this thread has no
+      // connection nothing else would wake an idle subscription to find the database gone (it
+      // may have come back and gone again since this thread lost its connection).
       conn_ = Subscribe();
-      if (conn_) on_append_();
+      on_append_();
       continue;
     }
     if (n > 0 && fds[1].revents != 0 && PQconsumeInput(conn_.get()) == 0) {
+      // The server ended the connection (a stop, a restart, a failover): wake the subscribers,
+      // whose reads find out whether the log can still be reached (and report it if not).
       conn_.reset();
+      on_append_();
       continue;
     }
     // The periodic re-check runs even while notifications (e.g. of other schemas) keep arriving.

@@ -1,7 +1,10 @@
 // The cross-process wake-up of the PostgreSQL backend: a thread with its own connection that
 // LISTENs on statelog_append and calls `on_append` when any process commits an append to this
 // schema. It also re-reads the head every poll interval and calls `on_append` when the length
-// changed, so a lost notification (or a dropped connection) only delays subscribers.
+// changed, so a lost notification (or a dropped connection) only delays subscribers. When its
+// connection breaks, and after each attempt to connect again (every poll interval), it calls
+// `on_append` too: subscribers then read, and learn that the database is out of reach (or back)
+// without waiting for an append.
 #ifndef STATELOG_POSTGRES_LISTENER_H_
 #define STATELOG_POSTGRES_LISTENER_H_
 

@@ -133,15 +133,38 @@ std::vector<int> Params::lengths() const {
 
 namespace {
 
+// libpq's messages span lines ("...failed: No such file or directory\n\tIs the server running
+// ..."): one line for statelog's errors, which end up in logs and on a terminal.
+std::string OneLine(std::string msg) {
+  std::string out;
+  bool space = false;
+  for (char c : msg) {
+    if (c == '\n' || c == '\t' || c == ' ' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
 Status ResultError(PGconn* conn, const PGresult* r, const char* sql) {
   const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   std::string msg = r ? PQresultErrorMessage(r) : PQerrorMessage(conn);
   if (msg.empty()) msg = PQerrorMessage(conn);
-  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  msg = "postgres " + std::string(state ? state : "(no SQLSTATE)") + ": " + msg + " (in \"" +
-        StatementName(sql) + "\")";
+  msg = "postgres " + std::string(state ? state : "(no SQLSTATE)") + ": " + OneLine(msg) +
+        " (in \"" + StatementName(sql) + "\")";
   if (state && std::strcmp(state, "23505") == 0) return Status::AlreadyExists(msg);
-  return Status::IOError(msg);
+  // The server is out of reach rather than refusing the statement: the connection broke, or the
+  // server ended it or cannot serve now (connection_exception, admin_shutdown, crash_shutdown,
+  // cannot_connect_now: a restart, a stop, a failover).
+  const bool unreachable =
+      PQstatus(conn) != CONNECTION_OK ||
+      (state && (std::strncmp(state, "08", 2) == 0 || std::strcmp(state, "57P01") == 0 ||
+                 std::strcmp(state, "57P02") == 0 || std::strcmp(state, "57P03") == 0));
+  return unreachable ? Status::IOError(msg).AsUnreachable() : Status::IOError(msg);
 }
 
 bool ResultOk(const PGresult* r) {
@@ -230,9 +253,8 @@ StatusOr<Conn> Connect(const std::string& conninfo, const std::string& schema) {
     return Status::IOError("postgres: cannot attach statelog's connection state");
   }
   if (PQstatus(conn.get()) != CONNECTION_OK) {
-    std::string msg = PQerrorMessage(conn.get());
-    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-    return Status::IOError("postgres: cannot connect: " + msg);
+    return Status::IOError("postgres: cannot connect: " + OneLine(PQerrorMessage(conn.get())))
+        .AsUnreachable();
   }
   // search_path by parameter: every table name below resolves in `schema`, nowhere else. A
   // client that stalls inside an append (holding the head lock) is cut off after a minute, so

@@ -1,6 +1,7 @@
 #include "serve/api.h"
 
 #include <chrono>
+#include <ctime>
 
 #include "serve/api_internal.h"
 #include "statelog/codec.h"
@@ -105,6 +106,19 @@ HttpResponse Api::Error(int status, std::string_view code, std::string_view mess
   return r;
 }
 
+namespace internal {
+
+std::string FormatUtc(Timestamp micros) {
+  const auto seconds = static_cast<std::time_t>(micros / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+}  // namespace internal
+
 void Api::SetVerify(VerifyStatus status) {
   std::lock_guard<std::mutex> lock(mu_);
   verify_ = std::move(status);
@@ -113,6 +127,16 @@ void Api::SetVerify(VerifyStatus status) {
 VerifyStatus Api::verify() const {
   std::lock_guard<std::mutex> lock(mu_);
   return verify_;
+}
+
+void Api::SetLive(LiveStatus status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  live_ = std::move(status);
+}
+
+LiveStatus Api::live() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return live_;
 }
 
 HttpResponse Api::Handle(const HttpRequest& request) {
@@ -173,6 +197,16 @@ HttpResponse Api::Handle(const HttpRequest& request) {
 HttpResponse Api::Live() { return Json(R"({"status":"live"})"); }
 
 HttpResponse Api::Ready() {
+  if (const LiveStatus live = this->live(); !live.reading()) {
+    if (live.stopped) return Error(503, "not_ready", "live updates stopped: " + live.error);
+    const Timestamp now = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+    return Error(503, "not_ready",
+                 "the store is unreachable since " + internal::FormatUtc(*live.unreachable_since) +
+                     " (" + std::to_string((now - *live.unreachable_since) / 1'000'000) +
+                     " s; reconnecting): " + live.error);
+  }
   auto head = ledger_->log().Head();
   if (!head.ok()) {
     return Error(503, "not_ready", "the store cannot be read: " + head.status().ToString());

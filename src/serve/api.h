@@ -49,6 +49,19 @@ struct VerifyStatus {
   int64_t finished_at_unix = 0;  // seconds
 };
 
+// The server's live subscription (statelog/log.h, SubscriptionState): whether it reads the store.
+struct LiveStatus {
+  // Set while the store is unreachable (a database down or failing over): when the outage began,
+  // microseconds since the Unix epoch. The subscription keeps reconnecting meanwhile.
+  std::optional<Timestamp> unreachable_since;
+  bool stopped = false;  // the subscription stopped on an error (it does not come back)
+  std::string error;     // the outage's latest failed read, or why the subscription stopped
+  uint64_t outages = 0;  // outages that began since the server started
+
+  // True while the subscription reads the store.
+  bool reading() const { return !unreachable_since && !stopped; }
+};
+
 struct ApiOptions {
   std::string backend;  // e.g. "RocksDB store ./statelog-data"; shown by /api/v1/head
   // /health/ready fails while the server's view of the log trails the head by more events.
@@ -68,6 +81,8 @@ class Api {
   uint64_t delivered() const { return delivered_.load(); }
   void SetVerify(VerifyStatus status);
   VerifyStatus verify() const;
+  void SetLive(LiveStatus status);
+  LiveStatus live() const;
 
   // An error answer: {"error":{"code":code,"message":message[,"parameter":parameter]}}.
   static HttpResponse Error(int status, std::string_view code, std::string_view message,
@@ -88,6 +103,7 @@ class Api {
   std::atomic<uint64_t> delivered_{0};
   mutable std::mutex mu_;
   VerifyStatus verify_;  // guarded by mu_
+  LiveStatus live_;      // guarded by mu_
 };
 
 }  // namespace statelog::serve

@@ -35,6 +35,9 @@ void WriteStoredEvent(JsonOut& j, const StoredEvent& s);
 StatusOr<std::string> ChannelTimeline(const EventStore& store, const ChannelId& id, uint64_t end);
 StatusOr<std::string> ChannelPayments(const EventStore& store, const ChannelId& id, uint64_t end);
 
+// `micros` (since the Unix epoch) as UTC, e.g. "2026-12-07T13:00:00Z".
+std::string FormatUtc(Timestamp micros);
+
 // The answer for a failed read: 404 for NotFound, 500 otherwise.
 HttpResponse StatusError(const Status& st);
 HttpResponse BadParam(const ParamError& e);

@@ -161,6 +161,17 @@ std::string Metrics::Render(const MetricsInputs& in) const {
     Sample(out, "statelog_verify_last_run_timestamp_seconds", "",
            static_cast<double>(in.verify.finished_at_unix));
   }
+  Header(out, "statelog_store_reachable", "gauge",
+         "1 while the server's subscription reads the store; 0 while the store is unreachable "
+         "(the server keeps reconnecting) or after the subscription stopped on an error.");
+  Sample(out, "statelog_store_reachable", "", in.live.reading() ? 1 : 0);
+  Header(out, "statelog_store_unreachable_since_timestamp_seconds", "gauge",
+         "When the current outage of the store began (Unix time); 0 while it is reachable.");
+  Sample(out, "statelog_store_unreachable_since_timestamp_seconds", "",
+         in.live.unreachable_since ? static_cast<double>(*in.live.unreachable_since) / 1e6 : 0);
+  Header(out, "statelog_store_outages_total", "counter",
+         "Outages of the store (the subscription found it unreachable) since the server started.");
+  Sample(out, "statelog_store_outages_total", "", static_cast<double>(in.live.outages));
   Header(out, "statelog_ready", "gauge", "1 while /health/ready answers 200.");
   Sample(out, "statelog_ready", "", in.ready ? 1 : 0);
   Header(out, "statelog_http_stream_clients", "gauge", "Open event streams (server-sent events).");

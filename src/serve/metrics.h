@@ -28,6 +28,7 @@ struct MetricsInputs {
   double verify_seconds = 0;  // duration of the last verification
   uint64_t stream_clients = 0;
   bool ready = false;
+  LiveStatus live;  // the server's subscription: reading, unreachable or stopped
 };
 
 class Metrics {

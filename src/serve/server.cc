@@ -113,6 +113,22 @@ struct Server::Impl {
     cv.notify_all();
   }
 
+  void OnState(const SubscriptionState& state) {
+    LiveStatus live = api.live();
+    live.error = state.error.ToString();
+    if (state.kind == SubscriptionState::kUnreachable) {
+      live.unreachable_since = state.since;
+      ++live.outages;
+    } else if (state.kind == SubscriptionState::kReachable) {
+      live.unreachable_since.reset();
+      live.error.clear();
+    } else {
+      live.unreachable_since.reset();
+      live.stopped = true;
+    }
+    api.SetLive(std::move(live));
+  }
+
   // On a loopback address, only requests for a localhost name are answered: a web page elsewhere
   // cannot read the API through a DNS name that resolves to 127.0.0.1 (DNS rebinding).
   bool HostAllowed(const httplib::Request& req) const {
@@ -195,7 +211,9 @@ struct Server::Impl {
     in.verify_runs = verify_runs.load();
     in.verify_seconds = verify_seconds.load();
     in.stream_clients = static_cast<uint64_t>(streams.load());
-    in.ready = head.ok() && head->length - std::min(head->length, in.delivered) <= options.max_lag;
+    in.live = api.live();
+    in.ready = in.live.reading() && head.ok() &&
+               head->length - std::min(head->length, in.delivered) <= options.max_lag;
     out->content_type = "text/plain; version=0.0.4; charset=utf-8";
     out->body = metrics.Render(in);
   }
@@ -451,7 +469,13 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EventStore* store, Ledger* ledge
     }
     s->port = s->options.port;
   }
-  s->subscription = store->SubscribeFrom(0, [s](const StoredEvent& e) { s->OnEvent(e); });
+  // The server rides through any outage of the store, however long, and reports it
+  // (/health/ready, /metrics); it goes on where it was once the store is back.
+  SubscribeOptions live;
+  live.reconnect_timeout = std::nullopt;
+  live.on_state = [s](const SubscriptionState& state) { s->OnState(state); };
+  s->subscription = store->SubscribeFrom(
+      0, [s](const StoredEvent& e) { s->OnEvent(e); }, std::move(live));
   s->listener = std::thread([s] {
     s->http.listen_after_bind();
     s->listen_done = true;

@@ -138,9 +138,11 @@ StatusOr<SubscriptionId> EventStore::Subscribe(EventCallback callback) {
   return SubscribeFrom(head.length, std::move(callback));
 }
 
-SubscriptionId EventStore::SubscribeFrom(Offset from, EventCallback callback) {
+SubscriptionId EventStore::SubscribeFrom(Offset from, EventCallback callback,
+                                         SubscribeOptions options) {
   return log_->SubscribeFrom(
-      from, [cb = std::move(callback)](const StoredRecord& r) { cb(ToStoredEvent(r)); });
+      from, [cb = std::move(callback)](const StoredRecord& r) { cb(ToStoredEvent(r)); },
+      std::move(options));
 }
 
 Status EventStore::Unsubscribe(SubscriptionId id) { return log_->Unsubscribe(id); }

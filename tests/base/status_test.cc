@@ -37,6 +37,25 @@ Status UseHalf(int x, int* out) {
   return Status::OK();
 }
 
+// Unreachable is data beside the code: prefixes and indexes keep it, OK stays OK, and a status
+// is not unreachable unless marked so.
+TEST(StatusTest, UnreachableIsKeptThroughPrefixesAndIndexes) {
+  const Status plain = Status::IOError("postgres: cannot connect");
+  EXPECT_FALSE(plain.unreachable());
+  const Status down = plain.AsUnreachable();
+  EXPECT_TRUE(down.unreachable());
+  EXPECT_EQ(down.code(), StatusCode::kIOError);
+  EXPECT_EQ(down.message(), "postgres: cannot connect");
+  EXPECT_TRUE(down.WithPrefix("reading the head").unreachable());
+  EXPECT_EQ(down.WithPrefix("reading the head").message(),
+            "reading the head: postgres: cannot connect");
+  EXPECT_TRUE(down.WithIndex(3, "event 3").unreachable());
+  EXPECT_EQ(down.WithIndex(3).index(), 3u);
+  EXPECT_FALSE(plain.WithPrefix("x").unreachable());
+  EXPECT_TRUE(Status::OK().AsUnreachable().ok());
+  EXPECT_FALSE(Status::OK().AsUnreachable().unreachable());
+}
+
 TEST(StatusOrTest, ValueOrError) {
   auto a = Half(4);
   ASSERT_TRUE(a.ok());

@@ -96,6 +96,30 @@ static int collect(void* arg, uint64_t offset, const char* json, size_t len) {
   return 0;
 }
 
+/* A statelog_state_fn: keeps the last state it was told. */
+struct told {
+  int calls;
+  int state;
+  int64_t since;
+  int code;
+  char message[512];
+};
+
+/* The argument of a subscription with a state function: `collect` reads its first member. */
+struct collected_and_told {
+  struct collected events;
+  struct told told;
+};
+
+static void tell(void* arg, int state, int64_t since, int code, const char* message) {
+  struct told* t = &((struct collected_and_told*)arg)->told;
+  t->calls++;
+  t->state = state;
+  t->since = since;
+  t->code = code;
+  snprintf(t->message, sizeof t->message, "%s", message);
+}
+
 static void test_null_pointers(void) {
   char* err = NULL;
   statelog_t* db = NULL;
@@ -303,6 +327,26 @@ static void exercise(statelog_t* db) {
                "FailedPrecondition: Unsubscribe(3) called from its own "
                "callback; it would join itself") == 0);
   statelog_free(inside.unsubscribe_error);
+  EXPECT_OK(statelog_unsubscribe(sub, &err));
+
+  /* statelog_subscribe_with_state: the state function hears of a stop, with the error that
+   * statelog_subscription_wait returns. (Outages need a database that goes away:
+   * tests/postgres/outage_test.py runs them with c_follow.) */
+  EXPECT(statelog_subscribe_with_state(db, 0, collect, tell, NULL, -5, &sub, &err),
+         STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_subscribe_with_state: reconnect_timeout_ms is -5 "
+         "(milliseconds, or STATELOG_NONE)");
+  CHECK(sub == NULL);
+  struct collected_and_told stopped = {{0, 0, 2, NULL, 0, NULL, 0, -1}, {0, 0, 0, 0, ""}};
+  EXPECT_OK(
+      statelog_subscribe_with_state(db, 0, collect, tell, &stopped, STATELOG_NONE, &sub, &err));
+  EXPECT(statelog_subscription_wait(sub, kEvents, &err), STATELOG_ABORTED,
+         "Aborted: subscription 4: callback threw at offset 2: the callback returned 7");
+  CHECK(stopped.told.calls == 1 && stopped.told.state == STATELOG_STOPPED);
+  CHECK(stopped.told.code == STATELOG_ABORTED && stopped.told.since == 0);
+  CHECK(strcmp(stopped.told.message,
+               "Aborted: subscription 4: callback threw at offset 2: the callback returned 7") ==
+        0);
   EXPECT_OK(statelog_unsubscribe(sub, &err));
 }
 

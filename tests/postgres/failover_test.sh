@@ -6,8 +6,8 @@
 # and afterwards:
 #   - every acknowledged event is in the log, exactly once, at the offset it was acknowledged at;
 #   - the offsets are dense and `statelog verify` passes (ids, chain, signatures, legality);
-#   - a `statelog log --follow --replicated-delivery` subscriber (restarted from where it stopped
-#     whenever its connection breaks) delivered nothing that is not in the final log.
+#   - one `statelog log --follow --replicated-delivery` subscriber rode through every failover,
+#     reporting each outage, and delivered every event of the final log once, in order.
 #
 #   failover_test.sh STATELOG POSTGRES_WRITER [ROUNDS] [EVENTS_PER_WRITER]
 # Exit 77 (skipped) when not root or Patroni/etcd are not installed.
@@ -54,23 +54,6 @@ fail() {
 conn=$("$cluster" start "$work/cluster")
 echo "cluster up: $conn"
 
-# The subscriber: follows from the next offset it has not delivered, again after every break.
-follow() {
-  local next
-  while [ ! -e "$work/stop" ]; do
-    next=0
-    if [ -s "$work/delivered.jsonl" ]; then
-      next=$(($(tail -1 "$work/delivered.jsonl" | sed 's/^{"offset":\([0-9]*\).*/\1/') + 1))
-    fi
-    "$statelog" log --follow --json --replicated-delivery --from "$next" --store "$conn" \
-      >>"$work/delivered.jsonl" 2>>"$work/follow.err" &
-    echo $! >"$work/follower.pid"
-    wait $! || true
-    sleep 0.2
-  done
-}
-follow &
-sub_pid=$!
 
 total_acked=0
 for round in $(seq 1 "$rounds"); do
@@ -91,6 +74,19 @@ for round in $(seq 1 "$rounds"); do
     [ $ready = 1 ] && break
     sleep 0.05
   done
+  if [ -z "$sub_pid" ]; then
+    # The subscriber: one `log --follow` for the whole test, from offset 0, started once the
+    # writers created the log. It rides through every failover on its own (reporting each
+    # outage), or the test fails.
+    "$statelog" log --follow --json --replicated-delivery --reconnect-timeout 120 --store "$conn" \
+      >"$work/delivered.jsonl" 2>"$work/follow.err" &
+    sub_pid=$!
+    for _ in $(seq 1 600); do
+      [ -s "$work/delivered.jsonl" ] && break
+      sleep 0.1
+    done
+    [ -s "$work/delivered.jsonl" ] || fail "the subscriber delivered nothing within 60 s"
+  fi
   start=$(date +%s.%N)
   killed=$("$cluster" kill-leader "$work/cluster")
   acked_at_kill=$(cat "$work"/acked."$round".* | wc -l)
@@ -122,14 +118,15 @@ for _ in $(seq 1 300); do
   [ "$(wc -l <"$work/delivered.jsonl")" -ge "${length:-0}" ] && break
   sleep 0.1
 done
-touch "$work/stop"
-for _ in $(seq 1 50); do
-  kill "$(cat "$work/follower.pid")" 2>/dev/null || true
-  kill -0 "$sub_pid" 2>/dev/null || break
-  sleep 0.2
-done
+kill -0 "$sub_pid" 2>/dev/null || fail "the subscriber exited during a failover"
+kill "$sub_pid"
 wait "$sub_pid" 2>/dev/null || true
 sub_pid=""
+outages=$(grep -c "the store is unreachable since" "$work/follow.err" || true)
+reconnects=$(grep -c "log --follow: reconnected" "$work/follow.err" || true)
+[ "$outages" -gt 0 ] || fail "the subscriber reported no outage over $rounds failovers"
+[ "$outages" -eq "$reconnects" ] || fail "the subscriber reported $outages outages, $reconnects ends"
+echo "the subscriber rode through $outages outages: $(grep -m1 "unreachable since" "$work/follow.err")"
 
 "$statelog" verify --store "$conn" >"$work/verify.out" 2>&1 || {
   cat "$work/verify.out"
@@ -138,8 +135,14 @@ sub_pid=""
 "$statelog" export --store "$conn" >"$work/final.jsonl"
 
 check="$here/failover_check.py"
-python3 "$check" "$work/final.jsonl" "$work/delivered.jsonl" "$work"/acked.* ||
-  fail "the final log does not hold what was acknowledged"
+python3 "$check" --complete "$work/final.jsonl" "$work/delivered.jsonl" "$work"/acked.* ||
+  fail "the final log does not hold what was acknowledged, or the subscriber missed some of it"
+# Control: a subscriber that skipped an event is refused.
+sed 3d "$work/delivered.jsonl" >"$work/gap.jsonl"
+if python3 "$check" --complete "$work/final.jsonl" "$work/gap.jsonl" "$work"/acked.* >"$work/control.out" 2>&1; then
+  fail "control: the check accepted a subscriber that skipped an event"
+fi
+echo "control: a subscriber that skipped an event is refused ($(tail -1 "$work/control.out"))"
 # Control: the same check on the log without its last acknowledged event must fail.
 head -n -1 "$work/final.jsonl" >"$work/control.jsonl"
 if python3 "$check" "$work/control.jsonl" /dev/null "$work"/acked.* >"$work/control.out" 2>&1; then

@@ -5,6 +5,9 @@
 #                            in DIR, create the database "statelog" and print the connection string
 #   pg-server.sh stop DIR    stop that server and delete DIR
 #   pg-server.sh conninfo DIR  print the connection string only
+#   pg-server.sh kill DIR    stop that server at once (pg_ctl -m immediate, as a crash would),
+#                            keeping its data
+#   pg-server.sh resume DIR  start the server of DIR again on its data, waiting for it (60 s)
 #
 # Run as root, the server runs as the "postgres" user (runuser); otherwise as the caller.
 # Environment: PG_PORT (default 5432; only names the socket file), PG_FSYNC (default off: tests
@@ -17,7 +20,7 @@ die() { echo "pg-server.sh: $*" >&2; exit 1; }
 cmd=${1:-}
 dir=${2:-}
 if [ -z "$cmd" ] || [ -z "$dir" ]; then
-  die "usage: pg-server.sh start|stop|conninfo DIR"
+  die "usage: pg-server.sh start|stop|conninfo|kill|resume DIR"
 fi
 case "$dir" in /*) ;; *) dir="$(pwd)/$dir" ;; esac
 port=${PG_PORT:-5432}
@@ -88,7 +91,15 @@ CONF
   conninfo)
     echo "$conninfo"
     ;;
+  kill)
+    as_server_user "$PG_BINDIR/pg_ctl" -D "$dir/data" -m immediate -w -t 60 stop >/dev/null \
+      || { log_tail; die "pg_ctl stop -m immediate failed"; }
+    ;;
+  resume)
+    as_server_user "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
+      >/dev/null 2>&1 || { log_tail; die "postgres did not start again within 60 s"; }
+    ;;
   *)
-    die "unknown command '$cmd' (start, stop or conninfo)"
+    die "unknown command '$cmd' (start, stop, conninfo, kill or resume)"
     ;;
 esac

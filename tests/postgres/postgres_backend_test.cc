@@ -204,11 +204,14 @@ TEST(PostgresBackendTest, AnUnusedKeptLockIsReleased) {
 }
 
 // Asserts that every read of `store` and of `backend` fails with `code`.
+// `unreachable`: whether each error says the database could not be reached (Status::unreachable(),
+// which subscriptions retry) rather than that it refused the statement.
 void ExpectEveryReadFails(PostgresEventStore* store, PostgresBackend* backend, const Event& known,
-                          StatusCode code, const std::string& text) {
+                          StatusCode code, const std::string& text, bool unreachable) {
   auto expect = [&](const Status& s, const char* what) {
     EXPECT_EQ(s.code(), code) << what << ": " << s.ToString();
     EXPECT_THAT(std::string(s.message()), HasSubstr(text)) << what;
+    EXPECT_EQ(s.unreachable(), unreachable) << what << ": " << s.ToString();
   };
   expect(store->Head().status(), "Head");
   expect(store->Length().status(), "Length");
@@ -297,7 +300,7 @@ TEST(PostgresBackendTest, ReadsFailWhileTheDatabaseIsUnreachableThenRecover) {
         "'");
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ExpectEveryReadFails(app.store.get(), app.backend.get(), app.events[0], StatusCode::kIOError,
-                       "not permitted to log in");
+                       "not permitted to log in", /*unreachable=*/true);
 
   Admin("ALTER ROLE " + app.role + " LOGIN");
   ExpectReadsWork(app.store.get(), app.backend.get(), app.events);
@@ -315,7 +318,7 @@ TEST(PostgresBackendTest, ReadsFailWhilePrivilegesAreRevokedThenRecover) {
                              ".stream_entries, " + app.schema + ".snapshots";
   Admin("REVOKE SELECT ON " + tables + " FROM " + app.role);
   ExpectEveryReadFails(app.store.get(), app.backend.get(), app.events[0], StatusCode::kIOError,
-                       "permission denied");
+                       "permission denied", /*unreachable=*/false);
   Admin("GRANT SELECT ON " + tables + " TO " + app.role);
   ExpectReadsWork(app.store.get(), app.backend.get(), app.events);
 }

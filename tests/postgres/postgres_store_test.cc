@@ -71,6 +71,7 @@ TEST(PostgresStoreTest, UnreachableServerIsAnIOError) {
   auto store = PostgresEventStore::Open("host=/nonexistent/dir port=1 dbname=x", options);
   EXPECT_EQ(store.status().code(), StatusCode::kIOError);
   EXPECT_THAT(store.status().message(), HasSubstr("cannot connect"));
+  EXPECT_TRUE(store.status().unreachable());
 }
 
 // Data only ever travels as a parameter: text that would break string-built SQL is stored and

@@ -176,6 +176,31 @@ func TestSubscribe(t *testing.T) {
 	}
 }
 
+// OnState hears of the subscription's stop, with the error the C API reports; what Subscribe
+// returns stays fn's own error. (The outage states need a database that goes away:
+// tests/postgres/outage_test.py runs them through the C API.)
+func TestSubscribeOnState(t *testing.T) {
+	s := openMemory(t)
+	if _, err := s.AppendBatch(bytes.Join(fixture(t, 5), nil)); err != nil {
+		t.Fatal(err)
+	}
+	var states []State
+	stop := errors.New("enough")
+	err := s.Subscribe(context.Background(), 0, func(e Event) error {
+		if e.Offset == 2 {
+			return stop
+		}
+		return nil
+	}, ReconnectTimeout(-1), OnState(func(st State) { states = append(states, st) }))
+	if err != stop {
+		t.Fatalf("Subscribe: %v", err)
+	}
+	if len(states) != 1 || states[0].Kind != Stopped || !errors.Is(states[0].Err, ErrAborted) ||
+		!strings.Contains(states[0].Err.Error(), "callback threw at offset 2") {
+		t.Fatalf("states: %+v", states)
+	}
+}
+
 func TestClosedAndRocksDB(t *testing.T) {
 	dir := t.TempDir() + "/store"
 	s, err := OpenRocksDB(dir, false)
