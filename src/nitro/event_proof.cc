@@ -21,31 +21,30 @@ Status CheckSigner(const Hash256& hash, const Signature& sig, const Address& sig
   return Status::OK();
 }
 
-template <class E>
-Status CheckSignedState(const E& e) {
-  Hash256 hash = nitro::ComputeStateHash(e.channel_id, e.state);
-  if (hash != e.state_hash) {
-    return Status::InvalidArgument("state_hash " + e.state_hash.ToHex() +
+// Returns the StateHash of `state` in `channel` after checking the hash an event records for it.
+StatusOr<Hash256> CheckStateHash(const ChannelId& channel, const VariablePart& state,
+                                 const Hash256& recorded) {
+  Hash256 hash = nitro::ComputeStateHash(channel, state);
+  if (hash != recorded) {
+    return Status::InvalidArgument("state_hash " + recorded.ToHex() +
                                    " is not the hash of the state (" + hash.ToHex() + ")");
   }
+  return hash;
+}
+
+template <class E>
+Status CheckSignedState(const E& e) {
+  STATELOG_ASSIGN_OR_RETURN(Hash256 hash, CheckStateHash(e.channel_id, e.state, e.state_hash));
   return CheckSigner(hash, e.signature, e.signer, "state");
 }
 
 Status CheckSignedProposal(const ChannelId& ledger, const events::SignedProposal& p) {
-  Hash256 hash = nitro::ComputeStateHash(ledger, p.state);
-  if (hash != p.state_hash) {
-    return Status::InvalidArgument("state_hash " + p.state_hash.ToHex() +
-                                   " is not the hash of the state (" + hash.ToHex() + ")");
-  }
+  STATELOG_ASSIGN_OR_RETURN(Hash256 hash, CheckStateHash(ledger, p.state, p.state_hash));
   return CheckSigner(hash, p.signature, p.signer, "proposal");
 }
 
 Status CheckChallengeCandidate(const ChannelId& channel, const events::ChallengeCandidate& c) {
-  Hash256 hash = nitro::ComputeStateHash(channel, c.state);
-  if (hash != c.state_hash) {
-    return Status::InvalidArgument("state_hash " + c.state_hash.ToHex() +
-                                   " is not the hash of the state (" + hash.ToHex() + ")");
-  }
+  STATELOG_ASSIGN_OR_RETURN(Hash256 hash, CheckStateHash(channel, c.state, c.state_hash));
   if (c.signatures.empty()) return Status::InvalidArgument("signatures: a candidate is signed");
   for (size_t i = 0; i < c.signatures.size(); ++i) {
     Status st = CheckSigner(hash, c.signatures[i].signature, c.signatures[i].signer, "candidate");
