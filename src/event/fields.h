@@ -158,7 +158,9 @@ STATELOG_FIELDS(Proposal) {
   v("right", x.right);
   v("left_amount", x.left_amount);
 }
-STATELOG_FIELDS(events::ProposalSigned) {
+// proposal_signed and proposal_received: the ledger channel, then the SignedProposal's fields.
+template <class V, class T>
+void VisitProposalEvent(V& v, T& x) {
   v("channel_id", x.channel_id);
   v("proposal", x.content->proposal);
   v("state", x.content->state);
@@ -166,14 +168,8 @@ STATELOG_FIELDS(events::ProposalSigned) {
   v("signer", x.content->signer);
   v("signature", x.content->signature);
 }
-STATELOG_FIELDS(events::ProposalReceived) {
-  v("channel_id", x.channel_id);
-  v("proposal", x.content->proposal);
-  v("state", x.content->state);
-  v("state_hash", x.content->state_hash);
-  v("signer", x.content->signer);
-  v("signature", x.content->signature);
-}
+STATELOG_FIELDS(events::ProposalSigned) { VisitProposalEvent(v, x); }
+STATELOG_FIELDS(events::ProposalReceived) { VisitProposalEvent(v, x); }
 STATELOG_FIELDS(events::StateSignature) {
   v("signer", x.signer);
   v("signature", x.signature);
