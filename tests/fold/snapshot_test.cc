@@ -216,6 +216,32 @@ TEST(SnapshotCodecTest, MatchesAnEncodingWrittenFromTheSpec) {
   EXPECT_EQ(*reread, *view);
 }
 
+// fuzz/corpus-snapshot/one-channel-format3, also written from the documentation alone, is the
+// same channel in format 3: a log of node 0x11.. under nitro-2, the channel's prefund outcome
+// recorded and its latest chain event at block 12. It decodes to that view and encodes back to
+// the same bytes.
+TEST(SnapshotCodecTest, MatchesAFormat3EncodingWrittenFromTheSpec) {
+  std::ifstream in(std::string(STATELOG_SNAPSHOT_SEEDS) + "/one-channel-format3", std::ios::binary);
+  std::string seed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(seed.size(), 1u);
+  std::string data = Reseal(std::string("\x89SLSNAP\n\x03", 9) + seed.substr(1) + "0000");
+  Hash256 chain;
+  auto view = DecodeNodeView(data, &chain);
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  EXPECT_EQ(view->identity.rules, RuleSet::kNitro2);
+  ASSERT_TRUE(view->identity.node.has_value());
+  EXPECT_EQ(view->identity.node->ToHex(), "0x" + std::string(40, '1'));
+  ASSERT_EQ(view->channels.size(), 1u);
+  const ChannelState& c = view->channels.begin()->second;
+  ASSERT_TRUE(c.prefund_outcome.has_value());
+  ASSERT_EQ(c.prefund_outcome->size(), 1u);
+  EXPECT_EQ((*c.prefund_outcome)[0].allocations.at(1).amount, Uint256(40));
+  EXPECT_EQ(c.last_block, 12u);
+  EXPECT_EQ(c.received, Uint256(5));
+  EXPECT_EQ(c.last_offset, 8u);
+  EXPECT_EQ(EncodeNodeView(*view, chain), data);
+}
+
 // Format 3 carries the log's identity and the fields of rule set 2 (a log of node 0x11.. whose
 // channel recorded its prefund outcome and a chain event of block 9).
 TEST(SnapshotCodecTest, Format3CarriesTheRuleSetTwoFields) {
