@@ -13,29 +13,25 @@
 
 #include "demo/scenario.h"
 #include "serve/api.h"
-#include "statelog/ledger.h"
-#include "statelog/memory_store.h"
+#include "statelog/db.h"
 
 namespace {
 
 struct Fixture {
-  std::unique_ptr<statelog::MemoryEventStore> store = statelog::MemoryEventStore::Create();
-  std::unique_ptr<statelog::SnapshotStore> snapshots = statelog::SnapshotStore::NewMemory();
-  std::unique_ptr<statelog::Ledger> ledger;
+  std::unique_ptr<statelog::DB> db = statelog::DB::Open("memory:").value();
   std::unique_ptr<statelog::serve::Api> api;
 
   Fixture() {
     using statelog::demo::Actor;
     statelog::demo::ChannelScript script(Actor::Irene(), Actor::Alice(), 7, 1'700'000'000'000'000,
                                          statelog::Uint256(100));
-    ledger = statelog::Ledger::Open(store.get(), snapshots.get()).value();
     auto events = script.DirectFundingLifecycle(3);
-    auto appended = ledger->AppendBatch(events);
+    auto appended = db->AppendBatch(events);
     if (!appended.ok()) {
       std::fprintf(stderr, "fixture: %s\n", appended.status().ToString().c_str());
       std::abort();
     }
-    api = std::make_unique<statelog::serve::Api>(ledger.get(), statelog::serve::ApiOptions{});
+    api = std::make_unique<statelog::serve::Api>(db.get(), statelog::serve::ApiOptions{});
   }
 };
 

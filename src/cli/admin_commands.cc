@@ -29,14 +29,13 @@ Timestamp NowMicros() {
 void RunSnapshot(Context& ctx, const StoreFlags& flags) {
   auto opened = OpenStore(flags, Access::kWrite);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  auto ledger = opened->ledger();
-  if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
-  auto offset = (*ledger)->TakeSnapshot(NowMicros());
+  DB& db = **opened;
+  auto offset = db.TakeSnapshot(NowMicros());
   if (!offset.ok()) return Fail(ctx, kExitFailure, offset.status());
-  auto recorded = opened->store->Read(*offset);
+  auto recorded = db.events().Read(*offset);
   if (!recorded.ok()) return Fail(ctx, kExitFailure, recorded.status());
   const auto& created = std::get<events::SnapshotCreated>(recorded->event.body);
-  auto view = (*ledger)->View(
+  auto view = db.View(
       {.as_of = created.covers == 0 ? std::nullopt : std::optional<Offset>(created.covers - 1)});
   if (!view.ok()) return Fail(ctx, kExitFailure, view.status());
   std::printf("snapshot of %llu events (%zu objectives, %zu channels) recorded at offset %llu\n",
@@ -77,12 +76,13 @@ void RunVerify(Context& ctx, const VerifyArgs& a) {
   }
   auto opened = OpenStore(a.flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
+  DB& db = **opened;
   Progress progress("verifying");
   options.threads = a.threads;
-  options.snapshots = opened->snapshots;
+  options.snapshots = &db.snapshots();
   options.progress = [&progress](uint64_t done, uint64_t total) { progress.Update(done, total); };
   auto start = std::chrono::steady_clock::now();
-  VerifyReport r = VerifyLog(*opened->store, options);
+  VerifyReport r = db.Verify(options);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.Done();
   if (a.json) {
@@ -110,7 +110,7 @@ void RunVerify(Context& ctx, const VerifyArgs& a) {
     std::printf("]}\n");
   } else {
     std::printf("%s: %llu events, %llu signatures, %llu snapshots checked in %.2f s\n",
-                opened->description.c_str(), static_cast<unsigned long long>(r.events),
+                db.description().c_str(), static_cast<unsigned long long>(r.events),
                 static_cast<unsigned long long>(r.signatures),
                 static_cast<unsigned long long>(r.snapshots), secs);
     std::printf("head: %llu events, chain %s\n", static_cast<unsigned long long>(r.head.length),
@@ -146,7 +146,8 @@ uint64_t DirectorySize(const std::string& dir) {
 void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
   auto opened = OpenStore(flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  EventStore& store = *opened->store;
+  DB& db = **opened;
+  const EventStore& store = db.events();
   std::map<std::string_view, uint64_t> by_type;
   Progress progress("reading");
   auto length = store.Length();
@@ -159,14 +160,12 @@ void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
   }
   progress.Done();
   if (!cursor->status().ok()) return Fail(ctx, kExitFailure, cursor->status());
-  auto ledger = opened->ledger();
-  if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
-  auto view = (*ledger)->View();
+  auto view = db.View();
   if (!view.ok()) return Fail(ctx, kExitFailure, view.status());
   auto head_or = store.Head();
   if (!head_or.ok()) return Fail(ctx, kExitFailure, head_or.status());
   const ChainHead head = *head_or;
-  auto listed = opened->snapshots->List();
+  auto listed = db.snapshots().List();
   if (!listed.ok()) return Fail(ctx, kExitFailure, listed.status());
   const std::vector<uint64_t>& snaps = *listed;
   uint64_t bytes = DirectorySize(flags.data);
@@ -186,7 +185,7 @@ void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
     std::printf("}}\n");
     return;
   }
-  std::printf("%s\n", opened->description.c_str());
+  std::printf("%s\n", db.description().c_str());
   std::printf("  events:      %llu\n", static_cast<unsigned long long>(head.length));
   std::printf("  head chain:  %s\n", head.chain.ToHex().c_str());
   std::printf("  rules:       %s\n", Describe(view->identity).c_str());

@@ -136,9 +136,8 @@ void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
   }
   auto opened = OpenStore(store_flags, Access::kCreate);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  auto ledger = opened->ledger();
-  if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
-  auto results = (*ledger)->AppendBatch(events);
+  DB& db = **opened;
+  auto results = db.AppendBatch(events);
   if (!results.ok()) {
     return Fail(ctx, ExitCodeFor(results.status()),
                 WithLine(results.status(), source, lines).WithPrefix("nothing imported"));
@@ -162,7 +161,8 @@ void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
 void RunExport(Context& ctx, const StoreFlags& flags, uint64_t from, std::optional<uint64_t> to) {
   auto opened = OpenStore(flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  auto length = opened->store->Length();
+  DB& db = **opened;
+  auto length = db.events().Length();
   if (!length.ok()) return Fail(ctx, kExitFailure, length.status());
   uint64_t end = to.value_or(*length);
   if (end > *length || from > end) {
@@ -173,7 +173,7 @@ void RunExport(Context& ctx, const StoreFlags& flags, uint64_t from, std::option
   }
   Progress progress("exporting");
   std::string out;
-  auto cursor = opened->store->NewCursor(from, end);
+  auto cursor = db.events().NewCursor(from, end);
   for (; cursor->Valid(); cursor->Next()) {
     out.clear();
     EncodeEvent(cursor->event().event, &out);
@@ -244,7 +244,8 @@ void RunLog(Context& ctx, LogArgs& a) {
   if (!st.ok()) return Fail(ctx, kExitUsage, st);
   auto opened = OpenStore(a.flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  EventStore& store = *opened->store;
+  DB& db = **opened;
+  const EventStore& store = db.events();
   uint64_t printed = 0;
   auto done = [&] { return a.limit != 0 && printed >= a.limit; };
   if (a.follow) {
@@ -274,7 +275,7 @@ void RunLog(Context& ctx, LogArgs& a) {
       }
       cv.notify_all();
     };
-    SubscriptionId id = store.SubscribeFrom(
+    SubscriptionId id = db.SubscribeFrom(
         a.from,
         [&](const StoredEvent& s) {
           std::lock_guard<std::mutex> lock(mu);
@@ -290,11 +291,11 @@ void RunLog(Context& ctx, LogArgs& a) {
     Status stopped;
     while (!done() && !g_interrupted) {
       cv.wait_for(lock, std::chrono::milliseconds(100));
-      stopped = store.SubscriptionError(id);
+      stopped = db.SubscriptionError(id);
       if (!stopped.ok()) break;
     }
     lock.unlock();
-    (void)store.Unsubscribe(id);
+    (void)db.Unsubscribe(id);
     if (!stopped.ok()) return Fail(ctx, kExitFailure, stopped.WithPrefix("log --follow stopped"));
     return;
   }
@@ -371,7 +372,8 @@ Status PrintDescribed(const EventStore& store, const std::string& description,
 void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
   auto opened = OpenStore(a.flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  Reconstructor r(opened->store.get());
+  DB& db = **opened;
+  Reconstructor r(&db.events());
   if (channel) {
     auto id = ChannelId::FromHex(a.id);
     if (!id.ok()) return Fail(ctx, kExitUsage, id.status().WithPrefix("channel id"));
@@ -383,8 +385,8 @@ void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
     } else if (a.json) {
       std::printf("%s\n", EncodeChannelState(*state).c_str());
     } else {
-      Status st = PrintDescribed(*opened->store, Describe(*state),
-                                 opened->store->ChannelOffsets(*id, state->last_offset + 1));
+      Status st = PrintDescribed(db.events(), Describe(*state),
+                                 db.events().ChannelOffsets(*id, state->last_offset + 1));
       if (!st.ok()) return Fail(ctx, kExitFailure, st);
     }
   } else {
@@ -395,8 +397,8 @@ void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
     if (a.json) {
       std::printf("%s\n", EncodeObjectiveState(*state).c_str());
     } else {
-      Status st = PrintDescribed(*opened->store, Describe(*state),
-                                 opened->store->ObjectiveOffsets(*id, state->last_offset + 1));
+      Status st = PrintDescribed(db.events(), Describe(*state),
+                                 db.events().ObjectiveOffsets(*id, state->last_offset + 1));
       if (!st.ok()) return Fail(ctx, kExitFailure, st);
     }
   }

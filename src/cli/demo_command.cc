@@ -56,21 +56,22 @@ void RunDemo(Context& ctx, const DemoArgs& a) {
     if (!st.ok()) return Fail(ctx, kExitFailure, st);
   }
   StoreFlags flags = a.flags;
-  flags.node = Actor::Irene().address.ToHex();  // the demo's log is the hub's
-  auto opened = OpenStore(flags, Access::kCreate);
-  if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  EventStore& store = *opened->store;
+  flags.node = Actor::Irene().address.ToHex();      // the demo's log is the hub's
+  auto opened = OpenStore(flags, Access::kCreate);  // a new log is created for Irene's node
+  if (!opened.ok()) {
+    const Status& st = opened.status();
+    return Fail(ctx, kExitFailure,
+                st.code() == StatusCode::kFailedPrecondition
+                    ? st.WithPrefix("this store is not Irene's log (start over with --fresh)")
+                    : st);
+  }
+  DB& db = **opened;
+  const EventStore& store = db.events();
   auto length = store.Length();
   if (!length.ok()) return Fail(ctx, kExitFailure, length.status());
-  const uint64_t run = *length;       // a new run continues the log with new channels
-  auto ledger_or = opened->ledger();  // a new log is created for Irene's node
-  if (!ledger_or.ok()) {
-    return Fail(ctx, kExitFailure,
-                ledger_or.status().WithPrefix(run ? "this store is not Irene's log (start over "
-                                                    "with --fresh)"
-                                                  : "creating Irene's log"));
-  }
-  Ledger& ledger = **ledger_or;
+  // A new log holds only its log_created, written by the open; a new run on an older one continues
+  // it with new channels.
+  const uint64_t run = *length > 1 ? *length : 0;
 
   Actor irene = Actor::Irene(), alice = Actor::Alice(), bob = Actor::Bob(), ivan = Actor::Ivan();
   // Channel nonces no other run can pick, even one running at the same time on a shared log: 62
@@ -82,7 +83,7 @@ void RunDemo(Context& ctx, const DemoArgs& a) {
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
   std::printf("statelog demo: Irene's node (a hub, %s) on the %s\n", irene.address.ToHex().c_str(),
-              opened->description.c_str());
+              db.description().c_str());
   if (run) {
     std::printf("  the log already holds %llu events; this run adds new channels after them\n\n",
                 static_cast<unsigned long long>(run));
@@ -115,10 +116,10 @@ void RunDemo(Context& ctx, const DemoArgs& a) {
   for (const Event& e : all) {
     // The Ledger already re-decides an append other writers raced with; on a busy shared log
     // it can still give up (Conflict): the demo then waits a little and tries again.
-    StatusOr<AppendResult> r = ledger.Append(e);
+    StatusOr<AppendResult> r = db.Append(e);
     for (int retry = 0; !r.ok() && r.status().IsConflict() && retry < kConflictRetries; ++retry) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1 << std::min(retry, 6)));
-      r = ledger.Append(e);
+      r = db.Append(e);
     }
     if (!r.ok()) {
       return Fail(ctx, kExitFailure,
@@ -140,7 +141,7 @@ void RunDemo(Context& ctx, const DemoArgs& a) {
 
   std::printf("== channels, reconstructed from the log ==\n");
   for (const ChannelId& id : {with_alice.id, with_bob.id, v.id}) {
-    auto state = ledger.Channel(id);
+    auto state = db.Channel(id);
     if (!state.ok()) return Fail(ctx, kExitFailure, state.status());
     std::printf("%s\n", Describe(*state).c_str());
   }
@@ -153,7 +154,7 @@ void RunDemo(Context& ctx, const DemoArgs& a) {
                                 ObjectiveId{ObjectiveKind::kVirtualFund, v.id},
                                 ObjectiveId{ObjectiveKind::kVirtualDefund, v.id},
                                 ObjectiveId{ObjectiveKind::kDirectDefunding, with_alice.id}}) {
-    auto state = ledger.Objective(id);
+    auto state = db.Objective(id);
     if (!state.ok()) return Fail(ctx, kExitFailure, state.status());
     std::printf("%s", Describe(*state).c_str());
   }
@@ -161,7 +162,7 @@ void RunDemo(Context& ctx, const DemoArgs& a) {
   auto funded_at = store.Find(all[funded - 1].id);
   if (!funded_at.ok()) return Fail(ctx, kExitFailure, funded_at.status());
   if (*funded_at) {
-    auto then = ledger.Channel(with_alice.id, {.as_of = **funded_at});
+    auto then = db.Channel(with_alice.id, {.as_of = **funded_at});
     if (!then.ok()) return Fail(ctx, kExitFailure, then.status());
     std::printf("\n== time travel: the channel with Alice as of offset %llu (just funded) ==\n%s",
                 static_cast<unsigned long long>(**funded_at), Describe(*then).c_str());
@@ -178,7 +179,7 @@ void RunDemo(Context& ctx, const DemoArgs& a) {
       static_cast<unsigned long long>(head.length), head.chain.ToHex().c_str());
 
   VerifyOptions options;
-  options.snapshots = opened->snapshots;
+  options.snapshots = &db.snapshots();
   VerifyReport report = VerifyLog(store, options);
   std::printf("\n== verify ==\n  %llu events, %llu signatures, %llu snapshots re-checked: %s\n",
               static_cast<unsigned long long>(report.events),

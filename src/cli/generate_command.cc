@@ -106,14 +106,13 @@ void RunGenerate(Context& ctx, GenerateArgs& a) {
   }
   auto opened = OpenStore(a.flags, Access::kCreate);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  auto ledger = opened->ledger();
-  if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
+  DB& db = **opened;
   std::vector<Event> events;
   uint64_t appended = 0, present = 0;
   Progress progress("channels");
   const uint64_t channels = a.options.channels;
   while (generator.Next(a.batch, &events)) {
-    auto results = (*ledger)->AppendBatch(events);
+    auto results = db.AppendBatch(events);
     if (!results.ok()) {
       progress.Done();
       return Fail(ctx, ExitCodeFor(results.status()),
@@ -130,7 +129,7 @@ void RunGenerate(Context& ctx, GenerateArgs& a) {
       "%llu already present\n",
       static_cast<unsigned long long>(generator.events()),
       static_cast<unsigned long long>(generator.signatures()),
-      static_cast<unsigned long long>(a.options.channels), opened->description.c_str(),
+      static_cast<unsigned long long>(a.options.channels), db.description().c_str(),
       static_cast<unsigned long long>(appended), static_cast<unsigned long long>(present));
 }
 

@@ -1,8 +1,6 @@
 #include "cli/store_open.h"
 
 #include "cli/util.h"
-#include "statelog/postgres_store.h"
-#include "statelog/rocksdb_store.h"
 
 namespace statelog::cli {
 
@@ -62,47 +60,20 @@ void AddNodeFlag(CLI::App* cmd, StoreFlags* flags) {
       ->option_text("ADDRESS");
 }
 
-StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, Access access) {
-  const bool create = access == Access::kCreate;
+StatusOr<std::unique_ptr<DB>> OpenStore(const StoreFlags& flags, Access access) {
   STATELOG_ASSIGN_OR_RETURN(std::optional<Address> node, NodeOf(flags));
-  if (!flags.store.empty()) {
-    PostgresOptions pg;
-    pg.create_if_missing = create;
-    pg.replicated_delivery = flags.replicated_delivery;
-    auto store = PostgresEventStore::Open(flags.store, pg);
-    if (!store.ok()) return store.status().WithPrefix("cannot open the PostgreSQL store");
-    OpenedStore opened;
-    opened.snapshots = (*store)->snapshots();
-    opened.store = std::move(*store);
-    opened.description = "PostgreSQL store (schema " + pg.schema + ")";
-    opened.snapshot_interval = flags.snapshot_interval;
-    opened.node = node;
-    return opened;
-  }
-  RocksDbOptions options;
-  options.sync = !flags.relaxed;
-  options.create_if_missing = create;
+  DBOptions options;
+  options.create_if_missing = access == Access::kCreate;
   options.read_only = access == Access::kRead;
+  options.node = node;
+  options.snapshots.interval = flags.snapshot_interval;
+  options.sync = !flags.relaxed;
   options.disk_reserve_bytes = flags.disk_reserve;
-  auto store = RocksDbEventStore::Open(flags.data, options);
-  if (!store.ok()) return store.status().WithPrefix("cannot open " + flags.data);
-  OpenedStore opened;
-  opened.snapshots = (*store)->snapshots();
-  opened.store = std::move(*store);
-  opened.description = "RocksDB store " + flags.data;
-  opened.snapshot_interval = flags.snapshot_interval;
-  opened.node = node;
-  return opened;
-}
-
-StatusOr<Ledger*> OpenedStore::ledger() {
-  if (!ledger_) {
-    LedgerOptions options;
-    options.snapshots.interval = snapshot_interval;
-    options.node = node;
-    STATELOG_ASSIGN_OR_RETURN(ledger_, Ledger::Open(store.get(), snapshots, options));
+  options.replicated_delivery = flags.replicated_delivery;
+  if (!flags.store.empty()) {
+    return DB::Open(PostgresStoreName(flags.store), options);
   }
-  return ledger_.get();
+  return DB::Open("rocksdb:" + flags.data, options);
 }
 
 }  // namespace statelog::cli

@@ -7,9 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "statelog/ledger.h"
-#include "statelog/snapshot_store.h"
-#include "statelog/store.h"
+#include "statelog/db.h"
 
 namespace statelog::cli {
 
@@ -27,22 +25,6 @@ struct StoreFlags {
 // `writes`.
 void AddStoreFlags(CLI::App* cmd, StoreFlags* flags, bool writes = true);
 
-// An open store with its snapshots; the checked domain API over both is opened on first use
-// (it folds the log's tail into its cache, which read-only commands do not need).
-struct OpenedStore {
-  std::unique_ptr<EventStore> store;
-  SnapshotStore* snapshots = nullptr;
-  std::string description;  // e.g. "RocksDB store ./statelog-data"
-  uint64_t snapshot_interval = 1000;
-  std::optional<Address> node;  // LedgerOptions::node
-
-  // Returns the Ledger, opening it on the first call.
-  StatusOr<Ledger*> ledger();
-
- private:
-  std::unique_ptr<Ledger> ledger_;
-};
-
 // How a command uses the store.
 enum class Access {
   kRead,    // never writes: the embedded store is opened read-only (works on a full disk)
@@ -53,8 +35,8 @@ enum class Access {
 // Adds --node ADDRESS to a command that can create a store (LedgerOptions::node).
 void AddNodeFlag(CLI::App* cmd, StoreFlags* flags);
 
-// Opens the store named by `flags`. Without kCreate, a missing store is NotFound.
-StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, Access access);
+// Opens the store named by `flags` (DB::Open). Without kCreate, a missing store is NotFound.
+StatusOr<std::unique_ptr<DB>> OpenStore(const StoreFlags& flags, Access access);
 
 }  // namespace statelog::cli
 

@@ -19,8 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "statelog/ledger.h"
-#include "statelog/store.h"
+#include "statelog/db.h"
 
 namespace statelog::serve {
 
@@ -70,8 +69,8 @@ struct ApiOptions {
 
 class Api {
  public:
-  // `ledger` is only read (never appended to); it must outlive the Api.
-  Api(Ledger* ledger, ApiOptions options);
+  // `db` is only read (never appended to); it must outlive the Api.
+  Api(DB* db, ApiOptions options);
 
   // Answers one request. Never throws; a bad input is a 4xx answer.
   HttpResponse Handle(const HttpRequest& request);
@@ -98,7 +97,7 @@ class Api {
   HttpResponse Objective(const HttpRequest& r, std::string_view id);
   HttpResponse Log(const HttpRequest& r);
 
-  Ledger* ledger_;
+  DB* db_;
   ApiOptions options_;
   std::atomic<uint64_t> delivered_{0};
   mutable std::mutex mu_;

@@ -69,11 +69,10 @@ void SetJson(httplib::Response& res, const HttpResponse& r) {
 }  // namespace
 
 struct Server::Impl {
-  Impl(EventStore* s, Ledger* l, ServerOptions o)
-      : store(s), ledger(l), options(std::move(o)), api(l, {options.backend, options.max_lag}) {}
+  Impl(DB* d, ServerOptions o)
+      : db(d), options(std::move(o)), api(d, {d->description(), options.max_lag}) {}
 
-  EventStore* store;
-  Ledger* ledger;
+  DB* db;
   ServerOptions options;
   Api api;
   Metrics metrics;
@@ -177,8 +176,7 @@ struct Server::Impl {
       const auto begin = Clock::now();
       VerifyOptions vo;
       vo.threads = 1;
-      vo.snapshots = options.snapshots;
-      VerifyReport report = VerifyLog(*store, vo);
+      VerifyReport report = db->Verify(vo);
       VerifyStatus v;
       v.run = true;
       v.ok = report.status.ok();
@@ -203,7 +201,7 @@ struct Server::Impl {
       return;
     }
     MetricsInputs in;
-    auto head = store->Head();
+    auto head = db->Head();
     if (head.ok()) in.length = head->length;
     in.delivered = api.delivered();
     if (!options.data_dir.empty()) in.store_bytes = DirectorySize(options.data_dir);
@@ -242,7 +240,7 @@ struct Server::Impl {
       *out = internal::BadParam(*p.error());
       return false;
     }
-    auto length = store->Length();
+    auto length = db->events().Length();
     if (!length.ok()) {
       *out = internal::StatusError(length.status());
       return false;
@@ -288,7 +286,7 @@ struct Server::Impl {
           }
           std::vector<StoredEvent> batch;
           const uint64_t end = std::min(available, *next + kStreamBatch);
-          if (!store->ReadRange(*next, end, &batch).ok()) return false;
+          if (!db->events().ReadRange(*next, end, &batch).ok()) return false;
           std::string text;
           for (const StoredEvent& s : batch) {
             JsonOut j;
@@ -388,8 +386,7 @@ Server::~Server() { Stop(); }
 
 int Server::port() const { return impl_->port; }
 
-StatusOr<std::unique_ptr<Server>> Server::Start(EventStore* store, Ledger* ledger,
-                                                ServerOptions options) {
+StatusOr<std::unique_ptr<Server>> Server::Start(DB* db, ServerOptions options) {
   if (options.threads < 2 || options.max_streams < 0 || options.max_streams >= options.threads) {
     return Status::InvalidArgument("threads must be at least 2 and more than max_streams");
   }
@@ -397,7 +394,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EventStore* store, Ledger* ledge
       options.read_timeout_seconds < 1 || options.verify_interval_seconds < 1) {
     return Status::InvalidArgument("bad rate, burst, read timeout or verify interval");
   }
-  auto impl = std::make_unique<Impl>(store, ledger, std::move(options));
+  auto impl = std::make_unique<Impl>(db, std::move(options));
   Impl* s = impl.get();
   const std::string& host = s->options.host;
   s->loopback = host == "localhost" || host == "::1" || IsLoopbackIpv4(host);
@@ -453,7 +450,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EventStore* store, Ledger* ledge
         SetJson(res, Api::Error(500, "internal", "internal error"));
       });
 
-  auto length = store->Length();
+  auto length = db->events().Length();
   if (!length.ok()) return length.status();
   s->start_length = *length;
   if (s->options.port == 0) {
@@ -474,7 +471,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EventStore* store, Ledger* ledge
   SubscribeOptions live;
   live.reconnect_timeout = std::nullopt;
   live.on_state = [s](const SubscriptionState& state) { s->OnState(state); };
-  s->subscription = store->SubscribeFrom(
+  s->subscription = db->SubscribeFrom(
       0, [s](const StoredEvent& e) { s->OnEvent(e); }, std::move(live));
   s->listener = std::thread([s] {
     s->http.listen_after_bind();
@@ -499,7 +496,7 @@ void Server::Stop() {
   s->http.stop();
   if (s->listener.joinable()) s->listener.join();
   if (s->verifier.joinable()) s->verifier.join();
-  if (s->subscription) (void)s->store->Unsubscribe(*s->subscription);
+  if (s->subscription) (void)s->db->Unsubscribe(*s->subscription);
 }
 
 }  // namespace statelog::serve

@@ -1,0 +1,184 @@
+// DBImpl: the front door over a store, its snapshots and the Ledger (statelog/db.h).
+#include "statelog/db.h"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "statelog/memory_store.h"
+#ifdef STATELOG_DB_WITH_ROCKSDB
+#include "statelog/rocksdb_store.h"
+#endif
+#ifdef STATELOG_DB_WITH_POSTGRES
+#include "statelog/postgres_store.h"
+#endif
+
+namespace statelog {
+namespace {
+
+// What an open store consists of. Members are destroyed in reverse order: the Ledger before the
+// stores it uses.
+struct Parts {
+  std::unique_ptr<SnapshotStore> own_snapshots;  // the memory store's; durable stores keep theirs
+  std::unique_ptr<EventStore> store;
+  SnapshotStore* snapshots = nullptr;
+  std::string description;
+};
+
+StatusOr<Parts> OpenParts(const StoreName& name, const DBOptions& options) {
+  Parts parts;
+  switch (name.kind) {
+    case StoreKind::kMemory:
+      parts.store = MemoryEventStore::Create();
+      parts.own_snapshots = SnapshotStore::NewMemory();
+      parts.snapshots = parts.own_snapshots.get();
+      parts.description = "memory store";
+      return parts;
+    case StoreKind::kRocksDb: {
+#ifdef STATELOG_DB_WITH_ROCKSDB
+      RocksDbOptions rocks;
+      rocks.sync = options.sync;
+      rocks.create_if_missing = options.create_if_missing && !options.read_only;
+      rocks.read_only = options.read_only;
+      rocks.disk_reserve_bytes = options.disk_reserve_bytes;
+      auto store = RocksDbEventStore::Open(name.location, rocks);
+      if (!store.ok()) return store.status().WithPrefix("cannot open " + name.location);
+      parts.snapshots = (*store)->snapshots();
+      parts.store = std::move(*store);
+      parts.description = "RocksDB store " + name.location;
+      return parts;
+#else
+      return Status::NotSupported("cannot open " + name.location +
+                                  ": this statelog was built without RocksDB");
+#endif
+    }
+    case StoreKind::kPostgres: {
+#ifdef STATELOG_DB_WITH_POSTGRES
+      PostgresOptions pg;
+      pg.schema = options.schema;
+      pg.create_if_missing = options.create_if_missing && !options.read_only;
+      pg.replicated_delivery = options.replicated_delivery;
+      auto store = PostgresEventStore::Open(name.location, pg);
+      if (!store.ok()) return store.status().WithPrefix("cannot open the PostgreSQL store");
+      parts.snapshots = (*store)->snapshots();
+      parts.store = std::move(*store);
+      parts.description = "PostgreSQL store (schema " + pg.schema + ")";
+      return parts;
+#else
+      return Status::NotSupported(
+          "cannot open the PostgreSQL store: this statelog was built without PostgreSQL");
+#endif
+    }
+  }
+  return Status::InvalidArgument("store name: unknown kind");
+}
+
+class DBImpl final : public DB {
+ public:
+  DBImpl(Parts parts, const DBOptions& options) : parts_(std::move(parts)), options_(options) {}
+  ~DBImpl() override {
+    // The Ledger first: it uses the stores.
+    ledger_.reset();
+  }
+
+  const std::string& description() const override { return parts_.description; }
+
+  StatusOr<AppendResult> Append(const Event& event, const AppendOptions& options) override {
+    STATELOG_ASSIGN_OR_RETURN(Ledger * ledger, Writable());
+    return ledger->Append(event, options);
+  }
+  StatusOr<std::vector<AppendResult>> AppendBatch(std::span<const Event> events,
+                                                  const AppendOptions& options) override {
+    STATELOG_ASSIGN_OR_RETURN(Ledger * ledger, Writable());
+    return ledger->AppendBatch(events, options);
+  }
+
+  StatusOr<ChannelState> Channel(const ChannelId& id, const ReadOptions& options) override {
+    STATELOG_ASSIGN_OR_RETURN(Ledger * ledger, Domain());
+    return ledger->Channel(id, options);
+  }
+  StatusOr<ObjectiveState> Objective(const ObjectiveId& id, const ReadOptions& options) override {
+    STATELOG_ASSIGN_OR_RETURN(Ledger * ledger, Domain());
+    return ledger->Objective(id, options);
+  }
+  StatusOr<NodeView> View(const ReadOptions& options) override {
+    STATELOG_ASSIGN_OR_RETURN(Ledger * ledger, Domain());
+    return ledger->View(options);
+  }
+  StatusOr<LogIdentity> Identity() override {
+    STATELOG_ASSIGN_OR_RETURN(Ledger * ledger, Domain());
+    return ledger->Identity();
+  }
+
+  StatusOr<ChainHead> Head() const override { return parts_.store->Head(); }
+  StatusOr<StoredEvent> Read(Offset offset) const override { return parts_.store->Read(offset); }
+  StatusOr<std::optional<Offset>> Find(const EventId& id) const override {
+    return parts_.store->Find(id);
+  }
+  const EventStore& events() const override { return *parts_.store; }
+
+  SubscriptionId SubscribeFrom(Offset from, EventCallback callback,
+                               SubscribeOptions options) override {
+    return parts_.store->SubscribeFrom(from, std::move(callback), std::move(options));
+  }
+  Status Unsubscribe(SubscriptionId id) override { return parts_.store->Unsubscribe(id); }
+  Status SubscriptionError(SubscriptionId id) const override {
+    return parts_.store->SubscriptionError(id);
+  }
+
+  VerifyReport Verify(VerifyOptions options) const override {
+    if (options.snapshots == nullptr) options.snapshots = parts_.snapshots;
+    return VerifyLog(*parts_.store, options);
+  }
+  const SnapshotStore& snapshots() const override { return *parts_.snapshots; }
+  StatusOr<Offset> TakeSnapshot(Timestamp now) override {
+    STATELOG_ASSIGN_OR_RETURN(Ledger * ledger, Writable());
+    return ledger->TakeSnapshot(now);
+  }
+  Status snapshot_status() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return ledger_ ? ledger_->snapshot_status() : Status::OK();
+  }
+
+ private:
+  // The Ledger, opened on the first call that needs it.
+  StatusOr<Ledger*> Domain() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!ledger_) {
+      LedgerOptions options;
+      options.snapshots = options_.snapshots;
+      if (options_.read_only) options.snapshots.interval = 0;  // a reader takes none
+      options.max_attempts = options_.max_attempts;
+      options.proof_threads = options_.proof_threads;
+      options.node = options_.node;
+      options.created_at = options_.created_at;
+      STATELOG_ASSIGN_OR_RETURN(ledger_,
+                                Ledger::Open(parts_.store.get(), parts_.snapshots, options));
+    }
+    return ledger_.get();
+  }
+  StatusOr<Ledger*> Writable() {
+    if (options_.read_only) {
+      return Status::NotSupported(parts_.description + " is open read-only");
+    }
+    return Domain();
+  }
+
+  Parts parts_;
+  const DBOptions options_;
+  std::mutex mu_;
+  std::unique_ptr<Ledger> ledger_;  // guarded by mu_ until set; then only read
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<DB>> DB::Open(std::string_view name, const DBOptions& options) {
+  STATELOG_ASSIGN_OR_RETURN(StoreName parsed, ParseStoreName(name));
+  STATELOG_ASSIGN_OR_RETURN(Parts parts, OpenParts(parsed, options));
+  auto db = std::make_unique<DBImpl>(std::move(parts), options);
+  if (options.node) STATELOG_RETURN_IF_ERROR(db->Identity().status());  // the node is checked now
+  return std::unique_ptr<DB>(std::move(db));
+}
+
+}  // namespace statelog
