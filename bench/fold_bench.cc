@@ -10,6 +10,7 @@
 
 #include "demo/generator.h"
 #include "demo/scenario.h"
+#include "fold/snapshot_manager.h"
 #include "statelog/ledger.h"
 #include "statelog/memory_store.h"
 #include "statelog/nitro.h"

@@ -32,6 +32,7 @@
 
 #include "statelog/fold.h"
 #include "statelog/snapshot.h"
+#include "statelog/snapshot_store.h"
 #include "statelog/store.h"
 
 namespace statelog {

@@ -9,7 +9,8 @@
 
 #include "base/parallel.h"
 #include "fold/nitro_rules.h"
-#include "fold/state_cache_appender.h"
+#include "fold/snapshot_manager.h"
+#include "fold/state_cache.h"
 #include "statelog/nitro.h"
 #include "statelog/reconstruct.h"
 
@@ -302,7 +303,7 @@ StatusOr<std::vector<AppendResult>> LedgerImpl::Attempt(std::span<const Event> e
   }
   // The cache folds what was just appended from memory. A fold error there (which the legality
   // check rules out) is kept by the cache and returned by its every later read.
-  (void)StateCacheAppender::Appended(cache_.get(), events, results);
+  (void)cache_->Appended(events, results);
   MaybeSnapshot(events.back().timestamp);
   return results;
 }

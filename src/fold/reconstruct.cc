@@ -1,5 +1,7 @@
 #include "statelog/reconstruct.h"
 
+#include "fold/snapshot_manager.h"
+#include "fold/state_cache.h"
 #include "statelog/snapshot.h"
 
 namespace statelog {
@@ -21,15 +23,20 @@ StatusOr<LogIdentity> ReadLogIdentity(const EventStore& store) {
   return identity;
 }
 
+struct Reconstructor::IdentityCache {
+  std::mutex mu;
+  std::optional<LogIdentity> identity;  // guarded by mu
+};
+
 Reconstructor::Reconstructor(const EventStore* store, const SnapshotManager* snapshots)
-    : store_(store), snapshots_(snapshots) {}
+    : store_(store), snapshots_(snapshots), identity_(std::make_shared<IdentityCache>()) {}
 
 StatusOr<LogIdentity> Reconstructor::Identity() const {
-  std::lock_guard<std::mutex> lock(identity_mu_);
-  if (identity_) return *identity_;
+  std::lock_guard<std::mutex> lock(identity_->mu);
+  if (identity_->identity) return *identity_->identity;
   STATELOG_ASSIGN_OR_RETURN(uint64_t length, store_->Length());
   STATELOG_ASSIGN_OR_RETURN(LogIdentity identity, ReadLogIdentity(*store_));
-  if (length > 0) identity_ = identity;
+  if (length > 0) identity_->identity = identity;  // a log's first event never changes
   return identity;
 }
 
@@ -160,6 +167,22 @@ Status StateCache::FoldAppended(Offset first, std::span<const Event* const> appe
     }
   }
   return Status::OK();
+}
+
+Status StateCache::Appended(std::span<const Event> events, std::span<const AppendResult> results) {
+  std::vector<const Event*> run;
+  Offset first = 0;
+  for (size_t i = 0; i < events.size() && i < results.size(); ++i) {
+    if (!results[i].appended) continue;
+    if (run.empty()) {
+      first = results[i].offset;
+    } else if (results[i].offset != first + run.size()) {
+      return Status::OK();  // not one run: the next read catches up
+    }
+    run.push_back(&events[i]);
+  }
+  if (run.empty()) return Status::OK();
+  return FoldAppended(first, run);
 }
 
 StatusOr<ObjectiveState> StateCache::Objective(const ObjectiveId& id) {

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "fold/snapshot_manager.h"
 #include "statelog/keccak.h"
 #include "statelog/nitro.h"
 #include "statelog/reconstruct.h"

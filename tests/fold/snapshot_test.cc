@@ -9,6 +9,7 @@
 #include <random>
 
 #include "crypto/crc32c.h"
+#include "fold/snapshot_manager.h"
 #include "fold_test_util.h"
 #include "statelog/keccak.h"
 #include "statelog/ledger.h"
