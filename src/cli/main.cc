@@ -7,7 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
-#include "serve/serve_command.h"
+#include "cli/serve_command.h"
 
 namespace {
 

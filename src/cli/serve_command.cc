@@ -1,5 +1,5 @@
 // `statelog serve`: the HTTP server (server.h) over a store opened read-only.
-#include "serve/serve_command.h"
+#include "cli/serve_command.h"
 
 #include <atomic>
 #include <chrono>
