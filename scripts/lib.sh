@@ -9,7 +9,7 @@ STATELOG_JOBS=${STATELOG_JOBS:-$(nproc)}
 STATELOG_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsecp256k1-dev libcrypto++-dev libsimdjson-dev rapidjson-dev nlohmann-json3-dev libcli11-dev
+  libsecp256k1-dev libcrypto++-dev libsimdjson-dev nlohmann-json3-dev libcli11-dev
   librocksdb-dev libsqlite3-dev libpq-dev postgresql python3
   patroni etcd-server python3-etcd # the PostgreSQL failover test
   golang-go                         # the go-nitro JSON test runs Go's encoder
