@@ -1,5 +1,4 @@
 // `statelog snapshot`, `verify` and `stats`.
-#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -54,12 +53,12 @@ Status ParseHead(const std::string& text, ChainHead* out) {
   const size_t colon = text.find(':');
   if (colon == std::string::npos) return Status::InvalidArgument("--head must be LENGTH:0xCHAIN");
   const std::string length = text.substr(0, colon);
-  const char* end = length.data() + length.size();
-  const auto [ptr, ec] = std::from_chars(length.data(), end, out->length);
-  if (length.empty() || ec != std::errc() || ptr != end) {
+  StatusOr<uint64_t> parsed = ParseDecimal64(length);
+  if (!parsed.ok()) {
     return Status::InvalidArgument("--head: bad length '" + length +
                                    "' (a decimal number of events)");
   }
+  out->length = *parsed;
   auto chain = Hash256::FromHex(text.substr(colon + 1));
   if (!chain.ok()) return chain.status().WithPrefix("--head chain");
   out->chain = *chain;

@@ -314,9 +314,11 @@ HttpResponse Api::Channels(const HttpRequest& r) {
 
 HttpResponse Api::Channel(const HttpRequest& r, std::string_view id_text, std::string_view sub) {
   Params p(r.params);
-  std::string reason;
-  auto id = ParseChannelId(id_text, &reason);
-  if (!id) return Error(400, "bad_parameter", "parameter 'id': " + reason, "id");
+  auto id = ParseChannelId(id_text);
+  if (!id.ok()) {
+    return Error(400, "bad_parameter", "parameter 'id': " + std::string(id.status().message()),
+                 "id");
+  }
   if (!p.Allow({"at"})) return BadParam(*p.error());
   std::optional<Offset> at;
   uint64_t end = 0;
@@ -387,9 +389,11 @@ HttpResponse Api::Objectives(const HttpRequest& r) {
 
 HttpResponse Api::Objective(const HttpRequest& r, std::string_view id_text) {
   Params p(r.params);
-  std::string reason;
-  auto id = ParseObjectiveId(id_text, &reason);
-  if (!id) return Error(400, "bad_parameter", "parameter 'id': " + reason, "id");
+  auto id = ParseObjectiveId(id_text);
+  if (!id.ok()) {
+    return Error(400, "bad_parameter", "parameter 'id': " + std::string(id.status().message()),
+                 "id");
+  }
   if (!p.Allow({"at"})) return BadParam(*p.error());
   std::optional<Offset> at;
   uint64_t end = 0;

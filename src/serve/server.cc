@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "base/decimal.h"
 #include "serve/api.h"
 #include "serve/api_internal.h"
 #include "serve/assets.h"
@@ -227,11 +228,14 @@ struct Server::Impl {
     }
     std::optional<uint64_t> from = p.Offset("from");
     if (!from && req.has_header("Last-Event-ID")) {
-      std::string reason;
-      auto last = ParseOffset(req.get_header_value("Last-Event-ID"), &reason);
-      if (!last) {
-        *out =
-            Api::Error(400, "bad_parameter", "header 'Last-Event-ID': " + reason, "Last-Event-ID");
+      auto last = ParseOffset(req.get_header_value("Last-Event-ID"));
+      if (last.ok() && *last == UINT64_MAX) {
+        last = Status::InvalidArgument("no event follows offset 2^64-1");
+      }
+      if (!last.ok()) {
+        *out = Api::Error(400, "bad_parameter",
+                          "header 'Last-Event-ID': " + std::string(last.status().message()),
+                          "Last-Event-ID");
         return false;
       }
       from = *last + 1;
@@ -370,9 +374,8 @@ Status ParseListen(std::string_view text, std::string* host, int* port) {
   *host = h.empty() ? std::string("127.0.0.1") : std::string(h);
   *port = kDefaultPort;
   if (!p.empty()) {
-    std::string reason;
-    auto v = ParseOffset(p, &reason);
-    if (!v || *v > 65535) {
+    auto v = ParseDecimal64(p);
+    if (!v.ok() || *v > 65535) {
       return Status::InvalidArgument("--listen: not a port from 0 to 65535: " + Quote(p));
     }
     *port = static_cast<int>(*v);

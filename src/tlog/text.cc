@@ -1,5 +1,7 @@
 #include "tlog/text.h"
 
+#include "base/decimal.h"
+
 namespace statelog::tlog {
 namespace {
 
@@ -49,21 +51,14 @@ Status CheckNoteCharacters(std::string_view text) {
 StatusOr<uint64_t> ParseDecimal(std::string_view text, std::string_view what) {
   const std::string name(what);
   if (text.empty()) return Status::InvalidArgument(name + " is empty");
+  StatusOr<uint64_t> v = ParseDecimal64(text);
+  if (v.status().IsInvalidArgument()) {
+    return Status::InvalidArgument(name + " \"" + std::string(text) + "\" is not a decimal number");
+  }
   if (text.size() > 1 && text[0] == '0') {
     return Status::InvalidArgument(name + " \"" + std::string(text) + "\" has a leading zero");
   }
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') {
-      return Status::InvalidArgument(name + " \"" + std::string(text) +
-                                     "\" is not a decimal number");
-    }
-    if (v > (uint64_t{1} << 63) / 10) {
-      return Status::InvalidArgument(name + " \"" + std::string(text) + "\" is 2^63 or more");
-    }
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (v >= uint64_t{1} << 63) {
+  if (!v.ok() || *v >= uint64_t{1} << 63) {
     return Status::InvalidArgument(name + " \"" + std::string(text) + "\" is 2^63 or more");
   }
   return v;
