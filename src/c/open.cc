@@ -35,6 +35,34 @@ using statelog::c_api::NotNull;
 
 extern "C" {
 
+int statelog_open(statelog_t** db, const char* name, const char* node, int flags, char** errptr) {
+  constexpr std::string_view kFunction = "statelog_open";
+  DBOptions options;
+  options.create_if_missing = (flags & STATELOG_OPEN_MUST_EXIST) == 0;
+  options.read_only = (flags & STATELOG_OPEN_READ_ONLY) != 0;
+  options.sync = (flags & STATELOG_OPEN_NO_SYNC) == 0;
+  auto store = [&]() -> StatusOr<std::string> {
+    STATELOG_RETURN_IF_ERROR(NotNull(name, kFunction, "name"));
+    constexpr int kKnown =
+        STATELOG_OPEN_NO_SYNC | STATELOG_OPEN_READ_ONLY | STATELOG_OPEN_MUST_EXIST;
+    if ((flags & ~kKnown) != 0) {
+      return Status::InvalidArgument(std::string(kFunction) + ": unknown flags " +
+                                     std::to_string(flags & ~kKnown));
+    }
+    if (node != nullptr) {
+      StatusOr<statelog::Address> address = statelog::Address::FromHex(node);
+      if (!address.ok()) return address.status().WithPrefix(std::string(kFunction) + ": node");
+      if (*address == statelog::Address{}) {
+        return Status::InvalidArgument(std::string(kFunction) +
+                                       ": node: the zero address is no node");
+      }
+      options.node = *address;
+    }
+    return std::string(name);
+  };
+  return statelog::c_api::Open(kFunction, db, errptr, store, options);
+}
+
 int statelog_open_memory(statelog_t** db, char** errptr) {
   return statelog::c_api::Open(
       "statelog_open_memory", db, errptr, [] { return StatusOr<std::string>("memory:"); },

@@ -109,6 +109,28 @@ int statelog_objective(statelog_t* db, const char* objective_id, int64_t as_of, 
   });
 }
 
+int statelog_identity(statelog_t* db, char** out, char** errptr) {
+  return Guard("statelog_identity", errptr, [&]() -> Status {
+    STATELOG_RETURN_IF_ERROR(NotNull(db, "statelog_identity", "db"));
+    STATELOG_RETURN_IF_ERROR(NotNull(out, "statelog_identity", "out"));
+    STATELOG_ASSIGN_OR_RETURN(LogIdentity identity, db->open->Identity());
+    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "..." + std::string here.
+    std::string json = "{\"rules\":\"";
+    json += RuleSetName(identity.rules);
+    json += "\",\"node\":";
+    if (identity.node) {
+      json += '"';
+      json += identity.node->ToHex();
+      json += '"';
+    } else {
+      json += "null";
+    }
+    json += '}';
+    *out = CopyOut(json);
+    return Status::OK();
+  });
+}
+
 int statelog_verify(statelog_t* db, statelog_verify_report* report, char** errptr) {
   return Guard("statelog_verify", errptr, [&]() -> Status {
     STATELOG_RETURN_IF_ERROR(NotNull(db, "statelog_verify", "db"));

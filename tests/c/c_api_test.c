@@ -390,6 +390,61 @@ static void test_rocksdb(void) {
   CHECK(system(rm) == 0);
 }
 
+/* statelog_open by name: a node's log is created for it and refused to another node; flags. */
+static void test_open_by_name(void) {
+  static const char kIrene[] = "0x111a00868581f73ab42feef67d235ca09ca1e8db";
+  static const char kAlice[] = "0xaaa6628ec44a8a742987ef3a114ddfe2d4f7adce";
+  char* err = NULL;
+  char dir[] = "/tmp/statelog-c-open-XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  char path[64], name[80];
+  snprintf(path, sizeof path, "%s/node", dir);
+  snprintf(name, sizeof name, "rocksdb:%s", path);
+  statelog_t* db = NULL;
+  char want[256];
+  snprintf(
+      want, sizeof want,
+      "NotFound: cannot open %s: store directory %s does not exist (create_if_missing is false)",
+      path, path);
+  EXPECT(statelog_open(&db, path, NULL, STATELOG_OPEN_MUST_EXIST, &err), STATELOG_NOT_FOUND, want);
+  CHECK(db == NULL);
+  EXPECT_OK(statelog_open(&db, name, kIrene, STATELOG_OPEN_NO_SYNC, &err));
+  char* identity = NULL;
+  EXPECT_OK(statelog_identity(db, &identity, &err));
+  CHECK(identity != NULL &&
+        strcmp(identity,
+               "{\"rules\":\"nitro-2\",\"node\":\"0x111a00868581f73ab42feef67d235ca09ca1e8db\"}") ==
+            0);
+  statelog_free(identity);
+  uint64_t length = 0;
+  EXPECT_OK(statelog_head(db, &length, NULL, &err));
+  CHECK(length == 1); /* its log_created */
+  statelog_close(db);
+  snprintf(want, sizeof want, "FailedPrecondition: the log belongs to node %s, not to %s", kIrene,
+           kAlice);
+  EXPECT(statelog_open(&db, path, kAlice, 0, &err), STATELOG_FAILED_PRECONDITION, want);
+  CHECK(db == NULL);
+  EXPECT_OK(statelog_open(&db, path, NULL, STATELOG_OPEN_READ_ONLY, &err));
+  snprintf(want, sizeof want, "NotSupported: RocksDB store %s is open read-only", path);
+  EXPECT(statelog_append(db, lines[0], strlen(lines[0]), STATELOG_NONE, NULL, NULL, &err),
+         STATELOG_NOT_SUPPORTED, want);
+  statelog_close(db);
+  EXPECT(statelog_open(&db, path, "0x12", 0, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_open: node: hex must have 40 digits, has 2");
+  EXPECT(statelog_open(&db, path, NULL, 64, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_open: unknown flags 64");
+  EXPECT(statelog_open(&db, NULL, NULL, 0, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_open: name is NULL");
+  EXPECT_OK(statelog_open(&db, "memory:", NULL, 0, &err));
+  EXPECT_OK(statelog_identity(db, &identity, &err));
+  CHECK(identity != NULL && strcmp(identity, "{\"rules\":\"statelog-1\",\"node\":null}") == 0);
+  statelog_free(identity);
+  statelog_close(db);
+  char rm[96];
+  snprintf(rm, sizeof rm, "rm -rf %s", dir);
+  CHECK(system(rm) == 0);
+}
+
 static void test_postgres(const char* conninfo) {
   char* err = NULL;
   statelog_t* db = NULL;
@@ -420,6 +475,7 @@ int main(int argc, char** argv) {
   } else {
     test_memory();
     test_rocksdb();
+    test_open_by_name();
   }
   if (failures != 0) fprintf(stderr, "%d failures\n", failures);
   return failures == 0 ? 0 : 1;

@@ -8,6 +8,7 @@ package statelog
 import "C"
 
 import (
+	"encoding/json"
 	"math"
 	"unsafe"
 )
@@ -149,6 +150,40 @@ func (s *Store) entity(id string, opts []ReadOption, objective bool) ([]byte, er
 		return toError(code, msg)
 	})
 	return out, err
+}
+
+// Identity is the node a log belongs to and the rules it is checked under
+// (docs/architecture/nitro-rules.md): Rules "nitro-2" with the node's 0x address, or
+// "statelog-1" with Node empty for a log that names no node.
+type Identity struct {
+	Rules string
+	Node  string
+}
+
+// Identity returns the log's node and rule set.
+func (s *Store) Identity() (Identity, error) {
+	var id Identity
+	err := s.use(func(db *C.statelog_t) error {
+		var buf, msg *C.char
+		code := C.statelog_identity(db, &buf, &msg)
+		if code != C.STATELOG_OK {
+			return toError(code, msg)
+		}
+		defer C.statelog_free(unsafe.Pointer(buf))
+		var raw struct {
+			Rules string  `json:"rules"`
+			Node  *string `json:"node"`
+		}
+		if err := json.Unmarshal([]byte(C.GoString(buf)), &raw); err != nil {
+			return err
+		}
+		id.Rules = raw.Rules
+		if raw.Node != nil {
+			id.Node = *raw.Node
+		}
+		return nil
+	})
+	return id, err
 }
 
 // VerifyReport is what Verify checked.
