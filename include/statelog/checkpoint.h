@@ -111,7 +111,9 @@ struct ConsistencyProofFile {
 };
 
 // Returns the consistency proof from `older` (a checkpoint of the same log) to the signed
-// checkpoint `signed_newer`, from the stored hashes `reader` reads.
+// checkpoint `signed_newer`, from the stored hashes `reader` reads. FailedPrecondition when
+// `older` is of another origin, larger than the newer one, or not of the tree `reader` reads (its
+// root is not the tree's at its size: a rewritten log or another log's checkpoint).
 StatusOr<ConsistencyProofFile> ProveExtension(const Checkpoint& older,
                                               std::string_view signed_newer,
                                               const HashReader& reader);
