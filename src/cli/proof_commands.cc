@@ -373,17 +373,29 @@ size_t SignatureCount(const Event& event) {
   return count;
 }
 
-Status CheckInclusion(const std::string& text, const std::string& key) {
+// Opens a signed checkpoint with the key --key names; Corruption naming that key otherwise.
+StatusOr<tlog::Checkpoint> OpenWithKey(std::string_view signed_checkpoint,
+                                       const tlog::NoteVerifier& verifier, const std::string& key,
+                                       const std::string& what) {
+  StatusOr<tlog::Checkpoint> c = tlog::OpenCheckpoint(signed_checkpoint, std::span(&verifier, 1));
+  if (!c.ok()) {
+    return Status(c.status().code(), what + " is not signed by --key " + key + ": " +
+                                         std::string(c.status().message()));
+  }
+  return c;
+}
+
+Status CheckInclusion(const std::string& text, const tlog::NoteVerifier& verifier,
+                      const std::string& key) {
   STATELOG_ASSIGN_OR_RETURN(tlog::InclusionProofFile parsed, tlog::InclusionProofFile::Parse(text));
-  STATELOG_ASSIGN_OR_RETURN(std::string origin, OriginOf(parsed.checkpoint));
-  StatusOr<tlog::NoteVerifier> verifier = VerifierFor(key, origin);
-  if (!verifier.ok()) return verifier.status().WithPrefix("--key");
+  STATELOG_RETURN_IF_ERROR(
+      OpenWithKey(parsed.checkpoint, verifier, key, "the checkpoint").status());
   STATELOG_ASSIGN_OR_RETURN(tlog::CheckedInclusion checked,
-                            tlog::CheckInclusionProofFile(text, std::span(&*verifier, 1)));
+                            tlog::CheckInclusionProofFile(text, std::span(&verifier, 1)));
   STATELOG_ASSIGN_OR_RETURN(Event event, CheckLeafEvent(checked.leaf));
   std::printf("checkpoint: %s, %llu events, signed by %s\n", checked.checkpoint.origin.c_str(),
               static_cast<unsigned long long>(checked.checkpoint.size),
-              verifier->ToString().c_str());
+              verifier.ToString().c_str());
   std::printf("event: offset %llu, id %s, type %s\n",
               static_cast<unsigned long long>(checked.index), event.id.ToHex().c_str(),
               std::string(EventTypeName(event.type())).c_str());
@@ -393,30 +405,38 @@ Status CheckInclusion(const std::string& text, const std::string& key) {
   return Status::OK();
 }
 
-Status CheckConsistency(const std::string& text, const CheckArgs& a) {
-  if (a.older.empty()) {
-    return Status::InvalidArgument(
-        "a consistency proof is checked against the older checkpoint: give --older FILE");
-  }
-  std::string older_text;
+Status CheckConsistency(const std::string& text, const tlog::Checkpoint& older,
+                        const tlog::NoteVerifier& verifier, const std::string& key) {
+  STATELOG_ASSIGN_OR_RETURN(tlog::ConsistencyProofFile parsed,
+                            tlog::ConsistencyProofFile::Parse(text));
   STATELOG_RETURN_IF_ERROR(
-      ReadSmallFile(a.older, "--older " + a.older, kMaxProofFileBytes, &older_text));
-  StatusOr<std::string> origin = OriginOf(older_text);
-  if (!origin.ok()) return origin.status().WithPrefix("--older " + a.older);
-  StatusOr<tlog::NoteVerifier> verifier = VerifierFor(a.key, *origin);
-  if (!verifier.ok()) return verifier.status().WithPrefix("--key");
-  const std::span<const tlog::NoteVerifier> known(&*verifier, 1);
-  StatusOr<tlog::Checkpoint> older = tlog::OpenCheckpoint(older_text, known);
-  if (!older.ok()) return older.status().WithPrefix("--older " + a.older);
+      OpenWithKey(parsed.checkpoint, verifier, key, "the newer checkpoint").status());
   STATELOG_ASSIGN_OR_RETURN(tlog::Checkpoint newer,
-                            tlog::CheckConsistencyProofFile(text, *older, known));
-  std::printf("older checkpoint: %s, %llu events, signed by %s\n", older->origin.c_str(),
-              static_cast<unsigned long long>(older->size), verifier->ToString().c_str());
+                            tlog::CheckConsistencyProofFile(text, older, std::span(&verifier, 1)));
+  std::printf("older checkpoint: %s, %llu events, signed by %s\n", older.origin.c_str(),
+              static_cast<unsigned long long>(older.size), verifier.ToString().c_str());
   std::printf("newer checkpoint: %s, %llu events, signed by %s\n", newer.origin.c_str(),
-              static_cast<unsigned long long>(newer.size), verifier->ToString().c_str());
-  std::printf("consistency proof: OK (the older tree is a prefix of the newer)\n");
+              static_cast<unsigned long long>(newer.size), verifier.ToString().c_str());
+  std::printf("consistency proof: OK (%zu hashes; the older tree is a prefix of the newer)\n",
+              parsed.proof.size());
   std::printf("check-proof: OK\n");
   return Status::OK();
+}
+
+// The signed checkpoint a proof file is against (the one whose origin names the key).
+StatusOr<std::string> CheckpointOfFile(const std::string& text) {
+  if (text.starts_with(std::string(tlog::kTlogProofHeader) + "\n")) {
+    STATELOG_ASSIGN_OR_RETURN(tlog::InclusionProofFile f, tlog::InclusionProofFile::Parse(text));
+    return f.checkpoint;
+  }
+  if (text.starts_with("old ")) {
+    STATELOG_ASSIGN_OR_RETURN(tlog::ConsistencyProofFile f,
+                              tlog::ConsistencyProofFile::Parse(text));
+    return f.checkpoint;
+  }
+  return Status::InvalidArgument(
+      "not a proof file: an inclusion proof starts with \"c2sp.org/tlog-proof@v1\", a "
+      "consistency proof with \"old <size>\"");
 }
 
 void RunCheckProof(Context& ctx, const CheckArgs& a) {
@@ -424,23 +444,46 @@ void RunCheckProof(Context& ctx, const CheckArgs& a) {
   if (Status st = ReadSmallFile(a.file, a.file, kMaxProofFileBytes, &text); !st.ok()) {
     return Fail(ctx, st.code() == StatusCode::kIOError ? kExitFailure : kExitBadInput, st);
   }
+  const bool consistency = text.starts_with("old ");
+  if (consistency && a.older.empty()) {
+    return Fail(
+        ctx, kExitUsage,
+        Status::InvalidArgument(a.file + " is a consistency proof: give --older FILE, the older "
+                                         "checkpoint it starts from"));
+  }
+  if (!consistency && !a.older.empty()) {
+    return Fail(
+        ctx, kExitUsage,
+        Status::InvalidArgument("--older is for consistency proofs; " + a.file + " is not one"));
+  }
+  const std::string failed = "check-proof " + a.file + " FAILED";
+  // The checkpoint whose origin names the key: the older one of a consistency proof.
+  std::string older_text;
+  if (consistency) {
+    Status st = ReadSmallFile(a.older, "--older " + a.older, kMaxProofFileBytes, &older_text);
+    if (!st.ok()) {
+      return Fail(ctx, st.code() == StatusCode::kIOError ? kExitFailure : kExitBadInput, st);
+    }
+  }
+  StatusOr<std::string> keyed =
+      consistency ? StatusOr<std::string>(older_text) : CheckpointOfFile(text);
+  if (!keyed.ok()) return Fail(ctx, kExitVerifyFailed, keyed.status().WithPrefix(failed));
+  StatusOr<std::string> origin = OriginOf(*keyed);
+  if (!origin.ok()) {
+    return Fail(ctx, kExitVerifyFailed,
+                origin.status().WithPrefix(consistency ? failed + ": --older " + a.older : failed));
+  }
+  StatusOr<tlog::NoteVerifier> verifier = VerifierFor(a.key, *origin);
+  if (!verifier.ok()) return Fail(ctx, kExitUsage, verifier.status().WithPrefix("--key"));
   Status result;
-  if (text.starts_with(std::string(tlog::kTlogProofHeader) + "\n")) {
-    result = CheckInclusion(text, a.key);
-  } else if (text.starts_with("old ")) {
-    result = CheckConsistency(text, a);
+  if (consistency) {
+    StatusOr<tlog::Checkpoint> older =
+        OpenWithKey(older_text, *verifier, a.key, "the older checkpoint " + a.older);
+    result = older.ok() ? CheckConsistency(text, *older, *verifier, a.key) : older.status();
   } else {
-    result = Status::InvalidArgument(
-        "not a proof file: an inclusion proof starts with \"c2sp.org/tlog-proof@v1\", a "
-        "consistency proof with \"old <size>\"");
+    result = CheckInclusion(text, *verifier, a.key);
   }
-  if (!result.ok()) {
-    const bool usage = result.message().starts_with("--key") ||
-                       result.message().starts_with("a consistency proof is checked");
-    if (result.code() == StatusCode::kIOError) return Fail(ctx, kExitFailure, result);
-    return Fail(ctx, usage ? kExitUsage : kExitVerifyFailed,
-                result.WithPrefix("check-proof " + a.file + " FAILED"));
-  }
+  if (!result.ok()) return Fail(ctx, kExitVerifyFailed, result.WithPrefix(failed));
 }
 
 }  // namespace
