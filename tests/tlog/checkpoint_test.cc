@@ -248,5 +248,30 @@ TEST_F(CheckpointTest, ConsistencyProofFiles) {
   EXPECT_TRUE(ConsistencyProofFile::Parse("new 1\n\n" + newer_signed).status().IsInvalidArgument());
 }
 
+TEST_F(CheckpointTest, ProveExtensionRefusesACheckpointOfAnotherHistory) {
+  Append(23);
+  const std::string newer_signed = Sign(Make(33));
+  // A forked log's checkpoint of size 10: the stored tree at 10 has another root.
+  MemoryHashStore fork;
+  for (uint64_t i = 0; i < 10; ++i) fork.AppendLeaf(i == 9 ? "{\"fork\":9}" : Event(i));
+  const Checkpoint forked = MakeCheckpoint(kOrigin, 10, chains[9], fork).value();
+  Status s = ProveExtension(forked, newer_signed, store).status();
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+  EXPECT_EQ(s.message(), "the older checkpoint of size 10 has root " + HashToBase64(forked.root) +
+                             "; the log's tree at that size has root " +
+                             HashToBase64(Make(10).root) +
+                             ": it is not a checkpoint of this history");
+  // Another origin, and a size beyond the newer checkpoint's.
+  Checkpoint other = Make(10);
+  other.origin = "statelog.example/bob";
+  s = ProveExtension(other, newer_signed, store).status();
+  EXPECT_EQ(s.message(),
+            "the older checkpoint is of statelog.example/bob, the newer of statelog.example/alice");
+  s = ProveExtension(Make(10), Sign(Make(9)), store).status();
+  EXPECT_EQ(s.message(), "the older checkpoint's size 10 is beyond the newer checkpoint's 9");
+  // The control: the log's own checkpoint of size 10 proves.
+  EXPECT_TRUE(ProveExtension(Make(10), newer_signed, store).ok());
+}
+
 }  // namespace
 }  // namespace statelog::tlog
