@@ -524,14 +524,14 @@ void RegisterProofCommands(CLI::App& app, Context& ctx) {
         ->option_text("FILE");
     CLI::App* event = prove->add_subcommand(
         "event", "The .tlog-proof of one event, by OFFSET or by --id, with the event in it");
-    event->add_option("offset", a->offset, "The event's offset in the log");
+    event->add_option("OFFSET", a->offset, "The event's offset in the log");
     event->add_option("--id", a->id, "The event's id (0x and 64 hex digits) instead of OFFSET")
         ->option_text("EVENT_ID");
     event->callback([&ctx, a] { RunProveEvent(ctx, *a); });
     CLI::App* consistency = prove->add_subcommand(
         "consistency",
         "The consistency proof from an older checkpoint of this log to the latest kept one");
-    consistency->add_option("old_checkpoint", a->older, "The older signed checkpoint's file")
+    consistency->add_option("OLD_CHECKPOINT", a->older, "The older signed checkpoint's file")
         ->required();
     consistency->callback([&ctx, a] { RunProveConsistency(ctx, *a); });
   }
@@ -540,7 +540,7 @@ void RegisterProofCommands(CLI::App& app, Context& ctx) {
     CLI::App* cmd = app.add_subcommand(
         "check-proof",
         "Check a proof file offline (no store): the checkpoint's signature, the proof, the event");
-    cmd->add_option("file", a->file, "The proof file (.tlog-proof or consistency proof)")
+    cmd->add_option("FILE", a->file, "The proof file (.tlog-proof or consistency proof)")
         ->required();
     cmd->add_option("--key", a->key,
                     "The log's key: the node's Ethereum address, or a verifier key (vkey)")
