@@ -243,6 +243,7 @@ struct ProveArgs {
   std::string offset;  // prove event OFFSET
   std::string id;      // prove event --id ID
   std::string older;   // prove consistency OLD_CHECKPOINT_FILE
+  std::string stream;  // prove channel ID / prove objective ID
 };
 
 void RunProveEvent(Context& ctx, const ProveArgs& a) {
@@ -321,6 +322,51 @@ void RunProveConsistency(Context& ctx, const ProveArgs& a) {
                 file.status().WithPrefix("no consistency proof from " + a.older));
   }
   if (Status st = WriteOutput(a.out, file->Encode()); !st.ok()) {
+    return Fail(ctx, kExitFailure, st);
+  }
+}
+
+// The bundle of a channel's (`objective` false) or an objective's events at the latest kept
+// checkpoint.
+void RunProveStream(Context& ctx, const ProveArgs& a, bool objective) {
+  std::string stream;
+  std::optional<ChannelId> channel;
+  std::optional<ObjectiveId> objective_id;
+  if (objective) {
+    auto id = ObjectiveId::Parse(a.stream);
+    if (!id.ok()) return Fail(ctx, kExitUsage, id.status().WithPrefix("objective id"));
+    objective_id = *id;
+    stream = "objective " + id->ToString();
+  } else {
+    auto id = ChannelId::FromHex(a.stream);
+    if (!id.ok()) return Fail(ctx, kExitUsage, id.status().WithPrefix("channel id"));
+    channel = *id;
+    stream = "channel " + id->ToHex();
+  }
+  auto opened = OpenStore(a.flags, Access::kRead);
+  if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
+  const EventStore& store = *opened->store;
+  auto latest = LatestKept(store);
+  if (!latest.ok()) return Fail(ctx, ExitCodeFor(latest.status()), latest.status());
+  auto offsets = channel ? store.ChannelOffsets(*channel, latest->size)
+                         : store.ObjectiveOffsets(*objective_id, latest->size);
+  if (!offsets.ok()) return Fail(ctx, kExitFailure, offsets.status());
+  if (offsets->empty()) {
+    return Fail(
+        ctx, kExitBadInput,
+        Status::NotFound("the " + stream + " has no event in the latest kept checkpoint, of " +
+                         std::to_string(latest->size) + " events"));
+  }
+  std::vector<std::string> leaves;
+  for (Offset o : *offsets) {
+    auto record = store.log().Read(o);
+    if (!record.ok()) return Fail(ctx, kExitFailure, record.status());
+    leaves.push_back(record->record.payload->Encode());
+  }
+  auto bundle =
+      tlog::ProveStream(stream, *offsets, std::move(leaves), latest->note, *store.log().tree());
+  if (!bundle.ok()) return Fail(ctx, kExitFailure, bundle.status());
+  if (Status st = WriteOutput(a.out, bundle->Encode()); !st.ok()) {
     return Fail(ctx, kExitFailure, st);
   }
 }
@@ -405,6 +451,63 @@ Status CheckInclusion(const std::string& text, const tlog::NoteVerifier& verifie
   return Status::OK();
 }
 
+// Checks that `event` belongs to the bundle's stream ("channel <id>" or "objective <id>").
+Status CheckInStream(const Event& event, std::string_view stream) {
+  if (stream.starts_with("channel ")) {
+    auto id = ChannelId::FromHex(stream.substr(8));
+    if (!id.ok()) return id.status().WithPrefix("bundle: stream channel id");
+    if (event.channel() == nullptr || *event.channel() != *id) {
+      return Status::Corruption("the event is not of the " + std::string(stream));
+    }
+    return Status::OK();
+  }
+  if (stream.starts_with("objective ")) {
+    auto id = ObjectiveId::Parse(stream.substr(10));
+    if (!id.ok()) return id.status().WithPrefix("bundle: stream objective id");
+    if (event.objective() == nullptr || *event.objective() != *id) {
+      return Status::Corruption("the event is not of the " + std::string(stream));
+    }
+    return Status::OK();
+  }
+  return Status::InvalidArgument("bundle: unknown stream \"" + std::string(stream) +
+                                 "\" (channel <id> or objective <id>)");
+}
+
+Status CheckBundle(const std::string& text, const tlog::NoteVerifier& verifier,
+                   const std::string& key) {
+  STATELOG_ASSIGN_OR_RETURN(tlog::BundleFile parsed, tlog::BundleFile::Parse(text));
+  STATELOG_RETURN_IF_ERROR(
+      OpenWithKey(parsed.checkpoint, verifier, key, "the checkpoint").status());
+  STATELOG_ASSIGN_OR_RETURN(tlog::CheckedBundle checked,
+                            tlog::CheckBundleFile(text, std::span(&verifier, 1)));
+  std::vector<Event> events;
+  size_t signatures = 0;
+  for (const tlog::BundleEntry& e : checked.bundle.entries) {
+    const std::string which =
+        "version " + std::to_string(e.version) + " (offset " + std::to_string(e.index) + ")";
+    StatusOr<Event> event = CheckLeafEvent(e.leaf);
+    if (!event.ok()) return event.status().WithPrefix(which);
+    STATELOG_RETURN_IF_ERROR(CheckInStream(*event, checked.bundle.stream).WithPrefix(which));
+    signatures += SignatureCount(*event);
+    events.push_back(std::move(*event));
+  }
+  std::printf("checkpoint: %s, %llu events, signed by %s\n", checked.checkpoint.origin.c_str(),
+              static_cast<unsigned long long>(checked.checkpoint.size),
+              verifier.ToString().c_str());
+  std::printf("stream: %s, versions 1 to %llu\n", checked.bundle.stream.c_str(),
+              static_cast<unsigned long long>(checked.bundle.events));
+  for (size_t i = 0; i < events.size(); ++i) {
+    std::printf("version %llu: offset %llu, id %s, type %s\n",
+                static_cast<unsigned long long>(checked.bundle.entries[i].version),
+                static_cast<unsigned long long>(checked.bundle.entries[i].index),
+                events[i].id.ToHex().c_str(), std::string(EventTypeName(events[i].type())).c_str());
+  }
+  std::printf("inclusion proofs: OK (%zu events, no version missing)\n", events.size());
+  std::printf("events of the stream, ids and Nitro signatures: OK (%zu signatures)\n", signatures);
+  std::printf("check-proof: OK\n");
+  return Status::OK();
+}
+
 Status CheckConsistency(const std::string& text, const tlog::Checkpoint& older,
                         const tlog::NoteVerifier& verifier, const std::string& key) {
   STATELOG_ASSIGN_OR_RETURN(tlog::ConsistencyProofFile parsed,
@@ -423,6 +526,10 @@ Status CheckConsistency(const std::string& text, const tlog::Checkpoint& older,
   return Status::OK();
 }
 
+bool IsBundle(std::string_view text) {
+  return text.starts_with(std::string(tlog::kBundleHeader) + "\n");
+}
+
 // The signed checkpoint a proof file is against (the one whose origin names the key).
 StatusOr<std::string> CheckpointOfFile(const std::string& text) {
   if (text.starts_with(std::string(tlog::kTlogProofHeader) + "\n")) {
@@ -434,9 +541,13 @@ StatusOr<std::string> CheckpointOfFile(const std::string& text) {
                               tlog::ConsistencyProofFile::Parse(text));
     return f.checkpoint;
   }
+  if (IsBundle(text)) {
+    STATELOG_ASSIGN_OR_RETURN(tlog::BundleFile f, tlog::BundleFile::Parse(text));
+    return f.checkpoint;
+  }
   return Status::InvalidArgument(
       "not a proof file: an inclusion proof starts with \"c2sp.org/tlog-proof@v1\", a "
-      "consistency proof with \"old <size>\"");
+      "consistency proof with \"old <size>\", a stream bundle with \"statelog-bundle@v1\"");
 }
 
 void RunCheckProof(Context& ctx, const CheckArgs& a) {
@@ -480,6 +591,8 @@ void RunCheckProof(Context& ctx, const CheckArgs& a) {
     StatusOr<tlog::Checkpoint> older =
         OpenWithKey(older_text, *verifier, a.key, "the older checkpoint " + a.older);
     result = older.ok() ? CheckConsistency(text, *older, *verifier, a.key) : older.status();
+  } else if (IsBundle(text)) {
+    result = CheckBundle(text, *verifier, a.key);
   } else {
     result = CheckInclusion(text, *verifier, a.key);
   }
@@ -515,7 +628,9 @@ void RegisterProofCommands(CLI::App& app, Context& ctx) {
   {
     auto a = std::make_shared<ProveArgs>();
     CLI::App* prove = app.add_subcommand(
-        "prove", "Write a proof against the latest kept checkpoint: of an event, or consistency");
+        "prove",
+        "Write a proof against the latest kept checkpoint: of an event, a channel's or an "
+        "objective's events (a bundle), or consistency");
     prove->require_subcommand(1);
     prove->fallthrough();
     AddStoreFlags(prove, &a->flags, /*writes=*/false);
@@ -534,13 +649,28 @@ void RegisterProofCommands(CLI::App& app, Context& ctx) {
     consistency->add_option("OLD_CHECKPOINT", a->older, "The older signed checkpoint's file")
         ->required();
     consistency->callback([&ctx, a] { RunProveConsistency(ctx, *a); });
+    CLI::App* channel = prove->add_subcommand(
+        "channel",
+        "A channel's events as a bundle of inclusion proofs, with its versions, against one "
+        "checkpoint");
+    channel->add_option("CHANNEL_ID", a->stream, "The channel id (0x and 64 hex digits)")
+        ->required();
+    channel->callback([&ctx, a] { RunProveStream(ctx, *a, /*objective=*/false); });
+    CLI::App* objective = prove->add_subcommand(
+        "objective",
+        "An objective's events as a bundle of inclusion proofs, with its versions, against one "
+        "checkpoint");
+    objective->add_option("OBJECTIVE_ID", a->stream, "The objective id (e.g. DirectFunding-0x...)")
+        ->required();
+    objective->callback([&ctx, a] { RunProveStream(ctx, *a, /*objective=*/true); });
   }
   {
     auto a = std::make_shared<CheckArgs>();
     CLI::App* cmd = app.add_subcommand(
         "check-proof",
         "Check a proof file offline (no store): the checkpoint's signature, the proof, the event");
-    cmd->add_option("FILE", a->file, "The proof file (.tlog-proof or consistency proof)")
+    cmd->add_option("FILE", a->file,
+                    "The proof file (.tlog-proof, stream bundle or consistency proof)")
         ->required();
     cmd->add_option("--key", a->key,
                     "The log's key: the node's Ethereum address, or a verifier key (vkey)")
