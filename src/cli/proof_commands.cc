@@ -249,7 +249,7 @@ struct ProveArgs {
 void RunProveEvent(Context& ctx, const ProveArgs& a) {
   if (a.offset.empty() == a.id.empty()) {
     return Fail(ctx, kExitUsage,
-                Status::InvalidArgument("prove event: give an OFFSET or --id EVENT_ID, not both"));
+                Status::InvalidArgument("prove event: give either an OFFSET or --id EVENT_ID"));
   }
   uint64_t offset = 0;
   if (!a.offset.empty()) {

@@ -96,6 +96,9 @@ check "is not found" grep -qx "statelog: NotFound: no event with id 0x$(printf '
 check "an offset beyond the checkpoint" run 3 "$S" prove --data "$A" event 76
 check "says to sign a newer one" grep -qx "statelog: OutOfRange: offset 76 is not in the latest kept checkpoint, of 76 events: run \`statelog checkpoint\` to sign a newer one" "$T/err"
 check "both an offset and --id" run 2 "$S" prove --data "$A" event 5 --id "$id5"
+check "is one too many" grep -qx "statelog: InvalidArgument: prove event: give either an OFFSET or --id EVENT_ID" "$T/err"
+check "neither" run 2 "$S" prove --data "$A" event
+check "is one too few" grep -qx "statelog: InvalidArgument: prove event: give either an OFFSET or --id EVENT_ID" "$T/err"
 check "a bad offset" run 2 "$S" prove --data "$A" event x5
 
 # check-proof opens no store: run where there is none, and refuse --data.
