@@ -117,6 +117,15 @@ StatusOr<Bytes32> ReadNodeKey(const std::string& key_file, int* exit_code) {
     *exit_code = read.code() == StatusCode::kIOError ? kExitFailure : kExitBadInput;
     return read;
   }
+  // Like ssh with its private keys, say so when others may read the node's key (not refused: a
+  // key already exposed is the operator's to rotate).
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    std::fprintf(stderr,
+                 "statelog: warning: %s is accessible to other users (mode %04o): make it "
+                 "readable by the node's user alone (chmod 600)\n",
+                 what.c_str(), static_cast<unsigned>(st.st_mode & 07777));
+  }
   *exit_code = kExitBadInput;
   std::string_view line(text);
   if (line.ends_with("\n")) line.remove_suffix(1);

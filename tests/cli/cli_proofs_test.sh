@@ -17,6 +17,7 @@ alice_key=0x2d999770f7b5d49b694080f987b82bbc9fc9ac2b4dcc10b0f8aba7d700f69c6d
 origin="statelog/$irene"
 echo "$irene_key" >"$T/irene.key"
 echo "$alice_key" >"$T/alice.key"
+chmod 600 "$T/irene.key" "$T/alice.key"
 # Every output of the commands below, to check that no key is ever printed.
 all="$T/all-output"
 : >"$all"
@@ -66,6 +67,7 @@ check "the node's key signs a checkpoint" run 0 "$S" checkpoint --data "$A" --ke
 keep
 cp "$T/out" "$T/cp1"
 check "kept as number 0, of the 76 demo events" grep -qx "kept checkpoint 0 of $origin: 76 events" "$T/err"
+check "with no warning about a key file only its user reads" [ "$(grep -c warning "$T/err")" = 0 ]
 check "its origin is the node's address" [ "$(sed -n 1p "$T/cp1")" = "$origin" ]
 check "its size is the log's length" [ "$(sed -n 2p "$T/cp1")" = "76" ]
 check "it names the chain head" grep -q "^keccak256-chain 0x[0-9a-f]\{64\}$" "$T/cp1"
@@ -75,6 +77,20 @@ check "byte for byte" cmp "$T/out" "$T/cp1"
 check "STATELOG_NODE_KEY_FILE names the key file" run 0 env STATELOG_NODE_KEY_FILE="$T/irene.key" "$S" checkpoint --data "$A"
 keep
 check "a second checkpoint is kept" grep -qx "kept checkpoint 1 of $origin: 76 events" "$T/err"
+# Key files in other forms: CRLF line end, no newline; one others may read is used, with a warning.
+printf '%s\r\n' "$irene_key" >"$T/crlf.key"
+chmod 600 "$T/crlf.key"
+check "a key file with a CRLF line end" run 0 "$S" checkpoint --data "$A" --key-file "$T/crlf.key"
+keep
+printf '%s' "$irene_key" >"$T/bare.key"
+chmod 644 "$T/bare.key"
+check "a key file without a newline, readable by others" run 0 "$S" checkpoint --data "$A" --key-file "$T/bare.key"
+keep
+check "is used, with a warning" grep -qx "statelog: warning: --key-file $T/bare.key is accessible to other users (mode 0644): make it readable by the node's user alone (chmod 600)" "$T/err"
+check "and kept" grep -qx "kept checkpoint 3 of $origin: 76 events" "$T/err"
+: >"$T/empty.key"
+check "an empty key file" run 3 "$S" checkpoint --data "$A" --key-file "$T/empty.key"
+check "is named" grep -qx "statelog: InvalidArgument: --key-file $T/empty.key: empty; it must hold the node's private key, 0x and 64 hex digits on one line" "$T/err"
 check "the environment's file is named in its errors" run 3 env STATELOG_NODE_KEY_FILE="$T/short.key" "$S" checkpoint --data "$A"
 check "as the environment's" grep -qx "statelog: InvalidArgument: key file $T/short.key (STATELOG_NODE_KEY_FILE): 8 hex digits; a secp256k1 private key has 64" "$T/err"
 check "another origin is refused" run 3 "$S" checkpoint --data "$A" --key-file "$T/irene.key" --origin example.com/other
