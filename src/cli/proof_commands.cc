@@ -403,20 +403,6 @@ StatusOr<std::string> OriginOf(std::string_view signed_checkpoint) {
   return c.origin;
 }
 
-// Checks that `leaf` is a Nitro event as statelog stores it: canonical JSON whose id is the hash
-// of its content, carrying valid Nitro signatures. Returns it.
-StatusOr<Event> CheckLeafEvent(const std::string& leaf) {
-  StatusOr<Event> event = DecodeEvent(leaf);
-  if (!event.ok()) return event.status().WithPrefix("the proven event");
-  if (EncodeEvent(*event) != leaf) {
-    return Status::Corruption("the proven event is not in its canonical encoding");
-  }
-  if (Status st = CheckEventProof(*event); !st.ok()) {
-    return st.WithPrefix("the proven event " + event->id.ToHex());
-  }
-  return event;
-}
-
 // The number of Nitro signatures an event carries (what CheckEventProof recovered).
 size_t SignatureCount(const Event& event) {
   const std::string json = EncodeEvent(event);
@@ -447,7 +433,7 @@ Status CheckInclusion(const std::string& text, const tlog::NoteVerifier& verifie
       OpenWithKey(parsed.checkpoint, verifier, key, "the checkpoint").status());
   STATELOG_ASSIGN_OR_RETURN(tlog::CheckedInclusion checked,
                             tlog::CheckInclusionProofFile(text, std::span(&verifier, 1)));
-  STATELOG_ASSIGN_OR_RETURN(Event event, CheckLeafEvent(checked.leaf));
+  STATELOG_ASSIGN_OR_RETURN(Event event, CheckEventLeaf(checked.leaf));
   std::printf("checkpoint: %s, %llu events, signed by %s\n", checked.checkpoint.origin.c_str(),
               static_cast<unsigned long long>(checked.checkpoint.size),
               verifier.ToString().c_str());
@@ -494,7 +480,7 @@ Status CheckBundle(const std::string& text, const tlog::NoteVerifier& verifier,
   for (const tlog::BundleEntry& e : checked.bundle.entries) {
     const std::string which =
         "version " + std::to_string(e.version) + " (offset " + std::to_string(e.index) + ")";
-    StatusOr<Event> event = CheckLeafEvent(e.leaf);
+    StatusOr<Event> event = CheckEventLeaf(e.leaf);
     if (!event.ok()) return event.status().WithPrefix(which);
     STATELOG_RETURN_IF_ERROR(CheckInStream(*event, checked.bundle.stream).WithPrefix(which));
     signatures += SignatureCount(*event);
