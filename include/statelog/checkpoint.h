@@ -111,7 +111,9 @@ struct ConsistencyProofFile {
 };
 
 // Returns the consistency proof from `older` (a checkpoint of the same log) to the signed
-// checkpoint `signed_newer`, from the stored hashes `reader` reads.
+// checkpoint `signed_newer`, from the stored hashes `reader` reads. FailedPrecondition when
+// `older` is of another origin, larger than the newer one, or not of the tree `reader` reads (its
+// root is not the tree's at its size: a rewritten log or another log's checkpoint).
 StatusOr<ConsistencyProofFile> ProveExtension(const Checkpoint& older,
                                               std::string_view signed_newer,
                                               const HashReader& reader);
@@ -121,6 +123,53 @@ StatusOr<ConsistencyProofFile> ProveExtension(const Checkpoint& older,
 // must show that `older`'s tree is a prefix of it. Returns the newer checkpoint.
 StatusOr<Checkpoint> CheckConsistencyProofFile(std::string_view file, const Checkpoint& older,
                                                std::span<const NoteVerifier> known);
+
+// The header line of a stream bundle (docs/tlog-format.md, "Stream bundles").
+inline constexpr std::string_view kBundleHeader = "statelog-bundle@v1";
+
+// One event of a stream bundle: the stream's version after it, its offset, the leaf (the event's
+// bytes) and its inclusion proof.
+struct BundleEntry {
+  uint64_t version = 0;
+  uint64_t index = 0;
+  std::string leaf;
+  std::vector<Hash> proof;
+  friend bool operator==(const BundleEntry&, const BundleEntry&) = default;
+};
+
+// A stream bundle: every event of one stream (a channel's, an objective's) as inclusion proofs
+// against one signed checkpoint, with the stream's version numbers so that a gap is visible.
+struct BundleFile {
+  std::string stream;   // the stream line after "stream ": "<kind> <id>"
+  uint64_t events = 0;  // the stream's version at the checkpoint
+  std::vector<BundleEntry> entries;
+  std::string checkpoint;  // the signed checkpoint, verbatim
+
+  std::string Encode() const;
+  // Parses the layout only (no check of versions, offsets or proofs: CheckBundleFile).
+  // InvalidArgument naming the line otherwise.
+  static StatusOr<BundleFile> Parse(std::string_view file);
+  friend bool operator==(const BundleFile&, const BundleFile&) = default;
+};
+
+// Returns the bundle of `stream` whose events (versions 1, 2, ...) are the leaves `leaves` at
+// `offsets`, against `signed_checkpoint`, with proofs from `reader`. InvalidArgument when the
+// stream has no event, the sizes differ, an offset is not increasing or not below the
+// checkpoint's size; Corruption when a leaf is not the tree's leaf at its offset.
+StatusOr<BundleFile> ProveStream(std::string stream, std::span<const uint64_t> offsets,
+                                 std::vector<std::string> leaves,
+                                 std::string_view signed_checkpoint, const HashReader& reader);
+
+struct CheckedBundle {
+  Checkpoint checkpoint;
+  BundleFile bundle;
+};
+// Checks a stream bundle offline: the checkpoint opened with `known` (OpenCheckpoint); the
+// entries' versions exactly 1 to `events`, in order (Corruption naming the first missing,
+// repeated or reordered version); offsets increasing and below the checkpoint's size; every
+// inclusion proof leading to the checkpoint's root (the error names the version and offset).
+// What the leaves are is the caller's to check.
+StatusOr<CheckedBundle> CheckBundleFile(std::string_view file, std::span<const NoteVerifier> known);
 
 }  // namespace statelog::tlog
 

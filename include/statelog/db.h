@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "statelog/fold.h"
+#include "statelog/kept_checkpoint.h"
 #include "statelog/ledger.h"
 #include "statelog/snapshot.h"
 #include "statelog/snapshot_store.h"
@@ -156,6 +157,15 @@ class DB {
   // OK unless the last snapshot taken or used failed (nothing is lost: the state is folded from
   // the log instead).
   virtual Status snapshot_status() = 0;
+
+  // --- Checkpoints (docs/tlog-format.md; the tree and proofs: events().log().tree()) ---
+  // Signs a checkpoint of the log as it is now under `origin` with `signers` and keeps it
+  // (tlog::SignAndKeepCheckpoint): only when it extends the latest kept one, so the store never
+  // signs two checkpoints that are not consistent. NotSupported when opened read-only.
+  virtual StatusOr<KeptCheckpoint> SignCheckpoint(std::string_view origin,
+                                                  std::span<const tlog::NoteSigner> signers) = 0;
+  // The latest kept checkpoint, or nullopt when none was kept.
+  virtual StatusOr<std::optional<KeptCheckpoint>> LatestCheckpoint() const = 0;
 
  protected:
   DB() = default;

@@ -86,6 +86,25 @@ class LogBackend {
   // it has no write for the tree to be atomic with).
   virtual bool wants_tree_hashes() const { return keeps_tree(); }
 
+  // True when the backend keeps the log's signed checkpoints (KeptCheckpoint, statelog/log.h)
+  // and answers ReadLatestCheckpoint and KeepCheckpoint. False by default.
+  //
+  // Contract: kept checkpoints are numbered 0, 1, 2, ... with no gap; KeepCheckpoint is a
+  // conditional write like Append: it writes the checkpoint numbered n only when the latest kept
+  // one is numbered n - 1 (none for n = 0), and Conflict, writing nothing, otherwise; a kept
+  // checkpoint is durable like an appended record and never changes or goes away. The backend
+  // checks nothing else: the signer reads the latest kept checkpoint, checks that the new one
+  // extends it (a consistency proof from the stored tree) and keeps it with the next number, so
+  // two signers racing cannot both keep a checkpoint after the same one.
+  virtual bool keeps_checkpoints() const { return false; }
+  // The kept checkpoint with the highest number, or nullopt when none was kept. A kept record
+  // that cannot be read or decoded is Corruption naming its number. REQUIRES:
+  // keeps_checkpoints(); the default returns NotSupported.
+  virtual StatusOr<std::optional<KeptCheckpoint>> ReadLatestCheckpoint() const;
+  // Keeps `checkpoint` (see keeps_checkpoints for the condition). REQUIRES: keeps_checkpoints();
+  // the default returns NotSupported.
+  virtual Status KeepCheckpoint(const KeptCheckpoint& checkpoint);
+
   virtual StatusOr<ChainHead> ReadHead() const = 0;
   // The head up to which subscriptions may deliver. By default the head; a replicated backend
   // may answer an older committed head, e.g. the longest one its synchronous standbys have

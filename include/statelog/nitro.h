@@ -117,6 +117,12 @@ namespace statelog {
 // until its rule is written here.
 Status CheckEventProof(const Event& event);
 
+// Checks a leaf of the log's Merkle tree as a proof file carries it (docs/tlog-format.md): the
+// canonical JSON of a Nitro event (statelog/codec.h) whose id is the hash of its content, with
+// valid Nitro proofs (CheckEventProof). Returns the event. InvalidArgument naming what is wrong
+// otherwise ("the proven event ...").
+StatusOr<Event> CheckEventLeaf(std::string_view leaf);
+
 }  // namespace statelog
 
 #endif  // STATELOG_NITRO_H_

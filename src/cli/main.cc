@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   statelog::cli::RegisterGenerateCommand(app, ctx);
   statelog::cli::RegisterDataCommands(app, ctx);
   statelog::cli::RegisterAdminCommands(app, ctx);
+  statelog::cli::RegisterProofCommands(app, ctx);
   statelog::cli::RegisterMigrateCommand(app, ctx);
   statelog::cli::RegisterStateCommands(app, ctx);
   statelog::cli::RegisterCodecDemoCommand(app, ctx);

@@ -136,6 +136,18 @@ class DBImpl final : public DB {
     STATELOG_ASSIGN_OR_RETURN(Ledger * ledger, Writable());
     return ledger->TakeSnapshot(now);
   }
+  StatusOr<KeptCheckpoint> SignCheckpoint(std::string_view origin,
+                                          std::span<const tlog::NoteSigner> signers) override {
+    if (options_.read_only) {
+      return Status::NotSupported(parts_.description + " is open read-only");
+    }
+    return tlog::SignAndKeepCheckpoint(parts_.store->log(), origin, signers);
+  }
+  StatusOr<std::optional<KeptCheckpoint>> LatestCheckpoint() const override {
+    if (!parts_.store->log().keeps_checkpoints()) return std::optional<KeptCheckpoint>();
+    return parts_.store->log().LatestCheckpoint();
+  }
+
   Status snapshot_status() override {
     std::lock_guard<std::mutex> lock(mu_);
     return ledger_ ? ledger_->snapshot_status() : Status::OK();

@@ -132,6 +132,14 @@ Status LogBackend::ReadTreeHashes(std::span<const tlog::StoredHashId>,
   return Status::NotSupported("this log backend keeps no Merkle tree");
 }
 
+StatusOr<std::optional<KeptCheckpoint>> LogBackend::ReadLatestCheckpoint() const {
+  return Status::NotSupported("this log backend keeps no checkpoints");
+}
+
+Status LogBackend::KeepCheckpoint(const KeptCheckpoint&) {
+  return Status::NotSupported("this log backend keeps no checkpoints");
+}
+
 Status Log::Impl::LoadTree() {
   if (!stages_tree_) return Status::OK();
   STATELOG_ASSIGN_OR_RETURN(edge_, tlog::RightEdge::Read(known_.length, tree_reader_));
@@ -315,5 +323,21 @@ Status Log::WaitForDelivery(SubscriptionId id, Offset offset) const {
 const RecordFormat& Log::format() const { return impl_->format(); }
 
 const tlog::HashReader* Log::tree() const { return impl_->tree(); }
+
+bool Log::keeps_checkpoints() const { return impl_->backend()->keeps_checkpoints(); }
+
+StatusOr<std::optional<KeptCheckpoint>> Log::LatestCheckpoint() const {
+  return impl_->backend()->ReadLatestCheckpoint();
+}
+
+Status Log::KeepCheckpoint(const KeptCheckpoint& checkpoint) {
+  STATELOG_ASSIGN_OR_RETURN(ChainHead head, impl_->Head());
+  if (checkpoint.size > head.length) {
+    return Status::InvalidArgument("a checkpoint of size " + std::to_string(checkpoint.size) +
+                                   " is beyond the log's " + std::to_string(head.length) +
+                                   " records");
+  }
+  return impl_->backend()->KeepCheckpoint(checkpoint);
+}
 
 }  // namespace statelog

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "base/overloaded.h"
+#include "statelog/codec.h"
 #include "statelog/nitro.h"
 
 namespace statelog {
@@ -105,6 +106,18 @@ Status CheckEventProof(const Event& event) {
                         },
                     },
                     event.body);
+}
+
+StatusOr<Event> CheckEventLeaf(std::string_view leaf) {
+  StatusOr<Event> event = DecodeEvent(leaf);
+  if (!event.ok()) return event.status().WithPrefix("the proven event");
+  if (EncodeEvent(*event) != leaf) {
+    return Status::InvalidArgument("the proven event is not in its canonical encoding");
+  }
+  if (Status st = CheckEventProof(*event); !st.ok()) {
+    return st.WithPrefix("the proven event " + event->id.ToHex());
+  }
+  return event;
 }
 
 }  // namespace statelog

@@ -184,6 +184,58 @@ Status PostgresBackend::ReadRange(Offset begin, Offset end, std::vector<StoredRe
   return Status::OK();
 }
 
+StatusOr<std::optional<KeptCheckpoint>> PostgresBackend::ReadLatestCheckpoint() const {
+  return pool_.Run([&](PGconn* conn) -> StatusOr<std::optional<KeptCheckpoint>> {
+    STATELOG_ASSIGN_OR_RETURN(
+        Result r,
+        Exec(conn, "SELECT number, size, note FROM checkpoints ORDER BY number DESC LIMIT 1",
+             Params(), true));
+    if (PQntuples(r.get()) == 0) return std::optional<KeptCheckpoint>();
+    const int64_t number = GetInt8(r.get(), 0, 0);
+    const int64_t size = GetInt8(r.get(), 0, 1);
+    if (size < 0) {
+      return Status::Corruption("schema " + schema() + ": kept checkpoint " +
+                                std::to_string(number) + " has size " + std::to_string(size));
+    }
+    const auto note = GetBytes(r.get(), 0, 2);
+    return std::optional<KeptCheckpoint>(KeptCheckpoint{static_cast<uint64_t>(number),
+                                                        static_cast<uint64_t>(size),
+                                                        std::string(note.begin(), note.end())});
+  });
+}
+
+Status PostgresBackend::KeepCheckpoint(const KeptCheckpoint& checkpoint) {
+  constexpr uint64_t kMax = std::numeric_limits<int64_t>::max();
+  if (checkpoint.number >= kMax || checkpoint.size > kMax) {
+    return Status::InvalidArgument("kept checkpoint " + std::to_string(checkpoint.number) +
+                                   " of size " + std::to_string(checkpoint.size) +
+                                   " does not fit the checkpoints table");
+  }
+  const auto* note = reinterpret_cast<const uint8_t*>(checkpoint.note.data());
+  const Params params = Params()
+                            .Int8(static_cast<int64_t>(checkpoint.number))
+                            .Int8(static_cast<int64_t>(checkpoint.size))
+                            .Bytea(std::span<const uint8_t>(note, checkpoint.note.size()));
+  const std::string conflict =
+      "schema " + schema() + ": cannot keep checkpoint " + std::to_string(checkpoint.number) + ": ";
+  // Not retried: a second run after a first that committed would report a conflict with itself.
+  // The number is the next one only if the latest kept is the one before; two writers of the
+  // same number meet at the primary key.
+  STATELOG_ASSIGN_OR_RETURN(auto conn, pool_.Acquire());
+  StatusOr<Result> r = Exec(conn.get(),
+                            "INSERT INTO checkpoints (number, size, note) SELECT $1, $2, $3 "
+                            "WHERE (SELECT coalesce(max(number), -1) FROM checkpoints) = $1 - 1",
+                            params, true);
+  if (r.status().code() == StatusCode::kAlreadyExists) {
+    return Status::Conflict(conflict + "another writer kept it first");
+  }
+  STATELOG_RETURN_IF_ERROR(r.status());
+  if (std::string_view(PQcmdTuples(r->get())) != "1") {
+    return Status::Conflict(conflict + "it is not the next number");
+  }
+  return Status::OK();
+}
+
 Status PostgresBackend::ReadTreeHashes(std::span<const tlog::StoredHashId> ids,
                                        std::span<tlog::Hash> out) const {
   // Hashes one query reads; a proof needs about 2 log2(n), one query.

@@ -53,6 +53,12 @@ class PostgresBackend final : public LogBackend {
   Status ReadTreeHashes(std::span<const tlog::StoredHashId> ids,
                         std::span<tlog::Hash> out) const override;
 
+  // The kept checkpoints (table checkpoints, schema 4). KeepCheckpoint is one INSERT of the
+  // next number only (the primary key refuses a second writer's same number: Conflict).
+  bool keeps_checkpoints() const override { return true; }
+  StatusOr<std::optional<KeptCheckpoint>> ReadLatestCheckpoint() const override;
+  Status KeepCheckpoint(const KeptCheckpoint& checkpoint) override;
+
   StatusOr<ChainHead> ReadHead() const override;
   // With PostgresOptions::replicated_delivery: the newest head every synchronous standby has
   // flushed (the head read with the WAL position at that moment, once the standbys' flush

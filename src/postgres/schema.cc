@@ -1,5 +1,5 @@
-// Schema version 3:
-//   meta(key, value)            "schema_version" -> "2"
+// Schema version 4:
+//   meta(key, value)            "schema_version" -> "4"
 //   head(id = 1, length, chain) the single row every append locks; length and chain of the log
 //   events(pos, event_id, chain, body)
 //                               one row per record; body is the payload's encoding (for Nitro
@@ -12,6 +12,11 @@
 //   tree_hashes(level, n, hash)  the Merkle tree's stored hashes (docs/tlog-format.md): the hash
 //                               of the complete subtree of leaves [n * 2^level, (n+1) * 2^level),
 //                               leaf i being the body of the event at pos i
+//   checkpoints(number, size, note)
+//                               the signed checkpoints the log kept (docs/tlog-format.md, "Kept
+//                               checkpoints"): numbered 0, 1, 2, ..., the tree size each is of,
+//                               and the signed note byte for byte
+// Version 3 had no checkpoints; Open creates the empty table (Upgrade3To4).
 // Version 2 had no tree_hashes; Open computes them from the bodies (Upgrade2To3).
 // Version 1 had no stream_entries; events carried ts, channel and objective columns (with
 // (channel, pos) and (objective, pos) indexes) instead. Open upgrades it in place (Upgrade1To2).
@@ -39,6 +44,10 @@ constexpr const char* kCreateTreeHashes =
     "CREATE TABLE tree_hashes (level smallint NOT NULL, n bigint NOT NULL, hash bytea NOT NULL, "
     "PRIMARY KEY (level, n))";
 
+constexpr const char* kCreateCheckpoints =
+    "CREATE TABLE checkpoints (number bigint PRIMARY KEY CHECK (number >= 0), "
+    "size bigint NOT NULL CHECK (size >= 0), note bytea NOT NULL)";
+
 constexpr const char* kCreateTables[] = {
     "CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL)",
     "CREATE TABLE head (id int PRIMARY KEY CHECK (id = 1), length bigint NOT NULL, "
@@ -49,6 +58,7 @@ constexpr const char* kCreateTables[] = {
     "CREATE TABLE snapshots (covers bigint PRIMARY KEY, prefix_chain bytea NOT NULL, "
     "data bytea NOT NULL)",
     kCreateTreeHashes,
+    kCreateCheckpoints,
 };
 
 // Events read per statement while upgrading.
@@ -226,6 +236,12 @@ Status Upgrade2To3(PGconn* conn, const std::string& schema) {
   return Exec(conn, "UPDATE meta SET value = '3' WHERE key = 'schema_version'").status();
 }
 
+// Version 3 -> 4, inside the caller's transaction: the (empty) table of kept checkpoints.
+Status Upgrade3To4(PGconn* conn) {
+  STATELOG_RETURN_IF_ERROR(Exec(conn, kCreateCheckpoints).status());
+  return Exec(conn, "UPDATE meta SET value = '4' WHERE key = 'schema_version'").status();
+}
+
 // Creates or upgrades, inside the caller's transaction, after taking the schema's lock.
 Status CreateOrUpgradeLocked(PGconn* conn, const PostgresOptions& options,
                              const RecordFormat& format) {
@@ -244,7 +260,7 @@ Status CreateOrUpgradeLocked(PGconn* conn, const PostgresOptions& options,
     }
     return Create(conn, schema);
   }
-  static_assert(kVersion == 3, "add the upgrade to the new version here");
+  static_assert(kVersion == 4, "add the upgrade to the new version here");
   if (version == 1) {
     Status s = Upgrade1To2(conn, schema, format);
     if (!s.ok()) return s.WithPrefix("upgrading schema " + schema + " from version 1 to 2");
@@ -253,6 +269,11 @@ Status CreateOrUpgradeLocked(PGconn* conn, const PostgresOptions& options,
   if (version == 2) {
     Status s = Upgrade2To3(conn, schema);
     if (!s.ok()) return s.WithPrefix("upgrading schema " + schema + " from version 2 to 3");
+    version = 3;
+  }
+  if (version == 3) {
+    Status s = Upgrade3To4(conn);
+    if (!s.ok()) return s.WithPrefix("upgrading schema " + schema + " from version 3 to 4");
   }
   return Status::OK();
 }

@@ -22,7 +22,8 @@ inline constexpr char kRecordPrefix = 'e';
 inline constexpr char kIdPrefix = 'i';
 inline constexpr char kSnapshotPrefix = 's';
 inline constexpr char kStreamPrefix = 'x';
-inline constexpr char kTreePrefix = 'h';  // format 3: the Merkle tree's stored hashes
+inline constexpr char kTreePrefix = 'h';        // format 3: the Merkle tree's stored hashes
+inline constexpr char kCheckpointPrefix = 'k';  // format 3: the kept signed checkpoints
 // Format 1 only: the Nitro channel and objective indexes that the stream index replaced.
 inline constexpr char kFormat1ChannelPrefix = 'c';
 inline constexpr char kFormat1ObjectivePrefix = 'o';
@@ -127,6 +128,14 @@ inline size_t InsertRunPrefix(std::string_view key) {
       return 0;
   }
 }
+
+// A kept checkpoint: 'k' + BE64(number); its value is BE64(size) + the signed note.
+inline std::string CheckpointKey(uint64_t number) {
+  std::string k(1, kCheckpointPrefix);
+  PutBE64(&k, number);
+  return k;
+}
+inline constexpr size_t kCheckpointKeySize = 9;
 
 inline std::string SnapshotKey(uint64_t covers) {
   std::string k(1, kSnapshotPrefix);

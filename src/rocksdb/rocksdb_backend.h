@@ -66,6 +66,11 @@ class RocksBackend final : public LogBackend {
   bool keeps_tree() const override { return keep_tree_; }
   Status ReadTreeHashes(std::span<const tlog::StoredHashId> ids,
                         std::span<tlog::Hash> out) const override;
+  // The kept checkpoints ('k' keys, checkpoints.cc): each one write of one key, synced like
+  // appends, under checkpoints_mu_ so that its number is checked and written at once.
+  bool keeps_checkpoints() const override { return true; }
+  StatusOr<std::optional<KeptCheckpoint>> ReadLatestCheckpoint() const override;
+  Status KeepCheckpoint(const KeptCheckpoint& checkpoint) override;
   StatusOr<ChainHead> ReadHead() const override;
   Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override;
   Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
@@ -115,8 +120,9 @@ class RocksBackend final : public LogBackend {
   rocksdb::WriteOptions write_options_;
   std::unique_ptr<SnapshotStore> snapshots_;
 
-  mutable std::mutex mu_;  // guards head_ and fatal_
-  ChainHead head_;         // what the last successful Append (or Open) left on disk
+  std::mutex checkpoints_mu_;  // serializes KeepCheckpoint
+  mutable std::mutex mu_;      // guards head_ and fatal_
+  ChainHead head_;             // what the last successful Append (or Open) left on disk
   Status fatal_;
 };
 

@@ -120,6 +120,22 @@ class MemoryBackendImpl final : public MemoryBackend {
   bool wants_tree_hashes() const override { return false; }
   Status ReadTreeHashes(std::span<const tlog::StoredHashId> ids,
                         std::span<tlog::Hash> out) const override;
+  // The kept checkpoints, in a vector under their own mutex.
+  bool keeps_checkpoints() const override { return true; }
+  StatusOr<std::optional<KeptCheckpoint>> ReadLatestCheckpoint() const override {
+    std::lock_guard<std::mutex> lock(checkpoints_mu_);
+    if (checkpoints_.empty()) return std::optional<KeptCheckpoint>();
+    return std::optional<KeptCheckpoint>(checkpoints_.back());
+  }
+  Status KeepCheckpoint(const KeptCheckpoint& checkpoint) override {
+    std::lock_guard<std::mutex> lock(checkpoints_mu_);
+    if (checkpoint.number != checkpoints_.size()) {
+      return Status::Conflict("cannot keep checkpoint " + std::to_string(checkpoint.number) + ": " +
+                              std::to_string(checkpoints_.size()) + " checkpoints are kept");
+    }
+    checkpoints_.push_back(checkpoint);
+    return Status::OK();
+  }
   StatusOr<ChainHead> ReadHead() const override;
   Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override;
   Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
@@ -171,6 +187,9 @@ class MemoryBackendImpl final : public MemoryBackend {
   mutable std::mutex tree_mu_;
   mutable tlog::RightEdge tree_edge_;
   mutable std::vector<std::vector<tlog::Hash>> tree_;  // tree_[level][n]
+
+  mutable std::mutex checkpoints_mu_;
+  std::vector<KeptCheckpoint> checkpoints_;  // checkpoints_[number]
 };
 
 MemoryBackendImpl::~MemoryBackendImpl() {

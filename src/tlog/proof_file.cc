@@ -46,8 +46,7 @@ std::string InclusionProofFile::Encode() const {
   std::string out = std::string(kTlogProofHeader) + "\n";
   if (extra) {
     out += "extra ";
-    AppendBase64(std::span(reinterpret_cast<const uint8_t*>(extra->data()), extra->size()),
-                        &out);
+    AppendBase64(std::span(reinterpret_cast<const uint8_t*>(extra->data()), extra->size()), &out);
     out += "\n";
   }
   out += "index " + std::to_string(index) + "\n";
@@ -70,8 +69,8 @@ StatusOr<InclusionProofFile> InclusionProofFile::Parse(std::string_view file) {
   }
   if (line.starts_with("extra ")) {
     Bytes extra;
-    STATELOG_RETURN_IF_ERROR(DecodeBase64(line.substr(6), &extra)
-                                 .WithPrefix("tlog-proof " + lines.Where() + "extra"));
+    STATELOG_RETURN_IF_ERROR(
+        DecodeBase64(line.substr(6), &extra).WithPrefix("tlog-proof " + lines.Where() + "extra"));
     out.extra = std::string(extra.begin(), extra.end());
     if (!lines.Next(&line)) {
       return Status::InvalidArgument("tlog-proof line 3: expected \"index <n>\"");
@@ -139,6 +138,23 @@ StatusOr<ConsistencyProofFile> ProveExtension(const Checkpoint& older,
                                               const HashReader& reader) {
   STATELOG_ASSIGN_OR_RETURN(SignedNote note, ParseNote(signed_newer));
   STATELOG_ASSIGN_OR_RETURN(Checkpoint newer, Checkpoint::ParseText(note.text));
+  if (older.origin != newer.origin) {
+    return Status::FailedPrecondition("the older checkpoint is of " + older.origin +
+                                      ", the newer of " + newer.origin);
+  }
+  if (older.size > newer.size) {
+    return Status::FailedPrecondition("the older checkpoint's size " + std::to_string(older.size) +
+                                      " is beyond the newer checkpoint's " +
+                                      std::to_string(newer.size));
+  }
+  // A proof from a tree the log does not extend would never verify: say so now.
+  STATELOG_ASSIGN_OR_RETURN(Hash root, TreeHash(older.size, reader));
+  if (root != older.root) {
+    return Status::FailedPrecondition(
+        "the older checkpoint of size " + std::to_string(older.size) + " has root " +
+        HashToBase64(older.root) + "; the log's tree at that size has root " + HashToBase64(root) +
+        ": it is not a checkpoint of this history");
+  }
   ConsistencyProofFile out;
   out.old_size = older.size;
   STATELOG_ASSIGN_OR_RETURN(out.proof, ProveConsistency(older.size, newer.size, reader));

@@ -47,6 +47,29 @@ for round in 1 2 3; do
   "$S" verify --store "$C" >"$T/verify" 2>&1 || fail "round $round: verify after concurrent demos: $(cat "$T/verify")"
 done
 
+# Checkpoints kept in the shared log (table checkpoints): sign one, prove an event against it and
+# check the proof offline; after another process's appends, a second checkpoint extends the first.
+irene=0x111a00868581f73ab42feef67d235ca09ca1e8db
+echo 0xfebb3b74b0b52d0976f6571d555f4ac8b91c308dfa25c7b58d1e6a7c3f50c781 >"$T/irene.key"
+"$S" checkpoint --store "$C" --key-file "$T/irene.key" >"$T/cp1" 2>"$T/cp1.err" ||
+  fail "checkpoint: $(cat "$T/cp1.err")"
+grep -q "^kept checkpoint 0 of statelog/$irene: " "$T/cp1.err" || fail "checkpoint: $(cat "$T/cp1.err")"
+"$S" prove --store "$C" event 5 --out "$T/p5" 2>"$T/p5.err" || fail "prove: $(cat "$T/p5.err")"
+"$S" check-proof "$T/p5" --key "$irene" >"$T/check" 2>&1 || fail "check-proof: $(cat "$T/check")"
+grep -q "^check-proof: OK$" "$T/check" || fail "check-proof output: $(cat "$T/check")"
+"$S" demo --store "$C" >/dev/null 2>&1 || fail "demo after the checkpoint"
+STATELOG_NODE_KEY_FILE="$T/irene.key" "$S" checkpoint --store "$C" >"$T/cp2" 2>"$T/cp2.err" ||
+  fail "second checkpoint: $(cat "$T/cp2.err")"
+grep -q "^kept checkpoint 1 of statelog/$irene: " "$T/cp2.err" || fail "second: $(cat "$T/cp2.err")"
+"$S" prove --store "$C" consistency "$T/cp1" --out "$T/c12" 2>"$T/c12.err" ||
+  fail "prove consistency: $(cat "$T/c12.err")"
+"$S" check-proof "$T/c12" --key "$irene" --older "$T/cp1" >"$T/check" 2>&1 ||
+  fail "check-proof consistency: $(cat "$T/check")"
+"$S" checkpoint --store "$C" --key-file "$T/irene.key" --origin example.com/other >/dev/null \
+  2>"$T/other.err" && fail "another origin was signed"
+grep -q "the last checkpoint signed is of statelog/$irene, not example.com/other" "$T/other.err" ||
+  fail "another origin: $(cat "$T/other.err")"
+
 # A follower whose log goes away (its schema dropped under it) exits non-zero with the error.
 "$S" log --follow --store "$C" >"$T/f2" 2>"$T/f2.err" &
 f2=$!

@@ -149,5 +149,38 @@ TEST_F(RocksDbTreeTest, DamagedOrMissingStoredHashIsCorruption) {
       << missing.ToString();
 }
 
+// Kept checkpoints ('k' + BE64(number) -> BE64(size) + note) survive a reopen, are read by a
+// read-only open, which cannot keep one, and lie under their own prefix.
+TEST_F(RocksDbTreeTest, KeptCheckpointsSurviveReopen) {
+  const KeptCheckpoint first{0, 3, "note of size 3\n"};
+  const KeptCheckpoint second{1, roots_.size(), "note of the whole log\n"};
+  {
+    auto store = ValueOrFail(RocksDbEventStore::Open(dir_));
+    ASSERT_TRUE(store->log().keeps_checkpoints());
+    ASSERT_TRUE(store->log().KeepCheckpoint(first).ok());
+    ASSERT_TRUE(store->log().KeepCheckpoint(second).ok());
+  }
+  {
+    RocksDbOptions read_only;
+    read_only.read_only = true;
+    auto store = ValueOrFail(RocksDbEventStore::Open(dir_, read_only));
+    EXPECT_EQ(ValueOrFail(store->log().LatestCheckpoint()), second);
+    EXPECT_EQ(store->log().KeepCheckpoint({2, 3, "x\n"}).code(), StatusCode::kNotSupported);
+  }
+  auto store = ValueOrFail(RocksDbEventStore::Open(dir_));
+  EXPECT_EQ(ValueOrFail(store->log().LatestCheckpoint()), second);
+  EXPECT_TRUE(store->log().KeepCheckpoint({1, 3, "again\n"}).IsConflict());
+  store.reset();
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir_, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string value;
+  ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), fmt::CheckpointKey(0), &value).ok());
+  std::string expected;
+  fmt::PutBE64(&expected, 3);
+  EXPECT_EQ(value, expected + first.note);
+  EXPECT_EQ(fmt::CheckpointKey(1), std::string("k\0\0\0\0\0\0\0\1", 9));
+}
+
 }  // namespace
 }  // namespace statelog::test

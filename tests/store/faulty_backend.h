@@ -40,6 +40,13 @@ class FaultyBackend final : public LogBackend {
   bool wants_encoded() const override { return inner_->wants_encoded(); }
   bool keeps_tree() const override { return inner_->keeps_tree(); }
   bool wants_tree_hashes() const override { return inner_->wants_tree_hashes(); }
+  bool keeps_checkpoints() const override { return inner_->keeps_checkpoints(); }
+  StatusOr<std::optional<KeptCheckpoint>> ReadLatestCheckpoint() const override {
+    return inner_->ReadLatestCheckpoint();
+  }
+  Status KeepCheckpoint(const KeptCheckpoint& checkpoint) override {
+    return inner_->KeepCheckpoint(checkpoint);
+  }
   StatusOr<ChainHead> ReadHead() const override {
     STATELOG_RETURN_IF_ERROR(Tick("ReadHead"));
     return inner_->ReadHead();

@@ -26,6 +26,13 @@ class StagedTreeBackend final : public LogBackend {
   bool group_commit() const override { return true; }  // the core's writer queue, not a mutex
   bool keeps_tree() const override { return true; }
   bool wants_tree_hashes() const override { return true; }
+  bool keeps_checkpoints() const override { return inner_->keeps_checkpoints(); }
+  StatusOr<std::optional<KeptCheckpoint>> ReadLatestCheckpoint() const override {
+    return inner_->ReadLatestCheckpoint();
+  }
+  Status KeepCheckpoint(const KeptCheckpoint& checkpoint) override {
+    return inner_->KeepCheckpoint(checkpoint);
+  }
   StatusOr<ChainHead> ReadHead() const override { return inner_->ReadHead(); }
   Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override {
     std::lock_guard<std::mutex> lock(mu_);

@@ -248,5 +248,101 @@ TEST_F(CheckpointTest, ConsistencyProofFiles) {
   EXPECT_TRUE(ConsistencyProofFile::Parse("new 1\n\n" + newer_signed).status().IsInvalidArgument());
 }
 
+TEST_F(CheckpointTest, StreamBundles) {
+  Append(10);
+  const std::string signed20 = Sign(Make(20));
+  const std::vector<uint64_t> offsets = {2, 5, 6, 11, 19};
+  std::vector<std::string> leaves;
+  for (uint64_t o : offsets) leaves.push_back(Event(o));
+  StatusOr<BundleFile> made = ProveStream("channel 0xab", offsets, leaves, signed20, store);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  const std::string text = made->Encode();
+  EXPECT_TRUE(
+      text.starts_with("statelog-bundle@v1\nstream channel 0xab\nevents 5\nversion 1 "
+                       "index 2\nextra "));
+  EXPECT_EQ(BundleFile::Parse(text).value(), *made);
+  StatusOr<CheckedBundle> checked = CheckBundleFile(text, known);
+  ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+  EXPECT_EQ(checked->checkpoint.size, 20u);
+  EXPECT_EQ(checked->bundle.entries.size(), 5u);
+  EXPECT_EQ(checked->bundle.entries[3].leaf, Event(11));
+
+  auto check = [&](const BundleFile& b) { return CheckBundleFile(b.Encode(), known).status(); };
+  // A gap: version 3 dropped.
+  BundleFile gap = *made;
+  gap.entries.erase(gap.entries.begin() + 2);
+  Status s = check(gap);
+  EXPECT_TRUE(s.IsCorruption());
+  EXPECT_EQ(s.message(),
+            "bundle of channel 0xab: version 3 is missing: entry 3 is version 4 after version 2");
+  // The last one dropped, with the count left as it was.
+  BundleFile short_tail = *made;
+  short_tail.entries.pop_back();
+  EXPECT_EQ(check(short_tail).message(),
+            "bundle of channel 0xab: 4 events of the 5 it names: version 5 is missing");
+  // Two entries swapped.
+  BundleFile swapped = *made;
+  std::swap(swapped.entries[1], swapped.entries[2]);
+  EXPECT_EQ(check(swapped).message(),
+            "bundle of channel 0xab: version 2 is missing: entry 2 is version 3 after version 1");
+  // Renumbered after the swap: the offsets go back.
+  swapped.entries[1].version = 2;
+  swapped.entries[2].version = 3;
+  EXPECT_EQ(check(swapped).message(),
+            "bundle of channel 0xab: version 3 is at offset 5, not after version 2's offset 6");
+  // A changed event.
+  BundleFile changed = *made;
+  changed.entries[3].leaf = "{\"offset\":12}";
+  s = check(changed);
+  EXPECT_TRUE(s.IsCorruption());
+  EXPECT_TRUE(
+      s.message().starts_with("bundle of channel 0xab, version 4 (offset 11): the "
+                              "inclusion proof of leaf 11 in a tree of 20 leaves leads "
+                              "to root "))
+      << s.ToString();
+  // Refused to make: no event, an offset out of order, beyond the checkpoint, a wrong leaf.
+  EXPECT_TRUE(ProveStream("c", {}, {}, signed20, store).status().IsInvalidArgument());
+  EXPECT_TRUE(ProveStream("c", std::vector<uint64_t>{5, 2}, {Event(5), Event(2)}, signed20, store)
+                  .status()
+                  .IsInvalidArgument());
+  EXPECT_TRUE(ProveStream("c", std::vector<uint64_t>{20}, {Event(20)}, signed20, store)
+                  .status()
+                  .IsInvalidArgument());
+  EXPECT_TRUE(ProveStream("c", std::vector<uint64_t>{3}, {Event(4)}, signed20, store)
+                  .status()
+                  .IsCorruption());
+  // Parse errors name the line.
+  EXPECT_EQ(
+      BundleFile::Parse("statelog-bundle@v1\nstream c\nevents 1\nindex 3\n").status().message(),
+      "bundle line 4: expected \"version <v> index <offset>\"");
+  EXPECT_EQ(BundleFile::Parse("statelog-bundle@v2\n").status().message(),
+            "bundle line 1: expected \"statelog-bundle@v1\"");
+}
+
+TEST_F(CheckpointTest, ProveExtensionRefusesACheckpointOfAnotherHistory) {
+  Append(23);
+  const std::string newer_signed = Sign(Make(33));
+  // A forked log's checkpoint of size 10: the stored tree at 10 has another root.
+  MemoryHashStore fork;
+  for (uint64_t i = 0; i < 10; ++i) fork.AppendLeaf(i == 9 ? "{\"fork\":9}" : Event(i));
+  const Checkpoint forked = MakeCheckpoint(kOrigin, 10, chains[9], fork).value();
+  Status s = ProveExtension(forked, newer_signed, store).status();
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+  EXPECT_EQ(s.message(), "the older checkpoint of size 10 has root " + HashToBase64(forked.root) +
+                             "; the log's tree at that size has root " +
+                             HashToBase64(Make(10).root) +
+                             ": it is not a checkpoint of this history");
+  // Another origin, and a size beyond the newer checkpoint's.
+  Checkpoint other = Make(10);
+  other.origin = "statelog.example/bob";
+  s = ProveExtension(other, newer_signed, store).status();
+  EXPECT_EQ(s.message(),
+            "the older checkpoint is of statelog.example/bob, the newer of statelog.example/alice");
+  s = ProveExtension(Make(10), Sign(Make(9)), store).status();
+  EXPECT_EQ(s.message(), "the older checkpoint's size 10 is beyond the newer checkpoint's 9");
+  // The control: the log's own checkpoint of size 10 proves.
+  EXPECT_TRUE(ProveExtension(Make(10), newer_signed, store).ok());
+}
+
 }  // namespace
 }  // namespace statelog::tlog
