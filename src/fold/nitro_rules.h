@@ -48,6 +48,10 @@ bool StepAllowed(const LogIdentity& log, ObjectiveKind kind, ObjectiveStep step)
 
 // Returns true when the ledger's latest supported state holds a guarantee for `target`.
 bool HasGuarantee(const ChannelState& ledger, const ChannelId& target);
+// Returns whether `state` is the ledger state proposal `p` leads to from `from`
+// (ApplyLedgerProposal(from, p) == state, without building it), or ApplyLedgerProposal's error.
+StatusOr<bool> LedgerProposalLeadsTo(const VariablePart& from, const Proposal& p,
+                                     const VariablePart& state);
 // Checks a signed proposal for ledger channel `c`: a channel of two, its postfund supported and
 // no final state; the leader (participant 0) proposes the turn after its last proposal, the
 // follower countersigns the next one the leader made; `state` is what `p` leads to.
