@@ -5,6 +5,7 @@
 
 #include "base/overloaded.h"
 #include "fold/nitro_rules.h"
+#include "fold/view_index.h"
 
 namespace statelog {
 namespace {
@@ -425,21 +426,30 @@ Status ApplyChannelEvent(const LogIdentity& log, const Event& event, Offset offs
 
 namespace {
 
-// The view's entities, for the rules that look beyond an event's own entity.
+// The view's entities, for the rules that look beyond an event's own entity: through `index`
+// when there is one, else searched in the view's maps.
 class ViewLookup final : public EntityLookup {
  public:
-  explicit ViewLookup(const NodeView& view) : view_(view) {}
+  ViewLookup(const NodeView& view, ViewIndex* index) : view_(view), index_(index) {}
   const ObjectiveState* Objective(const ObjectiveId& id) override {
+    if (index_) return index_->At(id.channel).objectives[static_cast<size_t>(id.kind)];
     auto it = view_.objectives.find(id);
     return it == view_.objectives.end() ? nullptr : &it->second;
   }
   const ChannelState* Channel(const ChannelId& id) override {
+    if (index_) return index_->At(id).channel;
     auto it = view_.channels.find(id);
     return it == view_.channels.end() ? nullptr : &it->second;
+  }
+  std::array<const ObjectiveState*, 4> ObjectivesOf(const ChannelId& channel) override {
+    if (!index_) return EntityLookup::ObjectivesOf(channel);
+    const auto& of = index_->At(channel).objectives;
+    return {of[0], of[1], of[2], of[3]};
   }
 
  private:
   const NodeView& view_;
+  ViewIndex* index_;
 };
 
 }  // namespace
@@ -457,34 +467,56 @@ StatusOr<LogIdentity> IdentityOfLog(const events::LogCreated& e, Offset offset) 
   return LogIdentity{rules, e.node};
 }
 
-Status ApplyToView(const Event& event, Offset offset, NodeView* view, TurnRetention retention) {
+namespace {
+
+// ApplyToView, with the view's entities found through `index` when there is one.
+Status ApplyToViewWith(const Event& event, Offset offset, NodeView* view, TurnRetention retention,
+                       ViewIndex* index) {
   if (offset != view->length) {
     return Status::InvalidArgument("event at offset " + std::to_string(offset) +
                                    " applied to a view of length " + std::to_string(view->length));
   }
   const LogIdentity& log = view->identity;
   if (log.nitro()) {
-    ViewLookup lookup(*view);
+    ViewLookup lookup(*view, index);
     STATELOG_RETURN_IF_ERROR(CheckAcrossEntities(log, event, lookup));
   }
   // An existing entity is changed in place (the Apply functions change nothing on error); a new
   // one is built aside and inserted only when it applies.
   Status st;
   if (const ObjectiveId* oid = event.objective()) {
-    if (auto it = view->objectives.find(*oid); it != view->objectives.end()) {
-      st = ApplyToObjective(log, event, offset, it->second);
+    ObjectiveState* existing = nullptr;
+    if (index) {
+      existing = index->At(oid->channel).objectives[static_cast<size_t>(oid->kind)];
+    } else if (auto it = view->objectives.find(*oid); it != view->objectives.end()) {
+      existing = &it->second;
+    }
+    if (existing) {
+      st = ApplyToObjective(log, event, offset, *existing);
     } else {
       std::optional<ObjectiveState> s;
       st = ApplyObjectiveEvent(log, event, offset, &s);
-      if (s) view->objectives.emplace(*oid, std::move(*s));
+      if (s) {
+        auto it = view->objectives.emplace(*oid, std::move(*s)).first;
+        if (index) index->Inserted(it->second);
+      }
     }
   } else if (const ChannelId* cid = event.channel()) {
-    if (auto it = view->channels.find(*cid); it != view->channels.end()) {
-      st = ApplyToChannel(log, event, offset, it->second, retention);
+    ChannelState* existing = nullptr;
+    if (index) {
+      existing = index->At(*cid).channel;
+    } else if (auto it = view->channels.find(*cid); it != view->channels.end()) {
+      existing = &it->second;
+    }
+    if (existing) {
+      st = ApplyToChannel(log, event, offset, *existing, retention);
     } else {
       std::optional<ChannelState> c;
       st = ApplyChannelEvent(log, event, offset, &c, retention);
-      if (c) view->channels.emplace(*cid, std::move(*c));
+      if (c) {
+        auto it = view->channels.emplace(*cid, std::move(*c)).first;
+        if (index) index->Inserted(it->second);
+      }
     }
   } else if (const auto* created = std::get_if<events::LogCreated>(&event.body)) {
     StatusOr<LogIdentity> identity = IdentityOfLog(*created, offset);
@@ -495,5 +527,27 @@ Status ApplyToView(const Event& event, Offset offset, NodeView* view, TurnRetent
   view->length = offset + 1;
   return Status::OK();
 }
+
+}  // namespace
+
+Status ApplyToView(const Event& event, Offset offset, NodeView* view, TurnRetention retention) {
+  return ApplyToViewWith(event, offset, view, retention, nullptr);
+}
+
+namespace fold_internal {
+
+void ViewIndex::Fill(const ChannelId& channel, Entry& e) {
+  if (auto it = view_->channels.find(channel); it != view_->channels.end()) e.channel = &it->second;
+  for (size_t kind = 0; kind < e.objectives.size(); ++kind) {
+    auto it = view_->objectives.find({static_cast<ObjectiveKind>(kind), channel});
+    if (it != view_->objectives.end()) e.objectives[kind] = &it->second;
+  }
+}
+
+Status ApplyToView(const Event& event, Offset offset, ViewIndex& index, TurnRetention retention) {
+  return ApplyToViewWith(event, offset, &index.view(), retention, &index);
+}
+
+}  // namespace fold_internal
 
 }  // namespace statelog

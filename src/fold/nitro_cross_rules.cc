@@ -19,10 +19,7 @@ constexpr std::array<ObjectiveKind, 4> kKinds = {
 // The objectives of each kind whose own channel is `channel` (nullptr where none), looked up once.
 struct Owners {
   std::array<const ObjectiveState*, 4> of{};  // by ObjectiveKind
-  Owners(const ChannelId& channel, EntityLookup& lookup) {
-    for (ObjectiveKind kind : kKinds)
-      of[static_cast<size_t>(kind)] = lookup.Objective({kind, channel});
-  }
+  Owners(const ChannelId& channel, EntityLookup& lookup) : of(lookup.ObjectivesOf(channel)) {}
   const ObjectiveState* operator[](ObjectiveKind kind) const {
     return of[static_cast<size_t>(kind)];
   }
@@ -343,6 +340,12 @@ Status CheckCompletion(const LogIdentity& log, const ObjectiveId& id, EntityLook
 }
 
 }  // namespace
+
+std::array<const ObjectiveState*, 4> EntityLookup::ObjectivesOf(const ChannelId& channel) {
+  std::array<const ObjectiveState*, 4> of{};
+  for (ObjectiveKind kind : kKinds) of[static_cast<size_t>(kind)] = Objective({kind, channel});
+  return of;
+}
 
 Status CheckAcrossEntities(const LogIdentity& log, const Event& event, EntityLookup& lookup) {
   return std::visit(

@@ -6,6 +6,8 @@
 #ifndef STATELOG_FOLD_NITRO_RULES_H_
 #define STATELOG_FOLD_NITRO_RULES_H_
 
+#include <array>
+
 #include "statelog/fold.h"
 
 namespace statelog::fold_internal {
@@ -18,6 +20,10 @@ class EntityLookup {
   // Returns the entity, or nullptr when it does not exist. Valid until the next call.
   virtual const ObjectiveState* Objective(const ObjectiveId& id) = 0;
   virtual const ChannelState* Channel(const ChannelId& id) = 0;
+  // The objectives of each kind whose own channel is `channel` (by ObjectiveKind, nullptr where
+  // none), each valid until the next call. By default Objective() of each kind in kind order; an
+  // implementation that finds them at once may override it.
+  virtual std::array<const ObjectiveState*, 4> ObjectivesOf(const ChannelId& channel);
 };
 
 // ---- Rules of one entity (rule set 2)
