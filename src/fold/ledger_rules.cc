@@ -2,6 +2,8 @@
 // made by the leader and countersigned by the follower in order, one turn each, with go-nitro's
 // guarantee arithmetic.
 #include <algorithm>
+#include <array>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,7 +22,14 @@ struct LedgerOutcome {
   Destination leader, follower;  // destinations (as balances: no type, no metadata)
   Uint256 leader_amount, follower_amount;
   // By target, go-nitro's order; of guarantees with the same target the last (a map's assignment).
-  std::vector<const Allocation*> guarantees;
+  std::span<const Allocation*> guarantees;
+
+  LedgerOutcome() = default;
+  LedgerOutcome(const LedgerOutcome&) = delete;
+  LedgerOutcome& operator=(const LedgerOutcome&) = delete;
+  // Where `guarantees` points: in place for a ledger of a few guarantees, else on the heap.
+  std::array<const Allocation*, 16> in_place;
+  std::vector<const Allocation*> on_heap;
 };
 
 bool ByTarget(const Allocation* a, const Allocation* b) { return a->destination < b->destination; }
@@ -37,17 +46,25 @@ Status ReadLedgerOutcome(const Exit& exit, LedgerOutcome* out) {
   out->leader_amount = a[0].amount;
   out->follower = a[1].destination;
   out->follower_amount = a[1].amount;
-  auto& g = out->guarantees;
-  g.reserve(a.size());
-  bool sorted = true;  // strictly ascending targets: what this file writes
+  size_t n = 0;
   for (const Allocation& x : a) {
     if (x.allocation_type != static_cast<uint8_t>(AllocationType::kGuarantee)) continue;
     if (x.metadata.size() != 64) {
       return Refuse("the guarantee for " + x.destination.ToHex() +
                     " does not hold its left and right destinations (64 bytes of metadata)");
     }
-    if (!g.empty() && !(g.back()->destination < x.destination)) sorted = false;
-    g.push_back(&x);
+    ++n;
+  }
+  if (n > out->in_place.size()) out->on_heap.resize(n);
+  out->guarantees =
+      n > out->in_place.size() ? std::span(out->on_heap) : std::span(out->in_place).first(n);
+  auto& g = out->guarantees;
+  bool sorted = true;  // strictly ascending targets: what this file writes
+  n = 0;
+  for (const Allocation& x : a) {
+    if (x.allocation_type != static_cast<uint8_t>(AllocationType::kGuarantee)) continue;
+    if (n > 0 && !(g[n - 1]->destination < x.destination)) sorted = false;
+    g[n++] = &x;
   }
   if (!sorted) {
     // Stable: of equal targets the last in the outcome stays last, and is the one kept.
@@ -57,7 +74,7 @@ Status ReadLedgerOutcome(const Exit& exit, LedgerOutcome* out) {
       if (i + 1 < g.size() && g[i + 1]->destination == g[i]->destination) continue;
       g[kept++] = g[i];
     }
-    g.resize(kept);
+    g = g.first(kept);
   }
   return Status::OK();
 }

@@ -24,7 +24,10 @@ class ViewIndex {
     std::array<ObjectiveState*, 4> objectives{};  // by ObjectiveKind
   };
 
-  explicit ViewIndex(NodeView* view) : view_(view) {}
+  // An index of an empty view knows every entity from the start: a channel it has not seen is in
+  // neither of the view's maps, and is not searched for there.
+  explicit ViewIndex(NodeView* view)
+      : view_(view), complete_(view->channels.empty() && view->objectives.empty()) {}
   ViewIndex(const ViewIndex&) = delete;
   ViewIndex& operator=(const ViewIndex&) = delete;
 
@@ -33,25 +36,22 @@ class ViewIndex {
   Entry& At(const ChannelId& channel) {
     if (last_ != nullptr && last_id_ == channel) return *last_;
     auto [it, fresh] = entries_.try_emplace(channel);
-    if (fresh) Fill(channel, it->second);
+    if (fresh && !complete_) Fill(channel, it->second);
     last_id_ = channel;
     last_ = &it->second;  // references into an unordered_map survive rehashing
     return *last_;
   }
   // Records an entity just inserted into the view.
-  void Inserted(ChannelState& c) {
-    if (auto it = entries_.find(c.id); it != entries_.end()) it->second.channel = &c;
-  }
+  void Inserted(ChannelState& c) { At(c.id).channel = &c; }
   void Inserted(ObjectiveState& o) {
-    if (auto it = entries_.find(o.id.channel); it != entries_.end()) {
-      it->second.objectives[static_cast<size_t>(o.id.kind)] = &o;
-    }
+    At(o.id.channel).objectives[static_cast<size_t>(o.id.kind)] = &o;
   }
 
  private:
   void Fill(const ChannelId& channel, Entry& e);
 
   NodeView* view_;
+  bool complete_;  // every entity of the view has its entry
   std::unordered_map<ChannelId, Entry, FixedBytesHash> entries_;
   ChannelId last_id_;
   Entry* last_ = nullptr;
