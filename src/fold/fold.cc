@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <tuple>
 
 #include "base/overloaded.h"
 #include "fold/nitro_rules.h"
@@ -24,9 +26,20 @@ bool IsStale(const ChannelState& c, uint64_t turn) {
   return c.latest_supported && turn < *c.latest_supported;
 }
 
-// `by_node`: a state_signed (this node's signature), not a state_received.
+using StatesAt = std::map<uint64_t, KnownState>::const_iterator;
+
+// The channel's state of `turn`, or nullptr; *at is where that turn is or goes in c.states.
+const KnownState* KnownTurn(const ChannelState& c, uint64_t turn, StatesAt* at) {
+  *at = c.states.lower_bound(turn);
+  return *at != c.states.end() && (*at)->first == turn ? &(*at)->second : nullptr;
+}
+
+// `by_node`: a state_signed (this node's signature), not a state_received. *at: where the state's
+// turn is or goes in c.states, for AddSignedState.
 template <class E>
-Status CheckSignedState(const LogIdentity& log, const ChannelState& c, const E& e, bool by_node) {
+Status CheckSignedState(const LogIdentity& log, const ChannelState& c, const E& e, bool by_node,
+                        StatesAt* at) {
+  *at = c.states.end();
   if (c.concluded) return Refuse("state for a concluded channel");
   if (!IsParticipant(c, e.signer)) {
     return Refuse("signer " + e.signer.ToHex() + " is not a participant of the channel");
@@ -35,27 +48,28 @@ Status CheckSignedState(const LogIdentity& log, const ChannelState& c, const E& 
     STATELOG_RETURN_IF_ERROR(CheckSignerRole(log, e.signer, by_node, "state signed"));
   }
   if (IsStale(c, e.state.turn_num)) return Status::OK();  // applies, changes nothing
-  auto it = c.states.find(e.state.turn_num);
-  if (it != c.states.end() && it->second.state_hash != e.state_hash) {
+  const KnownState* known = KnownTurn(c, e.state.turn_num, at);
+  if (known && known->state_hash != e.state_hash) {
     return Refuse("turn " + std::to_string(e.state.turn_num) +
-                  " already has a different state (hash " + it->second.state_hash.ToHex() + ")");
+                  " already has a different state (hash " + known->state_hash.ToHex() + ")");
   }
-  if (log.nitro()) return CheckNewTurn(c, e.state, e.signer, e.signature);
+  if (log.nitro()) return CheckNewTurn(c, known, e.state, e.signer, e.signature);
   return Status::OK();
 }
 
 // A signed ledger proposal (rule set 2 only): its rules, then one state of a turn as for any
 // signed state.
 Status CheckProposalEvent(const LogIdentity& log, const ChannelState& c,
-                          const events::SignedProposal& e, bool by_node) {
+                          const events::SignedProposal& e, bool by_node, StatesAt* at) {
+  *at = c.states.end();
   if (!log.nitro()) return Refuse("ledger proposals are recorded under rule set 2 and later");
   STATELOG_RETURN_IF_ERROR(CheckProposal(log, c, e.proposal, e.state, e.signer, by_node));
-  auto it = c.states.find(e.state.turn_num);
-  if (it != c.states.end() && it->second.state_hash != e.state_hash) {
+  const KnownState* known = KnownTurn(c, e.state.turn_num, at);
+  if (known && known->state_hash != e.state_hash) {
     return Refuse("turn " + std::to_string(e.state.turn_num) +
-                  " already has a different state (hash " + it->second.state_hash.ToHex() + ")");
+                  " already has a different state (hash " + known->state_hash.ToHex() + ")");
   }
-  return CheckNewTurn(c, e.state, e.signer, e.signature);
+  return CheckNewTurn(c, known, e.state, e.signer, e.signature);
 }
 
 // A new challenge on `c` with turn `turn`: not on a concluded channel, and not behind the turn of
@@ -102,10 +116,19 @@ Status CheckCandidateSignature(const ChannelState& c, const events::ChallengeCan
   return Status::OK();
 }
 
+// `at`: where the state's turn is or goes in c.states (from CheckSignedState, with no change to
+// the channel since), or c.states.end() to look it up.
 template <class E>
-void AddSignedState(const LogIdentity& log, ChannelState& c, const E& e, TurnRetention retention) {
+void AddSignedState(const LogIdentity& log, ChannelState& c, const E& e, TurnRetention retention,
+                    StatesAt at) {
   if (IsStale(c, e.state.turn_num)) return;
-  KnownState& known = c.states[e.state.turn_num];
+  const uint64_t turn = e.state.turn_num;
+  if (at == c.states.end()) at = c.states.lower_bound(turn);
+  auto it = at != c.states.end() && at->first == turn
+                ? c.states.erase(at, at)  // the same position, as a mutable iterator
+                : c.states.emplace_hint(at, std::piecewise_construct, std::forward_as_tuple(turn),
+                                        std::forward_as_tuple());
+  KnownState& known = it->second;
   if (log.nitro() && e.state.turn_num == 0 && !c.prefund_outcome) {
     c.prefund_outcome = e.state.outcome;
   }
@@ -117,9 +140,7 @@ void AddSignedState(const LogIdentity& log, ChannelState& c, const E& e, TurnRet
   if (known.signatures.size() == c.fixed.participants.size() &&
       (!c.latest_supported || e.state.turn_num > *c.latest_supported)) {
     c.latest_supported = e.state.turn_num;
-    if (retention == TurnRetention::kCurrent) {
-      c.states.erase(c.states.begin(), c.states.find(e.state.turn_num));
-    }
+    if (retention == TurnRetention::kCurrent) c.states.erase(c.states.begin(), it);
   }
 }
 
@@ -172,6 +193,10 @@ std::vector<nitro::SignedState> SignedStates(const ChannelState& c) {
 
 const KnownState* ChannelState::LatestSupported() const {
   if (!latest_supported) return nullptr;
+  // With TurnRetention::kCurrent, the first turn kept.
+  if (!states.empty() && states.begin()->first == *latest_supported) {
+    return &states.begin()->second;
+  }
   auto it = states.find(*latest_supported);
   return it == states.end() ? nullptr : &it->second;
 }
@@ -280,23 +305,27 @@ Status ApplyToChannel(const LogIdentity& log, const Event& event, Offset offset,
   Status st = std::visit(
       Overloaded{
           [&](const events::StateSigned& e) {
-            Status r = CheckSignedState(log, c, e, /*by_node=*/true);
-            if (r.ok()) AddSignedState(log, c, e, retention);
+            StatesAt at;
+            Status r = CheckSignedState(log, c, e, /*by_node=*/true, &at);
+            if (r.ok()) AddSignedState(log, c, e, retention, at);
             return r;
           },
           [&](const events::StateReceived& e) {
-            Status r = CheckSignedState(log, c, e, /*by_node=*/false);
-            if (r.ok()) AddSignedState(log, c, e, retention);
+            StatesAt at;
+            Status r = CheckSignedState(log, c, e, /*by_node=*/false, &at);
+            if (r.ok()) AddSignedState(log, c, e, retention, at);
             return r;
           },
           [&](const events::ProposalSigned& e) {
-            Status r = CheckProposalEvent(log, c, *e.content, /*by_node=*/true);
-            if (r.ok()) AddSignedState(log, c, *e.content, retention);
+            StatesAt at;
+            Status r = CheckProposalEvent(log, c, *e.content, /*by_node=*/true, &at);
+            if (r.ok()) AddSignedState(log, c, *e.content, retention, at);
             return r;
           },
           [&](const events::ProposalReceived& e) {
-            Status r = CheckProposalEvent(log, c, *e.content, /*by_node=*/false);
-            if (r.ok()) AddSignedState(log, c, *e.content, retention);
+            StatesAt at;
+            Status r = CheckProposalEvent(log, c, *e.content, /*by_node=*/false, &at);
+            if (r.ok()) AddSignedState(log, c, *e.content, retention, at);
             return r;
           },
           [&](const events::DepositDetected& e) {
@@ -344,7 +373,8 @@ Status ApplyToChannel(const LogIdentity& log, const Event& event, Offset offset,
             }
             STATELOG_RETURN_IF_ERROR(in_chain_order(cand.block_number));
             for (const events::StateSignature& s : cand.signatures) {
-              AddSignedState(log, c, CandidateSignature{cand.state, cand.state_hash, s}, retention);
+              AddSignedState(log, c, CandidateSignature{cand.state, cand.state_hash, s}, retention,
+                             c.states.end());
             }
             c.challenge = ChallengeStatus::kRegistered;
             c.challenge_turn = cand.state.turn_num;

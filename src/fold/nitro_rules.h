@@ -35,9 +35,9 @@ Status CheckSignerRole(const LogIdentity& log, const Address& signer, bool signe
                        std::string_view what);
 // A state for a turn at or above the latest supported one: the prefund is not final, the postfund
 // repeats the prefund, nothing but final states follows a supported final state, and one signer
-// signs one state of a turn once.
-Status CheckNewTurn(const ChannelState& c, const VariablePart& state, const Address& signer,
-                    const Signature& signature);
+// signs one state of a turn once. `known` is the channel's state of that turn, or nullptr.
+Status CheckNewTurn(const ChannelState& c, const KnownState* known, const VariablePart& state,
+                    const Address& signer, const Signature& signature);
 // Chain events are applied in chain order: never one from an earlier block than the last.
 Status CheckChainOrder(const ChannelState& c, uint64_t block_number);
 // A voucher is signed by the payer (participant 0), sent by the payer's node and received by the
