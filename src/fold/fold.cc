@@ -268,20 +268,32 @@ Status ApplyToObjective(const LogIdentity& log, const Event& event, Offset offse
 
 }  // namespace
 
+namespace {
+
+// An objective_created's checks, and the state it creates (in a default-constructed `s`).
+Status CheckObjectiveCreated(const LogIdentity& log, const events::ObjectiveCreated& created) {
+  if (log.nitro()) return CheckObjectiveChannels(created);
+  return Status::OK();
+}
+void CreateObjective(const ObjectiveId& id, const events::ObjectiveCreated& created, Offset offset,
+                     ObjectiveState& s) {
+  s.id = id;
+  s.status = created.approved ? ObjectiveStatus::kApproved : ObjectiveStatus::kUnapproved;
+  s.channels = created.channels;
+  s.first_offset = offset;
+  s.last_offset = offset;
+  s.event_count = 1;
+}
+
+}  // namespace
+
 Status ApplyObjectiveEvent(const LogIdentity& log, const Event& event, Offset offset,
                            std::optional<ObjectiveState>* state) {
   const ObjectiveId& id = *event.objective();
   if (const auto* created = std::get_if<events::ObjectiveCreated>(&event.body)) {
     if (state->has_value()) return Refuse("objective " + id.ToString() + " already exists");
-    if (log.nitro()) STATELOG_RETURN_IF_ERROR(CheckObjectiveChannels(*created));
-    ObjectiveState s;
-    s.id = id;
-    s.status = created->approved ? ObjectiveStatus::kApproved : ObjectiveStatus::kUnapproved;
-    s.channels = created->channels;
-    s.first_offset = offset;
-    s.last_offset = offset;
-    s.event_count = 1;
-    *state = std::move(s);
+    STATELOG_RETURN_IF_ERROR(CheckObjectiveCreated(log, *created));
+    CreateObjective(id, *created, offset, state->emplace());
     return Status::OK();
   }
   if (!state->has_value()) return Refuse("objective " + id.ToString() + " does not exist");
@@ -434,20 +446,32 @@ Status ApplyToChannel(const LogIdentity& log, const Event& event, Offset offset,
 
 }  // namespace
 
+namespace {
+
+// A channel_created's checks, and the state it creates (in a default-constructed `c`).
+Status CheckChannelCreated(const LogIdentity& log, const events::ChannelCreated& created) {
+  if (created.fixed.participants.empty()) return Refuse("channel has no participants");
+  if (log.nitro()) return CheckNodeInChannel(log, created.fixed);
+  return Status::OK();
+}
+void CreateChannel(const ChannelId& id, const events::ChannelCreated& created, Offset offset,
+                   ChannelState& c) {
+  c.id = id;
+  c.fixed = created.fixed;
+  c.first_offset = offset;
+  c.last_offset = offset;
+  c.event_count = 1;
+}
+
+}  // namespace
+
 Status ApplyChannelEvent(const LogIdentity& log, const Event& event, Offset offset,
                          std::optional<ChannelState>* state, TurnRetention retention) {
   const ChannelId& id = *event.channel();
   if (const auto* created = std::get_if<events::ChannelCreated>(&event.body)) {
     if (state->has_value()) return Refuse("channel " + id.ToHex() + " already exists");
-    if (created->fixed.participants.empty()) return Refuse("channel has no participants");
-    if (log.nitro()) STATELOG_RETURN_IF_ERROR(CheckNodeInChannel(log, created->fixed));
-    ChannelState c;
-    c.id = id;
-    c.fixed = created->fixed;
-    c.first_offset = offset;
-    c.last_offset = offset;
-    c.event_count = 1;
-    *state = std::move(c);
+    STATELOG_RETURN_IF_ERROR(CheckChannelCreated(log, *created));
+    CreateChannel(id, *created, offset, state->emplace());
     return Status::OK();
   }
   if (!state->has_value()) return Refuse("channel " + id.ToHex() + " does not exist");
@@ -521,15 +545,20 @@ Status ApplyToViewWith(const Event& event, Offset offset, NodeView* view, TurnRe
     } else if (auto it = view->objectives.find(*oid); it != view->objectives.end()) {
       existing = &it->second;
     }
+    const auto* created = std::get_if<events::ObjectiveCreated>(&event.body);
     if (existing) {
       st = ApplyToObjective(log, event, offset, *existing);
-    } else {
-      std::optional<ObjectiveState> s;
-      st = ApplyObjectiveEvent(log, event, offset, &s);
-      if (s) {
-        auto it = view->objectives.emplace(*oid, std::move(*s)).first;
-        if (index) index->Inserted(it->second);
+    } else if (created) {
+      // Made in place: the view has no such objective, and gets it only when it applies.
+      st = CheckObjectiveCreated(log, *created);
+      if (st.ok()) {
+        ObjectiveState& s = view->objectives.try_emplace(*oid).first->second;
+        CreateObjective(*oid, *created, offset, s);
+        if (index) index->Inserted(s);
       }
+    } else {
+      std::optional<ObjectiveState> none;
+      st = ApplyObjectiveEvent(log, event, offset, &none);  // refuses it
     }
   } else if (const ChannelId* cid = event.channel()) {
     ChannelState* existing = nullptr;
@@ -538,15 +567,20 @@ Status ApplyToViewWith(const Event& event, Offset offset, NodeView* view, TurnRe
     } else if (auto it = view->channels.find(*cid); it != view->channels.end()) {
       existing = &it->second;
     }
+    const auto* created = std::get_if<events::ChannelCreated>(&event.body);
     if (existing) {
       st = ApplyToChannel(log, event, offset, *existing, retention);
-    } else {
-      std::optional<ChannelState> c;
-      st = ApplyChannelEvent(log, event, offset, &c, retention);
-      if (c) {
-        auto it = view->channels.emplace(*cid, std::move(*c)).first;
-        if (index) index->Inserted(it->second);
+    } else if (created) {
+      // Made in place: the view has no such channel, and gets it only when it applies.
+      st = CheckChannelCreated(log, *created);
+      if (st.ok()) {
+        ChannelState& c = view->channels.try_emplace(*cid).first->second;
+        CreateChannel(*cid, *created, offset, c);
+        if (index) index->Inserted(c);
       }
+    } else {
+      std::optional<ChannelState> none;
+      st = ApplyChannelEvent(log, event, offset, &none, retention);  // refuses it
     }
   } else if (const auto* created = std::get_if<events::LogCreated>(&event.body)) {
     StatusOr<LogIdentity> identity = IdentityOfLog(*created, offset);
