@@ -27,7 +27,9 @@ class ViewIndex {
   // An index of an empty view knows every entity from the start: a channel it has not seen is in
   // neither of the view's maps, and is not searched for there.
   explicit ViewIndex(NodeView* view)
-      : view_(view), complete_(view->channels.empty() && view->objectives.empty()) {}
+      : view_(view), complete_(view->channels.empty() && view->objectives.empty()) {
+    entries_.reserve(kReserved);
+  }
   ViewIndex(const ViewIndex&) = delete;
   ViewIndex& operator=(const ViewIndex&) = delete;
 
@@ -49,6 +51,10 @@ class ViewIndex {
 
  private:
   void Fill(const ChannelId& channel, Entry& e);
+
+  // Buckets made at once for the channels of a short fold; a bucket array of over 1 KB would be
+  // a large request to glibc, which consolidates its free lists first.
+  static constexpr size_t kReserved = 100;
 
   NodeView* view_;
   bool complete_;  // every entity of the view has its entry
