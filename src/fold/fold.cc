@@ -486,7 +486,9 @@ class ViewLookup final : public EntityLookup {
  public:
   ViewLookup(const NodeView& view, ViewIndex* index) : view_(view), index_(index) {}
   const ObjectiveState* Objective(const ObjectiveId& id) override {
-    if (index_) return index_->At(id.channel).objectives[static_cast<size_t>(id.kind)];
+    if (index_ && ViewIndex::Indexed(id.kind)) {
+      return index_->At(id.channel).objectives[static_cast<size_t>(id.kind)];
+    }
     auto it = view_.objectives.find(id);
     return it == view_.objectives.end() ? nullptr : &it->second;
   }
@@ -540,7 +542,7 @@ Status ApplyToViewWith(const Event& event, Offset offset, NodeView* view, TurnRe
   Status st;
   if (const ObjectiveId* oid = event.objective()) {
     ObjectiveState* existing = nullptr;
-    if (index) {
+    if (index && ViewIndex::Indexed(oid->kind)) {
       existing = index->At(oid->channel).objectives[static_cast<size_t>(oid->kind)];
     } else if (auto it = view->objectives.find(*oid); it != view->objectives.end()) {
       existing = &it->second;
@@ -554,7 +556,7 @@ Status ApplyToViewWith(const Event& event, Offset offset, NodeView* view, TurnRe
       if (st.ok()) {
         ObjectiveState& s = view->objectives.try_emplace(*oid).first->second;
         CreateObjective(*oid, *created, offset, s);
-        if (index) index->Inserted(s);
+        if (index && ViewIndex::Indexed(oid->kind)) index->Inserted(s);
       }
     } else {
       std::optional<ObjectiveState> none;

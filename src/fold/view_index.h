@@ -4,6 +4,8 @@
 #define STATELOG_FOLD_VIEW_INDEX_H_
 
 #include <array>
+#include <cstddef>
+#include <tuple>
 #include <unordered_map>
 
 #include "statelog/fold.h"
@@ -34,6 +36,11 @@ class ViewIndex {
   ViewIndex& operator=(const ViewIndex&) = delete;
 
   NodeView& view() const { return *view_; }
+  // Whether objectives of `kind` have their place in an entry (every kind go-nitro has; an
+  // out-of-range value, which no decoded event holds, is searched in the view's map instead).
+  static bool Indexed(ObjectiveKind kind) {
+    return static_cast<size_t>(kind) < std::tuple_size_v<decltype(Entry::objectives)>;
+  }
   // The entry of `channel` (pointers are null for entities the view does not have).
   Entry& At(const ChannelId& channel) {
     if (last_ != nullptr && last_id_ == channel) return *last_;
