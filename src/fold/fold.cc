@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <tuple>
 
 #include "base/overloaded.h"
 #include "fold/nitro_rules.h"
+#include "fold/view_index.h"
 
 namespace statelog {
 namespace {
@@ -23,9 +26,20 @@ bool IsStale(const ChannelState& c, uint64_t turn) {
   return c.latest_supported && turn < *c.latest_supported;
 }
 
-// `by_node`: a state_signed (this node's signature), not a state_received.
+using StatesAt = std::map<uint64_t, KnownState>::const_iterator;
+
+// The channel's state of `turn`, or nullptr; *at is where that turn is or goes in c.states.
+const KnownState* KnownTurn(const ChannelState& c, uint64_t turn, StatesAt* at) {
+  *at = c.states.lower_bound(turn);
+  return *at != c.states.end() && (*at)->first == turn ? &(*at)->second : nullptr;
+}
+
+// `by_node`: a state_signed (this node's signature), not a state_received. *at: where the state's
+// turn is or goes in c.states, for AddSignedState.
 template <class E>
-Status CheckSignedState(const LogIdentity& log, const ChannelState& c, const E& e, bool by_node) {
+Status CheckSignedState(const LogIdentity& log, const ChannelState& c, const E& e, bool by_node,
+                        StatesAt* at) {
+  *at = c.states.end();
   if (c.concluded) return Refuse("state for a concluded channel");
   if (!IsParticipant(c, e.signer)) {
     return Refuse("signer " + e.signer.ToHex() + " is not a participant of the channel");
@@ -34,27 +48,28 @@ Status CheckSignedState(const LogIdentity& log, const ChannelState& c, const E& 
     STATELOG_RETURN_IF_ERROR(CheckSignerRole(log, e.signer, by_node, "state signed"));
   }
   if (IsStale(c, e.state.turn_num)) return Status::OK();  // applies, changes nothing
-  auto it = c.states.find(e.state.turn_num);
-  if (it != c.states.end() && it->second.state_hash != e.state_hash) {
+  const KnownState* known = KnownTurn(c, e.state.turn_num, at);
+  if (known && known->state_hash != e.state_hash) {
     return Refuse("turn " + std::to_string(e.state.turn_num) +
-                  " already has a different state (hash " + it->second.state_hash.ToHex() + ")");
+                  " already has a different state (hash " + known->state_hash.ToHex() + ")");
   }
-  if (log.nitro()) return CheckNewTurn(c, e.state, e.signer, e.signature);
+  if (log.nitro()) return CheckNewTurn(c, known, e.state, e.signer, e.signature);
   return Status::OK();
 }
 
 // A signed ledger proposal (rule set 2 only): its rules, then one state of a turn as for any
 // signed state.
 Status CheckProposalEvent(const LogIdentity& log, const ChannelState& c,
-                          const events::SignedProposal& e, bool by_node) {
+                          const events::SignedProposal& e, bool by_node, StatesAt* at) {
+  *at = c.states.end();
   if (!log.nitro()) return Refuse("ledger proposals are recorded under rule set 2 and later");
   STATELOG_RETURN_IF_ERROR(CheckProposal(log, c, e.proposal, e.state, e.signer, by_node));
-  auto it = c.states.find(e.state.turn_num);
-  if (it != c.states.end() && it->second.state_hash != e.state_hash) {
+  const KnownState* known = KnownTurn(c, e.state.turn_num, at);
+  if (known && known->state_hash != e.state_hash) {
     return Refuse("turn " + std::to_string(e.state.turn_num) +
-                  " already has a different state (hash " + it->second.state_hash.ToHex() + ")");
+                  " already has a different state (hash " + known->state_hash.ToHex() + ")");
   }
-  return CheckNewTurn(c, e.state, e.signer, e.signature);
+  return CheckNewTurn(c, known, e.state, e.signer, e.signature);
 }
 
 // A new challenge on `c` with turn `turn`: not on a concluded channel, and not behind the turn of
@@ -101,10 +116,19 @@ Status CheckCandidateSignature(const ChannelState& c, const events::ChallengeCan
   return Status::OK();
 }
 
+// `at`: where the state's turn is or goes in c.states (from CheckSignedState, with no change to
+// the channel since), or c.states.end() to look it up.
 template <class E>
-void AddSignedState(const LogIdentity& log, ChannelState& c, const E& e, TurnRetention retention) {
+void AddSignedState(const LogIdentity& log, ChannelState& c, const E& e, TurnRetention retention,
+                    StatesAt at) {
   if (IsStale(c, e.state.turn_num)) return;
-  KnownState& known = c.states[e.state.turn_num];
+  const uint64_t turn = e.state.turn_num;
+  if (at == c.states.end()) at = c.states.lower_bound(turn);
+  auto it = at != c.states.end() && at->first == turn
+                ? c.states.erase(at, at)  // the same position, as a mutable iterator
+                : c.states.emplace_hint(at, std::piecewise_construct, std::forward_as_tuple(turn),
+                                        std::forward_as_tuple());
+  KnownState& known = it->second;
   if (log.nitro() && e.state.turn_num == 0 && !c.prefund_outcome) {
     c.prefund_outcome = e.state.outcome;
   }
@@ -116,9 +140,7 @@ void AddSignedState(const LogIdentity& log, ChannelState& c, const E& e, TurnRet
   if (known.signatures.size() == c.fixed.participants.size() &&
       (!c.latest_supported || e.state.turn_num > *c.latest_supported)) {
     c.latest_supported = e.state.turn_num;
-    if (retention == TurnRetention::kCurrent) {
-      c.states.erase(c.states.begin(), c.states.find(e.state.turn_num));
-    }
+    if (retention == TurnRetention::kCurrent) c.states.erase(c.states.begin(), it);
   }
 }
 
@@ -171,6 +193,10 @@ std::vector<nitro::SignedState> SignedStates(const ChannelState& c) {
 
 const KnownState* ChannelState::LatestSupported() const {
   if (!latest_supported) return nullptr;
+  // With TurnRetention::kCurrent, the first turn kept.
+  if (!states.empty() && states.begin()->first == *latest_supported) {
+    return &states.begin()->second;
+  }
   auto it = states.find(*latest_supported);
   return it == states.end() ? nullptr : &it->second;
 }
@@ -242,20 +268,32 @@ Status ApplyToObjective(const LogIdentity& log, const Event& event, Offset offse
 
 }  // namespace
 
+namespace {
+
+// An objective_created's checks, and the state it creates (in a default-constructed `s`).
+Status CheckObjectiveCreated(const LogIdentity& log, const events::ObjectiveCreated& created) {
+  if (log.nitro()) return CheckObjectiveChannels(created);
+  return Status::OK();
+}
+void CreateObjective(const ObjectiveId& id, const events::ObjectiveCreated& created, Offset offset,
+                     ObjectiveState& s) {
+  s.id = id;
+  s.status = created.approved ? ObjectiveStatus::kApproved : ObjectiveStatus::kUnapproved;
+  s.channels = created.channels;
+  s.first_offset = offset;
+  s.last_offset = offset;
+  s.event_count = 1;
+}
+
+}  // namespace
+
 Status ApplyObjectiveEvent(const LogIdentity& log, const Event& event, Offset offset,
                            std::optional<ObjectiveState>* state) {
   const ObjectiveId& id = *event.objective();
   if (const auto* created = std::get_if<events::ObjectiveCreated>(&event.body)) {
     if (state->has_value()) return Refuse("objective " + id.ToString() + " already exists");
-    if (log.nitro()) STATELOG_RETURN_IF_ERROR(CheckObjectiveChannels(*created));
-    ObjectiveState s;
-    s.id = id;
-    s.status = created->approved ? ObjectiveStatus::kApproved : ObjectiveStatus::kUnapproved;
-    s.channels = created->channels;
-    s.first_offset = offset;
-    s.last_offset = offset;
-    s.event_count = 1;
-    *state = std::move(s);
+    STATELOG_RETURN_IF_ERROR(CheckObjectiveCreated(log, *created));
+    CreateObjective(id, *created, offset, state->emplace());
     return Status::OK();
   }
   if (!state->has_value()) return Refuse("objective " + id.ToString() + " does not exist");
@@ -279,23 +317,27 @@ Status ApplyToChannel(const LogIdentity& log, const Event& event, Offset offset,
   Status st = std::visit(
       Overloaded{
           [&](const events::StateSigned& e) {
-            Status r = CheckSignedState(log, c, e, /*by_node=*/true);
-            if (r.ok()) AddSignedState(log, c, e, retention);
+            StatesAt at;
+            Status r = CheckSignedState(log, c, e, /*by_node=*/true, &at);
+            if (r.ok()) AddSignedState(log, c, e, retention, at);
             return r;
           },
           [&](const events::StateReceived& e) {
-            Status r = CheckSignedState(log, c, e, /*by_node=*/false);
-            if (r.ok()) AddSignedState(log, c, e, retention);
+            StatesAt at;
+            Status r = CheckSignedState(log, c, e, /*by_node=*/false, &at);
+            if (r.ok()) AddSignedState(log, c, e, retention, at);
             return r;
           },
           [&](const events::ProposalSigned& e) {
-            Status r = CheckProposalEvent(log, c, *e.content, /*by_node=*/true);
-            if (r.ok()) AddSignedState(log, c, *e.content, retention);
+            StatesAt at;
+            Status r = CheckProposalEvent(log, c, *e.content, /*by_node=*/true, &at);
+            if (r.ok()) AddSignedState(log, c, *e.content, retention, at);
             return r;
           },
           [&](const events::ProposalReceived& e) {
-            Status r = CheckProposalEvent(log, c, *e.content, /*by_node=*/false);
-            if (r.ok()) AddSignedState(log, c, *e.content, retention);
+            StatesAt at;
+            Status r = CheckProposalEvent(log, c, *e.content, /*by_node=*/false, &at);
+            if (r.ok()) AddSignedState(log, c, *e.content, retention, at);
             return r;
           },
           [&](const events::DepositDetected& e) {
@@ -343,7 +385,8 @@ Status ApplyToChannel(const LogIdentity& log, const Event& event, Offset offset,
             }
             STATELOG_RETURN_IF_ERROR(in_chain_order(cand.block_number));
             for (const events::StateSignature& s : cand.signatures) {
-              AddSignedState(log, c, CandidateSignature{cand.state, cand.state_hash, s}, retention);
+              AddSignedState(log, c, CandidateSignature{cand.state, cand.state_hash, s}, retention,
+                             c.states.end());
             }
             c.challenge = ChallengeStatus::kRegistered;
             c.challenge_turn = cand.state.turn_num;
@@ -403,20 +446,32 @@ Status ApplyToChannel(const LogIdentity& log, const Event& event, Offset offset,
 
 }  // namespace
 
+namespace {
+
+// A channel_created's checks, and the state it creates (in a default-constructed `c`).
+Status CheckChannelCreated(const LogIdentity& log, const events::ChannelCreated& created) {
+  if (created.fixed.participants.empty()) return Refuse("channel has no participants");
+  if (log.nitro()) return CheckNodeInChannel(log, created.fixed);
+  return Status::OK();
+}
+void CreateChannel(const ChannelId& id, const events::ChannelCreated& created, Offset offset,
+                   ChannelState& c) {
+  c.id = id;
+  c.fixed = created.fixed;
+  c.first_offset = offset;
+  c.last_offset = offset;
+  c.event_count = 1;
+}
+
+}  // namespace
+
 Status ApplyChannelEvent(const LogIdentity& log, const Event& event, Offset offset,
                          std::optional<ChannelState>* state, TurnRetention retention) {
   const ChannelId& id = *event.channel();
   if (const auto* created = std::get_if<events::ChannelCreated>(&event.body)) {
     if (state->has_value()) return Refuse("channel " + id.ToHex() + " already exists");
-    if (created->fixed.participants.empty()) return Refuse("channel has no participants");
-    if (log.nitro()) STATELOG_RETURN_IF_ERROR(CheckNodeInChannel(log, created->fixed));
-    ChannelState c;
-    c.id = id;
-    c.fixed = created->fixed;
-    c.first_offset = offset;
-    c.last_offset = offset;
-    c.event_count = 1;
-    *state = std::move(c);
+    STATELOG_RETURN_IF_ERROR(CheckChannelCreated(log, *created));
+    CreateChannel(id, *created, offset, state->emplace());
     return Status::OK();
   }
   if (!state->has_value()) return Refuse("channel " + id.ToHex() + " does not exist");
@@ -425,21 +480,32 @@ Status ApplyChannelEvent(const LogIdentity& log, const Event& event, Offset offs
 
 namespace {
 
-// The view's entities, for the rules that look beyond an event's own entity.
+// The view's entities, for the rules that look beyond an event's own entity: through `index`
+// when there is one, else searched in the view's maps.
 class ViewLookup final : public EntityLookup {
  public:
-  explicit ViewLookup(const NodeView& view) : view_(view) {}
+  ViewLookup(const NodeView& view, ViewIndex* index) : view_(view), index_(index) {}
   const ObjectiveState* Objective(const ObjectiveId& id) override {
+    if (index_ && ViewIndex::Indexed(id.kind)) {
+      return index_->At(id.channel).objectives[static_cast<size_t>(id.kind)];
+    }
     auto it = view_.objectives.find(id);
     return it == view_.objectives.end() ? nullptr : &it->second;
   }
   const ChannelState* Channel(const ChannelId& id) override {
+    if (index_) return index_->At(id).channel;
     auto it = view_.channels.find(id);
     return it == view_.channels.end() ? nullptr : &it->second;
+  }
+  std::array<const ObjectiveState*, 4> ObjectivesOf(const ChannelId& channel) override {
+    if (!index_) return EntityLookup::ObjectivesOf(channel);
+    const auto& of = index_->At(channel).objectives;
+    return {of[0], of[1], of[2], of[3]};
   }
 
  private:
   const NodeView& view_;
+  ViewIndex* index_;
 };
 
 }  // namespace
@@ -457,34 +523,66 @@ StatusOr<LogIdentity> IdentityOfLog(const events::LogCreated& e, Offset offset) 
   return LogIdentity{rules, e.node};
 }
 
-Status ApplyToView(const Event& event, Offset offset, NodeView* view, TurnRetention retention) {
+namespace {
+
+// ApplyToView, with the view's entities found through `index` when there is one.
+Status ApplyToViewWith(const Event& event, Offset offset, NodeView* view, TurnRetention retention,
+                       ViewIndex* index) {
   if (offset != view->length) {
     return Status::InvalidArgument("event at offset " + std::to_string(offset) +
                                    " applied to a view of length " + std::to_string(view->length));
   }
   const LogIdentity& log = view->identity;
   if (log.nitro()) {
-    ViewLookup lookup(*view);
+    ViewLookup lookup(*view, index);
     STATELOG_RETURN_IF_ERROR(CheckAcrossEntities(log, event, lookup));
   }
   // An existing entity is changed in place (the Apply functions change nothing on error); a new
   // one is built aside and inserted only when it applies.
   Status st;
   if (const ObjectiveId* oid = event.objective()) {
-    if (auto it = view->objectives.find(*oid); it != view->objectives.end()) {
-      st = ApplyToObjective(log, event, offset, it->second);
+    ObjectiveState* existing = nullptr;
+    if (index && ViewIndex::Indexed(oid->kind)) {
+      existing = index->At(oid->channel).objectives[static_cast<size_t>(oid->kind)];
+    } else if (auto it = view->objectives.find(*oid); it != view->objectives.end()) {
+      existing = &it->second;
+    }
+    const auto* created = std::get_if<events::ObjectiveCreated>(&event.body);
+    if (existing) {
+      st = ApplyToObjective(log, event, offset, *existing);
+    } else if (created) {
+      // Made in place: the view has no such objective, and gets it only when it applies.
+      st = CheckObjectiveCreated(log, *created);
+      if (st.ok()) {
+        ObjectiveState& s = view->objectives.try_emplace(*oid).first->second;
+        CreateObjective(*oid, *created, offset, s);
+        if (index && ViewIndex::Indexed(oid->kind)) index->Inserted(s);
+      }
     } else {
-      std::optional<ObjectiveState> s;
-      st = ApplyObjectiveEvent(log, event, offset, &s);
-      if (s) view->objectives.emplace(*oid, std::move(*s));
+      std::optional<ObjectiveState> none;
+      st = ApplyObjectiveEvent(log, event, offset, &none);  // refuses it
     }
   } else if (const ChannelId* cid = event.channel()) {
-    if (auto it = view->channels.find(*cid); it != view->channels.end()) {
-      st = ApplyToChannel(log, event, offset, it->second, retention);
+    ChannelState* existing = nullptr;
+    if (index) {
+      existing = index->At(*cid).channel;
+    } else if (auto it = view->channels.find(*cid); it != view->channels.end()) {
+      existing = &it->second;
+    }
+    const auto* created = std::get_if<events::ChannelCreated>(&event.body);
+    if (existing) {
+      st = ApplyToChannel(log, event, offset, *existing, retention);
+    } else if (created) {
+      // Made in place: the view has no such channel, and gets it only when it applies.
+      st = CheckChannelCreated(log, *created);
+      if (st.ok()) {
+        ChannelState& c = view->channels.try_emplace(*cid).first->second;
+        CreateChannel(*cid, *created, offset, c);
+        if (index) index->Inserted(c);
+      }
     } else {
-      std::optional<ChannelState> c;
-      st = ApplyChannelEvent(log, event, offset, &c, retention);
-      if (c) view->channels.emplace(*cid, std::move(*c));
+      std::optional<ChannelState> none;
+      st = ApplyChannelEvent(log, event, offset, &none, retention);  // refuses it
     }
   } else if (const auto* created = std::get_if<events::LogCreated>(&event.body)) {
     StatusOr<LogIdentity> identity = IdentityOfLog(*created, offset);
@@ -495,5 +593,27 @@ Status ApplyToView(const Event& event, Offset offset, NodeView* view, TurnRetent
   view->length = offset + 1;
   return Status::OK();
 }
+
+}  // namespace
+
+Status ApplyToView(const Event& event, Offset offset, NodeView* view, TurnRetention retention) {
+  return ApplyToViewWith(event, offset, view, retention, nullptr);
+}
+
+namespace fold_internal {
+
+void ViewIndex::Fill(const ChannelId& channel, Entry& e) {
+  if (auto it = view_->channels.find(channel); it != view_->channels.end()) e.channel = &it->second;
+  for (size_t kind = 0; kind < e.objectives.size(); ++kind) {
+    auto it = view_->objectives.find({static_cast<ObjectiveKind>(kind), channel});
+    if (it != view_->objectives.end()) e.objectives[kind] = &it->second;
+  }
+}
+
+Status ApplyToView(const Event& event, Offset offset, ViewIndex& index, TurnRetention retention) {
+  return ApplyToViewWith(event, offset, &index.view(), retention, &index);
+}
+
+}  // namespace fold_internal
 
 }  // namespace statelog

@@ -19,10 +19,7 @@ constexpr std::array<ObjectiveKind, 4> kKinds = {
 // The objectives of each kind whose own channel is `channel` (nullptr where none), looked up once.
 struct Owners {
   std::array<const ObjectiveState*, 4> of{};  // by ObjectiveKind
-  Owners(const ChannelId& channel, EntityLookup& lookup) {
-    for (ObjectiveKind kind : kKinds)
-      of[static_cast<size_t>(kind)] = lookup.Objective({kind, channel});
-  }
+  Owners(const ChannelId& channel, EntityLookup& lookup) : of(lookup.ObjectivesOf(channel)) {}
   const ObjectiveState* operator[](ObjectiveKind kind) const {
     return of[static_cast<size_t>(kind)];
   }
@@ -300,7 +297,9 @@ Status CheckSoleOwner(const ObjectiveId& id, EntityLookup& lookup) {
 Status CheckCompletion(const LogIdentity& log, const ObjectiveId& id, EntityLookup& lookup) {
   const ChannelState* c = lookup.Channel(id.channel);
   const KnownState* supported = c ? c->LatestSupported() : nullptr;
-  const std::string cannot = "cannot complete " + id.ToString() + ": ";
+  auto cannot = [&id](std::string_view why) {
+    return Refuse("cannot complete " + id.ToString() + ": " + std::string(why));
+  };
   switch (id.kind) {
     case ObjectiveKind::kVirtualFund:
       // An intermediary is done once its ledgers guarantee the channel; the payer and the payee
@@ -308,31 +307,31 @@ Status CheckCompletion(const LogIdentity& log, const ObjectiveId& id, EntityLook
       if (c && log.node && *log.node != c->fixed.participants.front() &&
           *log.node != c->fixed.participants.back()) {
         Status funded = CheckGuaranteed(*lookup.Objective(id), lookup);
-        return funded.ok() ? funded : Refuse(cannot + std::string(funded.message()));
+        return funded.ok() ? funded : cannot(funded.message());
       }
       [[fallthrough]];
     case ObjectiveKind::kDirectFunding:
       if (supported && supported->state.turn_num >= 1) return Status::OK();
-      return Refuse(cannot + "its channel's postfund (turn 1) is not supported");
+      return cannot("its channel's postfund (turn 1) is not supported");
     case ObjectiveKind::kDirectDefunding:
       if (!supported || !supported->state.is_final) {
-        return Refuse(cannot + "its channel has no supported final state");
+        return cannot("its channel has no supported final state");
       }
       for (const auto& [asset, held] : c->holdings) {
         if (!held.IsZero()) {
-          return Refuse(cannot + "the channel still holds " + held.ToDecimal() + " of asset " +
+          return cannot("the channel still holds " + held.ToDecimal() + " of asset " +
                         asset.ToHex());
         }
       }
       return Status::OK();
     case ObjectiveKind::kVirtualDefund:
       if (!supported || !supported->state.is_final) {
-        return Refuse(cannot + "its channel has no supported final state");
+        return cannot("its channel has no supported final state");
       }
       for (const ChannelId& l : Ledgers(*lookup.Objective(id))) {
         const ChannelState* ledger = lookup.Channel(l);
         if (ledger && HasGuarantee(*ledger, id.channel)) {
-          return Refuse(cannot + "ledger channel " + l.ToHex() + " still guarantees it");
+          return cannot("ledger channel " + l.ToHex() + " still guarantees it");
         }
       }
       return Status::OK();
@@ -341,6 +340,12 @@ Status CheckCompletion(const LogIdentity& log, const ObjectiveId& id, EntityLook
 }
 
 }  // namespace
+
+std::array<const ObjectiveState*, 4> EntityLookup::ObjectivesOf(const ChannelId& channel) {
+  std::array<const ObjectiveState*, 4> of{};
+  for (ObjectiveKind kind : kKinds) of[static_cast<size_t>(kind)] = Objective({kind, channel});
+  return of;
+}
 
 Status CheckAcrossEntities(const LogIdentity& log, const Event& event, EntityLookup& lookup) {
   return std::visit(

@@ -30,15 +30,14 @@ Status CheckSignerRole(const LogIdentity& log, const Address& signer, bool signe
                 "): what the node signs is recorded as sent or signed");
 }
 
-Status CheckNewTurn(const ChannelState& c, const VariablePart& state, const Address& signer,
-                    const Signature& signature) {
+Status CheckNewTurn(const ChannelState& c, const KnownState* known, const VariablePart& state,
+                    const Address& signer, const Signature& signature) {
   const uint64_t turn = state.turn_num;
   if (turn == 0 && state.is_final) return Refuse("the prefund state (turn 0) is final");
-  auto known = c.states.find(turn);
-  if (known != c.states.end()) {
+  if (known != nullptr) {
     // The same state (a different one is refused before this check): one signature per signer.
-    auto sig = known->second.signatures.find(signer);
-    if (sig != known->second.signatures.end() && sig->second != signature) {
+    auto sig = known->signatures.find(signer);
+    if (sig != known->signatures.end() && sig->second != signature) {
       return Refuse(signer.ToHex() + " already signed " + Turn(turn) + " with another signature");
     }
   } else if (turn == 1) {

@@ -6,6 +6,8 @@
 #ifndef STATELOG_FOLD_NITRO_RULES_H_
 #define STATELOG_FOLD_NITRO_RULES_H_
 
+#include <array>
+
 #include "statelog/fold.h"
 
 namespace statelog::fold_internal {
@@ -18,6 +20,10 @@ class EntityLookup {
   // Returns the entity, or nullptr when it does not exist. Valid until the next call.
   virtual const ObjectiveState* Objective(const ObjectiveId& id) = 0;
   virtual const ChannelState* Channel(const ChannelId& id) = 0;
+  // The objectives of each kind whose own channel is `channel` (by ObjectiveKind, nullptr where
+  // none), each valid until the next call. By default Objective() of each kind in kind order; an
+  // implementation that finds them at once may override it.
+  virtual std::array<const ObjectiveState*, 4> ObjectivesOf(const ChannelId& channel);
 };
 
 // ---- Rules of one entity (rule set 2)
@@ -29,9 +35,9 @@ Status CheckSignerRole(const LogIdentity& log, const Address& signer, bool signe
                        std::string_view what);
 // A state for a turn at or above the latest supported one: the prefund is not final, the postfund
 // repeats the prefund, nothing but final states follows a supported final state, and one signer
-// signs one state of a turn once.
-Status CheckNewTurn(const ChannelState& c, const VariablePart& state, const Address& signer,
-                    const Signature& signature);
+// signs one state of a turn once. `known` is the channel's state of that turn, or nullptr.
+Status CheckNewTurn(const ChannelState& c, const KnownState* known, const VariablePart& state,
+                    const Address& signer, const Signature& signature);
 // Chain events are applied in chain order: never one from an earlier block than the last.
 Status CheckChainOrder(const ChannelState& c, uint64_t block_number);
 // A voucher is signed by the payer (participant 0), sent by the payer's node and received by the
@@ -48,6 +54,10 @@ bool StepAllowed(const LogIdentity& log, ObjectiveKind kind, ObjectiveStep step)
 
 // Returns true when the ledger's latest supported state holds a guarantee for `target`.
 bool HasGuarantee(const ChannelState& ledger, const ChannelId& target);
+// Returns whether `state` is the ledger state proposal `p` leads to from `from`
+// (ApplyLedgerProposal(from, p) == state, without building it), or ApplyLedgerProposal's error.
+StatusOr<bool> LedgerProposalLeadsTo(const VariablePart& from, const Proposal& p,
+                                     const VariablePart& state);
 // Checks a signed proposal for ledger channel `c`: a channel of two, its postfund supported and
 // no final state; the leader (participant 0) proposes the turn after its last proposal, the
 // follower countersigns the next one the leader made; `state` is what `p` leads to.

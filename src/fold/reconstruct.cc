@@ -2,6 +2,7 @@
 
 #include "fold/snapshot_manager.h"
 #include "fold/state_cache.h"
+#include "fold/view_index.h"
 #include "statelog/snapshot.h"
 
 namespace statelog {
@@ -94,9 +95,10 @@ StatusOr<ChannelState> Reconstructor::Channel(const ChannelId& id, std::optional
 }
 
 Status Reconstructor::FoldInto(NodeView* view, uint64_t end) const {
+  fold_internal::ViewIndex index(view);
   STATELOG_RETURN_IF_ERROR(
-      store_->Scan(view->length, end, [view](Offset offset, const Event& event) {
-        Status st = ApplyToView(event, offset, view);
+      store_->Scan(view->length, end, [&index](Offset offset, const Event& event) {
+        Status st = fold_internal::ApplyToView(event, offset, index);
         return st.ok() ? st : FoldError(st, offset, event);
       }));
   if (view->length != end) {

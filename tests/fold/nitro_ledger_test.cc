@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "demo/network.h"
+#include "fold/nitro_rules.h"
 #include "node_log.h"
 #include "statelog/ledger.h"
 #include "statelog/nitro.h"
@@ -336,6 +337,68 @@ TEST(NitroLedgerTest, DirectDefundingNeedsAnIdleLedgerAndTheNextTurn) {
   again.Refuse(again.State(h.irene, h.la.id, moved),
                "the final state this node signs keeps the outcome of the supported turn " +
                    std::to_string(h.la.consensus.turn_num));
+}
+
+// The fold checks a proposal's state in place (fold_internal::LedgerProposalLeadsTo): it agrees
+// with building the state ApplyLedgerProposal leads to and comparing, also on ledgers whose
+// guarantees are out of go-nitro's order or repeat a target (the last one counts).
+TEST(NitroLedgerTest, ProposalCheckedInPlaceAgreesWithTheStateItLeadsTo) {
+  const Actor alice = Actor::Alice(), irene = Actor::Irene();
+  const Destination a = ToDestination(alice.address), i = ToDestination(irene.address);
+  auto guarantee = [&](uint8_t target, uint64_t amount) {
+    return Allocation{Target(target), Uint256(amount),
+                      static_cast<uint8_t>(AllocationType::kGuarantee),
+                      nitro::EncodeGuaranteeMetadata(a, i)};
+  };
+  VariablePart sorted;
+  sorted.turn_num = 5;
+  sorted.outcome = {SingleAssetExit{
+      Address{}, {}, {{a, Uint256(100), 0, {}}, {i, Uint256(80), 0, {}}, guarantee(1, 10)}}};
+  VariablePart unordered = sorted;
+  auto& al = unordered.outcome[0].allocations;
+  al = {al[0], al[1], guarantee(3, 6), guarantee(1, 10), guarantee(2, 4), guarantee(1, 12)};
+  auto remove = [](uint8_t target, uint64_t left) {
+    return Proposal{ProposalKind::kRemove, Target(target), {}, {}, {}, Uint256(left)};
+  };
+  const std::vector<Proposal> proposals = {Add(Target(4), 20, alice, irene, 5),
+                                           Add(Target(0), 20, irene, alice, 15),
+                                           Add(Target(2), 1, alice, irene, 1),
+                                           Add(Target(9), 500, alice, irene, 5),
+                                           remove(1, 7),
+                                           remove(2, 4),
+                                           remove(5, 0),
+                                           remove(1, 13)};
+  int compared = 0;
+  for (const VariablePart* from : {&sorted, &unordered}) {
+    for (const Proposal& p : proposals) {
+      SCOPED_TRACE("proposal for " + p.target.ToHex());
+      StatusOr<VariablePart> built = ApplyLedgerProposal(*from, p);
+      if (!built.ok()) {
+        EXPECT_EQ(fold_internal::LedgerProposalLeadsTo(*from, p, *from).status(), built.status());
+        continue;
+      }
+      EXPECT_TRUE(fold_internal::LedgerProposalLeadsTo(*from, p, *built).value());
+      ++compared;
+      // Each change of the state it leads to is noticed.
+      std::vector<VariablePart> wrong(7, *built);
+      wrong[0].turn_num++;
+      wrong[1].is_final = true;
+      wrong[2].app_data = {1};
+      wrong[3].outcome[0].asset.bytes[0] = 1;
+      Allocation& last = wrong[4].outcome[0].allocations.back();
+      if (last.metadata.empty()) {
+        (void)Uint256::CheckedAdd(last.amount, Uint256(1), &last.amount);
+      } else {
+        last.metadata[0] ^= 1;
+      }
+      std::swap(wrong[5].outcome[0].allocations[0], wrong[5].outcome[0].allocations[1]);
+      wrong[6].outcome[0].allocations.pop_back();
+      for (const VariablePart& w : wrong) {
+        EXPECT_FALSE(fold_internal::LedgerProposalLeadsTo(*from, p, w).value());
+      }
+    }
+  }
+  EXPECT_GE(compared, 6);
 }
 
 }  // namespace
