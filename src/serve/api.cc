@@ -5,6 +5,7 @@
 
 #include "serve/api_internal.h"
 #include "statelog/codec.h"
+#include "statelog/snapshot.h"
 
 namespace statelog::serve {
 
@@ -305,7 +306,7 @@ HttpResponse Api::Channels(const HttpRequest& r) {
       for (const Address& a : c.fixed.participants) found = found || a == *participant;
       if (!found) continue;
     }
-    internal::WriteChannel(j, c, k, /*full=*/false);
+    internal::WriteChannelSummary(j, c, k);
   }
   j.EndArray();
   j.EndObject();
@@ -344,11 +345,16 @@ HttpResponse Api::Channel(const HttpRequest& r, std::string_view id_text, std::s
       return StatusError(o.status());
     }
   }
+  // The channel in statelog's one JSON shape of a channel (EncodeChannelState: the C API's, Go's
+  // and `statelog show --json`'s), with what the API derives from it beside it.
   JsonOut j;
   j.BeginObject();
   j.Field("length", end);
+  j.Field("kind", internal::ChannelKindName(internal::KindOf(*id, owners)));
+  j.Key("balances");
+  internal::WriteBalances(j, *c);
   j.Key("channel");
-  internal::WriteChannel(j, *c, internal::KindOf(*id, owners), /*full=*/true);
+  j.Raw(EncodeChannelState(*c));
   j.EndObject();
   return Json(j.Take());
 }

@@ -108,16 +108,12 @@ void WriteCurrent(JsonOut& j, const ChannelState& c) {
 
 }  // namespace
 
-void WriteChannel(JsonOut& j, const ChannelState& c, ChannelKind kind, bool full) {
+void WriteChannelSummary(JsonOut& j, const ChannelState& c, ChannelKind kind) {
   j.BeginObject();
   j.Field("id", c.id);
   j.Field("kind", ChannelKindName(kind));
   j.Field("participants", c.fixed.participants);
   j.Field("channel_nonce", c.fixed.channel_nonce);
-  if (full) {
-    j.Field("app_definition", c.fixed.app_definition);
-    j.Field("challenge_duration", c.fixed.challenge_duration);
-  }
   WriteCurrent(j, c);
   if (c.concluded) j.Field("finalized_at", c.finalized_at);
   j.Key("vouchers");
@@ -128,25 +124,6 @@ void WriteChannel(JsonOut& j, const ChannelState& c, ChannelKind kind, bool full
   j.Field("event_count", c.event_count);
   j.Field("first_offset", c.first_offset);
   j.Field("last_offset", c.last_offset);
-  if (full) {
-    j.Key("states");
-    j.BeginArray();
-    for (const auto& [turn, s] : c.states) {
-      j.BeginObject();
-      j.Field("turn", turn);
-      j.Field("is_final", s.state.is_final);
-      j.Field("state_hash", s.state_hash);
-      j.Field("supported", s.signatures.size() == c.fixed.participants.size());
-      j.Key("signers");
-      j.BeginArray();
-      for (const auto& [signer, sig] : s.signatures) j.Value(signer);
-      j.EndArray();
-      j.Field("app_data", s.state.app_data);
-      j.Field("outcome", s.state.outcome);
-      j.EndObject();
-    }
-    j.EndArray();
-  }
   j.EndObject();
 }
 
