@@ -2,6 +2,7 @@
 #include "serve/api_internal.h"
 #include "statelog/codec.h"
 #include "statelog/reconstruct.h"
+#include "statelog/snapshot.h"
 
 namespace statelog::serve::internal {
 
@@ -127,24 +128,7 @@ void WriteChannelSummary(JsonOut& j, const ChannelState& c, ChannelKind kind) {
   j.EndObject();
 }
 
-void WriteObjective(JsonOut& j, const ObjectiveState& o) {
-  j.BeginObject();
-  j.Field("id", o.id);
-  j.Field("kind", ObjectiveKindName(o.id.kind));
-  j.Field("status", ObjectiveStatusName(o.status));
-  j.Key("waiting_for");
-  if (o.waiting_for) {
-    j.Value(ObjectiveStepName(*o.waiting_for));
-  } else {
-    j.Null();
-  }
-  j.Field("channels", o.channels);
-  if (o.status == ObjectiveStatus::kRejected) j.Field("rejection_reason", o.rejection_reason);
-  j.Field("event_count", o.event_count);
-  j.Field("first_offset", o.first_offset);
-  j.Field("last_offset", o.last_offset);
-  j.EndObject();
-}
+void WriteObjective(JsonOut& j, const ObjectiveState& o) { j.Raw(EncodeObjectiveState(o)); }
 
 void WriteStoredEvent(JsonOut& j, const StoredEvent& s) {
   j.BeginObject();

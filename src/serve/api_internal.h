@@ -25,6 +25,7 @@ std::set<ChannelId> PaymentChannelsOf(const ChannelId& ledger,
 // A channel's summary, as the channel list shows it (one channel's state itself is
 // EncodeChannelState's JSON, the one shape of a channel statelog writes).
 void WriteChannelSummary(JsonOut& j, const ChannelState& c, ChannelKind kind);
+// An objective: EncodeObjectiveState's JSON, the one shape of an objective statelog writes.
 void WriteObjective(JsonOut& j, const ObjectiveState& o);
 // The outcome of the latest supported state (or, if none, of the highest turn), flattened:
 // [{"asset","destination","amount"}].

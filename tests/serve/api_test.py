@@ -39,6 +39,8 @@ def test(statelog, tmp):
                                         "--json"] + store))
         except Failure:
             shows[at] = None  # no event of the channel yet
+    objective_shown = json.loads(run([statelog, "show", "objective", objectives[0], "--json"] +
+                                     store))
     length = stats["length"]
 
     server = Server(statelog, store)
@@ -125,6 +127,8 @@ def test(statelog, tmp):
         check(done and all(o["status"] == "Completed" for o in done), "status=Completed")
         o = server.json("/api/v1/objectives/" + objectives[0])["objective"]
         check(o["id"] == objectives[0], "one objective")
+        # One JSON shape of an objective: the API's is `statelog show --json`'s.
+        check(o == objective_shown, "objective %s vs show %s" % (o, objective_shown))
         by_channel = server.json("/api/v1/objectives?channel=" + c0)["objectives"]
         check(by_channel and all(c0 in x["id"] or c0 in x["channels"] for x in by_channel),
               "objectives?channel=")
