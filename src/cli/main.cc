@@ -22,6 +22,10 @@ bool ReportLeftover(const CLI::App& app, const std::string& path) {
     if (has_subcommands && arg.rfind('-', 0) != 0) {
       std::fprintf(stderr, "statelog: unknown subcommand \"%s\" of %s (%s --help lists them)\n",
                    arg.c_str(), path.c_str(), path.c_str());
+    } else if (path == "statelog") {  // not "statelog: statelog: ..."
+      std::fprintf(stderr,
+                   "statelog: unexpected argument \"%s\" (statelog --help lists the options)\n",
+                   arg.c_str());
     } else {
       std::fprintf(stderr,
                    "statelog: %s: unexpected argument \"%s\" (%s --help lists the options)\n",
@@ -40,6 +44,7 @@ bool ReportLeftover(const CLI::App& app, const std::string& path) {
 int main(int argc, char** argv) {
   CLI::App app{"statelog: the event-sourced store of a Nitro state-channel node", "statelog"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "statelog " STATELOG_VERSION_STRING);
   statelog::cli::Context ctx;
   statelog::cli::RegisterDemoCommand(app, ctx);
   statelog::cli::RegisterGenerateCommand(app, ctx);

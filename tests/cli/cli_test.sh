@@ -25,6 +25,10 @@ check "an unknown show kind is a usage error" run 2 "$S" show bogus
 check "and is named" grep -q 'unknown subcommand "bogus" of statelog show' "$T/err"
 check "a stray argument beside --help is a usage error" run 2 "$S" stats extra --help
 check "and is named" grep -q 'statelog stats: unexpected argument "extra"' "$T/err"
+check "an unknown option of statelog itself is refused" run 2 "$S" --bogus
+check "naming statelog once" grep -qx 'statelog: unexpected argument "--bogus" (statelog --help lists the options)' "$T/err"
+check "statelog --version" run 0 "$S" --version
+check "prints the version" grep -qx 'statelog 0\.2\.0' "$T/out"
 # Controls: --help on what exists still prints help and exits 0.
 check "stats --help exits 0" run 0 "$S" stats --help
 check "state sign --help exits 0" run 0 "$S" state sign --help
