@@ -18,6 +18,9 @@ std::string EncodeNodeView(const NodeView& view, const Hash256& prefix_chain);
 // Returns the JSON of one entity's state, in the snapshot encoding (also `statelog show --json`).
 std::string EncodeObjectiveState(const ObjectiveState& state);
 std::string EncodeChannelState(const ChannelState& state);
+// Returns a log's identity in the same form: {"rules":"nitro-2","node":"0x..."}, or
+// {"rules":"statelog-1","node":null} (`statelog_identity` in the C API, `verify --json`).
+std::string EncodeLogIdentity(const LogIdentity& identity);
 // Decodes a snapshot encoding, format 3, 2 or 1 (canonical JSON, whose superseded turns are
 // dropped as the fold drops them); *prefix_chain receives the chain value it records.
 // InvalidArgument naming the byte offset and field path of damage; NotSupported for a newer format.

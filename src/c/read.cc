@@ -114,18 +114,7 @@ int statelog_identity(statelog_t* db, char** out, char** errptr) {
     STATELOG_RETURN_IF_ERROR(NotNull(db, "statelog_identity", "db"));
     STATELOG_RETURN_IF_ERROR(NotNull(out, "statelog_identity", "out"));
     STATELOG_ASSIGN_OR_RETURN(LogIdentity identity, db->open->Identity());
-    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "..." + std::string here.
-    std::string json = "{\"rules\":\"";
-    json += RuleSetName(identity.rules);
-    json += "\",\"node\":";
-    if (identity.node) {
-      json += '"';
-      json += identity.node->ToHex();
-      json += '"';
-    } else {
-      json += "null";
-    }
-    json += '}';
+    const std::string json = EncodeLogIdentity(identity);
     *out = CopyOut(json);
     return Status::OK();
   });

@@ -8,6 +8,7 @@
 
 #include "base/overloaded.h"
 #include "statelog/nitro.h"
+#include "statelog/snapshot.h"
 
 namespace statelog::cli {
 namespace {
@@ -142,17 +143,8 @@ std::string Describe(const LogIdentity& identity) {
 }
 
 std::string IdentityJsonMembers(const LogIdentity& identity) {
-  std::string out = "\"rules\":\"";
-  out += RuleSetName(identity.rules);
-  out += "\",\"node\":";
-  if (identity.node) {
-    out += '"';
-    out += identity.node->ToHex();
-    out += '"';
-  } else {
-    out += "null";
-  }
-  return out;
+  const std::string object = EncodeLogIdentity(identity);
+  return object.substr(1, object.size() - 2);  // without its braces
 }
 
 std::string GoNitroSignedStates(const ChannelState& c) {

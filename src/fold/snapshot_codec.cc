@@ -222,6 +222,12 @@ std::string EncodeChannelState(const ChannelState& state) {
   return out;
 }
 
+std::string EncodeLogIdentity(const LogIdentity& identity) {
+  std::string out;
+  codec_internal::Writer(&out).Value(identity);
+  return out;
+}
+
 namespace {
 
 // Format 1: canonical JSON, every signed turn.
