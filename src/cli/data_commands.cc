@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/format.h"
+#include "cli/read_file.h"
 #include "cli/store_open.h"
 #include "cli/util.h"
 #include "statelog/codec.h"
@@ -53,32 +54,21 @@ Status WithLine(const Status& st, const std::string& source, const std::vector<s
 // "Input/output error") rather than taking a failed read for the end of the input.
 Status ReadInput(const std::string& path, std::string* text) {
   const std::string name = path == "-" ? std::string("stdin") : path;
-  const int fd = path == "-" ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IOError("cannot read " + name + ": " + std::strerror(errno));
-  struct stat st {};
-  Status result;
-  if (::fstat(fd, &st) != 0) {
-    result = Status::IOError("cannot read " + name + ": " + std::strerror(errno));
-  } else if (S_ISDIR(st.st_mode)) {
-    result = Status::InvalidArgument("cannot import " + name +
+  const ReadFailure failure = ReadWholeFile(path, text->max_size(), text);
+  switch (failure.kind) {
+    case ReadFailure::kNone:
+      return Status::OK();
+    case ReadFailure::kDirectory:
+      return Status::InvalidArgument("cannot import " + name +
                                      ": it is a directory, not a file of JSON lines");
-  }
-  // A regular file is read into one allocation of its size (no growing and copying on the way).
-  if (result.ok() && S_ISREG(st.st_mode)) text->reserve(static_cast<size_t>(st.st_size));
-  char buf[1 << 16];
-  while (result.ok()) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      result = Status::IOError("cannot read " + name + " at byte " + std::to_string(text->size()) +
-                               ": " + std::strerror(errno));
+    case ReadFailure::kRead:
+      return Status::IOError("cannot read " + name + " at byte " + std::to_string(failure.at) +
+                             ": " + std::strerror(failure.error));
+    case ReadFailure::kOpen:
+    case ReadFailure::kTooLarge:
       break;
-    }
-    text->append(buf, static_cast<size_t>(n));
   }
-  if (fd != 0) ::close(fd);
-  return result;
+  return Status::IOError("cannot read " + name + ": " + std::strerror(failure.error));
 }
 
 void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {

@@ -16,6 +16,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/read_file.h"
 #include "cli/store_open.h"
 #include "cli/util.h"
 #include "statelog/checkpoint.h"
@@ -39,32 +40,19 @@ constexpr size_t kMaxProofFileBytes = size_t{256} << 20;
 // Reads all of `path` (at most `limit` bytes). IOError naming the file and the reason.
 Status ReadSmallFile(const std::string& path, const std::string& what, size_t limit,
                      std::string* out) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IOError(what + ": cannot read it: " + std::strerror(errno));
-  struct stat st {};
-  Status result;
-  if (::fstat(fd, &st) != 0) {
-    result = Status::IOError(what + ": cannot read it: " + std::strerror(errno));
-  } else if (S_ISDIR(st.st_mode)) {
-    result = Status::InvalidArgument(what + ": it is a directory");
-  }
-  char buf[1 << 16];
-  while (result.ok()) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      result = Status::IOError(what + ": cannot read it: " + std::strerror(errno));
+  const ReadFailure failure = ReadWholeFile(path, limit, out);
+  switch (failure.kind) {
+    case ReadFailure::kNone:
+      return Status::OK();
+    case ReadFailure::kDirectory:
+      return Status::InvalidArgument(what + ": it is a directory");
+    case ReadFailure::kTooLarge:
+      return Status::InvalidArgument(what + ": larger than " + std::to_string(limit) + " bytes");
+    case ReadFailure::kOpen:
+    case ReadFailure::kRead:
       break;
-    }
-    if (out->size() + static_cast<size_t>(n) > limit) {
-      result = Status::InvalidArgument(what + ": larger than " + std::to_string(limit) + " bytes");
-      break;
-    }
-    out->append(buf, static_cast<size_t>(n));
   }
-  ::close(fd);
-  return result;
+  return Status::IOError(what + ": cannot read it: " + std::strerror(failure.error));
 }
 
 // Writes `text` to `path`, or to stdout when `path` is empty.
