@@ -78,6 +78,14 @@ struct DBOptions {
   // synchronous standby has confirmed (PostgresOptions).
   std::string schema = "statelog";
   bool replicated_delivery = false;
+
+  // Checkpoints taken by the DB itself (docs/tlog-format.md): with a signer (the node's key; its
+  // key name is the checkpoint origin), a checkpoint is signed and kept once the log has grown
+  // by `checkpoint_interval` events since the latest kept one (0: never automatically), and after
+  // every TakeSnapshot. A failure does not undo the append it followed: checkpoint_status()
+  // reports it, and the next due append tries again.
+  std::shared_ptr<const tlog::NoteSigner> checkpoint_signer = nullptr;
+  uint64_t checkpoint_interval = 0;
 };
 
 // The backend a store name (see above) selects.
@@ -166,6 +174,8 @@ class DB {
                                                   std::span<const tlog::NoteSigner> signers) = 0;
   // The latest kept checkpoint, or nullopt when none was kept.
   virtual StatusOr<std::optional<KeptCheckpoint>> LatestCheckpoint() const = 0;
+  // OK unless the last checkpoint the DB took by itself (DBOptions::checkpoint_signer) failed.
+  virtual Status checkpoint_status() const = 0;
 
  protected:
   DB() = default;

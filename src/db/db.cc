@@ -1,6 +1,7 @@
 // DBImpl: the front door over a store, its snapshots and the Ledger (statelog/db.h).
 #include "statelog/db.h"
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -86,12 +87,20 @@ class DBImpl final : public DB {
 
   StatusOr<AppendResult> Append(const Event& event, const AppendOptions& options) override {
     STATELOG_ASSIGN_OR_RETURN(Ledger * ledger, Writable());
-    return ledger->Append(event, options);
+    StatusOr<AppendResult> result = ledger->Append(event, options);
+    if (result.ok() && result->appended) CheckpointIfDue(result->offset + 1, false);
+    return result;
   }
   StatusOr<std::vector<AppendResult>> AppendBatch(std::span<const Event> events,
                                                   const AppendOptions& options) override {
     STATELOG_ASSIGN_OR_RETURN(Ledger * ledger, Writable());
-    return ledger->AppendBatch(events, options);
+    StatusOr<std::vector<AppendResult>> results = ledger->AppendBatch(events, options);
+    if (results.ok() && !results->empty()) {
+      Offset end = 0;
+      for (const AppendResult& r : *results) end = std::max(end, r.offset + 1);
+      CheckpointIfDue(end, false);
+    }
+    return results;
   }
 
   StatusOr<ChannelState> Channel(const ChannelId& id, const ReadOptions& options) override {
@@ -134,7 +143,9 @@ class DBImpl final : public DB {
   const SnapshotStore& snapshots() const override { return *parts_.snapshots; }
   StatusOr<Offset> TakeSnapshot(Timestamp now) override {
     STATELOG_ASSIGN_OR_RETURN(Ledger * ledger, Writable());
-    return ledger->TakeSnapshot(now);
+    StatusOr<Offset> offset = ledger->TakeSnapshot(now);
+    if (offset.ok()) CheckpointIfDue(*offset + 1, true);
+    return offset;
   }
   StatusOr<KeptCheckpoint> SignCheckpoint(std::string_view origin,
                                           std::span<const tlog::NoteSigner> signers) override {
@@ -143,6 +154,11 @@ class DBImpl final : public DB {
     }
     return tlog::SignAndKeepCheckpoint(parts_.store->log(), origin, signers);
   }
+  Status checkpoint_status() const override {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    return checkpoint_status_;
+  }
+
   StatusOr<std::optional<KeptCheckpoint>> LatestCheckpoint() const override {
     if (!parts_.store->log().keeps_checkpoints()) return std::optional<KeptCheckpoint>();
     return parts_.store->log().LatestCheckpoint();
@@ -177,8 +193,35 @@ class DBImpl final : public DB {
     return Domain();
   }
 
+  // Signs and keeps a checkpoint when DBOptions::checkpoint_signer is set and the log, which holds
+  // at least `length` events, has grown by checkpoint_interval since the latest kept checkpoint
+  // (or `always`, after a snapshot). One signer at a time; another thread's signing makes this
+  // call a no-op.
+  void CheckpointIfDue(uint64_t length, bool always) {
+    const tlog::NoteSigner* signer = options_.checkpoint_signer.get();
+    if (signer == nullptr || (!always && options_.checkpoint_interval == 0)) return;
+    std::unique_lock<std::mutex> lock(checkpoint_mu_, std::try_to_lock);
+    if (!lock.owns_lock()) return;
+    if (!kept_size_) {
+      StatusOr<std::optional<KeptCheckpoint>> latest = LatestCheckpoint();
+      if (!latest.ok()) {
+        checkpoint_status_ = latest.status();
+        return;
+      }
+      kept_size_ = *latest ? (*latest)->size : 0;
+    }
+    if (!always && length < *kept_size_ + options_.checkpoint_interval) return;
+    StatusOr<KeptCheckpoint> kept = tlog::SignAndKeepCheckpoint(
+        parts_.store->log(), signer->verifier().name(), std::span(signer, 1));
+    checkpoint_status_ = kept.status();
+    if (kept.ok()) kept_size_ = kept->size;
+  }
+
   Parts parts_;
   const DBOptions options_;
+  mutable std::mutex checkpoint_mu_;
+  std::optional<uint64_t> kept_size_;  // guarded by checkpoint_mu_: the latest kept size
+  Status checkpoint_status_;           // guarded by checkpoint_mu_
   std::mutex mu_;
   std::unique_ptr<Ledger> ledger_;  // guarded by mu_ until set; then only read
 };

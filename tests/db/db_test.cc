@@ -6,7 +6,9 @@
 
 #include <atomic>
 
+#include "demo/network.h"
 #include "demo/scenario.h"
+#include "statelog/checkpoint.h"
 #include "store/rocksdb_factory.h"  // TempDir
 
 namespace statelog {
@@ -165,6 +167,55 @@ TEST(DBTest, ANodesLogIsCheckedByOpen) {
   auto plain = DB::Open(path);
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();
   EXPECT_EQ((*plain)->Identity()->node, std::optional<Address>(irene));
+}
+
+// With a signer, the DB keeps a checkpoint every checkpoint_interval events and after a snapshot,
+// each extending the one before; without one (the control), it keeps none.
+TEST(DBTest, TakesCheckpointsByItself) {
+  const demo::Actor irene = Actor::Irene(), alice = Actor::Alice();
+  const std::string origin = tlog::DefaultOrigin(irene.address);
+  auto signer = tlog::NoteSigner::Eip191(origin, irene.key);
+  ASSERT_TRUE(signer.ok()) << signer.status().ToString();
+  demo::Network net(kStart, {irene.address});
+  net.FundLedger(alice, irene, 7, Uint256(100), Uint256(100));
+  const std::vector<Event> events = net.TakeLog(irene.address);
+  ASSERT_GT(events.size(), 10u);
+
+  auto plain = DB::Open("memory:", {.node = irene.address, .created_at = kStart});
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  ASSERT_TRUE((*plain)->AppendBatch(events).ok());
+  EXPECT_EQ(*(*plain)->LatestCheckpoint(), std::nullopt);
+
+  DBOptions options;
+  options.node = irene.address;
+  options.created_at = kStart;
+  options.checkpoint_signer = std::make_shared<tlog::NoteSigner>(*signer);
+  options.checkpoint_interval = 5;
+  auto opened = DB::Open("memory:", options);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  DB& db = **opened;
+  for (size_t i = 0; i < 4; ++i) ASSERT_TRUE(db.Append(events[i]).ok());
+  // log_created and four events: 5, due.
+  auto first = db.LatestCheckpoint();
+  ASSERT_TRUE(first.ok() && first->has_value()) << first.status().ToString();
+  EXPECT_EQ((*first)->size, 5u);
+  EXPECT_EQ((*first)->number, 0u);
+  for (size_t i = 4; i < 8; ++i) ASSERT_TRUE(db.Append(events[i]).ok());
+  EXPECT_EQ((*db.LatestCheckpoint())->size, 5u);  // 9 events: not due yet
+  ASSERT_TRUE(db.Append(events[8]).ok());
+  EXPECT_EQ((*db.LatestCheckpoint())->size, 10u);
+  auto snapshot = db.TakeSnapshot(kStart + 1'000'000);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  auto after = db.LatestCheckpoint();
+  EXPECT_EQ((*after)->size, *snapshot + 1);  // the snapshot's own event included
+  EXPECT_EQ((*after)->number, 2u);
+  EXPECT_TRUE(db.checkpoint_status().ok()) << db.checkpoint_status().ToString();
+  // The kept note opens with the node's key.
+  auto verifier = tlog::NoteVerifier::ForAddress(origin, irene.address);
+  ASSERT_TRUE(verifier.ok());
+  auto checkpoint = tlog::OpenCheckpoint((*after)->note, std::span(&*verifier, 1));
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status().ToString();
+  EXPECT_EQ(checkpoint->size, (*after)->size);
 }
 
 // A DB destroyed while a subscription delivers stops it and closes the store.
