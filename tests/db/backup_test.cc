@@ -285,7 +285,7 @@ TEST(BackupTest, KilledDuringABackup) {
   std::uniform_int_distribution<int> when(0, full_us + full_us / 4);
   int complete = 0, absent = 0, partial_left = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  for (int round = 1; round <= 12 && std::chrono::steady_clock::now() < deadline; ++round) {
+  for (int round = 1; round <= 20 && std::chrono::steady_clock::now() < deadline; ++round) {
     const std::string dest = dir.path() + "/b" + std::to_string(round);
     const int after = when(rng);
     run_child(dest, 1000 + 100 * round, after);
