@@ -104,6 +104,8 @@ struct BackupInfo {
   uint64_t snapshots = 0;   // snapshots verified
   // The latest signed checkpoint the backup keeps (its tree size), or nullopt.
   std::optional<uint64_t> checkpoint_size;
+  // Backup and RestoreBackup: the seconds spent copying the files (the rest is verification).
+  double copy_seconds = 0;
 };
 
 // Opens the backup in `dir` read-only and verifies all of it (DB::Verify). NotFound when `dir`

@@ -39,7 +39,11 @@ void PrintBackup(const char* what, const BackupInfo& info, double secs) {
     std::printf("; latest checkpoint of %llu events",
                 static_cast<unsigned long long>(*info.checkpoint_size));
   }
-  std::printf(" (%.2f s)\n", secs);
+  if (info.copy_seconds > 0) {
+    std::printf(" (copied in %.2f s, %.2f s in all)\n", info.copy_seconds, secs);
+  } else {
+    std::printf(" (%.2f s)\n", secs);
+  }
 }
 
 void RunBackup(Context& ctx, const StoreFlags& flags, const std::string& dest) {

@@ -36,6 +36,10 @@ bool Exists(const std::string& path) {
   return fs::symlink_status(path, ec).type() != fs::file_type::not_found;
 }
 
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 Status FsyncDir(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return Status::IOError("cannot open " + dir + ": " + std::strerror(errno));
@@ -202,7 +206,9 @@ StatusOr<BackupInfo> WriteBackup(const DB& live, const CopyFn& copy, const std::
     partial.Remove();
     return st;
   };
+  const auto start = std::chrono::steady_clock::now();
   Status copied = copy(partial.store());
+  const double copy_seconds = SecondsSince(start);
   if (!copied.ok()) return fail(copied.WithPrefix(what + ": cannot copy " + live.description()));
   StatusOr<BackupInfo> info = CheckBackup(partial.store());
   if (!info.ok()) return fail(info.status().WithPrefix(what + ": the copy failed its check"));
@@ -210,6 +216,7 @@ StatusOr<BackupInfo> WriteBackup(const DB& live, const CopyFn& copy, const std::
   if (!same.ok()) return fail(same.WithPrefix(what + ": the copy failed its check"));
   STATELOG_RETURN_IF_ERROR(Publish(what, partial, dest));
   info->dir = dest;
+  info->copy_seconds = copy_seconds;
   return info;
 }
 
@@ -226,6 +233,7 @@ StatusOr<BackupInfo> RestoreBackup(const std::string& backup_in, const std::stri
   };
   StatusOr<BackupInfo> source = CheckBackup(backup);
   if (!source.ok()) return fail(source.status().WithPrefix(what));
+  const auto start = std::chrono::steady_clock::now();
   // The store's files, without the LOCK file and info logs its checks left.
   std::error_code ec;
   fs::create_directory(partial.store(), ec);
@@ -250,6 +258,7 @@ StatusOr<BackupInfo> RestoreBackup(const std::string& backup_in, const std::stri
   if (ec) return fail(Status::IOError(what + ": cannot read " + backup + ": " + ec.message()));
   Status synced = FsyncDir(partial.store());
   if (!synced.ok()) return fail(synced);
+  const double copy_seconds = SecondsSince(start);
   StatusOr<BackupInfo> copy = CheckBackup(partial.store());
   if (!copy.ok()) return fail(copy.status().WithPrefix(what + ": the copy failed its check"));
   if (copy->head != source->head) {
@@ -257,6 +266,7 @@ StatusOr<BackupInfo> RestoreBackup(const std::string& backup_in, const std::stri
   }
   STATELOG_RETURN_IF_ERROR(Publish(what, partial, dir));
   copy->dir = dir;
+  copy->copy_seconds = copy_seconds;
   return copy;
 }
 
