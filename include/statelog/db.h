@@ -109,7 +109,8 @@ struct BackupInfo {
 };
 
 // Opens the backup in `dir` read-only and verifies all of it (DB::Verify). NotFound when `dir`
-// does not exist; Corruption "DIR is not a complete backup: ..." when it does not open or verify.
+// does not exist; Corruption "DIR is not a complete backup: ..." when it does not open or verify,
+// or when it is in the temporary directory of a backup ("*.partial"), which is never a backup.
 StatusOr<BackupInfo> CheckBackup(const std::string& dir);
 
 // Restores the backup `backup` into the new directory `dir`: checks the backup (CheckBackup),

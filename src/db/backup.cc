@@ -140,8 +140,35 @@ Status Publish(const std::string& what, Partial& partial, const std::string& dir
 
 }  // namespace
 
+namespace {
+
+// True when `dir` is, or is inside, the temporary directory of a backup or restore.
+bool InPartial(const std::string& dir) {
+  for (fs::path p = fs::absolute(fs::path(dir)).lexically_normal(); p.has_filename();
+       p = p.parent_path()) {
+    if (p.extension() == ".partial") return true;
+  }
+  return false;
+}
+
+// CheckBackup without the check of the name (the copies being checked are in DEST.partial).
+StatusOr<BackupInfo> CheckCopy(const std::string& dir);
+
+}  // namespace
+
 StatusOr<BackupInfo> CheckBackup(const std::string& dir_in) {
   const std::string dir = Trimmed(dir_in);
+  if (InPartial(dir)) {
+    return Status::Corruption(dir +
+                              " is not a complete backup: it is in the temporary directory of an "
+                              "interrupted backup (*.partial), which is never a backup");
+  }
+  return CheckCopy(dir);
+}
+
+namespace {
+
+StatusOr<BackupInfo> CheckCopy(const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     return Status::NotFound("backup " + dir + " does not exist (or is not a directory)");
@@ -167,6 +194,8 @@ StatusOr<BackupInfo> CheckBackup(const std::string& dir_in) {
   if (*kept) info.checkpoint_size = (*kept)->size;
   return info;
 }
+
+}  // namespace
 
 StatusOr<Hash256> ChainAt(const DB& live, uint64_t length, bool wait) {
   if (length == 0) return Hash256();
@@ -210,7 +239,7 @@ StatusOr<BackupInfo> WriteBackup(const DB& live, const CopyFn& copy, const std::
   Status copied = copy(partial.store());
   const double copy_seconds = SecondsSince(start);
   if (!copied.ok()) return fail(copied.WithPrefix(what + ": cannot copy " + live.description()));
-  StatusOr<BackupInfo> info = CheckBackup(partial.store());
+  StatusOr<BackupInfo> info = CheckCopy(partial.store());
   if (!info.ok()) return fail(info.status().WithPrefix(what + ": the copy failed its check"));
   Status same = CompareWithLive(live, *info, /*wait=*/true);
   if (!same.ok()) return fail(same.WithPrefix(what + ": the copy failed its check"));
@@ -259,7 +288,7 @@ StatusOr<BackupInfo> RestoreBackup(const std::string& backup_in, const std::stri
   Status synced = FsyncDir(partial.store());
   if (!synced.ok()) return fail(synced);
   const double copy_seconds = SecondsSince(start);
-  StatusOr<BackupInfo> copy = CheckBackup(partial.store());
+  StatusOr<BackupInfo> copy = CheckCopy(partial.store());
   if (!copy.ok()) return fail(copy.status().WithPrefix(what + ": the copy failed its check"));
   if (copy->head != source->head) {
     return fail(Status::Corruption(what + ": the copy's head is not the backup's"));

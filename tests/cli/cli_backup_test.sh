@@ -66,6 +66,9 @@ check "backup-check refuses it too" run 4 "$S" backup-check "$T/damaged" --data 
 # A partial directory left by an interrupted backup is not a backup, and the next one removes it.
 mkdir -p "$T/b4.partial/store"
 check "a leftover partial directory" run 4 "$S" backup-check "$T/b4.partial/store" --data "$T/live"
+check "a leftover partial directory: text" [ "$(cat "$T/err")" = "statelog: Corruption: backup-check: $T/b4.partial/store is not a complete backup: it is in the temporary directory of an interrupted backup (*.partial), which is never a backup" ]
+cp -r "$T/b1" "$T/b4.partial/store/"
+check "even when its store is complete" run 4 "$S" restore "$T/b4.partial/store" --data "$T/r4"
 check "the next backup removes it" run 0 "$S" backup "$T/b4" --data "$T/live"
 check "gone" [ ! -e "$T/b4.partial" ]
 finish

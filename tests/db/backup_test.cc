@@ -241,6 +241,18 @@ TEST(BackupTest, PartialDirectories) {
   ASSERT_TRUE(info.ok()) << info.status().ToString();
   EXPECT_FALSE(fs::exists(dest + ".partial"));
 
+  // A complete store in a partial directory (a backup killed between its check and its rename) is
+  // not a backup either.
+  fs::create_directory(dir.path() + "/c.partial");
+  fs::copy(dest, dir.path() + "/c.partial/store", fs::copy_options::recursive);
+  EXPECT_EQ(CheckBackup(dir.path() + "/c.partial/store").status().ToString(),
+            "Corruption: " + dir.path() +
+                "/c.partial/store is not a complete backup: it is in the temporary directory of "
+                "an interrupted backup (*.partial), which is never a backup");
+  EXPECT_EQ(RestoreBackup(dir.path() + "/c.partial/store", dir.path() + "/r").status().code(),
+            StatusCode::kCorruption);
+  EXPECT_FALSE(fs::exists(dir.path() + "/r"));
+
   // A DEST that exists with a stale partial beside it: refused, and the leftover removed.
   fs::create_directory(dest + ".partial");
   EXPECT_TRUE(db.Backup(dest).status().code() == StatusCode::kAlreadyExists);
