@@ -186,6 +186,20 @@ TEST(BackupTest, RestoreAndItsErrors) {
     EXPECT_TRUE((*store)->CompareBackup(dest).ok());
   }
 
+  // Read-only, a store is not backed up; a backup longer than the log is not its history yet.
+  {
+    auto reader = DB::Open("rocksdb:" + other_path, {.read_only = true});
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    EXPECT_EQ((*reader)->Backup(dir.path() + "/ro").status().ToString(),
+              "NotSupported: backup: RocksDB store " + other_path +
+                  " is open read-only; a backup opens it for writing");
+    EXPECT_FALSE(fs::exists(dir.path() + "/ro.partial"));
+    auto empty = DB::Open("rocksdb:" + dir.path() + "/empty", {.create_if_missing = true});
+    ASSERT_TRUE(empty.ok());
+    auto longer = (*empty)->CompareBackup(other_backup);
+    EXPECT_EQ(longer.status().code(), StatusCode::kOutOfRange) << longer.status().ToString();
+  }
+
   // A damaged backup: every table file overwritten in its middle. Checks and restores refuse it.
   const std::string damaged = dir.path() + "/damaged";
   fs::copy(dest, damaged, fs::copy_options::recursive);
