@@ -339,6 +339,23 @@ TEST(BackupTest, KilledDuringABackup) {
       full_us, complete, absent, partial_left);
   // The kills landed both before and after the rename.
   EXPECT_GT(absent, 0);
+
+  // Control: the check each round makes does fail on what a copy cut short would leave (the full
+  // backup with its largest table file truncated to half).
+  const std::string cut = dir.path() + "/cut";
+  fs::copy(dir.path() + "/full", cut, fs::copy_options::recursive);
+  fs::path largest;
+  for (const auto& e : fs::directory_iterator(cut)) {
+    if (e.path().extension() == ".sst" &&
+        (largest.empty() || fs::file_size(e.path()) > fs::file_size(largest))) {
+      largest = e.path();
+    }
+  }
+  ASSERT_FALSE(largest.empty());
+  fs::resize_file(largest, fs::file_size(largest) / 2);
+  auto db = DB::Open("rocksdb:" + live_path);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  EXPECT_EQ((*db)->CompareBackup(cut).status().code(), StatusCode::kCorruption);
 }
 
 }  // namespace
