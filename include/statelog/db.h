@@ -102,6 +102,34 @@ StatusOr<StoreName> ParseStoreName(std::string_view name);
 // a key=value string ("host=... dbname=...") after "postgresql:".
 std::string PostgresStoreName(std::string_view conninfo);
 
+// A backup of a store (docs/adr/0021-online-backups.md): a directory holding a complete RocksDB
+// store, verified when it was written and again whenever it is checked or restored.
+struct BackupInfo {
+  std::string dir;
+  ChainHead head;           // the backup's head: its length and chain value
+  uint64_t events = 0;      // events verified
+  uint64_t signatures = 0;  // signatures recovered while verifying
+  uint64_t snapshots = 0;   // snapshots verified
+  // The latest signed checkpoint the backup keeps (its tree size), or nullopt.
+  std::optional<uint64_t> checkpoint_size;
+  // Backup and RestoreBackup: the seconds spent copying the files (the rest is verification).
+  double copy_seconds = 0;
+};
+
+// Opens the backup in `dir` read-only and verifies all of it (DB::Verify). NotFound when `dir`
+// does not exist; Corruption "DIR is not a complete backup: ..." when it does not open or verify,
+// or when it is in the temporary directory of a backup ("*.partial"), which is never a backup.
+StatusOr<BackupInfo> CheckBackup(const std::string& dir);
+
+// Restores the backup `backup` into the new directory `dir`: checks the backup (CheckBackup),
+// copies its files into "DIR.partial" beside `dir`, verifies the copy, checks that its head is the
+// backup's, and renames it to `dir`. AlreadyExists when `dir` exists; NotFound when its parent
+// does not; Corruption when the backup or the copy does not verify (nothing is left at `dir`).
+StatusOr<BackupInfo> RestoreBackup(const std::string& backup, const std::string& dir);
+
+// What DB::Backup answers for a PostgreSQL store (NotSupported): how to back one up instead.
+std::string_view PostgresBackupAdvice();
+
 class DB {
  public:
   // Opens the store `name` names with `options`. Errors name the store: NotFound for a missing
@@ -176,6 +204,23 @@ class DB {
   virtual StatusOr<std::optional<KeptCheckpoint>> LatestCheckpoint() const = 0;
   // OK unless the last checkpoint the DB took by itself (DBOptions::checkpoint_signer) failed.
   virtual Status checkpoint_status() const = 0;
+
+  // --- Backups (docs/adr/0021-online-backups.md) ---
+  // Writes a backup of the store as it is now into the new directory `dest` while appends go on
+  // (a RocksDB store open for writing). The backup is complete and verified or not there: it is
+  // written into "DEST.partial" beside `dest` (a RocksDB checkpoint, consistent at one sequence
+  // number), opened read-only there and verified whole, its head compared with the chain value
+  // this log has at the backup's length, and only then renamed to `dest` in one step. A
+  // "DEST.partial" left by an interrupted backup is removed first; one in use by a running backup
+  // is Busy. Errors (the message says what to do):
+  //   AlreadyExists: `dest` exists.            NotFound: the parent of `dest` does not exist.
+  //   NotSupported: a PostgreSQL or memory store, or a RocksDB store open read-only.
+  //   Corruption: the copy did not verify or is not this log's history (nothing is left).
+  virtual StatusOr<BackupInfo> Backup(const std::string& dest) = 0;
+  // Checks the backup in `dir` (CheckBackup) and that it is this log's history up to its length:
+  // the chain value this log has at the backup's length is the backup's. FailedPrecondition
+  // naming both values when it is not, OutOfRange when the backup is longer than this log.
+  virtual StatusOr<BackupInfo> CompareBackup(const std::string& dir) const = 0;
 
  protected:
   DB() = default;

@@ -87,6 +87,15 @@ class RocksDbEventStore : public EventStore {
   // RocksDB) is not such an error: health() stays OK.
   virtual Status health() const = 0;
 
+  // Writes a consistent copy of the store as it is now into the new directory `dir`, a store
+  // that Open opens (docs/adr/0021-online-backups.md): RocksDB's checkpoint, which flushes the
+  // memtable and then hard-links the table files (copies them across file systems) and copies
+  // the MANIFEST and the write-ahead log, all at one sequence number, so the copy holds whole
+  // appends only. Appends may go on meanwhile; the copy's head is some head the store had during
+  // the call. Errors, `dir` then not created or left partly written (the caller removes it):
+  // InvalidArgument when `dir` exists; NotSupported when the store is open read-only; IOError.
+  virtual Status WriteCopy(const std::string& dir) = 0;
+
   // The on-disk format version this build writes (docs/rocksdb-format.md). Open upgrades a store
   // of an older version in place, and refuses a newer one (NotSupported).
   static constexpr uint32_t kFormatVersion = 3;

@@ -26,6 +26,8 @@ void RegisterDataCommands(CLI::App& app, Context& ctx);
 void RegisterMigrateCommand(CLI::App& app, Context& ctx);
 // `statelog snapshot`, `verify`, `stats` (admin_commands.cc).
 void RegisterAdminCommands(CLI::App& app, Context& ctx);
+// `statelog backup`, `restore`, `backup-check` (backup_commands.cc).
+void RegisterBackupCommands(CLI::App& app, Context& ctx);
 // `statelog checkpoint`, `prove`, `check-proof` (proof_commands.cc).
 void RegisterProofCommands(CLI::App& app, Context& ctx);
 

@@ -12,7 +12,7 @@
 namespace {
 
 // Reports an argument nothing on the command line took, e.g. the unknown subcommand of `statelog
-// backup --help`, whose help request would otherwise print the general help and exit 0. Returns
+// vacuum --help`, whose help request would otherwise print the general help and exit 0. Returns
 // false when every argument was taken.
 bool ReportLeftover(const CLI::App& app, const std::string& path) {
   const std::vector<std::string> left = app.remaining(false);
@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   statelog::cli::RegisterGenerateCommand(app, ctx);
   statelog::cli::RegisterDataCommands(app, ctx);
   statelog::cli::RegisterAdminCommands(app, ctx);
+  statelog::cli::RegisterBackupCommands(app, ctx);
   statelog::cli::RegisterProofCommands(app, ctx);
   statelog::cli::RegisterMigrateCommand(app, ctx);
   statelog::cli::RegisterStateCommands(app, ctx);

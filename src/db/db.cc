@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "db/backup.h"
 #include "statelog/memory_store.h"
 #ifdef STATELOG_DB_WITH_ROCKSDB
 #include "statelog/rocksdb_store.h"
@@ -25,10 +26,14 @@ struct Parts {
   std::unique_ptr<EventStore> store;
   SnapshotStore* snapshots = nullptr;
   std::string description;
+  StoreKind kind = StoreKind::kMemory;
+  // The backend's consistent copy (DB::Backup); null where the backend has none.
+  CopyFn copy = nullptr;
 };
 
 StatusOr<Parts> OpenParts(const StoreName& name, const DBOptions& options) {
   Parts parts;
+  parts.kind = name.kind;
   switch (name.kind) {
     case StoreKind::kMemory:
       parts.store = MemoryEventStore::Create();
@@ -46,6 +51,8 @@ StatusOr<Parts> OpenParts(const StoreName& name, const DBOptions& options) {
       auto store = RocksDbEventStore::Open(name.location, rocks);
       if (!store.ok()) return store.status().WithPrefix("cannot open " + name.location);
       parts.snapshots = (*store)->snapshots();
+      RocksDbEventStore* opened = store->get();
+      parts.copy = [opened](const std::string& dir) { return opened->WriteCopy(dir); };
       parts.store = std::move(*store);
       parts.description = "RocksDB store " + name.location;
       return parts;
@@ -164,6 +171,27 @@ class DBImpl final : public DB {
     return parts_.store->log().LatestCheckpoint();
   }
 
+  StatusOr<BackupInfo> Backup(const std::string& dest) override {
+    switch (parts_.kind) {
+      case StoreKind::kPostgres:
+        return Status::NotSupported(PostgresBackupAdvice());
+      case StoreKind::kMemory:
+        return Status::NotSupported("backup: the memory store has no files to back up");
+      case StoreKind::kRocksDb:
+        break;
+    }
+    if (options_.read_only || !parts_.copy) {
+      return Status::NotSupported("backup: " + parts_.description +
+                                  " is open read-only; a backup opens it for writing");
+    }
+    return WriteBackup(*this, parts_.copy, dest);
+  }
+  StatusOr<BackupInfo> CompareBackup(const std::string& dir) const override {
+    STATELOG_ASSIGN_OR_RETURN(BackupInfo info, CheckBackup(dir));
+    STATELOG_RETURN_IF_ERROR(CompareWithLive(*this, info, /*wait=*/false));
+    return info;
+  }
+
   Status snapshot_status() override {
     std::lock_guard<std::mutex> lock(mu_);
     return ledger_ ? ledger_->snapshot_status() : Status::OK();
@@ -227,6 +255,12 @@ class DBImpl final : public DB {
 };
 
 }  // namespace
+
+std::string_view PostgresBackupAdvice() {
+  return "backup: a PostgreSQL store is backed up with PostgreSQL's own tools (pg_dump "
+         "--schema statelog, or pg_basebackup), or as its events up to one log position with "
+         "'statelog export --to N' (docs/operations/backup-restore.md)";
+}
 
 StatusOr<std::unique_ptr<DB>> DB::Open(std::string_view name, const DBOptions& options) {
   STATELOG_ASSIGN_OR_RETURN(StoreName parsed, ParseStoreName(name));

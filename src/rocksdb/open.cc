@@ -8,6 +8,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 #include <sys/statvfs.h>
 
@@ -306,6 +307,22 @@ class RocksEventStore final : public RocksDbEventStore {
 
   SnapshotStore* snapshots() override { return backend_->snapshots(); }
   Status health() const override { return backend_->health(); }
+  Status WriteCopy(const std::string& dir) override {
+    Status writable = backend_->CheckWritable();
+    if (writable.code() == StatusCode::kNotSupported) {
+      return Status::NotSupported("cannot copy the store: it is open read-only");
+    }
+    std::error_code ec;
+    if (fs::exists(dir, ec)) return Status::InvalidArgument(dir + " exists");
+    rocksdb::Checkpoint* raw = nullptr;
+    STATELOG_RETURN_IF_ERROR(
+        FromRocks(rocksdb::Checkpoint::Create(backend_->db(), &raw), "checkpoint of the store"));
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    // log_size_for_flush 0: always flush, so the copy's table files hold everything and its
+    // write-ahead log is what was written during the flush.
+    return FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0),
+                     "copying the store to " + dir);
+  }
   RocksBackend* backend() const { return backend_; }
 
  private:

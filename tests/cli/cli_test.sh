@@ -13,10 +13,10 @@ done
 check "unknown subcommand is a usage error" run 2 "$S" frobnicate
 check "and names it" grep -q 'unknown subcommand "frobnicate" of statelog' "$T/err"
 # With --help too: a script must be able to tell that the command does not exist.
-for args in "backup --help" "--help backup" "backup -h"; do
+for args in "vacuum --help" "--help vacuum" "vacuum -h"; do
   # shellcheck disable=SC2086 # the words are the arguments
   check "statelog $args is a usage error" run 2 "$S" $args
-  check "statelog $args names the subcommand" grep -q 'unknown subcommand "backup" of statelog' "$T/err"
+  check "statelog $args names the subcommand" grep -q 'unknown subcommand "vacuum" of statelog' "$T/err"
   check "statelog $args prints no help" [ ! -s "$T/out" ]
 done
 check "an unknown nested subcommand with --help is a usage error" run 2 "$S" state bogus --help
