@@ -80,11 +80,13 @@ HttpResponse Api::EventProof(const HttpRequest& r, std::string_view id_text) {
   auto offset = db_->Find(*id);
   if (!offset.ok()) return StatusError(offset.status());
   if (!*offset) return Error(404, "not_found", "no event with id " + id->ToHex() + " in the log");
-  auto file = tlog::ProveRecord(log, **offset, *latest);
-  if (file.status().IsOutOfRange()) {
+  if (**offset >= latest->size) {
     return Error(404, "not_found",
-                 "event " + id->ToHex() + " is at " + std::string(file.status().message()));
+                 "event " + id->ToHex() + " (offset " + std::to_string(**offset) +
+                     ") is not in the latest kept checkpoint, of " + std::to_string(latest->size) +
+                     " events: run `statelog checkpoint` to sign a newer one");
   }
+  auto file = tlog::ProveRecord(log, **offset, *latest);
   if (!file.ok()) return StatusError(file.status());
   return Text(file->Encode(), "text/plain; charset=utf-8");
 }
