@@ -41,6 +41,16 @@ StatusOr<Checkpoint> ParseKeptCheckpoint(const KeptCheckpoint& kept);
 StatusOr<KeptCheckpoint> SignAndKeepCheckpoint(Log& log, std::string_view origin,
                                                std::span<const NoteSigner> signers);
 
+// The latest checkpoint `log` kept. NotSupported when the log keeps none; FailedPrecondition
+// saying to run `statelog checkpoint` when none was kept yet.
+StatusOr<KeptCheckpoint> RequireLatestCheckpoint(const Log& log);
+
+// The .tlog-proof of the record at `offset` against `kept`, a checkpoint `log` kept: the record's
+// encoded payload in its extra line, the proof from the log's stored hashes. OutOfRange when
+// `offset` is not below the checkpoint's size (the message says to sign a newer one);
+// NotSupported when the log keeps no tree.
+StatusOr<InclusionProofFile> ProveRecord(const Log& log, Offset offset, const KeptCheckpoint& kept);
+
 }  // namespace statelog::tlog
 
 #endif  // STATELOG_KEPT_CHECKPOINT_H_

@@ -129,6 +129,39 @@ Status VerifyInclusion(uint64_t index, uint64_t size, const Hash& leaf_hash,
 Status VerifyConsistency(uint64_t old_size, uint64_t new_size, const Hash& old_root,
                          const Hash& new_root, std::span<const Hash> proof);
 
+// ---- Tiles (C2SP tlog-tiles): the stored hashes served in blocks of 256, so that a client
+// computes every tree hash and proof itself.
+
+// The height of a tile: a tile of level L holds stored hashes of tree level L * 8.
+inline constexpr int kTileHeight = 8;
+// The hashes in a full tile.
+inline constexpr uint64_t kTileWidth = uint64_t{1} << kTileHeight;
+
+// Tile N of level L: the stored hashes (L * 8, N * 256 + i) for i < width, in order. A tile of
+// width 256 is full; a narrower one is partial.
+struct Tile {
+  int level = 0;
+  uint64_t n = 0;
+  uint64_t width = kTileWidth;
+  friend bool operator==(const Tile&, const Tile&) = default;
+};
+
+// Parses a tile path of tlog-tiles, without the leading slash: "tile/<L>/<N>" or
+// "tile/<L>/<N>.p/<W>", L a decimal from 0 to 63, N in 3-digit elements all but the last
+// prefixed with "x" (1234067 is "x001/x234/067"), W from 1 to 255; no leading zeros in L or W.
+// InvalidArgument saying what is wrong otherwise ("entries" tiles are not hash tiles).
+StatusOr<Tile> ParseTilePath(std::string_view path);
+// The path of `tile`, as ParseTilePath reads it.
+std::string TilePath(const Tile& tile);
+// The hashes of tree level `level` a tree of `size` leaves has: size >> (level * 8) per tile
+// level, i.e. the complete subtrees of 2^(level * 8) leaves.
+uint64_t TileLevelHashes(int level, uint64_t size);
+// Returns `tile`'s bytes in a tree of `size` leaves read through `reader`: its hashes (32 bytes
+// each) concatenated, read in one call. NotFound when the tree has fewer hashes at its level than
+// the tile holds: a tile beyond the tree. A partial tile narrower than the tree's is served (its
+// hashes never change), as is the prefix of a full one.
+StatusOr<std::string> ReadTile(const Tile& tile, uint64_t size, const HashReader& reader);
+
 // Base64 of a hash (44 characters), as checkpoints and proof files write it.
 std::string HashToBase64(const Hash& hash);
 // Parses HashToBase64's form; InvalidArgument naming the problem otherwise.

@@ -164,15 +164,7 @@ StatusOr<Address> NodeOfLog(const EventStore& store) {
 
 // The latest kept checkpoint, or FailedPrecondition saying how to make one.
 StatusOr<KeptCheckpoint> LatestKept(const EventStore& store) {
-  if (!store.log().keeps_checkpoints()) {
-    return Status::NotSupported("this store keeps no checkpoints");
-  }
-  STATELOG_ASSIGN_OR_RETURN(std::optional<KeptCheckpoint> latest, store.log().LatestCheckpoint());
-  if (!latest) {
-    return Status::FailedPrecondition(
-        "the store keeps no checkpoint yet: run `statelog checkpoint --key-file FILE` first");
-  }
-  return *latest;
+  return tlog::RequireLatestCheckpoint(store.log());
 }
 
 // ---- statelog checkpoint
@@ -277,17 +269,8 @@ void RunProveEvent(Context& ctx, const ProveArgs& a) {
     }
     offset = **found;
   }
-  if (offset >= latest->size) {
-    return Fail(ctx, kExitBadInput,
-                Status::OutOfRange("offset " + std::to_string(offset) +
-                                   " is not in the latest kept checkpoint, of " +
-                                   std::to_string(latest->size) +
-                                   " events: run `statelog checkpoint` to sign a newer one"));
-  }
-  auto record = store.log().Read(offset);
-  if (!record.ok()) return Fail(ctx, kExitFailure, record.status());
-  auto file =
-      tlog::ProveLeaf(offset, record->record.payload->Encode(), latest->note, *store.log().tree());
+  auto file = tlog::ProveRecord(store.log(), offset, *latest);
+  if (file.status().IsOutOfRange()) return Fail(ctx, kExitBadInput, file.status());
   if (!file.ok()) return Fail(ctx, kExitFailure, file.status());
   if (Status st = WriteOutput(a.out, file->Encode()); !st.ok()) {
     return Fail(ctx, kExitFailure, st);

@@ -160,6 +160,12 @@ HttpResponse Api::Handle(const HttpRequest& request) {
       } else {
         r = seg[1] == "live" ? Live() : Ready();
       }
+    } else if (n == 1 && seg[0] == "checkpoint") {
+      route = "/checkpoint";
+      r = Checkpoint(request);
+    } else if (!seg.empty() && seg[0] == "tile") {
+      route = seg.size() >= 2 && seg[1] == "entries" ? "/tile/entries/{N}" : "/tile/{L}/{N}";
+      r = Tile(request);
     } else if (n >= 3 && seg[0] == "api" && seg[1] == "v1") {
       if (n == 3 && seg[2] == "head") {
         route = "/api/v1/head";
@@ -179,6 +185,9 @@ HttpResponse Api::Handle(const HttpRequest& request) {
       } else if (n == 4 && seg[2] == "objectives") {
         route = "/api/v1/objectives/{id}";
         r = Objective(request, seg[3]);
+      } else if (n == 5 && seg[2] == "events" && seg[4] == "proof") {
+        route = "/api/v1/events/{id}/proof";
+        r = EventProof(request, seg[3]);
       } else if (n == 3 && seg[2] == "log") {
         route = "/api/v1/log";
         r = Log(request);

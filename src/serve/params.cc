@@ -37,6 +37,14 @@ StatusOr<ChannelId> ParseChannelId(std::string_view text) {
   return *id;
 }
 
+StatusOr<EventId> ParseEventId(std::string_view text) {
+  auto id = EventId::FromHex(text);
+  if (!id.ok()) {
+    return Status::InvalidArgument("not an event id (0x and 64 hex digits): " + Quote(text));
+  }
+  return *id;
+}
+
 StatusOr<ObjectiveId> ParseObjectiveId(std::string_view text) {
   auto id = ObjectiveId::Parse(text);
   if (!id.ok()) {

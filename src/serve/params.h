@@ -66,6 +66,7 @@ class Params {
 StatusOr<uint64_t> ParseOffset(std::string_view text);
 StatusOr<ChannelId> ParseChannelId(std::string_view text);
 StatusOr<ObjectiveId> ParseObjectiveId(std::string_view text);
+StatusOr<EventId> ParseEventId(std::string_view text);
 
 // Quotes `text` for an error message: at most 64 bytes, control bytes and non-ASCII as \xNN.
 std::string Quote(std::string_view text);

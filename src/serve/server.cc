@@ -322,9 +322,11 @@ struct Server::Impl {
     } else if (hr.path == "/api/v1/events/stream") {
       out.route = "/api/v1/events/stream";
       if (!Stream(req, res, hr, &out)) SetJson(res, out);
-    } else if (hr.path.rfind("/api/", 0) == 0 || hr.path.rfind("/health/", 0) == 0) {
+    } else if (hr.path.rfind("/api/", 0) == 0 || hr.path.rfind("/health/", 0) == 0 ||
+               hr.path == "/checkpoint" || hr.path.rfind("/tile/", 0) == 0) {
       out = api.Handle(hr);
-      res.set_header("Cache-Control", "no-store");
+      const bool cached = out.status == 200 && !out.cache_control.empty();
+      res.set_header("Cache-Control", cached ? out.cache_control : "no-store");
       SetJson(res, out);
     } else if (const Asset* a = FindAsset(hr.path)) {
       out.route = "/";

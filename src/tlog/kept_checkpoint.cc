@@ -1,6 +1,7 @@
 // Signing and keeping a log's checkpoints (statelog/kept_checkpoint.h).
 #include "statelog/kept_checkpoint.h"
 
+#include <optional>
 #include <string>
 
 namespace statelog::tlog {
@@ -48,6 +49,29 @@ StatusOr<KeptCheckpoint> SignAndKeepCheckpoint(Log& log, std::string_view origin
     if (!last.IsConflict()) return last;
   }
   return last;
+}
+
+StatusOr<KeptCheckpoint> RequireLatestCheckpoint(const Log& log) {
+  if (!log.keeps_checkpoints()) return Status::NotSupported("this store keeps no checkpoints");
+  STATELOG_ASSIGN_OR_RETURN(std::optional<KeptCheckpoint> latest, log.LatestCheckpoint());
+  if (!latest) {
+    return Status::FailedPrecondition(
+        "the store keeps no checkpoint yet: run `statelog checkpoint --key-file FILE` first");
+  }
+  return *latest;
+}
+
+StatusOr<InclusionProofFile> ProveRecord(const Log& log, Offset offset,
+                                         const KeptCheckpoint& kept) {
+  const HashReader* tree = log.tree();
+  if (tree == nullptr) return Status::NotSupported("this log keeps no Merkle tree");
+  if (offset >= kept.size) {
+    return Status::OutOfRange(
+        "offset " + std::to_string(offset) + " is not in the latest kept checkpoint, of " +
+        std::to_string(kept.size) + " events: run `statelog checkpoint` to sign a newer one");
+  }
+  STATELOG_ASSIGN_OR_RETURN(StoredRecord record, log.Read(offset));
+  return ProveLeaf(offset, record.record.payload->Encode(), kept.note, *tree);
 }
 
 }  // namespace statelog::tlog

@@ -75,6 +75,35 @@ TEST_F(KeptCheckpointTest, NumberedEachExtendingTheOneBefore) {
   EXPECT_EQ(SignAndKeep(*store).value().number, 2u);
 }
 
+TEST_F(KeptCheckpointTest, ProvesRecordsAgainstTheLatestKept) {
+  auto store = MemoryEventStore::Create();
+  const std::vector<Event> events = test::InterleavedEvents(2, 10, 1000);
+  AppendTo(*store, std::vector<Event>(events.begin(), events.begin() + 9));
+  EXPECT_EQ(RequireLatestCheckpoint(store->log()).status(),
+            Status::FailedPrecondition("the store keeps no checkpoint yet: run `statelog "
+                                       "checkpoint --key-file FILE` first"));
+  StatusOr<KeptCheckpoint> kept = SignAndKeep(*store);
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  AppendTo(*store, std::vector<Event>(events.begin() + 9, events.end()));
+  StatusOr<KeptCheckpoint> latest = RequireLatestCheckpoint(store->log());
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  EXPECT_EQ(*latest, *kept);
+  for (Offset offset = 0; offset < 9; ++offset) {
+    StatusOr<InclusionProofFile> file = ProveRecord(store->log(), offset, *latest);
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    EXPECT_EQ(file->index, offset);
+    EXPECT_EQ(file->extra, store->log().Read(offset).value().record.payload->Encode());
+    EXPECT_EQ(file->checkpoint, kept->note);
+    StatusOr<CheckedInclusion> checked = CheckInclusionProofFile(file->Encode(), known);
+    ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+    EXPECT_EQ(checked->index, offset);
+  }
+  // An event appended after the checkpoint is not in it.
+  EXPECT_EQ(ProveRecord(store->log(), 9, *latest).status(),
+            Status::OutOfRange("offset 9 is not in the latest kept checkpoint, of 9 events: run "
+                               "`statelog checkpoint` to sign a newer one"));
+}
+
 TEST_F(KeptCheckpointTest, RefusesWhatDoesNotExtendTheLatestKept) {
   const std::vector<Event> events = test::InterleavedEvents(2, 10, 1000);
   const std::vector<Event> others = test::InterleavedEvents(3, 10, 5000);
