@@ -19,9 +19,9 @@
 // Conflict is the caller's to handle.
 //
 // After an append, a snapshot is taken when one is due; of several writers, at most one takes it
-// per interval (SnapshotManager::Create).
+// per interval (docs/snapshot-format.md, "Creation").
 //
-// Thread-safe. LevelDB's DB is the model: an interface here, the implementation in src/.
+// Thread-safe. An interface, as statelog::DB (statelog/db.h) is; DB opens one for its store.
 #ifndef STATELOG_LEDGER_H_
 #define STATELOG_LEDGER_H_
 

@@ -65,6 +65,17 @@ class CheckLayersTest(unittest.TestCase):
             "link",
         ])
 
+    def test_internals_in_a_public_header(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            self.tree(tmp, "")
+            write(tmp, "include/statelog/low.h",
+                  "class A {\n  std::mutex mu_;\n  friend class B;  // see src/low/b.h\n};\n")
+            problems, _, _ = check_layers.check(tmp, {"low": ["low.h"], "mid": ["mid.h"]})
+        self.assertEqual([p for p in problems if "public header" in p and "low.h" in p], [
+            "include/statelog/low.h:2: std::mutex in a public header",
+            "include/statelog/low.h:3: friend class in a public header",
+        ])
+
     def test_a_header_no_target_owns(self):
         with tempfile.TemporaryDirectory() as tmp:
             write(tmp, "include/statelog/stray.h", "")
