@@ -200,6 +200,13 @@ class DB {
   // signs two checkpoints that are not consistent. NotSupported when opened read-only.
   virtual StatusOr<KeptCheckpoint> SignCheckpoint(std::string_view origin,
                                                   std::span<const tlog::NoteSigner> signers) = 0;
+  // Signs and keeps a checkpoint with the node's own secp256k1 key (SignCheckpoint with its
+  // eip191-secp256k1 signer). `origin` empty: the latest kept checkpoint's origin, else
+  // tlog::DefaultOrigin(node). FailedPrecondition when the log names no node (rule set
+  // statelog-1) or `node_key` is not its node's key (naming both addresses); InvalidArgument for
+  // an origin that is no key name (tlog::CheckKeyName).
+  virtual StatusOr<KeptCheckpoint> SignCheckpointAsNode(const Bytes32& node_key,
+                                                        std::string_view origin = {}) = 0;
   // The latest kept checkpoint, or nullopt when none was kept.
   virtual StatusOr<std::optional<KeptCheckpoint>> LatestCheckpoint() const = 0;
   // OK unless the last checkpoint the DB took by itself (DBOptions::checkpoint_signer) failed.

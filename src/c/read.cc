@@ -109,6 +109,38 @@ int statelog_objective(statelog_t* db, const char* objective_id, int64_t as_of, 
   });
 }
 
+int statelog_checkpoint(statelog_t* db, const char* key_hex, const char* origin, char** note,
+                        char** errptr) {
+  constexpr std::string_view kFunction = "statelog_checkpoint";
+  return Guard(kFunction, errptr, [&]() -> Status {
+    STATELOG_RETURN_IF_ERROR(NotNull(db, kFunction, "db"));
+    STATELOG_RETURN_IF_ERROR(NotNull(key_hex, kFunction, "key_hex"));
+    STATELOG_RETURN_IF_ERROR(NotNull(note, kFunction, "note"));
+    StatusOr<Bytes32> key = Bytes32::FromHex(key_hex);
+    if (!key.ok()) {
+      // Never echoes the key: the message names only what is wrong with it.
+      return Status::InvalidArgument(std::string(kFunction) +
+                                     ": key_hex: not 0x and 64 hex digits");
+    }
+    STATELOG_ASSIGN_OR_RETURN(KeptCheckpoint kept,
+                              db->open->SignCheckpointAsNode(*key, origin ? origin : ""));
+    *note = CopyOut(kept.note);
+    return Status::OK();
+  });
+}
+
+int statelog_latest_checkpoint(statelog_t* db, char** note, char** errptr) {
+  constexpr std::string_view kFunction = "statelog_latest_checkpoint";
+  return Guard(kFunction, errptr, [&]() -> Status {
+    STATELOG_RETURN_IF_ERROR(NotNull(db, kFunction, "db"));
+    STATELOG_RETURN_IF_ERROR(NotNull(note, kFunction, "note"));
+    STATELOG_ASSIGN_OR_RETURN(std::optional<KeptCheckpoint> latest, db->open->LatestCheckpoint());
+    if (!latest) return Status::NotFound("the store keeps no checkpoint yet");
+    *note = CopyOut(latest->note);
+    return Status::OK();
+  });
+}
+
 int statelog_identity(statelog_t* db, char** out, char** errptr) {
   return Guard("statelog_identity", errptr, [&]() -> Status {
     STATELOG_RETURN_IF_ERROR(NotNull(db, "statelog_identity", "db"));

@@ -151,17 +151,6 @@ StatusOr<Bytes32> ReadNodeKey(const std::string& key_file, int* exit_code) {
   return key;
 }
 
-// The node of the log `store` holds; FailedPrecondition for a log without one.
-StatusOr<Address> NodeOfLog(const EventStore& store) {
-  STATELOG_ASSIGN_OR_RETURN(LogIdentity identity, ReadLogIdentity(store));
-  if (!identity.node) {
-    return Status::FailedPrecondition(
-        "this log was written under rule set statelog-1 and records no node, so it has no node "
-        "key to sign checkpoints with");
-  }
-  return *identity.node;
-}
-
 // The latest kept checkpoint, or FailedPrecondition saying how to make one.
 StatusOr<KeptCheckpoint> LatestKept(const EventStore& store) {
   return tlog::RequireLatestCheckpoint(store.log());
@@ -191,37 +180,18 @@ void RunCheckpoint(Context& ctx, const CheckpointArgs& a) {
   auto opened = OpenStore(a.flags, Access::kWrite);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
   DB& db = **opened;
-  const EventStore& store = db.events();
-  auto node = NodeOfLog(store);
-  if (!node.ok()) return Fail(ctx, ExitCodeFor(node.status()), node.status());
-  auto address = nitro::AddressFromPrivateKey(*key);
-  if (!address.ok()) return Fail(ctx, kExitBadInput, address.status());
-  if (*address != *node) {
-    return Fail(ctx, kExitBadInput,
-                Status::FailedPrecondition("the node key is that of " + address->ToHex() +
-                                           "; this log belongs to node " + node->ToHex()));
-  }
-  std::string origin = a.origin;
-  if (origin.empty()) {
-    // The origin the log signed under before, else the node's default.
-    auto latest = store.log().keeps_checkpoints()
-                      ? store.log().LatestCheckpoint()
-                      : StatusOr<std::optional<KeptCheckpoint>>(std::optional<KeptCheckpoint>());
-    if (!latest.ok()) return Fail(ctx, kExitFailure, latest.status());
-    origin = tlog::DefaultOrigin(*node);
-    if (*latest) {
-      auto previous = tlog::ParseKeptCheckpoint(**latest);
-      if (!previous.ok()) return Fail(ctx, kExitFailure, previous.status());
-      origin = previous->origin;
+  if (!a.origin.empty()) {
+    if (Status st = tlog::CheckKeyName(a.origin); !st.ok()) {
+      return Fail(ctx, kExitUsage, st.WithPrefix("--origin"));
     }
   }
-  auto signer = tlog::NoteSigner::Eip191(origin, *key);
-  if (!signer.ok()) return Fail(ctx, kExitUsage, signer.status().WithPrefix("--origin"));
-  auto kept = db.SignCheckpoint(origin, std::span(&*signer, 1));
+  auto kept = db.SignCheckpointAsNode(*key, a.origin);
   if (!kept.ok()) return Fail(ctx, ExitCodeFor(kept.status()), kept.status());
   if (Status st = WriteOutput("", kept->note); !st.ok()) return Fail(ctx, kExitFailure, st);
+  auto kept_checkpoint = tlog::ParseKeptCheckpoint(*kept);
+  if (!kept_checkpoint.ok()) return Fail(ctx, kExitFailure, kept_checkpoint.status());
   std::fprintf(stderr, "kept checkpoint %llu of %s: %llu events\n",
-               static_cast<unsigned long long>(kept->number), origin.c_str(),
+               static_cast<unsigned long long>(kept->number), kept_checkpoint->origin.c_str(),
                static_cast<unsigned long long>(kept->size));
 }
 

@@ -9,6 +9,8 @@
 
 #include "db/backup.h"
 #include "statelog/memory_store.h"
+#include "statelog/nitro.h"
+#include "statelog/reconstruct.h"
 #ifdef STATELOG_DB_WITH_ROCKSDB
 #include "statelog/rocksdb_store.h"
 #endif
@@ -161,6 +163,33 @@ class DBImpl final : public DB {
     }
     return tlog::SignAndKeepCheckpoint(parts_.store->log(), origin, signers);
   }
+  StatusOr<KeptCheckpoint> SignCheckpointAsNode(const Bytes32& node_key,
+                                                std::string_view origin) override {
+    STATELOG_ASSIGN_OR_RETURN(LogIdentity identity, ReadLogIdentity(*parts_.store));
+    if (!identity.node) {
+      return Status::FailedPrecondition(
+          "this log was written under rule set statelog-1 and records no node, so it has no node "
+          "key to sign checkpoints with");
+    }
+    STATELOG_ASSIGN_OR_RETURN(Address address, nitro::AddressFromPrivateKey(node_key));
+    if (address != *identity.node) {
+      return Status::FailedPrecondition("the node key is that of " + address.ToHex() +
+                                        "; this log belongs to node " + identity.node->ToHex());
+    }
+    std::string name(origin);
+    if (name.empty()) {
+      // The origin the log signed under before, else the node's default.
+      STATELOG_ASSIGN_OR_RETURN(std::optional<KeptCheckpoint> latest, LatestCheckpoint());
+      name = tlog::DefaultOrigin(*identity.node);
+      if (latest) {
+        STATELOG_ASSIGN_OR_RETURN(tlog::Checkpoint previous, tlog::ParseKeptCheckpoint(*latest));
+        name = previous.origin;
+      }
+    }
+    STATELOG_ASSIGN_OR_RETURN(tlog::NoteSigner signer, tlog::NoteSigner::Eip191(name, node_key));
+    return SignCheckpoint(name, std::span(&signer, 1));
+  }
+
   Status checkpoint_status() const override {
     std::lock_guard<std::mutex> lock(checkpoint_mu_);
     return checkpoint_status_;

@@ -419,6 +419,30 @@ static void test_open_by_name(void) {
   uint64_t length = 0;
   EXPECT_OK(statelog_head(db, &length, NULL, &err));
   CHECK(length == 1); /* its log_created */
+  /* Checkpoints with the node's key (Irene's: go-nitro's test key); another key is refused. */
+  static const char kIreneKey[] =
+      "0xfebb3b74b0b52d0976f6571d555f4ac8b91c308dfa25c7b58d1e6a7c3f50c781";
+  static const char kAliceKey[] =
+      "0x2d999770f7b5d49b694080f987b82bbc9fc9ac2b4dcc10b0f8aba7d700f69c6d";
+  char* note = NULL;
+  EXPECT(statelog_latest_checkpoint(db, &note, &err), STATELOG_NOT_FOUND,
+         "NotFound: the store keeps no checkpoint yet");
+  snprintf(want, sizeof want,
+           "FailedPrecondition: the node key is that of %s; this log belongs to node %s", kAlice,
+           kIrene);
+  EXPECT(statelog_checkpoint(db, kAliceKey, NULL, &note, &err), STATELOG_FAILED_PRECONDITION, want);
+  EXPECT(statelog_checkpoint(db, "0x12", NULL, &note, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_checkpoint: key_hex: not 0x and 64 hex digits");
+  EXPECT_OK(statelog_checkpoint(db, kIreneKey, NULL, &note, &err));
+  /* The checkpoint of the one event (log_created), under the node's default origin. */
+  char head[128];
+  snprintf(head, sizeof head, "statelog/%s\n1\n", kIrene);
+  CHECK(note != NULL && strncmp(note, head, strlen(head)) == 0);
+  char* latest = NULL;
+  EXPECT_OK(statelog_latest_checkpoint(db, &latest, &err));
+  CHECK(note != NULL && latest != NULL && strcmp(note, latest) == 0);
+  statelog_free(note);
+  statelog_free(latest);
   statelog_close(db);
   snprintf(want, sizeof want, "FailedPrecondition: the log belongs to node %s, not to %s", kIrene,
            kAlice);

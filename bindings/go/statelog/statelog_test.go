@@ -255,6 +255,22 @@ func TestOpenByNameWithNode(t *testing.T) {
 	if head, err := s.Head(); err != nil || head.Length != 1 {
 		t.Fatalf("Head of a new node's log: %+v, %v", head, err)
 	}
+	// Checkpoints with the node's key (Irene's); Alice's key is refused.
+	if _, err := s.LatestCheckpoint(); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("LatestCheckpoint before any: %v", err)
+	}
+	const aliceKey = "0x2d999770f7b5d49b694080f987b82bbc9fc9ac2b4dcc10b0f8aba7d700f69c6d"
+	if _, err := s.Checkpoint(aliceKey, ""); !errors.Is(err, ErrFailedPrecondition) {
+		t.Fatalf("a checkpoint with another key: %v", err)
+	}
+	const ireneKey = "0xfebb3b74b0b52d0976f6571d555f4ac8b91c308dfa25c7b58d1e6a7c3f50c781"
+	note, err := s.Checkpoint(ireneKey, "")
+	if err != nil || !strings.HasPrefix(note, "statelog/"+irene+"\n1\n") {
+		t.Fatalf("Checkpoint: %q, %v", note, err)
+	}
+	if latest, err := s.LatestCheckpoint(); err != nil || latest != note {
+		t.Fatalf("LatestCheckpoint: %q, %v", latest, err)
+	}
 	s.Close()
 	_, err = Open(dir, Node(alice))
 	want := "FailedPrecondition: the log belongs to node " + irene + ", not to " + alice
