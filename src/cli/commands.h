@@ -30,6 +30,7 @@ void RegisterAdminCommands(CLI::App& app, Context& ctx);
 void RegisterBackupCommands(CLI::App& app, Context& ctx);
 // `statelog checkpoint`, `prove`, `check-proof` (proof_commands.cc).
 void RegisterProofCommands(CLI::App& app, Context& ctx);
+void RegisterCheckProofCommand(CLI::App& app, Context& ctx);
 
 }  // namespace statelog::cli
 

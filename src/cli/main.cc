@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   statelog::cli::RegisterAdminCommands(app, ctx);
   statelog::cli::RegisterBackupCommands(app, ctx);
   statelog::cli::RegisterProofCommands(app, ctx);
+  statelog::cli::RegisterCheckProofCommand(app, ctx);
   statelog::cli::RegisterMigrateCommand(app, ctx);
   statelog::cli::RegisterStateCommands(app, ctx);
   statelog::cli::RegisterCodecDemoCommand(app, ctx);
