@@ -104,7 +104,7 @@ class DBImpl final : public DB {
                                                   const AppendOptions& options) override {
     STATELOG_ASSIGN_OR_RETURN(Ledger * ledger, Writable());
     StatusOr<std::vector<AppendResult>> results = ledger->AppendBatch(events, options);
-    if (results.ok() && !results->empty()) {
+    if (results.ok() && !results->empty() && options_.checkpoint_signer) {
       Offset end = 0;
       for (const AppendResult& r : *results) end = std::max(end, r.offset + 1);
       CheckpointIfDue(end, false);
