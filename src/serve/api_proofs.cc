@@ -48,7 +48,7 @@ HttpResponse Api::Tile(const HttpRequest& r) {
   Params p(r.params);
   if (!p.Allow({})) return BadParam(*p.error());
   const std::string_view path = std::string_view(r.path).substr(1);
-  if (path.starts_with("tile/entries/")) {
+  if (path == "tile/entries" || path.starts_with("tile/entries/")) {
     return Error(404, "not_found",
                  "data tiles (tile/entries/...) are not served: read the events from /api/v1/log "
                  "or prove one with /api/v1/events/{id}/proof");

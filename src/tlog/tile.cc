@@ -47,7 +47,8 @@ Status Bad(std::string_view why) {
 
 StatusOr<Tile> ParseTilePath(std::string_view path) {
   std::vector<std::string_view> e = Split(path);
-  if (e.size() < 3 || e[0] != "tile") return Bad("it must be tile/<L>/<N>[.p/<W>]");
+  if (e[0] != "tile") return Bad("it must start with tile/");
+  if (e.size() < 3) return Bad("it needs a level and an index after tile/");
   Tile tile;
   uint64_t level = 0;
   if (!ParseSmall(e[1], kMaxTileLevel, &level)) {

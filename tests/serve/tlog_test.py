@@ -113,16 +113,17 @@ def test(statelog, tmp):
             expect_error(server, path, 404, "not_found",
                          "%s is beyond the tree of 325 leaves (%d hashes at level %d)"
                          % (tile, hashes, level))
-        expect_error(server, "/tile/entries/000", 404, "not_found",
-                     "data tiles (tile/entries/...) are not served: read the events from "
-                     "/api/v1/log or prove one with /api/v1/events/{id}/proof")
+        for path in ["/tile/entries/000", "/tile/entries"]:
+            expect_error(server, path, 404, "not_found",
+                         "data tiles (tile/entries/...) are not served: read the events from "
+                         "/api/v1/log or prove one with /api/v1/events/{id}/proof")
         # Malformed paths.
         bad = "not a tile path (tile/<L>/<N>[.p/<W>]): "
         level = bad + "the level must be a decimal from 0 to 63 without leading zeros"
         digits = bad + "the index must be written in elements of 3 digits (x001/x234/067)"
         width = bad + "the width of a partial tile must be a decimal from 1 to 255"
         for path, message in [
-                ("/tile/0", bad + "it must be tile/<L>/<N>[.p/<W>]"),
+                ("/tile/0", bad + "it needs a level and an index after tile/"),
                 ("/tile/64/000", level),
                 ("/tile/01/000", level),
                 ("/tile/-1/000", level),

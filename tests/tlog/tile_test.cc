@@ -32,8 +32,9 @@ TEST(TilePathTest, WritesAndParsesTheSpecsForm) {
 TEST(TilePathTest, RefusesMalformedPaths) {
   const std::string bad = "not a tile path (tile/<L>/<N>[.p/<W>]): ";
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"tile/0", "it must be tile/<L>/<N>[.p/<W>]"},
-      {"tiles/0/000", "it must be tile/<L>/<N>[.p/<W>]"},
+      {"tile/0", "it needs a level and an index after tile/"},
+      {"tile", "it needs a level and an index after tile/"},
+      {"tiles/0/000", "it must start with tile/"},
       {"tile/64/000", "the level must be a decimal from 0 to 63 without leading zeros"},
       {"tile/00/000", "the level must be a decimal from 0 to 63 without leading zeros"},
       {"tile/entries/000", "the level must be a decimal from 0 to 63 without leading zeros"},
