@@ -4,17 +4,21 @@
 #include <malloc.h>
 
 #include <atomic>
+#include <functional>
 #include <set>
 #include <thread>
 
 #include "demo/generator.h"
 #include "demo/scenario.h"
+#include "fold/snapshot_manager.h"
 #include "statelog/ledger.h"
 #include "statelog/memory_store.h"
 #include "statelog/nitro.h"
 #include "statelog/reconstruct.h"
 #include "statelog/snapshot.h"
+#include "statelog/tlog.h"
 #include "statelog/verify.h"
+#include "store/memory_backend.h"
 #include "testing/sample_events.h"
 
 namespace statelog {
@@ -59,20 +63,42 @@ void Append(EventStore& store, const std::vector<Event>& events) {
   }
 }
 
-// A full fold of a 1K-event log (40 channels' lifecycles) into the node view.
-void BM_FoldView1K(benchmark::State& state) {
+// A full fold of `events` (a log of 1K) into the node view.
+void MeasureFold(benchmark::State& state, const std::vector<Event>& events) {
   auto store = MemoryEventStore::Create();
-  Append(*store, LifecycleEvents(1000, 1));
+  Append(*store, events);
   Reconstructor r(store.get());
   for (auto _ : state) {
     auto view = r.FullFold(store->Length().value());
     if (!view.ok()) state.SkipWithError("fold failed");
     benchmark::DoNotOptimize(view);
   }
-  state.counters["events"] = 1000;
-  state.SetItemsProcessed(state.iterations() * 1000);
+  state.counters["events"] = static_cast<double>(events.size());
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(events.size()));
 }
+
+// A 1K-event log of 40 channels' lifecycles (rule set statelog-1).
+void BM_FoldView1K(benchmark::State& state) { MeasureFold(state, LifecycleEvents(1000, 1)); }
 BENCHMARK(BM_FoldView1K)->Unit(benchmark::kMicrosecond);
+
+// The first `n` events of a hub's log under rule set 2 (`statelog generate`'s history: ledgers,
+// virtual channels through the hub, proposals, challenges, defunding), cut at `n`.
+std::vector<Event> NitroHubEvents(size_t n, uint64_t seed) {
+  demo::GeneratorOptions o;
+  o.channels = 1 << 20;  // more than any cut needs; pairs are built as the cut takes them
+  o.payments = 10;
+  o.seed = seed;
+  demo::Generator g(o);
+  std::vector<Event> out;
+  while (out.size() < n && g.Next(n - out.size(), &out)) {
+  }
+  return out;
+}
+
+// The same fold under rule set 2 (the rules that read other entities included): a 1K-event
+// prefix of a hub's log.
+void BM_FoldView1KNitro(benchmark::State& state) { MeasureFold(state, NitroHubEvents(1000, 1)); }
+BENCHMARK(BM_FoldView1KNitro)->Unit(benchmark::kMicrosecond);
 
 // One channel with 1K events (vouchers) reconstructed through the index.
 void BM_ReconstructChannel1K(benchmark::State& state) {
@@ -182,11 +208,11 @@ void BM_CopyView100K(benchmark::State& state) {
 }
 BENCHMARK(BM_CopyView100K)->Unit(benchmark::kMillisecond);
 
-// Heap bytes held by a memory store of 10K realistic events plus the node view folded from them.
-void BM_Memory10K(benchmark::State& state) {
+// Heap bytes held by a memory store of `events` plus the node view folded from them.
+void MeasureMemory(benchmark::State& state, const std::function<std::vector<Event>()>& make) {
   for (auto _ : state) {
     state.PauseTiming();
-    auto events = LifecycleEvents(10'000, 5000);
+    auto events = make();
     state.ResumeTiming();
     size_t before = mallinfo2().uordblks;
     auto store = MemoryEventStore::Create();
@@ -196,10 +222,21 @@ void BM_Memory10K(benchmark::State& state) {
     size_t total = mallinfo2().uordblks - before;
     state.counters["store_MB"] = static_cast<double>(store_bytes) / 1e6;
     state.counters["store_and_view_MB"] = static_cast<double>(total) / 1e6;
-    state.counters["bytes_per_event"] = static_cast<double>(store_bytes) / 1e4;
+    state.counters["bytes_per_event"] = static_cast<double>(store_bytes) / events.size();
   }
 }
+
+// 10K realistic events (lifecycles of rule set statelog-1).
+void BM_Memory10K(benchmark::State& state) {
+  MeasureMemory(state, [] { return LifecycleEvents(10'000, 5000); });
+}
 BENCHMARK(BM_Memory10K)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// The same for 10K events of a hub's log under rule set 2.
+void BM_Memory10KNitro(benchmark::State& state) {
+  MeasureMemory(state, [] { return NitroHubEvents(10'000, 2); });
+}
+BENCHMARK(BM_Memory10KNitro)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 // `statelog verify`'s engine over a 5K-event log: signatures recovered per second by thread count.
 void BM_Verify(benchmark::State& state) {
@@ -223,8 +260,8 @@ void BM_Verify(benchmark::State& state) {
 BENCHMARK(BM_Verify)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(
     benchmark::kMillisecond);
 
-// A demo-shaped history (what `statelog generate --channels 600 --payments 10` writes): 19,731
-// events, 9,665 of them signed.
+// A demo-shaped history (what `statelog generate --channels 600 --payments 10` writes: the hub's
+// log under rule set 2): 22,271 events, 8,040 of them signed.
 const std::vector<Event>& DemoShaped() {
   static const auto* events = [] {
     demo::GeneratorOptions o;
@@ -242,10 +279,7 @@ const std::vector<Event>& DemoShaped() {
 uint64_t Signatures(const std::vector<Event>& events) {
   uint64_t n = 0;
   for (const Event& e : events) {
-    n += std::holds_alternative<events::StateSigned>(e.body) ||
-         std::holds_alternative<events::StateReceived>(e.body) ||
-         std::holds_alternative<events::VoucherSent>(e.body) ||
-         std::holds_alternative<events::VoucherReceived>(e.body);
+    n += IsSignedType(e.type());
   }
   return n;
 }
@@ -312,6 +346,33 @@ BENCHMARK(BM_VerifyDemoShaped)
     ->Arg(1)
     ->Arg(0)
     ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// VerifyLog on every core with and without the Merkle tree's check (ADR-0016): the store of
+// tree:0 keeps no tree, that of tree:1 is the memory store, whose tree the check recomputes from
+// the events (its own tree is derived before the timed runs).
+void BM_VerifyDemoShapedTree(benchmark::State& state) {
+  static EventStore* stores[2] = {nullptr, nullptr};
+  const int tree = static_cast<int>(state.range(0));
+  if (stores[tree] == nullptr) {
+    stores[tree] = EventStore::Open(store_internal::NewMemoryBackend(tree != 0)).value().release();
+    Append(*stores[tree], DemoShaped());
+    if (tree != 0) {
+      (void)tlog::TreeHash(stores[tree]->Length().value(), *stores[tree]->log().tree());
+    }
+  }
+  for (auto _ : state) {
+    VerifyReport r = VerifyLog(*stores[tree]);
+    if (!r.status.ok()) state.SkipWithError("verify failed");
+  }
+  state.counters["events"] = static_cast<double>(stores[tree]->Length().value());
+}
+BENCHMARK(BM_VerifyDemoShapedTree)
+    ->ArgName("tree")
+    ->Arg(0)
+    ->Arg(1)
+    ->UseRealTime()
+    ->Repetitions(3)
     ->Unit(benchmark::kMillisecond);
 
 // A checked import of the demo-shaped history into a fresh memory store: one Ledger::AppendBatch

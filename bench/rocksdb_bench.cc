@@ -9,6 +9,9 @@
 //   build-rocks/bench/rocksdb_bench [--dir=/tmp/statelog-bench] [--seconds=3]
 //                                   [--replay_events=1000000] [--rounds=1] [--writers=N]
 //                                   [--only=statelog|sqlite|raw]   (one backend, for profiling)
+//   build-rocks/bench/rocksdb_bench --tree_ab [--seconds=S] [--rounds=N] [--writers=N]
+//     statelog's durable append with and without the Merkle tree (a test hook leaves it out),
+//     taking turns, and the median of the rounds' ratios (docs/benchmarks.md).
 #include <rocksdb/db.h>
 #include <sqlite3.h>
 
@@ -24,6 +27,7 @@
 #include <tuple>
 #include <vector>
 
+#include "rocksdb/rocksdb_internal.h"
 #include "statelog/codec.h"
 #include "statelog/rocksdb_store.h"
 #include "store/test_events.h"
@@ -97,6 +101,57 @@ Result RunStatelog(const std::string& dir, int threads, double seconds, uint64_t
   }
   return Measure(threads, seconds,
                  [&](int t, uint64_t k) { return (*store)->Append(BenchEvent(run, t, k)).ok(); });
+}
+
+// statelog with or without the Merkle tree (rocksdb_internal::TestHooks::keep_tree).
+Result RunStatelogTree(const std::string& dir, int threads, double seconds, uint64_t run,
+                       bool tree) {
+  rocksdb_internal::TestHooks hooks;
+  hooks.keep_tree = tree;
+  auto store = rocksdb_internal::OpenWithHooks(dir, {}, hooks);
+  if (!store.ok()) {
+    fprintf(stderr, "statelog open: %s\n", store.status().ToString().c_str());
+    return {};
+  }
+  return Measure(threads, seconds,
+                 [&](int t, uint64_t k) { return (*store)->Append(BenchEvent(run, t, k)).ok(); });
+}
+
+// --tree_ab: the tree's cost on the durable append, rounds taking turns.
+void TreeAB(const std::string& dir, const std::vector<int>& writers, int rounds, double seconds) {
+  printf("| writers | Merkle tree | events/s | p50 | p99 |\n|---|---|---|---|---|\n");
+  uint64_t run = 0;
+  for (int threads : writers) {
+    std::vector<Result> with(rounds), without(rounds);
+    std::vector<double> ratio;
+    for (int k = 0; k < rounds; ++k) {
+      const std::string n = std::to_string(threads) + "-" + std::to_string(k);
+      // Which goes first alternates: the second run of a round shares the disk with the first
+      // one's flushes and write-back.
+      if (k % 2 == 0) {
+        without[k] = RunStatelogTree(dir + "/notree-" + n, threads, seconds, ++run, false);
+        with[k] = RunStatelogTree(dir + "/tree-" + n, threads, seconds, ++run, true);
+      } else {
+        with[k] = RunStatelogTree(dir + "/tree-" + n, threads, seconds, ++run, true);
+        without[k] = RunStatelogTree(dir + "/notree-" + n, threads, seconds, ++run, false);
+      }
+      ratio.push_back(without[k].events_per_s / std::max(1.0, with[k].events_per_s));
+    }
+    for (const auto& row : {std::pair{"without", &without}, std::pair{"with", &with}}) {
+      const char* name = row.first;
+      const std::vector<Result>* x = row.second;
+      auto median = [&](double Result::*field) {
+        std::vector<double> v;
+        for (const auto& one : *x) v.push_back(one.*field);
+        return Median(v);
+      };
+      printf("| %d | %s | %.0f | %.0f us | %.0f us |\n", threads, name,
+             median(&Result::events_per_s), median(&Result::p50_us), median(&Result::p99_us));
+    }
+    printf("| %d | time per append with / without (median of %d rounds) | %.4fx | | |\n", threads,
+           rounds, Median(ratio));
+    fflush(stdout);
+  }
 }
 
 Result RunRawRocks(const std::string& dir, int threads, double seconds, uint64_t run) {
@@ -216,6 +271,7 @@ int main(int argc, char** argv) {
   int rounds = 1;
   std::vector<int> writers = {1, 4, 16};
   std::string only;  // empty: all three backends
+  bool tree_ab = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--dir=", 0) == 0) dir = a.substr(6);
@@ -224,6 +280,7 @@ int main(int argc, char** argv) {
     if (a.rfind("--rounds=", 0) == 0) rounds = std::max(1, std::stoi(a.substr(9)));
     if (a.rfind("--writers=", 0) == 0) writers = {std::max(1, std::stoi(a.substr(10)))};
     if (a.rfind("--only=", 0) == 0) only = a.substr(7);
+    if (a == "--tree_ab") tree_ab = true;
   }
   if (!only.empty() && only != "statelog" && only != "sqlite" && only != "raw") {
     fprintf(stderr, "--only=%s: expected statelog, sqlite or raw\n", only.c_str());
@@ -234,6 +291,11 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
   printf("durable appends, %.0f s per configuration, %zu-byte events, dir %s\n", seconds,
          statelog::EncodeEvent(statelog::BenchEvent(0, 0, 0)).size(), dir.c_str());
+  if (tree_ab) {
+    statelog::TreeAB(dir, writers, rounds, seconds);
+    fs::remove_all(dir);
+    return 0;
+  }
   printf("| writers | backend | events/s | p50 | p99 |\n|---|---|---|---|---|\n");
   uint64_t run = 0;
   for (int threads : writers) {

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "statelog/memory_store.h"
+#include "statelog/tlog.h"
+#include "store/memory_backend.h"
 #include "store/test_events.h"
 
 namespace statelog {
@@ -95,6 +97,31 @@ BENCHMARK(BM_Append)
     ->Threads(1)
     ->Threads(2)
     ->UseRealTime();
+
+// The Merkle tree's cost on the memory append path (docs/adr/0016-merkle-tree-and-
+// checkpoints.md): one writer, the same events, a store that keeps the tree (tree:1, what
+// MemoryEventStore::Create gives) and one whose backend keeps none (tree:0), in one run. The
+// memory backend derives its tree when first read: tree_ns_per_event is what the first tree
+// hash after the appends costs per event appended.
+void BM_AppendTree(benchmark::State& state) {
+  const std::vector<Event>& events = WriterEvents(0);
+  std::unique_ptr<EventStore> store =
+      EventStore::Open(store_internal::NewMemoryBackend(state.range(0) != 0)).value();
+  size_t i = 0;
+  for (auto _ : state) {
+    auto r = store->Append(events[i++]);
+    if (!r.ok() || !r->appended) state.SkipWithError("append failed");
+  }
+  state.SetItemsProcessed(state.iterations());
+  if (const tlog::HashReader* tree = store->log().tree()) {
+    const auto begin = Clock::now();
+    if (!tlog::TreeHash(i, *tree).ok()) state.SkipWithError("tree hash failed");
+    state.counters["tree_ns_per_event"] =
+        std::chrono::duration<double, std::nano>(Clock::now() - begin).count() /
+        static_cast<double>(i);
+  }
+}
+BENCHMARK(BM_AppendTree)->ArgName("tree")->Arg(0)->Arg(1)->Iterations(kAppendOps)->Repetitions(5);
 
 // One writer while a subscriber receives every event on its own thread.
 // One writer appending while `callback` runs on a subscription's delivery thread.

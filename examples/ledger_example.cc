@@ -1,27 +1,25 @@
-// The end-to-end example of docs/api.md: a memory store, the Ledger, one channel's funding built
-// from values, reconstruction, time travel and verification. Built and run by the tests
+// The end-to-end example of docs/api.md: a store opened through the front door (statelog::DB),
+// one channel's funding built from values, checked appends, reconstruction, time travel, a
+// subscription and verification. Built and run by the tests
 // (tests/examples), which check its output.
+#include <atomic>
 #include <cstdio>
 #include <vector>
 
-#include "statelog/ledger.h"
-#include "statelog/memory_store.h"
+#include "statelog/db.h"
 #include "statelog/nitro.h"
-#include "statelog/snapshot.h"
-#include "statelog/verify.h"
 
 using namespace statelog;
 
 int main() {
-  // 1. A memory store, a snapshot store, and the checked domain API over both.
-  std::unique_ptr<MemoryEventStore> store = MemoryEventStore::Create();
-  std::unique_ptr<SnapshotStore> snapshots = SnapshotStore::NewMemory();
-  StatusOr<std::unique_ptr<Ledger>> opened = Ledger::Open(store.get(), snapshots.get());
+  // 1. Open a store by name: "memory:" here; a directory for the embedded RocksDB store, or
+  // "postgresql://..." for a shared PostgreSQL log.
+  StatusOr<std::unique_ptr<DB>> opened = DB::Open("memory:");
   if (!opened.ok()) {
     std::fprintf(stderr, "%s\n", opened.status().ToString().c_str());
     return 1;
   }
-  Ledger& ledger = **opened;
+  DB& db = **opened;
 
   // 2. A two-party channel (go-nitro's test keys for Alice and Bob).
   Bytes32 alice_key =
@@ -60,7 +58,7 @@ int main() {
       Event::Make(t + 6, events::ObjectiveCompleted{fund}),
   };
   for (const Event& e : history) {
-    StatusOr<AppendResult> r = ledger.Append(e);
+    StatusOr<AppendResult> r = db.Append(e);
     if (!r.ok()) {
       std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
       return 1;
@@ -68,12 +66,12 @@ int main() {
   }
 
   // A refused event leaves the log unchanged: the objective is already Completed.
-  StatusOr<AppendResult> again = ledger.Append(Event::Make(t + 7, events::ObjectiveCompleted{fund}));
+  StatusOr<AppendResult> again = db.Append(Event::Make(t + 7, events::ObjectiveCompleted{fund}));
   std::printf("second completion: %s\n", again.status().ToString().c_str());
 
   // 4. Reconstruct: the current state, and an earlier one by time travel.
-  StatusOr<ChannelState> now = ledger.Channel(channel);
-  StatusOr<ChannelState> at3 = ledger.Channel(channel, {.as_of = 3});
+  StatusOr<ChannelState> now = db.Channel(channel);
+  StatusOr<ChannelState> at3 = db.Channel(channel, {.as_of = 3});
   if (!now.ok() || !at3.ok()) return 1;
   std::printf("holdings now: %s; supported turn: %llu\n",
               now->holdings[Address{}].ToDecimal().c_str(),
@@ -81,10 +79,17 @@ int main() {
   std::printf("as of offset 3: %zu holdings, supported: %s\n", at3->holdings.size(),
               at3->latest_supported ? "yes" : "none");
 
-  // 5. Verify the whole log: ids, chain, signatures, legality, snapshots.
-  VerifyOptions options;
-  options.snapshots = snapshots.get();
-  VerifyReport report = VerifyLog(*store, options);
+  // 5. Follow the log: a subscription delivers the history, then each new event, in order, on
+  // its own thread.
+  std::atomic<int> delivered{0};
+  SubscriptionId sub = db.SubscribeFrom(0, [&](const StoredEvent&) { ++delivered; });
+  Status caught_up = db.events().WaitForDelivery(sub, history.size());
+  std::printf("subscription: %s, %d events delivered\n", caught_up.ToString().c_str(),
+              delivered.load());
+  (void)db.Unsubscribe(sub);
+
+  // 6. Verify the whole log: ids, chain, signatures, legality, snapshots.
+  VerifyReport report = db.Verify();
   std::printf("verify: %s, %llu events, %llu signatures, head %s\n",
               report.status.ToString().c_str(), static_cast<unsigned long long>(report.events),
               static_cast<unsigned long long>(report.signatures), report.head.chain.ToHex().c_str());

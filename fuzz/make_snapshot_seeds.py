@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the snapshot fuzzer's seeds, encoded from docs/snapshot-format.md alone (not by
-statelog's encoder): a first byte of 1 (the fuzzer seals the rest as a format 2 body), then the
-body. Usage: make_snapshot_seeds.py DIR"""
+statelog's encoder): a first byte naming the format the fuzzer seals the rest as (1: a format 2
+body, 2: a format 3 body), then the body. Usage: make_snapshot_seeds.py DIR"""
 import os
 import sys
 
@@ -36,7 +36,7 @@ def objective(kind, channel, status, step):
     return oid + body
 
 
-def channel(cid, alice, bob):
+def channel(cid, alice, bob, format3=False):
     fixed = seq([alice, bob]) + varint(42) + bytes(20) + varint(3600)
     alloc = lambda who, n: bytes(12) + who + amount(n) + varint(0) + varint(0)
     exit_ = bytes(20) + (varint(0) + varint(0)) + seq([alloc(alice, 60), alloc(bob, 40)])
@@ -44,8 +44,11 @@ def channel(cid, alice, bob):
     known = variable + bytes([7]) * 32 + seq([alice + bytes([1]) * 65, bob + bytes([2]) * 65])
     states = seq([varint(1) + known])
     rest = (b"\x01" + varint(1) + seq([bytes(20) + amount(100)]) + text("None") + varint(0) +
-            varint(0) + b"\x00" + varint(0) + amount(0) + amount(5) + varint(6) + varint(1) +
-            varint(8))
+            varint(0) + b"\x00" + varint(0) + amount(0) + amount(5))
+    if format3:
+        # prefund_outcome: present, the turn 0 outcome as first signed; last_block 12.
+        rest += b"\x01" + seq([exit_]) + varint(12)
+    rest += varint(6) + varint(1) + varint(8)
     return cid + (cid + fixed + states + rest)
 
 
@@ -60,9 +63,17 @@ def main():
         seq([objective("DirectFunding", cid, "Approved", "MyTurnToFund")]) +
         seq([channel(cid, alice, bob)]),
     }
-    for name, body in seeds.items():
-        with open(os.path.join(out, name), "wb") as f:
-            f.write(b"\x01" + body)
+    irene = bytes([0x11]) * 20
+    seeds3 = {
+        "empty-format3": chain + varint(0) + text("statelog-1") + b"\x00" + seq([]) + seq([]),
+        "one-channel-format3": chain + varint(10) + text("nitro-2") + b"\x01" + irene +
+        seq([objective("DirectFunding", cid, "Approved", "MyTurnToFund")]) +
+        seq([channel(cid, alice, bob, format3=True)]),
+    }
+    for role, group in ((b"\x01", seeds), (b"\x02", seeds3)):
+        for name, body in group.items():
+            with open(os.path.join(out, name), "wb") as f:
+                f.write(role + body)
 
 
 main()

@@ -1,7 +1,8 @@
 // Fuzzes the HTTP API's request handling (serve::Api::Handle, everything behind the HTTP parser)
 // on a store holding a real channel history. The input is "METHOD PATH?QUERY" (no method: GET);
 // the query is split on '&' and '='. Every answer must be one of the documented statuses with a
-// valid JSON body, and a 400 must name the parameter at fault.
+// valid JSON body (a 200 of /checkpoint, /tile/... or a proof: its text or bytes instead), and a
+// 400 must name the parameter at fault (a malformed tile path: bad_path, the path).
 #include <simdjson.h>
 
 #include <cstdint>
@@ -13,29 +14,25 @@
 
 #include "demo/scenario.h"
 #include "serve/api.h"
-#include "statelog/ledger.h"
-#include "statelog/memory_store.h"
+#include "statelog/db.h"
 
 namespace {
 
 struct Fixture {
-  std::unique_ptr<statelog::MemoryEventStore> store = statelog::MemoryEventStore::Create();
-  std::unique_ptr<statelog::SnapshotStore> snapshots = statelog::SnapshotStore::NewMemory();
-  std::unique_ptr<statelog::Ledger> ledger;
+  std::unique_ptr<statelog::DB> db = statelog::DB::Open("memory:").value();
   std::unique_ptr<statelog::serve::Api> api;
 
   Fixture() {
     using statelog::demo::Actor;
     statelog::demo::ChannelScript script(Actor::Irene(), Actor::Alice(), 7, 1'700'000'000'000'000,
                                          statelog::Uint256(100));
-    ledger = statelog::Ledger::Open(store.get(), snapshots.get()).value();
     auto events = script.DirectFundingLifecycle(3);
-    auto appended = ledger->AppendBatch(events);
+    auto appended = db->AppendBatch(events);
     if (!appended.ok()) {
       std::fprintf(stderr, "fixture: %s\n", appended.status().ToString().c_str());
       std::abort();
     }
-    api = std::make_unique<statelog::serve::Api>(ledger.get(), statelog::serve::ApiOptions{});
+    api = std::make_unique<statelog::serve::Api>(db.get(), statelog::serve::ApiOptions{});
   }
 };
 
@@ -77,12 +74,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Fail("undocumented status", request, r);
   }
   if (r.route.empty()) Fail("no route label", request, r);
+  if (r.content_type != "application/json") {
+    const bool proof_route = r.route == "/checkpoint" || r.route == "/tile/{L}/{N}" ||
+                             r.route == "/api/v1/events/{id}/proof";
+    if (r.status != 200 || !proof_route) Fail("not JSON", request, r);
+    return 0;
+  }
   static simdjson::dom::parser parser;
   simdjson::dom::element doc;
   if (parser.parse(r.body).get(doc) != simdjson::SUCCESS) Fail("invalid JSON", request, r);
   if (r.status == 400) {
-    std::string_view parameter;
-    if (doc["error"]["parameter"].get(parameter) != simdjson::SUCCESS) {
+    std::string_view parameter, code;
+    const bool bad_path = doc["error"]["code"].get(code) == simdjson::SUCCESS &&
+                          code == "bad_path" && r.route == "/tile/{L}/{N}";
+    if (!bad_path && doc["error"]["parameter"].get(parameter) != simdjson::SUCCESS) {
       Fail("a 400 without the parameter", request, r);
     }
   }

@@ -9,11 +9,13 @@ STATELOG_JOBS=${STATELOG_JOBS:-$(nproc)}
 STATELOG_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsecp256k1-dev libcrypto++-dev libsimdjson-dev rapidjson-dev nlohmann-json3-dev libcli11-dev
+  libsecp256k1-dev libcrypto++-dev libsimdjson-dev nlohmann-json3-dev libcli11-dev
   librocksdb-dev libsqlite3-dev libpq-dev postgresql python3
   patroni etcd-server python3-etcd # the PostgreSQL failover test
   golang-go                         # the go-nitro JSON test runs Go's encoder
   golang-github-tidwall-buntdb-dev  # and the buntdb reader's test the real buntdb
+  golang-golang-x-mod-dev golang-github-btcsuite-btcd-btcec-dev golang-golang-x-crypto-dev
+                                    # the Merkle tree's and checkpoints' tests against Go's sumdb
   libcpp-httplib-dev                # statelog serve's HTTP server
   chromium                          # the web explorer's tests run it headless
 )

@@ -139,22 +139,24 @@ async function loadTimeline() {
 // The channel as of offset `at`: balances, facts, timeline and chart marker.
 async function showAt(at) {
   $('at-value').textContent = at;
-  const { channel: c } = await get('/api/v1/channels/' + page.channel + '?at=' + at);
+  // The channel in statelog's one JSON shape of a channel, with its kind and balances beside it.
+  const { kind, balances, channel: c } =
+    await get('/api/v1/channels/' + page.channel + '?at=' + at);
   if (Number($('at').value) !== at) return;  // the slider moved on meanwhile
-  $('channel-kind').textContent = c.kind;
-  $('channel-kind').className = 'badge ' + c.kind;
+  $('channel-kind').textContent = kind;
+  $('channel-kind').className = 'badge ' + kind;
   const body = $('balances').tBodies[0];
   body.replaceChildren();
-  for (const b of c.balances) {
+  for (const b of balances) {
     body.append(el('tr', { 'data-destination': b.destination },
       el('td', {}, who(b.destination)), el('td', { class: 'amount' }, b.amount)));
   }
   const facts = [
-    ['supported turn', c.latest_supported_turn === null ? 'none' : String(c.latest_supported_turn)],
-    ['holdings', holdingsText(c.holdings)],
-    ['challenge', c.challenge.status + (c.challenge.turn !== undefined ? ' (turn ' + c.challenge.turn + ')' : '')],
+    ['supported turn', c.latest_supported === null ? 'none' : String(c.latest_supported)],
+    ['holdings', holdingsText(c.holdings.map(([asset, amount]) => ({ asset, amount })))],
+    ['challenge', c.challenge + (c.challenge !== 'None' ? ' (turn ' + c.challenge_turn + ')' : '')],
     ['concluded', c.concluded ? 'yes' : 'no'],
-    ['vouchers paid', c.vouchers.paid], ['vouchers received', c.vouchers.received],
+    ['vouchers paid', c.paid], ['vouchers received', c.received],
     ['events', String(c.event_count)],
   ];
   $('facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));

@@ -71,6 +71,23 @@ void statelog_free(void* ptr);
 /* Opening and closing. On success *db receives a handle the caller closes with statelog_close();
  * on failure *db is set to NULL. `db` must not be NULL. */
 
+/* Flags of statelog_open. */
+#define STATELOG_OPEN_NO_SYNC                                        \
+  1 /* RocksDB: an append survives a process crash, not a power loss \
+     */
+#define STATELOG_OPEN_READ_ONLY                                                                   \
+  2                                /* appends are STATELOG_NOT_SUPPORTED; RocksDB opens read-only \
+                                    */
+#define STATELOG_OPEN_MUST_EXIST 4 /* a missing store is STATELOG_NOT_FOUND instead of created */
+
+/* The store `name` names (docs/api.md, statelog/db.h): "memory:" (a new in-memory log),
+ * "postgresql://..." or "postgres://..." (a shared PostgreSQL log, schema "statelog"),
+ * "postgresql:" followed by a libpq key=value string, or a RocksDB directory ("rocksdb:DIR" or
+ * DIR). Created when missing unless STATELOG_OPEN_MUST_EXIST. `node`: NULL, or the 0x address of
+ * the node the log belongs to: a new log is created for it (its first event names the node and
+ * go-nitro's rules), and an existing log must be that node's (STATELOG_FAILED_PRECONDITION naming
+ * both otherwise). `flags`: STATELOG_OPEN_* values or'ed together, or 0. */
+int statelog_open(statelog_t** db, const char* name, const char* node, int flags, char** errptr);
 /* An empty in-memory store (gone when closed). */
 int statelog_open_memory(statelog_t** db, char** errptr);
 /* The RocksDB store in directory `dir` (created when missing). `sync` non-zero: an append
@@ -124,6 +141,22 @@ int statelog_channel(statelog_t* db, const char* channel_id, int64_t as_of, char
                      char** errptr);
 int statelog_objective(statelog_t* db, const char* objective_id, int64_t as_of, char** out,
                        char** errptr);
+
+/* Signed checkpoints (docs/tlog-format.md). statelog_checkpoint signs a checkpoint of the log as
+ * it is now with the node's secp256k1 key `key_hex` (0x and 64 hex digits; used for this call
+ * only, never stored) under `origin` (NULL: the latest kept checkpoint's origin, else
+ * "statelog/<node address>"), keeps it, and returns the signed note in *note (free with
+ * statelog_free). STATELOG_FAILED_PRECONDITION when the key is not the log's node's, the log names
+ * no node, or the checkpoint would not extend the latest kept one. statelog_latest_checkpoint
+ * returns the latest kept note; STATELOG_NOT_FOUND when none is kept. */
+int statelog_checkpoint(statelog_t* db, const char* key_hex, const char* origin, char** note,
+                        char** errptr);
+int statelog_latest_checkpoint(statelog_t* db, char** note, char** errptr);
+
+/* The node the log belongs to and the rules it is checked under, as JSON in *out (free with
+ * statelog_free): {"rules":"nitro-2","node":"0x..."}, or {"rules":"statelog-1","node":null} for a
+ * log that names no node (docs/architecture/nitro-rules.md). */
+int statelog_identity(statelog_t* db, char** out, char** errptr);
 
 /* Verifies the whole log (statelog/verify.h): ids, hash chain, signatures, legality, snapshots.
  * `report` (may be NULL) receives the counts and head; the result is the first failure's code. */

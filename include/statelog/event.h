@@ -8,6 +8,7 @@
 #define STATELOG_EVENT_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,7 +48,8 @@ struct ObjectiveId {
   friend bool operator==(const ObjectiveId&, const ObjectiveId&) = default;
 };
 
-// go-nitro's "waiting for" steps of an objective.
+// go-nitro's "waiting for" steps of an objective. Names are wire values: never reorder, only
+// append.
 enum class ObjectiveStep : uint8_t {
   kCompletePrefund = 0,
   kMyTurnToFund = 1,
@@ -56,9 +58,80 @@ enum class ObjectiveStep : uint8_t {
   kFinalization = 4,
   kWithdraw = 5,
   kNothing = 6,
+  // Virtual defunding's steps (rule set 2 and later).
+  kFinalStateFromAlice = 7,
+  kSupportedFinalState = 8,
+  kDefundingOnMyLeft = 9,
+  kDefundingOnMyRight = 10,
 };
+inline constexpr size_t kObjectiveStepCount = 11;
 std::string_view ObjectiveStepName(ObjectiveStep step);
 StatusOr<ObjectiveStep> ParseObjectiveStep(std::string_view s);
+
+// The rules a log's history is checked against (docs/architecture/nitro-rules.md). A log records
+// its rule set in its first event (events::LogCreated); a log without one was written under
+// kStatelog1 and keeps those rules.
+enum class RuleSet : uint8_t {
+  kStatelog1 = 1,  // per-entity legality, no node identity (logs written before rule sets)
+  kNitro2 = 2,     // go-nitro's rules, checked for the node the log belongs to
+};
+// The rule set new logs get.
+inline constexpr RuleSet kCurrentRuleSet = RuleSet::kNitro2;
+// Returns "statelog-1" or "nitro-2".
+std::string_view RuleSetName(RuleSet rules);
+// Returns the rule set numbered `number`; NotSupported naming it when this statelog does not know
+// it.
+StatusOr<RuleSet> RuleSetFromNumber(uint64_t number);
+
+// A change to a ledger channel's outcome, as go-nitro's ledger (consensus) channels make them:
+// add a guarantee for a virtual channel, or remove one.
+enum class ProposalKind : uint8_t { kAdd = 0, kRemove = 1 };
+// Returns "add" or "remove".
+std::string_view ProposalKindName(ProposalKind kind);
+StatusOr<ProposalKind> ParseProposalKind(std::string_view name);
+
+// go-nitro's Proposal. Add: a guarantee of `amount` for the virtual channel `target`, between the
+// ledger participants `left` and `right` (their destinations), of which `left_amount` comes from
+// the left side's balance and the rest from the right side's. Remove: the guarantee for `target`
+// goes, `left_amount` of it back to its left side and the rest to its right side; `amount`,
+// `left` and `right` are zero.
+struct Proposal {
+  ProposalKind kind = ProposalKind::kAdd;
+  Destination target;
+  Uint256 amount;
+  Destination left;
+  Destination right;
+  Uint256 left_amount;
+  friend bool operator==(const Proposal&, const Proposal&) = default;
+};
+
+// A value kept on the heap: a large member of a rarely used event type (a proposal) does not grow
+// every Event, whose size is its largest type's. Always holds a value; copies copy it; equality
+// compares the values.
+template <class T>
+class Boxed {
+ public:
+  Boxed() : p_(std::make_unique<T>()) {}
+  Boxed(T value) : p_(std::make_unique<T>(std::move(value))) {}  // NOLINT: implicit, as a value
+  Boxed(const Boxed& o) : p_(std::make_unique<T>(*o.p_)) {}
+  Boxed(Boxed&& o) noexcept : p_(std::make_unique<T>(std::move(*o.p_))) {}
+  Boxed& operator=(const Boxed& o) {
+    *p_ = *o.p_;
+    return *this;
+  }
+  Boxed& operator=(Boxed&& o) noexcept {
+    *p_ = std::move(*o.p_);
+    return *this;
+  }
+  T& operator*() { return *p_; }
+  const T& operator*() const { return *p_; }
+  T* operator->() { return p_.get(); }
+  const T* operator->() const { return p_.get(); }
+  friend bool operator==(const Boxed& a, const Boxed& b) { return *a.p_ == *b.p_; }
+
+ private:
+  std::unique_ptr<T> p_;
+};
 
 namespace events {
 
@@ -207,6 +280,67 @@ struct StoreImported {
   friend bool operator==(const StoreImported&, const StoreImported&) = default;
 };
 
+// The first event of a log: the log belongs to `node` (an Ethereum address, never zero), and its
+// events are checked under rule set `rules` (RuleSet's number; 2 or later). Written once, at
+// offset 0, when a log is created for a node (LedgerOptions::node); it is never written later.
+struct LogCreated {
+  Address node;
+  uint64_t rules = 0;
+  friend bool operator==(const LogCreated&, const LogCreated&) = default;
+};
+
+// go-nitro's SignedProposal: a proposal with `signer`'s signature of the ledger state it leads to.
+// `state` is that state (turn `state.turn_num`) and `state_hash` its StateHash, so that the
+// signature is checked from the event alone.
+struct SignedProposal {
+  Proposal proposal;
+  VariablePart state;
+  Hash256 state_hash;
+  Address signer;  // checked by recovery at append
+  Signature signature;
+  friend bool operator==(const SignedProposal&, const SignedProposal&) = default;
+};
+// A signed ledger proposal this node signed: as the ledger channel's leader (participant 0) a new
+// proposal, as its follower (participant 1) its countersignature. On the heap (Boxed): an Event is
+// as large as its largest type.
+struct ProposalSigned {
+  ChannelId channel_id;
+  Boxed<SignedProposal> content;
+  friend bool operator==(const ProposalSigned&, const ProposalSigned&) = default;
+};
+// A signed ledger proposal from the peer: the leader's proposal, or the follower's
+// countersignature.
+struct ProposalReceived {
+  ChannelId channel_id;
+  Boxed<SignedProposal> content;
+  friend bool operator==(const ProposalReceived&, const ProposalReceived&) = default;
+};
+
+// One participant's signature of a state.
+struct StateSignature {
+  Address signer;  // checked by recovery at append
+  Signature signature;
+  friend bool operator==(const StateSignature&, const StateSignature&) = default;
+};
+// On chain: a challenge registered with its candidate (go-nitro's ChallengeRegisteredEvent): the
+// challenged `state` (turn `state.turn_num`), its StateHash and the signatures it carried, which
+// finalizes at `finalizes_at` (Unix seconds) unless cleared. Rule set 2 records challenges with
+// this type; the candidate's signatures join the channel's known states. On the heap (Boxed): an
+// Event is as large as its largest type.
+struct ChallengeCandidate {
+  VariablePart state;
+  Hash256 state_hash;
+  std::vector<StateSignature> signatures;
+  uint64_t finalizes_at = 0;
+  uint64_t block_number = 0;
+  friend bool operator==(const ChallengeCandidate&, const ChallengeCandidate&) = default;
+};
+struct ChallengeRaised {
+  ChannelId channel_id;
+  Boxed<ChallengeCandidate> content;
+  friend bool operator==(const ChallengeRaised&, const ChallengeRaised&) = default;
+};
+
 }  // namespace events
 
 // The alternatives' order is EventType's order; never reorder, only append.
@@ -217,7 +351,8 @@ using EventBody =
                  events::AllocationUpdated, events::ChallengeRegistered, events::ChallengeCleared,
                  events::ChannelConcluded, events::MessageSent, events::MessageReceived,
                  events::VoucherSent, events::VoucherReceived, events::SnapshotCreated,
-                 events::StoreImported>;
+                 events::StoreImported, events::LogCreated, events::ProposalSigned,
+                 events::ProposalReceived, events::ChallengeRaised>;
 
 enum class EventType : uint8_t {
   kObjectiveCreated = 0,
@@ -239,8 +374,16 @@ enum class EventType : uint8_t {
   kVoucherReceived,
   kSnapshotCreated,
   kStoreImported,
+  kLogCreated,
+  kProposalSigned,
+  kProposalReceived,
+  kChallengeRaised,
 };
 inline constexpr size_t kEventTypeCount = std::variant_size_v<EventBody>;
+
+// Returns true for the types whose events carry a signature their proof recovers (signed states,
+// signed proposals and vouchers, sent or received).
+bool IsSignedType(EventType type);
 
 // Returns the wire name of `type`, e.g. "state_signed".
 std::string_view EventTypeName(EventType type);

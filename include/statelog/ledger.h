@@ -19,9 +19,9 @@
 // Conflict is the caller's to handle.
 //
 // After an append, a snapshot is taken when one is due; of several writers, at most one takes it
-// per interval (SnapshotManager::Create).
+// per interval (docs/snapshot-format.md, "Creation").
 //
-// Thread-safe. LevelDB's DB is the model: an interface here, the implementation in src/.
+// Thread-safe. An interface, as statelog::DB (statelog/db.h) is; DB opens one for its store.
 #ifndef STATELOG_LEDGER_H_
 #define STATELOG_LEDGER_H_
 
@@ -32,6 +32,7 @@
 
 #include "statelog/fold.h"
 #include "statelog/snapshot.h"
+#include "statelog/snapshot_store.h"
 #include "statelog/store.h"
 
 namespace statelog {
@@ -45,6 +46,15 @@ struct LedgerOptions {
   // the log; 0: one per core. The legality of the batch is decided in order, on the calling
   // thread, and the first refused event in batch order is the one reported.
   unsigned proof_threads = 0;
+  // The node the log belongs to (docs/architecture/nitro-rules.md). An empty log is created for
+  // it: its first event, log_created, records the node and kCurrentRuleSet, whose rules every
+  // later append is checked against. A log that is not empty must belong to this node:
+  // FailedPrecondition naming both otherwise, and for a log of rule set statelog-1, which records
+  // no node. nullopt opens a log as it is; an empty one then stays without a node, under rule set
+  // statelog-1.
+  std::optional<Address> node = std::nullopt;
+  // The timestamp of the log_created event a new log gets; 0: the time of the call.
+  Timestamp created_at = 0;
 };
 
 struct ReadOptions {
@@ -78,6 +88,9 @@ class Ledger {
                                              const ReadOptions& options = {}) = 0;
   virtual StatusOr<ChannelState> Channel(const ChannelId& id, const ReadOptions& options = {}) = 0;
   virtual StatusOr<NodeView> View(const ReadOptions& options = {}) = 0;
+
+  // The node the log belongs to and the rules it is checked under (its first event).
+  virtual StatusOr<LogIdentity> Identity() = 0;
 
   // The log, read-only: appends go through the checks above.
   virtual const EventStore& log() const = 0;

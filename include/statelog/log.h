@@ -38,6 +38,10 @@
 
 namespace statelog {
 
+namespace tlog {
+class HashReader;
+}  // namespace tlog
+
 // Microseconds since the Unix epoch, UTC.
 using Timestamp = int64_t;
 // Position of a record in the log; dense from 0.
@@ -186,6 +190,17 @@ struct SubscribeOptions {
   std::function<void(const SubscriptionState&)> on_state;
 };
 
+// A signed checkpoint the log keeps (docs/adr/0016-merkle-tree-and-checkpoints.md, "Key handling
+// and kept checkpoints"): its number among the log's kept checkpoints (0 for the first, then 1,
+// 2, ... in the order they were signed), the tree size it is a checkpoint of, and the signed note
+// (docs/tlog-format.md, "Checkpoints"), byte for byte as it was signed.
+struct KeptCheckpoint {
+  uint64_t number = 0;
+  uint64_t size = 0;
+  std::string note;
+  friend bool operator==(const KeptCheckpoint&, const KeptCheckpoint&) = default;
+};
+
 class LogBackend;
 class SubscriptionHub;
 
@@ -261,6 +276,30 @@ class Log {
   Status WaitForDelivery(SubscriptionId id, Offset offset) const;
 
   const RecordFormat& format() const;
+
+  // The log's Merkle tree (docs/adr/0016-merkle-tree-and-checkpoints.md), when its backend keeps
+  // one (LogBackend::keeps_tree), else nullptr: a reader of its stored hashes, for
+  // tlog::TreeHash, ProveInclusion and ProveConsistency at any size up to the head. Leaf i is
+  // the encoded payload of the record at offset i. Valid as long as the Log.
+  const tlog::HashReader* tree() const;
+  // Recomputes the tree of the first `length` records from their encoded payloads and compares
+  // every stored hash with it: one pass over the records, two SHA-256 per record. OK when the
+  // backend keeps no tree. Corruption naming the first stored hash (level, n) that differs and
+  // the records it covers; *first_bad (when given) is then the first of those records.
+  Status VerifyTree(uint64_t length, Offset* first_bad = nullptr) const;
+
+  // The signed checkpoints the log keeps (LogBackend::keeps_checkpoints). The log keeps them
+  // only: what is signed, and that each extends the one before, is checked by the caller that
+  // signs (statelog/kept_checkpoint.h), before it keeps one.
+  bool keeps_checkpoints() const;
+  // The latest kept checkpoint (the highest number), or nullopt when none was kept.
+  // NotSupported when the backend keeps none.
+  StatusOr<std::optional<KeptCheckpoint>> LatestCheckpoint() const;
+  // Keeps `checkpoint`, whose number must be one more than the latest kept one's (0 for the
+  // first): Conflict, keeping nothing, when another was kept since the caller read the latest.
+  // InvalidArgument when its size exceeds the log's length; NotSupported when the backend keeps
+  // no checkpoints.
+  Status KeepCheckpoint(const KeptCheckpoint& checkpoint);
 
  private:
   class Impl;

@@ -26,6 +26,7 @@
 
 #include "statelog/log.h"
 #include "statelog/status.h"
+#include "statelog/tlog.h"
 
 namespace statelog {
 
@@ -51,6 +52,9 @@ struct StagedRecord {
   const Record* record = nullptr;    // id, timestamp, streams, payload
   std::string_view encoded;          // payload->Encode(), when the backend asked for it
   std::vector<StreamEntry> streams;  // in record->streams' order
+  // The Merkle tree's stored hashes this record completes (docs/adr/0016-merkle-tree-and-
+  // checkpoints.md), its leaf hash first; empty unless the backend wants_tree_hashes().
+  std::span<const tlog::StoredHash> tree;
 };
 
 class LogBackend {
@@ -71,6 +75,35 @@ class LogBackend {
   // True when ReadStreamTail costs no more than a lookup in a hash map (memory): the core then
   // keeps no cache of stream tails beside the backend's own index. False by default.
   virtual bool cheap_stream_tails() const { return false; }
+  // True when the backend has the log's Merkle tree (docs/adr/0016-merkle-tree-and-
+  // checkpoints.md) and answers ReadTreeHashes: the Log then offers it (Log::tree()). False by
+  // default: the log has no tree.
+  virtual bool keeps_tree() const { return false; }
+  // True (the default, when keeps_tree()) when the core computes the stored hashes each record
+  // completes and hands them to Append (StagedRecord::tree), which writes them in the same atomic
+  // write as the records: what a durable backend does, so that a crash leaves both or neither.
+  // False for a backend that derives its tree from its records itself (memory: when first read;
+  // it has no write for the tree to be atomic with).
+  virtual bool wants_tree_hashes() const { return keeps_tree(); }
+
+  // True when the backend keeps the log's signed checkpoints (KeptCheckpoint, statelog/log.h)
+  // and answers ReadLatestCheckpoint and KeepCheckpoint. False by default.
+  //
+  // Contract: kept checkpoints are numbered 0, 1, 2, ... with no gap; KeepCheckpoint is a
+  // conditional write like Append: it writes the checkpoint numbered n only when the latest kept
+  // one is numbered n - 1 (none for n = 0), and Conflict, writing nothing, otherwise; a kept
+  // checkpoint is durable like an appended record and never changes or goes away. The backend
+  // checks nothing else: the signer reads the latest kept checkpoint, checks that the new one
+  // extends it (a consistency proof from the stored tree) and keeps it with the next number, so
+  // two signers racing cannot both keep a checkpoint after the same one.
+  virtual bool keeps_checkpoints() const { return false; }
+  // The kept checkpoint with the highest number, or nullopt when none was kept. A kept record
+  // that cannot be read or decoded is Corruption naming its number. REQUIRES:
+  // keeps_checkpoints(); the default returns NotSupported.
+  virtual StatusOr<std::optional<KeptCheckpoint>> ReadLatestCheckpoint() const;
+  // Keeps `checkpoint` (see keeps_checkpoints for the condition). REQUIRES: keeps_checkpoints();
+  // the default returns NotSupported.
+  virtual Status KeepCheckpoint(const KeptCheckpoint& checkpoint);
 
   virtual StatusOr<ChainHead> ReadHead() const = 0;
   // The head up to which subscriptions may deliver. By default the head; a replicated backend
@@ -88,6 +121,12 @@ class LogBackend {
   virtual Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const = 0;
   // A cursor over [begin, end) (same REQUIRES). The default reads chunks through ReadRange.
   virtual std::unique_ptr<RecordCursor> NewCursor(Offset begin, Offset end) const;
+
+  // Sets out[i] to the stored hash ids[i] (tlog::HashReader's contract): every hash of a complete
+  // subtree of the records appended. A hash that should be stored and is not is Corruption
+  // naming it. REQUIRES: keeps_tree(); the default returns NotSupported.
+  virtual Status ReadTreeHashes(std::span<const tlog::StoredHashId> ids,
+                                std::span<tlog::Hash> out) const;
 
   // The offset of the record with `id`, or nullopt.
   virtual StatusOr<std::optional<Offset>> Find(const RecordId& id) const = 0;

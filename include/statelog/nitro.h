@@ -58,6 +58,17 @@ StatusOr<Signature> SignHash(const Hash256& hash, const Bytes32& private_key);
 // malleable). InvalidArgument, naming the bad part, otherwise or when no key recovers.
 StatusOr<Address> RecoverSigner(const Hash256& hash, const Signature& sig);
 
+// EIP-191 personal_sign of a message of any length (what an Ethereum wallet signs when asked to
+// sign text; signed notes, docs/tlog-format.md). For a 32-byte message this is
+// EthereumMessageDigest of it.
+// Returns keccak256("\x19Ethereum Signed Message:\n" ++ decimal(message.size()) ++ message).
+Hash256 PersonalMessageDigest(std::string_view message);
+// Signs PersonalMessageDigest(message) as SignHash signs: RFC 6979, low S, v = 27 or 28.
+StatusOr<Signature> SignMessage(std::string_view message, const Bytes32& private_key);
+// Returns the address whose key produced `sig` over PersonalMessageDigest(message), with
+// RecoverSigner's rules for the signature's form.
+StatusOr<Address> RecoverMessageSigner(std::string_view message, const Signature& sig);
+
 // Returns the Ethereum address of `private_key`: the last 20 bytes of keccak256 of the
 // uncompressed public key without its 0x04 prefix. InvalidArgument for an invalid key.
 StatusOr<Address> AddressFromPrivateKey(const Bytes32& private_key);
@@ -105,6 +116,12 @@ namespace statelog {
 // signature recovery for signed events. Every event type is listed: a new one does not compile
 // until its rule is written here.
 Status CheckEventProof(const Event& event);
+
+// Checks a leaf of the log's Merkle tree as a proof file carries it (docs/tlog-format.md): the
+// canonical JSON of a Nitro event (statelog/codec.h) whose id is the hash of its content, with
+// valid Nitro proofs (CheckEventProof). Returns the event. InvalidArgument naming what is wrong
+// otherwise ("the proven event ...").
+StatusOr<Event> CheckEventLeaf(std::string_view leaf);
 
 }  // namespace statelog
 

@@ -65,7 +65,7 @@ class PostgresEventStore : public EventStore {
 
   // The schema version this build writes; Open upgrades a schema of an older version in place
   // (one transaction, docs/adr/0006-postgres-backend.md) and refuses a larger version.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 4;
 
  protected:
   using EventStore::EventStore;

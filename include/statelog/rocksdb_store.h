@@ -92,17 +92,6 @@ class RocksDbEventStore : public EventStore {
   // RocksDB) is not such an error: health() stays OK.
   virtual Status health() const = 0;
 
-  // What Repair() found and did.
-  struct RepairReport {
-    bool repaired = false;           // false: the store opened cleanly and was left unchanged
-    std::string damage;              // why it did not open (Status::ToString())
-    uint64_t kept = 0;               // the log now holds offsets [0, kept)
-    uint64_t acknowledged = 0;       // the length ACKED recorded (0 when it had no valid record)
-    std::string moved_to;            // the directory holding the files moved aside
-    std::vector<std::string> moved;  // "<name> (<bytes> bytes)" for each file moved or copied
-    std::vector<std::string> cut;    // "<name> at byte N" for each write-ahead log cut short
-  };
-
   // Salvages a store that does not open because its write-ahead log is damaged or shorter than
   // what it acknowledged: copies the logs and ACKED into a new directory `dir`/lost-<UTC time>,
   // cuts each damaged log at its first bad record and moves the logs after it aside, opens what
@@ -110,10 +99,18 @@ class RocksDbEventStore : public EventStore {
   // opens cleanly is left alone (repaired == false). Damage elsewhere (tables, the manifest) is
   // returned as the open's error; nothing is changed then.
   static StatusOr<RepairReport> Repair(const std::string& dir, const RocksDbOptions& options = {});
+  // Writes a consistent copy of the store as it is now into the new directory `dir`, a store
+  // that Open opens (docs/adr/0021-online-backups.md): RocksDB's checkpoint, which flushes the
+  // memtable and then hard-links the table files (copies them across file systems) and copies
+  // the MANIFEST and the write-ahead log, all at one sequence number, so the copy holds whole
+  // appends only. Appends may go on meanwhile; the copy's head is some head the store had during
+  // the call. Errors, `dir` then not created or left partly written (the caller removes it):
+  // InvalidArgument when `dir` exists; NotSupported when the store is open read-only; IOError.
+  virtual Status WriteCopy(const std::string& dir) = 0;
 
   // The on-disk format version this build writes (docs/rocksdb-format.md). Open upgrades a store
   // of an older version in place, and refuses a newer one (NotSupported).
-  static constexpr uint32_t kFormatVersion = 2;
+  static constexpr uint32_t kFormatVersion = 3;
 
  protected:
   using EventStore::EventStore;

@@ -87,6 +87,17 @@ struct ImportedRange {
   friend bool operator==(const ImportedRange&, const ImportedRange&) = default;
 };
 
+// What a salvage of a damaged store found and did (RepairStore in statelog/db.h).
+struct RepairReport {
+  bool repaired = false;           // false: the store opened cleanly and was left unchanged
+  std::string damage;              // why it did not open (Status::ToString())
+  uint64_t kept = 0;               // the log now holds offsets [0, kept)
+  uint64_t acknowledged = 0;       // the length the store had acknowledged (0: unknown)
+  std::string moved_to;            // the directory holding the files set aside
+  std::vector<std::string> moved;  // "<name> (<bytes> bytes)" for each file moved or copied
+  std::vector<std::string> cut;    // "<name> at byte N" for each write-ahead log cut short
+};
+
 class EventStore {
  public:
   // Opens the Nitro layer over `backend`, which must hold (or be about to hold) Nitro events.

@@ -3,7 +3,8 @@
 // Checks, for every event: its offset, its id (recomputed from the content), its hash-chain value
 // (keccak256(previous chain || id)), its Nitro proof (state hashes, signatures; CheckEventProof),
 // and the legality of the history (the fold); every stored snapshot against the log and the fold;
-// and, when given, the head against a trusted head value kept elsewhere. The per-event checks run
+// the Merkle tree, when the store keeps one, against the events (Log::VerifyTree); and, when
+// given, the head against a trusted head value kept elsewhere. The per-event checks run
 // on every core; the fold runs once, in order.
 //
 // What it proves: the log is internally consistent and every signed state and voucher was signed
@@ -16,6 +17,7 @@
 #include <optional>
 #include <vector>
 
+#include "statelog/fold.h"
 #include "statelog/snapshot_store.h"
 #include "statelog/store.h"
 
@@ -39,6 +41,7 @@ struct VerifyReport {
   uint64_t signatures = 0;                 // signatures recovered
   uint64_t snapshots = 0;                  // snapshots checked
   ChainHead head;                          // the log's head
+  LogIdentity identity;                    // its node and rule set (statelog-1 when it names none)
   std::optional<Offset> first_bad_offset;  // the first offset that fails, if any
   Status status;                       // OK when everything verifies; otherwise the first failure
   std::vector<ImportedRange> imports;  // the imported ranges of the checked prefix, in order

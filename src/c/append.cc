@@ -45,10 +45,10 @@ Status Append(std::string_view function, statelog_t* db, const char* json, size_
   STATELOG_RETURN_IF_ERROR(
       OptionalOffset(expected_length, function, "expected_length", &options.expected_length));
   const std::string_view input(json, len);
-  Ledger& ledger = *db->open->ledger;
+  DB& opened = *db->open;
   if (!batch) {
     STATELOG_ASSIGN_OR_RETURN(Event event, DecodeEvent(input));
-    STATELOG_ASSIGN_OR_RETURN(AppendResult result, ledger.Append(event, options));
+    STATELOG_ASSIGN_OR_RETURN(AppendResult result, opened.Append(event, options));
     Results({result}, offset, appended);
     return Status::OK();
   }
@@ -56,7 +56,7 @@ Status Append(std::string_view function, statelog_t* db, const char* json, size_
   std::vector<size_t> lines;
   STATELOG_RETURN_IF_ERROR(DecodeLines(input, &events, &lines));
   if (events.empty()) return Status::InvalidArgument(std::string(function) + ": no event in jsonl");
-  auto results = ledger.AppendBatch(events, options);
+  auto results = opened.AppendBatch(events, options);
   if (!results.ok()) {
     const Status& st = results.status();
     if (!st.index() || *st.index() >= lines.size()) return st;

@@ -11,20 +11,9 @@
 #include <string_view>
 
 #include "statelog/c.h"
-#include "statelog/ledger.h"
-#include "statelog/snapshot_store.h"
-#include "statelog/store.h"
+#include "statelog/db.h"
 
 namespace statelog::c_api {
-
-// An open store with its snapshots and Ledger. Members are destroyed in reverse order: the
-// Ledger before the stores it uses.
-struct OpenStore {
-  std::unique_ptr<SnapshotStore> own_snapshots;  // the memory store's; durable stores keep theirs
-  std::unique_ptr<EventStore> store;
-  SnapshotStore* snapshots = nullptr;
-  std::unique_ptr<Ledger> ledger;
-};
 
 // Reports `status` in *errptr (when errptr is not NULL) and returns its code.
 int Report(const Status& status, char** errptr);
@@ -53,7 +42,8 @@ int Guard(std::string_view function, char** errptr, F&& body) {
 }  // namespace statelog::c_api
 
 struct statelog_t {
-  std::shared_ptr<statelog::c_api::OpenStore> open;
+  // Shared with the handle's subscriptions, which may outlive statelog_close's caller's use.
+  std::shared_ptr<statelog::DB> open;
 };
 
 #endif  // STATELOG_SRC_C_HANDLE_H_

@@ -34,7 +34,7 @@ Status ReadLines(const EventStore& store, uint64_t begin, uint64_t end, std::str
   return cursor->status();
 }
 
-// The state of one entity as JSON: `read` is the Ledger call, `parse` the id parser.
+// The state of one entity as JSON: `read` is the DB call, `parse` the id parser.
 template <typename Parse, typename Read>
 Status Entity(std::string_view function, statelog_t* db, const char* id, int64_t as_of, char** out,
               Parse parse, Read read) {
@@ -45,7 +45,7 @@ Status Entity(std::string_view function, statelog_t* db, const char* id, int64_t
   STATELOG_RETURN_IF_ERROR(OptionalOffset(as_of, function, "as_of", &options.as_of));
   auto parsed = parse(id);
   if (!parsed.ok()) return parsed.status().WithPrefix(std::string(function) + ": id");
-  STATELOG_ASSIGN_OR_RETURN(auto state, read(*db->open->ledger, *parsed, options));
+  STATELOG_ASSIGN_OR_RETURN(auto state, read(*db->open, *parsed, options));
   *out = CopyOut(state);
   return Status::OK();
 }
@@ -61,7 +61,7 @@ extern "C" {
 int statelog_head(statelog_t* db, uint64_t* length, char* chain_hex, char** errptr) {
   return Guard("statelog_head", errptr, [&]() -> Status {
     STATELOG_RETURN_IF_ERROR(NotNull(db, "statelog_head", "db"));
-    STATELOG_ASSIGN_OR_RETURN(ChainHead head, db->open->store->Head());
+    STATELOG_ASSIGN_OR_RETURN(ChainHead head, db->open->Head());
     if (length != nullptr) *length = head.length;
     if (chain_hex != nullptr) HashOut(head.chain, chain_hex);
     return Status::OK();
@@ -74,7 +74,7 @@ int statelog_read(statelog_t* db, uint64_t begin, uint64_t end, char** out, size
     STATELOG_RETURN_IF_ERROR(NotNull(db, "statelog_read", "db"));
     STATELOG_RETURN_IF_ERROR(NotNull(out, "statelog_read", "out"));
     std::string lines;
-    STATELOG_RETURN_IF_ERROR(ReadLines(*db->open->store, begin, end, &lines));
+    STATELOG_RETURN_IF_ERROR(ReadLines(db->open->events(), begin, end, &lines));
     *out = CopyOut(lines);
     if (out_len != nullptr) *out_len = lines.size();
     return Status::OK();
@@ -88,9 +88,8 @@ int statelog_channel(statelog_t* db, const char* channel_id, int64_t as_of, char
     return Entity(
         kFunction, db, channel_id, as_of, out,
         [](const char* id) { return ChannelId::FromHex(id); },
-        [](Ledger& ledger, const ChannelId& id,
-           const ReadOptions& options) -> StatusOr<std::string> {
-          STATELOG_ASSIGN_OR_RETURN(ChannelState state, ledger.Channel(id, options));
+        [](DB& opened, const ChannelId& id, const ReadOptions& options) -> StatusOr<std::string> {
+          STATELOG_ASSIGN_OR_RETURN(ChannelState state, opened.Channel(id, options));
           return EncodeChannelState(state);
         });
   });
@@ -103,11 +102,53 @@ int statelog_objective(statelog_t* db, const char* objective_id, int64_t as_of, 
     return Entity(
         kFunction, db, objective_id, as_of, out,
         [](const char* id) { return ObjectiveId::Parse(id); },
-        [](Ledger& ledger, const ObjectiveId& id,
-           const ReadOptions& options) -> StatusOr<std::string> {
-          STATELOG_ASSIGN_OR_RETURN(ObjectiveState state, ledger.Objective(id, options));
+        [](DB& opened, const ObjectiveId& id, const ReadOptions& options) -> StatusOr<std::string> {
+          STATELOG_ASSIGN_OR_RETURN(ObjectiveState state, opened.Objective(id, options));
           return EncodeObjectiveState(state);
         });
+  });
+}
+
+int statelog_checkpoint(statelog_t* db, const char* key_hex, const char* origin, char** note,
+                        char** errptr) {
+  constexpr std::string_view kFunction = "statelog_checkpoint";
+  return Guard(kFunction, errptr, [&]() -> Status {
+    STATELOG_RETURN_IF_ERROR(NotNull(db, kFunction, "db"));
+    STATELOG_RETURN_IF_ERROR(NotNull(key_hex, kFunction, "key_hex"));
+    STATELOG_RETURN_IF_ERROR(NotNull(note, kFunction, "note"));
+    StatusOr<Bytes32> key = Bytes32::FromHex(key_hex);
+    if (!key.ok()) {
+      // Never echoes the key: the message names only what is wrong with it.
+      return Status::InvalidArgument(std::string(kFunction) +
+                                     ": key_hex: not 0x and 64 hex digits");
+    }
+    STATELOG_ASSIGN_OR_RETURN(KeptCheckpoint kept,
+                              db->open->SignCheckpointAsNode(*key, origin ? origin : ""));
+    *note = CopyOut(kept.note);
+    return Status::OK();
+  });
+}
+
+int statelog_latest_checkpoint(statelog_t* db, char** note, char** errptr) {
+  constexpr std::string_view kFunction = "statelog_latest_checkpoint";
+  return Guard(kFunction, errptr, [&]() -> Status {
+    STATELOG_RETURN_IF_ERROR(NotNull(db, kFunction, "db"));
+    STATELOG_RETURN_IF_ERROR(NotNull(note, kFunction, "note"));
+    STATELOG_ASSIGN_OR_RETURN(std::optional<KeptCheckpoint> latest, db->open->LatestCheckpoint());
+    if (!latest) return Status::NotFound("the store keeps no checkpoint yet");
+    *note = CopyOut(latest->note);
+    return Status::OK();
+  });
+}
+
+int statelog_identity(statelog_t* db, char** out, char** errptr) {
+  return Guard("statelog_identity", errptr, [&]() -> Status {
+    STATELOG_RETURN_IF_ERROR(NotNull(db, "statelog_identity", "db"));
+    STATELOG_RETURN_IF_ERROR(NotNull(out, "statelog_identity", "out"));
+    STATELOG_ASSIGN_OR_RETURN(LogIdentity identity, db->open->Identity());
+    const std::string json = EncodeLogIdentity(identity);
+    *out = CopyOut(json);
+    return Status::OK();
   });
 }
 
@@ -115,8 +156,7 @@ int statelog_verify(statelog_t* db, statelog_verify_report* report, char** errpt
   return Guard("statelog_verify", errptr, [&]() -> Status {
     STATELOG_RETURN_IF_ERROR(NotNull(db, "statelog_verify", "db"));
     VerifyOptions options;
-    options.snapshots = db->open->snapshots;
-    VerifyReport result = VerifyLog(*db->open->store, options);
+    VerifyReport result = db->open->Verify(options);
     if (report != nullptr) {
       report->events = result.events;
       report->signatures = result.signatures;

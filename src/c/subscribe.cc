@@ -11,7 +11,7 @@
 #include "statelog/codec.h"
 
 struct statelog_subscription_t {
-  std::shared_ptr<statelog::c_api::OpenStore> open;  // keeps the store open until unsubscribed
+  std::shared_ptr<statelog::DB> open;  // keeps the store open until unsubscribed
   statelog::SubscriptionId id = 0;
 };
 
@@ -72,7 +72,7 @@ Status Subscribe(statelog_t* db, uint64_t from, statelog_event_fn fn, statelog_s
     };
   }
   // A non-zero result stops the subscription: the hub turns the exception into its status.
-  handle->id = db->open->store->SubscribeFrom(
+  handle->id = db->open->SubscribeFrom(
       from,
       [fn, arg, ready](const StoredEvent& stored) {
         ready->wait(false, std::memory_order_acquire);
@@ -111,14 +111,14 @@ int statelog_subscribe_with_state(statelog_t* db, uint64_t from, statelog_event_
 int statelog_subscription_wait(statelog_subscription_t* sub, uint64_t offset, char** errptr) {
   return Guard("statelog_subscription_wait", errptr, [&]() -> Status {
     STATELOG_RETURN_IF_ERROR(NotNull(sub, "statelog_subscription_wait", "sub"));
-    return sub->open->store->WaitForDelivery(sub->id, offset);
+    return sub->open->events().WaitForDelivery(sub->id, offset);
   });
 }
 
 int statelog_unsubscribe(statelog_subscription_t* sub, char** errptr) {
   return Guard("statelog_unsubscribe", errptr, [&]() -> Status {
     if (sub == nullptr) return Status::OK();
-    Status st = sub->open->store->Unsubscribe(sub->id);
+    Status st = sub->open->Unsubscribe(sub->id);
     if (st.code() == StatusCode::kFailedPrecondition) return st;
     delete sub;
     return Status::OK();

@@ -1,5 +1,4 @@
 // `statelog snapshot`, `verify` and `stats`.
-#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -29,14 +28,13 @@ Timestamp NowMicros() {
 void RunSnapshot(Context& ctx, const StoreFlags& flags) {
   auto opened = OpenStore(flags, Access::kWrite);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  auto ledger = opened->ledger();
-  if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
-  auto offset = (*ledger)->TakeSnapshot(NowMicros());
+  DB& db = **opened;
+  auto offset = db.TakeSnapshot(NowMicros());
   if (!offset.ok()) return Fail(ctx, kExitFailure, offset.status());
-  auto recorded = opened->store->Read(*offset);
+  auto recorded = db.events().Read(*offset);
   if (!recorded.ok()) return Fail(ctx, kExitFailure, recorded.status());
   const auto& created = std::get<events::SnapshotCreated>(recorded->event.body);
-  auto view = (*ledger)->View(
+  auto view = db.View(
       {.as_of = created.covers == 0 ? std::nullopt : std::optional<Offset>(created.covers - 1)});
   if (!view.ok()) return Fail(ctx, kExitFailure, view.status());
   std::printf("snapshot of %llu events (%zu objectives, %zu channels) recorded at offset %llu\n",
@@ -55,12 +53,12 @@ Status ParseHead(const std::string& text, ChainHead* out) {
   const size_t colon = text.find(':');
   if (colon == std::string::npos) return Status::InvalidArgument("--head must be LENGTH:0xCHAIN");
   const std::string length = text.substr(0, colon);
-  const char* end = length.data() + length.size();
-  const auto [ptr, ec] = std::from_chars(length.data(), end, out->length);
-  if (length.empty() || ec != std::errc() || ptr != end) {
+  StatusOr<uint64_t> parsed = ParseDecimal64(length);
+  if (!parsed.ok()) {
     return Status::InvalidArgument("--head: bad length '" + length +
                                    "' (a decimal number of events)");
   }
+  out->length = *parsed;
   auto chain = Hash256::FromHex(text.substr(colon + 1));
   if (!chain.ok()) return chain.status().WithPrefix("--head chain");
   out->chain = *chain;
@@ -77,12 +75,13 @@ void RunVerify(Context& ctx, const VerifyArgs& a) {
   }
   auto opened = OpenStore(a.flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
+  DB& db = **opened;
   Progress progress("verifying");
   options.threads = a.threads;
-  options.snapshots = opened->snapshots;
+  options.snapshots = &db.snapshots();
   options.progress = [&progress](uint64_t done, uint64_t total) { progress.Update(done, total); };
   auto start = std::chrono::steady_clock::now();
-  VerifyReport r = VerifyLog(*opened->store, options);
+  VerifyReport r = db.Verify(options);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.Done();
   if (a.json) {
@@ -92,6 +91,7 @@ void RunVerify(Context& ctx, const VerifyArgs& a) {
         r.status.ok() ? "true" : "false", static_cast<unsigned long long>(r.events),
         static_cast<unsigned long long>(r.signatures), static_cast<unsigned long long>(r.snapshots),
         static_cast<unsigned long long>(r.head.length), r.head.chain.ToHex().c_str(), secs);
+    std::printf(",%s", IdentityJsonMembers(r.identity).c_str());
     if (r.first_bad_offset) {
       std::printf(",\"first_bad_offset\":%llu",
                   static_cast<unsigned long long>(*r.first_bad_offset));
@@ -109,11 +109,12 @@ void RunVerify(Context& ctx, const VerifyArgs& a) {
     std::printf("]}\n");
   } else {
     std::printf("%s: %llu events, %llu signatures, %llu snapshots checked in %.2f s\n",
-                opened->description.c_str(), static_cast<unsigned long long>(r.events),
+                db.description().c_str(), static_cast<unsigned long long>(r.events),
                 static_cast<unsigned long long>(r.signatures),
                 static_cast<unsigned long long>(r.snapshots), secs);
     std::printf("head: %llu events, chain %s\n", static_cast<unsigned long long>(r.head.length),
                 r.head.chain.ToHex().c_str());
+    std::printf("rules: %s\n", Describe(r.identity).c_str());
     for (const ImportedRange& m : r.imports) {
       std::printf(
           "imported: offsets %llu-%llu from the %s store of node %s (%zu files; "
@@ -144,7 +145,8 @@ uint64_t DirectorySize(const std::string& dir) {
 void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
   auto opened = OpenStore(flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  EventStore& store = *opened->store;
+  DB& db = **opened;
+  const EventStore& store = db.events();
   std::map<std::string_view, uint64_t> by_type;
   Progress progress("reading");
   auto length = store.Length();
@@ -157,24 +159,22 @@ void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
   }
   progress.Done();
   if (!cursor->status().ok()) return Fail(ctx, kExitFailure, cursor->status());
-  auto ledger = opened->ledger();
-  if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
-  auto view = (*ledger)->View();
+  auto view = db.View();
   if (!view.ok()) return Fail(ctx, kExitFailure, view.status());
   auto head_or = store.Head();
   if (!head_or.ok()) return Fail(ctx, kExitFailure, head_or.status());
   const ChainHead head = *head_or;
-  auto listed = opened->snapshots->List();
+  auto listed = db.snapshots().List();
   if (!listed.ok()) return Fail(ctx, kExitFailure, listed.status());
   const std::vector<uint64_t>& snaps = *listed;
   uint64_t bytes = DirectorySize(flags.data);
   if (json) {
     std::printf(
         "{\"length\":%llu,\"head\":\"%s\",\"objectives\":%zu,\"channels\":%zu,"
-        "\"snapshots\":%zu,\"bytes\":%llu,\"types\":{",
+        "\"snapshots\":%zu,\"bytes\":%llu,%s,\"types\":{",
         static_cast<unsigned long long>(head.length), head.chain.ToHex().c_str(),
         view->objectives.size(), view->channels.size(), snaps.size(),
-        static_cast<unsigned long long>(bytes));
+        static_cast<unsigned long long>(bytes), IdentityJsonMembers(view->identity).c_str());
     bool first = true;
     for (const auto& [type, count] : by_type) {
       std::printf("%s\"%s\":%llu", first ? "" : ",", std::string(type).c_str(),
@@ -184,9 +184,10 @@ void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
     std::printf("}}\n");
     return;
   }
-  std::printf("%s\n", opened->description.c_str());
+  std::printf("%s\n", db.description().c_str());
   std::printf("  events:      %llu\n", static_cast<unsigned long long>(head.length));
   std::printf("  head chain:  %s\n", head.chain.ToHex().c_str());
+  std::printf("  rules:       %s\n", Describe(view->identity).c_str());
   std::printf("  objectives:  %zu\n  channels:    %zu\n", view->objectives.size(),
               view->channels.size());
   std::printf(

@@ -28,6 +28,11 @@ void RegisterMigrateCommand(CLI::App& app, Context& ctx);
 void RegisterAdminCommands(CLI::App& app, Context& ctx);
 // `statelog repair` (repair_command.cc).
 void RegisterRepairCommand(CLI::App& app, Context& ctx);
+// `statelog backup`, `restore`, `backup-check` (backup_commands.cc).
+void RegisterBackupCommands(CLI::App& app, Context& ctx);
+// `statelog checkpoint`, `prove`, `check-proof` (proof_commands.cc).
+void RegisterProofCommands(CLI::App& app, Context& ctx);
+void RegisterCheckProofCommand(CLI::App& app, Context& ctx);
 
 }  // namespace statelog::cli
 

@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/format.h"
+#include "cli/read_file.h"
 #include "cli/store_open.h"
 #include "cli/util.h"
 #include "statelog/codec.h"
@@ -53,32 +54,21 @@ Status WithLine(const Status& st, const std::string& source, const std::vector<s
 // "Input/output error") rather than taking a failed read for the end of the input.
 Status ReadInput(const std::string& path, std::string* text) {
   const std::string name = path == "-" ? std::string("stdin") : path;
-  const int fd = path == "-" ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IOError("cannot read " + name + ": " + std::strerror(errno));
-  struct stat st {};
-  Status result;
-  if (::fstat(fd, &st) != 0) {
-    result = Status::IOError("cannot read " + name + ": " + std::strerror(errno));
-  } else if (S_ISDIR(st.st_mode)) {
-    result = Status::InvalidArgument("cannot import " + name +
+  const ReadFailure failure = ReadWholeFile(path, text->max_size(), text);
+  switch (failure.kind) {
+    case ReadFailure::kNone:
+      return Status::OK();
+    case ReadFailure::kDirectory:
+      return Status::InvalidArgument("cannot import " + name +
                                      ": it is a directory, not a file of JSON lines");
-  }
-  // A regular file is read into one allocation of its size (no growing and copying on the way).
-  if (result.ok() && S_ISREG(st.st_mode)) text->reserve(static_cast<size_t>(st.st_size));
-  char buf[1 << 16];
-  while (result.ok()) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      result = Status::IOError("cannot read " + name + " at byte " + std::to_string(text->size()) +
-                               ": " + std::strerror(errno));
+    case ReadFailure::kRead:
+      return Status::IOError("cannot read " + name + " at byte " + std::to_string(failure.at) +
+                             ": " + std::strerror(failure.error));
+    case ReadFailure::kOpen:
+    case ReadFailure::kTooLarge:
       break;
-    }
-    text->append(buf, static_cast<size_t>(n));
   }
-  if (fd != 0) ::close(fd);
-  return result;
+  return Status::IOError("cannot read " + name + ": " + std::strerror(failure.error));
 }
 
 void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
@@ -121,11 +111,23 @@ void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
     return Fail(ctx, kExitBadInput,
                 Status::InvalidArgument("nothing imported: " + source + " holds no events"));
   }
-  auto opened = OpenStore(flags, Access::kCreate);
+  // A node's exported log begins with its own log_created: that event creates the log (the
+  // Ledger would write another), and --node must name the same node.
+  StoreFlags store_flags = flags;
+  if (const auto* created = std::get_if<events::LogCreated>(&events[0].body);
+      created && !flags.node.empty()) {
+    StatusOr<Address> node = Address::FromHex(flags.node);  // AddNodeFlag checked it
+    if (!node.ok() || *node != created->node) {
+      return Fail(ctx, kExitUsage,
+                  Status::InvalidArgument("--node: " + source + " is the log of node " +
+                                          created->node.ToHex() + ", not of " + flags.node));
+    }
+    store_flags.node.clear();
+  }
+  auto opened = OpenStore(store_flags, Access::kCreate);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  auto ledger = opened->ledger();
-  if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
-  auto results = (*ledger)->AppendBatch(events);
+  DB& db = **opened;
+  auto results = db.AppendBatch(events);
   if (!results.ok()) {
     return Fail(ctx, ExitCodeFor(results.status()),
                 WithLine(results.status(), source, lines).WithPrefix("nothing imported"));
@@ -149,7 +151,8 @@ void RunImport(Context& ctx, const StoreFlags& flags, const std::string& path) {
 void RunExport(Context& ctx, const StoreFlags& flags, uint64_t from, std::optional<uint64_t> to) {
   auto opened = OpenStore(flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  auto length = opened->store->Length();
+  DB& db = **opened;
+  auto length = db.events().Length();
   if (!length.ok()) return Fail(ctx, kExitFailure, length.status());
   uint64_t end = to.value_or(*length);
   if (end > *length || from > end) {
@@ -160,7 +163,7 @@ void RunExport(Context& ctx, const StoreFlags& flags, uint64_t from, std::option
   }
   Progress progress("exporting");
   std::string out;
-  auto cursor = opened->store->NewCursor(from, end);
+  auto cursor = db.events().NewCursor(from, end);
   for (; cursor->Valid(); cursor->Next()) {
     out.clear();
     EncodeEvent(cursor->event().event, &out);
@@ -231,7 +234,8 @@ void RunLog(Context& ctx, LogArgs& a) {
   if (!st.ok()) return Fail(ctx, kExitUsage, st);
   auto opened = OpenStore(a.flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  EventStore& store = *opened->store;
+  DB& db = **opened;
+  const EventStore& store = db.events();
   uint64_t printed = 0;
   auto done = [&] { return a.limit != 0 && printed >= a.limit; };
   if (a.follow) {
@@ -261,7 +265,7 @@ void RunLog(Context& ctx, LogArgs& a) {
       }
       cv.notify_all();
     };
-    SubscriptionId id = store.SubscribeFrom(
+    SubscriptionId id = db.SubscribeFrom(
         a.from,
         [&](const StoredEvent& s) {
           std::lock_guard<std::mutex> lock(mu);
@@ -277,11 +281,11 @@ void RunLog(Context& ctx, LogArgs& a) {
     Status stopped;
     while (!done() && !g_interrupted) {
       cv.wait_for(lock, std::chrono::milliseconds(100));
-      stopped = store.SubscriptionError(id);
+      stopped = db.SubscriptionError(id);
       if (!stopped.ok()) break;
     }
     lock.unlock();
-    (void)store.Unsubscribe(id);
+    (void)db.Unsubscribe(id);
     if (!stopped.ok()) return Fail(ctx, kExitFailure, stopped.WithPrefix("log --follow stopped"));
     return;
   }
@@ -358,7 +362,8 @@ Status PrintDescribed(const EventStore& store, const std::string& description,
 void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
   auto opened = OpenStore(a.flags, Access::kRead);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  Reconstructor r(opened->store.get());
+  DB& db = **opened;
+  Reconstructor r(&db.events());
   if (channel) {
     auto id = ChannelId::FromHex(a.id);
     if (!id.ok()) return Fail(ctx, kExitUsage, id.status().WithPrefix("channel id"));
@@ -370,8 +375,8 @@ void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
     } else if (a.json) {
       std::printf("%s\n", EncodeChannelState(*state).c_str());
     } else {
-      Status st = PrintDescribed(*opened->store, Describe(*state),
-                                 opened->store->ChannelOffsets(*id, state->last_offset + 1));
+      Status st = PrintDescribed(db.events(), Describe(*state),
+                                 db.events().ChannelOffsets(*id, state->last_offset + 1));
       if (!st.ok()) return Fail(ctx, kExitFailure, st);
     }
   } else {
@@ -382,8 +387,8 @@ void RunShow(Context& ctx, const ShowArgs& a, bool channel) {
     if (a.json) {
       std::printf("%s\n", EncodeObjectiveState(*state).c_str());
     } else {
-      Status st = PrintDescribed(*opened->store, Describe(*state),
-                                 opened->store->ObjectiveOffsets(*id, state->last_offset + 1));
+      Status st = PrintDescribed(db.events(), Describe(*state),
+                                 db.events().ObjectiveOffsets(*id, state->last_offset + 1));
       if (!st.ok()) return Fail(ctx, kExitFailure, st);
     }
   }
@@ -400,6 +405,7 @@ void RegisterDataCommands(CLI::App& app, Context& ctx) {
         "Append events from JSON lines (a file is all or nothing; checked like any append)");
     cmd->add_option("file", *path, "File of JSON lines, or - for stdin")->capture_default_str();
     AddStoreFlags(cmd, flags.get());
+    AddNodeFlag(cmd, flags.get());
     cmd->callback([&ctx, flags, path] { RunImport(ctx, *flags, *path); });
   }
   {

@@ -8,11 +8,18 @@
 
 #include "base/overloaded.h"
 #include "statelog/nitro.h"
+#include "statelog/snapshot.h"
 
 namespace statelog::cli {
 namespace {
 
 std::string Sh(const auto& fixed) { return Short(fixed.ToHex()); }
+
+std::string DescribeProposal(const ChannelId& ledger, const events::SignedProposal& p) {
+  return Sh(ledger) + " turn " + std::to_string(p.state.turn_num) + " " +
+         std::string(ProposalKindName(p.proposal.kind)) + " " + Sh(p.proposal.target) + " by " +
+         Sh(p.signer);
+}
 
 std::string Outcome(const Exit& exit) {
   std::string out;
@@ -110,8 +117,34 @@ std::string Summary(const Event& event) {
             return std::to_string(e.events) + " events from a " + e.source + " store of " +
                    Sh(e.node) + ", " + std::to_string(e.files.size()) + " files";
           },
+          [](const events::ProposalSigned& e) {
+            return DescribeProposal(e.channel_id, *e.content);
+          },
+          [](const events::ProposalReceived& e) {
+            return DescribeProposal(e.channel_id, *e.content);
+          },
+          [](const events::ChallengeRaised& e) {
+            return Sh(e.channel_id) + " challenged with turn " +
+                   std::to_string(e.content->state.turn_num) + " (" +
+                   std::to_string(e.content->signatures.size()) + " signatures), finalizes at " +
+                   std::to_string(e.content->finalizes_at);
+          },
+          [](const events::LogCreated& e) {
+            return "the log of node " + Sh(e.node) + ", rule set " + std::to_string(e.rules);
+          },
       },
       event.body);
+}
+
+std::string Describe(const LogIdentity& identity) {
+  std::string out(RuleSetName(identity.rules));
+  if (identity.node) return out + ", node " + identity.node->ToHex();
+  return out + " (no node: a log written before rule sets)";
+}
+
+std::string IdentityJsonMembers(const LogIdentity& identity) {
+  const std::string object = EncodeLogIdentity(identity);
+  return object.substr(1, object.size() - 2);  // without its braces
 }
 
 std::string GoNitroSignedStates(const ChannelState& c) {

@@ -19,6 +19,10 @@ std::string FormatTime(Timestamp micros);
 std::string Summary(const Event& event);
 // Several lines describing a channel's or an objective's state.
 std::string Describe(const ChannelState& c);
+// "nitro-2, node 0x..." or "statelog-1 (no node: a log written before rule sets)".
+std::string Describe(const LogIdentity& identity);
+// `"rules":"nitro-2","node":"0x..."` (or "node":null): members for a JSON object.
+std::string IdentityJsonMembers(const LogIdentity& identity);
 // The channel's states as go-nitro SignedState JSON (nitro::ToNitroJson), one line per known
 // turn in turn order; each signature keyed by its signer's index among the participants.
 // Returns the lines, each ending in '\n'.

@@ -10,6 +10,7 @@
 #include "cli/store_open.h"
 #include "cli/util.h"
 #include "demo/generator.h"
+#include "demo/scenario.h"
 #include "statelog/codec.h"
 
 namespace statelog::cli {
@@ -22,7 +23,27 @@ struct GenerateArgs {
   uint64_t batch = 1000;  // events per checked append into a store
   CLI::Option* data = nullptr;
   CLI::Option* store = nullptr;
+  std::string node;  // --node ADDRESS: the hub's or a client's
 };
+
+// Sets options->client from --node: the hub (Irene) or one of the clients.
+Status ChooseNode(const std::string& node, demo::GeneratorOptions* options) {
+  if (node.empty()) return Status::OK();
+  STATELOG_ASSIGN_OR_RETURN(Address a, Address::FromHex(node));
+  if (a == demo::Actor::Irene().address) {
+    options->client.reset();
+    return Status::OK();
+  }
+  for (uint64_t k = 0; k < options->channels; ++k) {
+    if (demo::Client(*options, k).address == a) {
+      options->client = k;
+      return Status::OK();
+    }
+  }
+  return Status::InvalidArgument(
+      node + " is neither the hub (" + demo::Actor::Irene().address.ToHex() + ") nor one of the " +
+      std::to_string(options->channels) + " clients of seed " + std::to_string(options->seed));
+}
 
 // Writes the history as JSON lines to `path` ("-": stdout).
 Status WriteJsonLines(demo::Generator& generator, const std::string& path) {
@@ -65,6 +86,14 @@ void RunGenerate(Context& ctx, GenerateArgs& a) {
                 Status::InvalidArgument("--out: give either --out (JSON lines) or --data/--store "
                                         "(append to a store), not both"));
   }
+  if (Status st = ChooseNode(a.node, &a.options); !st.ok()) {
+    return Fail(ctx, kExitUsage, st.WithPrefix("--node"));
+  }
+  if (a.options.client && *a.options.client >= a.options.channels) {
+    return Fail(ctx, kExitUsage,
+                Status::InvalidArgument("--client: client " + std::to_string(*a.options.client) +
+                                        " of " + std::to_string(a.options.channels)));
+  }
   demo::Generator generator(a.options);
   if (!to_store) {
     Status st = WriteJsonLines(generator, a.out.empty() ? "-" : a.out);
@@ -77,14 +106,13 @@ void RunGenerate(Context& ctx, GenerateArgs& a) {
   }
   auto opened = OpenStore(a.flags, Access::kCreate);
   if (!opened.ok()) return Fail(ctx, kExitFailure, opened.status());
-  auto ledger = opened->ledger();
-  if (!ledger.ok()) return Fail(ctx, kExitFailure, ledger.status());
+  DB& db = **opened;
   std::vector<Event> events;
   uint64_t appended = 0, present = 0;
   Progress progress("channels");
   const uint64_t channels = a.options.channels;
   while (generator.Next(a.batch, &events)) {
-    auto results = (*ledger)->AppendBatch(events);
+    auto results = db.AppendBatch(events);
     if (!results.ok()) {
       progress.Done();
       return Fail(ctx, ExitCodeFor(results.status()),
@@ -101,7 +129,7 @@ void RunGenerate(Context& ctx, GenerateArgs& a) {
       "%llu already present\n",
       static_cast<unsigned long long>(generator.events()),
       static_cast<unsigned long long>(generator.signatures()),
-      static_cast<unsigned long long>(a.options.channels), opened->description.c_str(),
+      static_cast<unsigned long long>(a.options.channels), db.description().c_str(),
       static_cast<unsigned long long>(appended), static_cast<unsigned long long>(present));
 }
 
@@ -111,30 +139,32 @@ void RegisterGenerateCommand(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<GenerateArgs>();
   CLI::App* cmd = app.add_subcommand(
       "generate",
-      "Generate a realistic signed history of any size (channels funded, payments as vouchers, "
-      "challenges, defunding): JSON lines to stdout or --out, or appended to --data/--store");
+      "Generate a realistic signed history of any size under go-nitro's rules (ledger channels, "
+      "virtual channels with vouchers, challenges, defunding) as the hub's or a client's log: "
+      "JSON lines to stdout or --out, or appended to --data/--store");
   demo::GeneratorOptions& o = a->options;
-  cmd->add_option("--channels", o.channels, "Channels the hub opens (at least 1)")
+  cmd->add_option("--channels", o.channels,
+                  "Ledger channels the hub opens, one per client; clients pair up over virtual "
+                  "channels (at least 1)")
       ->check(Decimal())
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40))
       ->capture_default_str();
   cmd->add_option("--payments", o.payments,
-                  "Mean vouchers per channel (each channel draws from 0 to twice this)")
+                  "Mean vouchers per virtual channel (each draws from 0 to twice this)")
       ->check(Decimal())
       ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 32))
       ->capture_default_str();
   cmd->add_option("--challenges", o.challenge_percent,
-                  "Percent of the channels challenged (and cleared), 0 to 100")
+                  "Percent of the pairs whose payer's ledger is challenged (and cleared), 0 to 100")
       ->check(Decimal())
       ->check(CLI::Range(0u, 100u))
       ->capture_default_str();
-  cmd->add_option("--open", o.open_percent,
-                  "Percent of the channels left open at the end, 0 to 100")
+  cmd->add_option("--open", o.open_percent, "Percent of the pairs left open at the end, 0 to 100")
       ->check(Decimal())
       ->check(CLI::Range(0u, 100u))
       ->capture_default_str();
   cmd->add_option("--concurrency", o.concurrency,
-                  "Channels in progress at once, whose events interleave (at least 1)")
+                  "Pairs in progress at once, whose events interleave (at least 1)")
       ->check(Decimal())
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20))
       ->capture_default_str();
@@ -146,6 +176,13 @@ void RegisterGenerateCommand(CLI::App& app, Context& ctx) {
       ->check(Decimal())
       ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 60))
       ->capture_default_str();
+  cmd->add_option("--client", o.client,
+                  "Client K's log instead of the hub's (0 to --channels minus 1)")
+      ->check(Decimal());
+  cmd->add_option("--node", a->node,
+                  "The node whose log to write: the hub's address (the default) or a client's")
+      ->option_text("ADDRESS")
+      ->excludes("--client");
   cmd->add_option("--out", a->out, "Write JSON lines to FILE instead of stdout")
       ->check(NonEmpty())
       ->option_text("FILE");

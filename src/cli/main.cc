@@ -7,12 +7,12 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
-#include "serve/serve_command.h"
+#include "cli/serve_command.h"
 
 namespace {
 
 // Reports an argument nothing on the command line took, e.g. the unknown subcommand of `statelog
-// backup --help`, whose help request would otherwise print the general help and exit 0. Returns
+// vacuum --help`, whose help request would otherwise print the general help and exit 0. Returns
 // false when every argument was taken.
 bool ReportLeftover(const CLI::App& app, const std::string& path) {
   const std::vector<std::string> left = app.remaining(false);
@@ -22,6 +22,10 @@ bool ReportLeftover(const CLI::App& app, const std::string& path) {
     if (has_subcommands && arg.rfind('-', 0) != 0) {
       std::fprintf(stderr, "statelog: unknown subcommand \"%s\" of %s (%s --help lists them)\n",
                    arg.c_str(), path.c_str(), path.c_str());
+    } else if (path == "statelog") {  // not "statelog: statelog: ..."
+      std::fprintf(stderr,
+                   "statelog: unexpected argument \"%s\" (statelog --help lists the options)\n",
+                   arg.c_str());
     } else {
       std::fprintf(stderr,
                    "statelog: %s: unexpected argument \"%s\" (%s --help lists the options)\n",
@@ -40,12 +44,16 @@ bool ReportLeftover(const CLI::App& app, const std::string& path) {
 int main(int argc, char** argv) {
   CLI::App app{"statelog: the event-sourced store of a Nitro state-channel node", "statelog"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "statelog " STATELOG_VERSION_STRING);
   statelog::cli::Context ctx;
   statelog::cli::RegisterDemoCommand(app, ctx);
   statelog::cli::RegisterGenerateCommand(app, ctx);
   statelog::cli::RegisterDataCommands(app, ctx);
   statelog::cli::RegisterAdminCommands(app, ctx);
   statelog::cli::RegisterRepairCommand(app, ctx);
+  statelog::cli::RegisterBackupCommands(app, ctx);
+  statelog::cli::RegisterProofCommands(app, ctx);
+  statelog::cli::RegisterCheckProofCommand(app, ctx);
   statelog::cli::RegisterMigrateCommand(app, ctx);
   statelog::cli::RegisterStateCommands(app, ctx);
   statelog::cli::RegisterCodecDemoCommand(app, ctx);

@@ -9,8 +9,6 @@
 #include "cli/store_open.h"
 #include "cli/util.h"
 #include "gonitro/migrate.h"
-#include "statelog/ledger.h"
-#include "statelog/memory_store.h"
 #include "statelog/reconstruct.h"
 
 namespace statelog::cli {
@@ -108,55 +106,42 @@ void RunMigrate(Context& ctx, const MigrateArgs& a) {
   // The checked append: the Ledger recomputes every id and state hash and recovers every
   // signature as it appends. An embedded store this run creates is removed again if the append
   // fails, so that bad input leaves nothing behind.
-  std::unique_ptr<MemoryEventStore> memory;
-  std::unique_ptr<SnapshotStore> memory_snapshots;
-  std::unique_ptr<Ledger> memory_ledger;
-  std::optional<OpenedStore> opened;
+  std::unique_ptr<DB> db;
   bool created = false;
-  Ledger* ledger = nullptr;
   std::string target;
-  EventStore* written = nullptr;
   if (a.dry_run) {
-    memory = MemoryEventStore::Create();
-    memory_snapshots = SnapshotStore::NewMemory();
-    auto l = Ledger::Open(memory.get(), memory_snapshots.get());
-    if (!l.ok()) return Fail(ctx, kExitFailure, l.status());
-    memory_ledger = std::move(*l);
-    ledger = memory_ledger.get();
-    written = memory.get();
+    auto memory = DB::Open("memory:");
+    if (!memory.ok()) return Fail(ctx, kExitFailure, memory.status());
+    db = std::move(*memory);
     target = "dry run (nothing written)";
   } else {
     std::error_code ec;
     created = a.flags.store.empty() && !std::filesystem::exists(a.flags.data, ec);
     auto o = OpenStore(a.flags, Access::kCreate);
     if (!o.ok()) return Fail(ctx, kExitFailure, o.status());
-    opened = std::move(*o);
-    auto length = opened->store->Length();
+    db = std::move(*o);
+    auto length = db->events().Length();
     if (!length.ok()) return Fail(ctx, kExitFailure, length.status());
     if (*length != 0) {
       return Fail(ctx, kExitBadInput,
-                  Status::FailedPrecondition("nothing imported: " + opened->description +
+                  Status::FailedPrecondition("nothing imported: " + db->description() +
                                              " already holds " + std::to_string(*length) +
                                              " events; migrate into a new store"));
     }
-    auto l = opened->ledger();
-    if (!l.ok()) return Fail(ctx, kExitFailure, l.status());  // the store exists: not removed
-    ledger = *l;
-    written = opened->store.get();
-    target = "imported into " + opened->description;
+    target = "imported into " + db->description();
   }
   AppendOptions expect;
   expect.expected_length = 0;
-  auto results = ledger->AppendBatch(plan->events, expect);
+  auto results = db->AppendBatch(plan->events, expect);
   if (!results.ok()) {
-    opened.reset();  // closed before it is removed
+    db.reset();  // closed before it is removed
     std::error_code ec;
     if (created) std::filesystem::remove_all(a.flags.data, ec);
     return Fail(ctx, ExitCodeFor(results.status()),
                 WithSource(results.status(), *plan).WithPrefix("nothing imported"));
   }
   // The compare step again, on what the store now holds.
-  auto stored = FoldEveryTurn(*written);
+  auto stored = FoldEveryTurn(db->events());
   if (!stored.ok()) return Fail(ctx, kExitFailure, stored.status());
   if (auto diffs = gonitro::Compare(*store, *stored); !diffs.empty()) {
     return Fail(ctx, kExitFailure, Differences("the imported log differs from the store", diffs));

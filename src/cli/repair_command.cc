@@ -1,5 +1,5 @@
 // `statelog repair`: salvages an embedded store whose write-ahead log is damaged or shorter than
-// what it acknowledged, and prints exactly what it dropped (RocksDbEventStore::Repair).
+// what it acknowledged, and prints exactly what it dropped (RepairStore).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -8,13 +8,13 @@
 #include "cli/exit_codes.h"
 #include "cli/store_open.h"
 #include "cli/util.h"
-#include "statelog/rocksdb_store.h"
+#include "statelog/db.h"
 
 namespace statelog::cli {
 namespace {
 
 void RunRepair(Context& ctx, const std::string& dir) {
-  auto report = RocksDbEventStore::Repair(dir);
+  auto report = RepairStore("rocksdb:" + dir);
   if (!report.ok()) return Fail(ctx, kExitFailure, report.status());
   if (!report->repaired) {
     std::printf("statelog repair: %s opens cleanly (%llu events); nothing to repair\n", dir.c_str(),

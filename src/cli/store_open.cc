@@ -1,8 +1,6 @@
 #include "cli/store_open.h"
 
 #include "cli/util.h"
-#include "statelog/postgres_store.h"
-#include "statelog/rocksdb_store.h"
 
 namespace statelog::cli {
 
@@ -30,43 +28,52 @@ void AddStoreFlags(CLI::App* cmd, StoreFlags* flags, bool writes) {
       ->option_text("SIZE");
 }
 
-StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, Access access) {
-  const bool create = access == Access::kCreate;
-  if (!flags.store.empty()) {
-    PostgresOptions pg;
-    pg.create_if_missing = create;
-    pg.replicated_delivery = flags.replicated_delivery;
-    auto store = PostgresEventStore::Open(flags.store, pg);
-    if (!store.ok()) return store.status().WithPrefix("cannot open the PostgreSQL store");
-    OpenedStore opened;
-    opened.snapshots = (*store)->snapshots();
-    opened.store = std::move(*store);
-    opened.description = "PostgreSQL store (schema " + pg.schema + ")";
-    opened.snapshot_interval = flags.snapshot_interval;
-    return opened;
-  }
-  RocksDbOptions options;
-  options.sync = !flags.relaxed;
-  options.create_if_missing = create;
-  options.read_only = access == Access::kRead;
-  options.disk_reserve_bytes = flags.disk_reserve;
-  auto store = RocksDbEventStore::Open(flags.data, options);
-  if (!store.ok()) return store.status().WithPrefix("cannot open " + flags.data);
-  OpenedStore opened;
-  opened.snapshots = (*store)->snapshots();
-  opened.store = std::move(*store);
-  opened.description = "RocksDB store " + flags.data;
-  opened.snapshot_interval = flags.snapshot_interval;
-  return opened;
+namespace {
+
+// The node `text` names: an Ethereum address, not zero.
+StatusOr<Address> ParseNode(std::string_view text) {
+  STATELOG_ASSIGN_OR_RETURN(Address node, Address::FromHex(text));
+  if (node == Address{}) return Status::InvalidArgument("the zero address is no node");
+  return node;
 }
 
-StatusOr<Ledger*> OpenedStore::ledger() {
-  if (!ledger_) {
-    LedgerOptions options;
-    options.snapshots.interval = snapshot_interval;
-    STATELOG_ASSIGN_OR_RETURN(ledger_, Ledger::Open(store.get(), snapshots, options));
+// The node `flags` name, if any (AddNodeFlag has checked it).
+StatusOr<std::optional<Address>> NodeOf(const StoreFlags& flags) {
+  if (flags.node.empty()) return std::optional<Address>();
+  StatusOr<Address> node = ParseNode(flags.node);
+  if (!node.ok()) return node.status().WithPrefix("--node");
+  return std::optional<Address>(*node);
+}
+
+}  // namespace
+
+void AddNodeFlag(CLI::App* cmd, StoreFlags* flags) {
+  cmd->add_option("--node", flags->node,
+                  "The node the log belongs to (its Ethereum address): a new store records it "
+                  "and is checked under go-nitro's rules; an existing one must be its log")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            StatusOr<Address> node = ParseNode(text);
+            return node.ok() ? "" : std::string(node.status().message());
+          },
+          "", "address"))
+      ->option_text("ADDRESS");
+}
+
+StatusOr<std::unique_ptr<DB>> OpenStore(const StoreFlags& flags, Access access) {
+  STATELOG_ASSIGN_OR_RETURN(std::optional<Address> node, NodeOf(flags));
+  DBOptions options;
+  options.create_if_missing = access == Access::kCreate;
+  options.read_only = access == Access::kRead;
+  options.node = node;
+  options.snapshots.interval = flags.snapshot_interval;
+  options.sync = !flags.relaxed;
+  options.disk_reserve_bytes = flags.disk_reserve;
+  options.replicated_delivery = flags.replicated_delivery;
+  if (!flags.store.empty()) {
+    return DB::Open(PostgresStoreName(flags.store), options);
   }
-  return ledger_.get();
+  return DB::Open("rocksdb:" + flags.data, options);
 }
 
 }  // namespace statelog::cli

@@ -4,11 +4,10 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 
-#include "statelog/ledger.h"
-#include "statelog/snapshot_store.h"
-#include "statelog/store.h"
+#include "statelog/db.h"
 
 namespace statelog::cli {
 
@@ -19,26 +18,12 @@ struct StoreFlags {
   bool replicated_delivery = false;            // --replicated-delivery (PostgreSQL)
   uint64_t snapshot_interval = 1000;           // --snapshot-interval N
   uint64_t disk_reserve = uint64_t{64} << 20;  // --disk-reserve SIZE (RocksDbOptions)
+  std::string node;                            // --node ADDRESS: the node the log belongs to
 };
 
 // Adds --data and --store to `cmd`, and --relaxed, --snapshot-interval and --disk-reserve when it
 // `writes`.
 void AddStoreFlags(CLI::App* cmd, StoreFlags* flags, bool writes = true);
-
-// An open store with its snapshots; the checked domain API over both is opened on first use
-// (it folds the log's tail into its cache, which read-only commands do not need).
-struct OpenedStore {
-  std::unique_ptr<EventStore> store;
-  SnapshotStore* snapshots = nullptr;
-  std::string description;  // e.g. "RocksDB store ./statelog-data"
-  uint64_t snapshot_interval = 1000;
-
-  // Returns the Ledger, opening it on the first call.
-  StatusOr<Ledger*> ledger();
-
- private:
-  std::unique_ptr<Ledger> ledger_;
-};
 
 // How a command uses the store.
 enum class Access {
@@ -47,8 +32,11 @@ enum class Access {
   kCreate,  // appends; a missing directory becomes an empty store
 };
 
-// Opens the store named by `flags`. Without kCreate, a missing store is NotFound.
-StatusOr<OpenedStore> OpenStore(const StoreFlags& flags, Access access);
+// Adds --node ADDRESS to a command that can create a store (LedgerOptions::node).
+void AddNodeFlag(CLI::App* cmd, StoreFlags* flags);
+
+// Opens the store named by `flags` (DB::Open). Without kCreate, a missing store is NotFound.
+StatusOr<std::unique_ptr<DB>> OpenStore(const StoreFlags& flags, Access access);
 
 }  // namespace statelog::cli
 

@@ -3,12 +3,11 @@
 #define STATELOG_CLI_UTIL_H_
 
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <string>
-#include <system_error>
 
+#include "base/decimal.h"
 #include "cli/commands.h"
 #include "statelog/status.h"
 
@@ -25,11 +24,7 @@ inline void Fail(Context& ctx, int exit_code, const Status& status) {
 inline CLI::Validator Decimal() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
-        uint64_t v = 0;
-        const char* end = text.data() + text.size();
-        const auto [ptr, ec] = std::from_chars(text.data(), end, v);
-        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
-            ec != std::errc() || ptr != end) {
+        if (!ParseDecimal64(text).ok()) {
           return "must be a decimal number from 0 to 18446744073709551615, not '" + text + "'";
         }
         return "";

@@ -10,15 +10,17 @@ namespace {
 
 constexpr std::array<std::string_view, 4> kKindNames = {"DirectFunding", "DirectDefunding",
                                                         "VirtualFund", "VirtualDefund"};
-constexpr std::array<std::string_view, 7> kStepNames = {
-    "CompletePrefund", "MyTurnToFund", "CompleteFunding", "CompletePostFund",
-    "Finalization",    "Withdraw",     "Nothing"};
+constexpr std::array<std::string_view, kObjectiveStepCount> kStepNames = {
+    "CompletePrefund",     "MyTurnToFund",      "CompleteFunding",   "CompletePostFund",
+    "Finalization",        "Withdraw",          "Nothing",           "FinalStateFromAlice",
+    "SupportedFinalState", "DefundingOnMyLeft", "DefundingOnMyRight"};
 constexpr std::array<std::string_view, kEventTypeCount> kTypeNames = {
     "objective_created",    "objective_approved", "objective_rejected",   "objective_completed",
     "objective_progressed", "channel_created",    "state_signed",         "state_received",
     "deposit_detected",     "allocation_updated", "challenge_registered", "challenge_cleared",
     "channel_concluded",    "message_sent",       "message_received",     "voucher_sent",
-    "voucher_received",     "snapshot_created",   "store_imported"};
+    "voucher_received",     "snapshot_created",   "store_imported",       "log_created",
+    "proposal_signed",      "proposal_received",  "challenge_raised"};
 
 template <class T>
 concept ChannelEvent = requires(const T& e) {
@@ -70,6 +72,59 @@ StatusOr<ObjectiveStep> ParseObjectiveStep(std::string_view s) {
     if (kStepNames[i] == s) return static_cast<ObjectiveStep>(i);
   }
   return Status::InvalidArgument("unknown objective step '" + std::string(s) + "'");
+}
+
+std::string_view ProposalKindName(ProposalKind kind) {
+  return kind == ProposalKind::kAdd ? "add" : "remove";
+}
+
+StatusOr<ProposalKind> ParseProposalKind(std::string_view name) {
+  if (name == "add") return ProposalKind::kAdd;
+  if (name == "remove") return ProposalKind::kRemove;
+  return Status::InvalidArgument("unknown proposal kind '" + std::string(name) +
+                                 "' (add or remove)");
+}
+
+std::string_view RuleSetName(RuleSet rules) {
+  return rules == RuleSet::kStatelog1 ? "statelog-1" : "nitro-2";
+}
+
+StatusOr<RuleSet> RuleSetFromNumber(uint64_t number) {
+  if (number == 1 || number == 2) return static_cast<RuleSet>(number);
+  return Status::NotSupported("rule set " + std::to_string(number) +
+                              " is not known to this statelog (it knows 1 and 2)");
+}
+
+// Every type is listed (no default): a new event type does not compile until it is placed here.
+bool IsSignedType(EventType type) {
+  switch (type) {
+    case EventType::kStateSigned:
+    case EventType::kStateReceived:
+    case EventType::kVoucherSent:
+    case EventType::kVoucherReceived:
+    case EventType::kProposalSigned:
+    case EventType::kProposalReceived:
+    case EventType::kChallengeRaised:
+      return true;
+    case EventType::kObjectiveCreated:
+    case EventType::kObjectiveApproved:
+    case EventType::kObjectiveRejected:
+    case EventType::kObjectiveCompleted:
+    case EventType::kObjectiveProgressed:
+    case EventType::kChannelCreated:
+    case EventType::kDepositDetected:
+    case EventType::kAllocationUpdated:
+    case EventType::kChallengeRegistered:
+    case EventType::kChallengeCleared:
+    case EventType::kChannelConcluded:
+    case EventType::kMessageSent:
+    case EventType::kMessageReceived:
+    case EventType::kSnapshotCreated:
+    case EventType::kStoreImported:
+    case EventType::kLogCreated:
+      return false;
+  }
+  return false;
 }
 
 std::string_view EventTypeName(EventType type) { return kTypeNames[static_cast<size_t>(type)]; }

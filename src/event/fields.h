@@ -150,11 +150,49 @@ STATELOG_FIELDS(events::StoreImported) {
   v("events", x.events);
 }
 
+STATELOG_FIELDS(Proposal) {
+  v("kind", x.kind);
+  v("target", x.target);
+  v("amount", x.amount);
+  v("left", x.left);
+  v("right", x.right);
+  v("left_amount", x.left_amount);
+}
+// proposal_signed and proposal_received: the ledger channel, then the SignedProposal's fields.
+template <class V, class T>
+void VisitProposalEvent(V& v, T& x) {
+  v("channel_id", x.channel_id);
+  v("proposal", x.content->proposal);
+  v("state", x.content->state);
+  v("state_hash", x.content->state_hash);
+  v("signer", x.content->signer);
+  v("signature", x.content->signature);
+}
+STATELOG_FIELDS(events::ProposalSigned) { VisitProposalEvent(v, x); }
+STATELOG_FIELDS(events::ProposalReceived) { VisitProposalEvent(v, x); }
+STATELOG_FIELDS(events::StateSignature) {
+  v("signer", x.signer);
+  v("signature", x.signature);
+}
+STATELOG_FIELDS(events::ChallengeRaised) {
+  v("channel_id", x.channel_id);
+  v("state", x.content->state);
+  v("state_hash", x.content->state_hash);
+  v("signatures", x.content->signatures);
+  v("finalizes_at", x.content->finalizes_at);
+  v("block_number", x.content->block_number);
+}
+STATELOG_FIELDS(events::LogCreated) {
+  v("node", x.node);
+  v("rules", x.rules);
+}
+
 // The nested types that encode as a JSON object with the fields above.
 template <class T>
 concept NestedStruct = std::is_same_v<T, Allocation> || std::is_same_v<T, AssetMetadata> ||
     std::is_same_v<T, SingleAssetExit> || std::is_same_v<T, FixedPart> ||
-    std::is_same_v<T, VariablePart> || std::is_same_v<T, events::ImportedFile>;
+    std::is_same_v<T, VariablePart> || std::is_same_v<T, events::ImportedFile> ||
+    std::is_same_v<T, Proposal> || std::is_same_v<T, events::StateSignature>;
 
 // Types outside this header opt in to the generic struct encoding by declaring
 // `VisitFields(V&, T&)` and specializing this trait.
@@ -189,6 +227,13 @@ namespace statelog {
 // Enums encode as their names: each enum used in JSON provides EnumName and ParseEnum in
 // namespace statelog, where argument-dependent lookup finds them.
 inline std::string_view EnumName(ObjectiveStep v) { return ObjectiveStepName(v); }
+inline std::string_view EnumName(ProposalKind v) { return ProposalKindName(v); }
+inline Status ParseEnum(std::string_view s, ProposalKind* out) {
+  auto r = ParseProposalKind(s);
+  if (!r.ok()) return r.status();
+  *out = *r;
+  return Status::OK();
+}
 inline Status ParseEnum(std::string_view s, ObjectiveStep* out) {
   auto r = ParseObjectiveStep(s);
   if (!r.ok()) return r.status();

@@ -135,6 +135,11 @@ class BinaryReader {
     --depth_;
   }
 
+  // The snapshot format being read (docs/snapshot-format.md): fields added by a later format are
+  // absent from an earlier one's data.
+  uint64_t format() const { return format_; }
+  void set_format(uint64_t format) { format_ = format; }
+
   // The first error of the fields read with operator() (OK when none).
   const Status& status() const { return status_; }
   size_t position() const { return pos_; }
@@ -318,6 +323,7 @@ class BinaryReader {
 
   std::string_view data_;
   size_t base_;
+  uint64_t format_ = std::numeric_limits<uint64_t>::max();  // unset: every field
   size_t pos_ = 0;
   PathElem path_[kMaxDepth];
   size_t depth_ = 0;

@@ -1,13 +1,16 @@
 // LedgerImpl: the checked domain API behind statelog/ledger.h.
 #include "statelog/ledger.h"
 
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <string>
 #include <utility>
 
 #include "base/parallel.h"
-#include "fold/state_cache_appender.h"
+#include "fold/nitro_rules.h"
+#include "fold/snapshot_manager.h"
+#include "fold/state_cache.h"
 #include "statelog/nitro.h"
 #include "statelog/reconstruct.h"
 
@@ -43,24 +46,60 @@ std::optional<State>& Touch(const Id& id, const std::map<Id, State>& in_view,
   return it->second;
 }
 
+// The entities a rule reads beyond an event's own, as the batch so far leaves them. Each one read
+// is touched: its stream's version joins the append's expectations, so that a writer that changes
+// it meanwhile makes this append a Conflict, decided again.
+class ScratchLookup final : public fold_internal::EntityLookup {
+ public:
+  ScratchLookup(const NodeView& view, Scratch* scratch) : view_(view), scratch_(scratch) {}
+  const ObjectiveState* Objective(const ObjectiveId& id) override {
+    auto& s = Touch(id, view_.objectives, &scratch_->objectives, &scratch_->expected,
+                    ObjectiveStream(id));
+    return s ? &*s : nullptr;
+  }
+  const ChannelState* Channel(const ChannelId& id) override {
+    auto& c =
+        Touch(id, view_.channels, &scratch_->channels, &scratch_->expected, ChannelStream(id));
+    return c ? &*c : nullptr;
+  }
+
+ private:
+  const NodeView& view_;
+  Scratch* scratch_;
+};
+
+// Applies `e` (at offset `at`) to its own entity's state in the scratch; a log_created sets *log.
+Status ApplyOwn(const NodeView& view, const Event& e, Offset at, Scratch* scratch,
+                LogIdentity* log) {
+  if (const ObjectiveId* oid = e.objective()) {
+    return ApplyObjectiveEvent(*log, e, at,
+                               &Touch(*oid, view.objectives, &scratch->objectives,
+                                      &scratch->expected, ObjectiveStream(*oid)));
+  }
+  if (const ChannelId* cid = e.channel()) {
+    return ApplyChannelEvent(
+        *log, e, at,
+        &Touch(*cid, view.channels, &scratch->channels, &scratch->expected, ChannelStream(*cid)));
+  }
+  if (const auto* created = std::get_if<events::LogCreated>(&e.body)) {
+    STATELOG_ASSIGN_OR_RETURN(*log, IdentityOfLog(*created, at));
+  }
+  return Status::OK();
+}
+
 // Checks that each new event applies to the state its entity would have after the events before
-// it. The error has the event's index.
+// it, under the log's rules (a log_created at offset 0 sets them for the rest of the batch). The
+// error has the event's index.
 Status CheckLegal(const NodeView& view, std::span<const Event> events,
                   const std::vector<std::optional<Offset>>& existing, Scratch* scratch) {
   uint64_t next = view.length;
+  LogIdentity log = view.identity;
+  ScratchLookup lookup(view, scratch);
   for (size_t i = 0; i < events.size(); ++i) {
     if (existing[i]) continue;
     const Event& e = events[i];
-    Status st;
-    if (const ObjectiveId* oid = e.objective()) {
-      st = ApplyObjectiveEvent(e, next,
-                               &Touch(*oid, view.objectives, &scratch->objectives,
-                                      &scratch->expected, ObjectiveStream(*oid)));
-    } else if (const ChannelId* cid = e.channel()) {
-      st = ApplyChannelEvent(
-          e, next,
-          &Touch(*cid, view.channels, &scratch->channels, &scratch->expected, ChannelStream(*cid)));
-    }
+    Status st = log.nitro() ? fold_internal::CheckAcrossEntities(log, e, lookup) : Status::OK();
+    if (st.ok()) st = ApplyOwn(view, e, next, scratch, &log);
     if (!st.ok()) return st.WithIndex(i);
     ++next;
   }
@@ -82,7 +121,14 @@ class LedgerImpl final : public Ledger {
     snapshot_status_ = snapshot_manager_.last_refusal();
     STATELOG_ASSIGN_OR_RETURN(cache_,
                               StateCache::Open(store_, start ? std::move(*start) : NodeView{}));
+    if (options_.node) return BelongTo(*options_.node);
     return Status::OK();
+  }
+
+  StatusOr<LogIdentity> Identity() override {
+    LogIdentity identity;
+    STATELOG_RETURN_IF_ERROR(cache_->WithView([&](const NodeView& v) { identity = v.identity; }));
+    return identity;
   }
 
   StatusOr<AppendResult> Append(const Event& event, const AppendOptions& options) override {
@@ -136,6 +182,8 @@ class LedgerImpl final : public Ledger {
   StatusOr<bool> FindExisting(std::span<const Event> events, const std::vector<bool>& proven,
                               std::vector<std::optional<Offset>>* existing);
   void MaybeSnapshot(Timestamp now);
+  // Creates an empty log for `node`, or checks that the log belongs to it.
+  Status BelongTo(const Address& node);
 
   EventStore* const store_;
   const LedgerOptions options_;
@@ -255,9 +303,39 @@ StatusOr<std::vector<AppendResult>> LedgerImpl::Attempt(std::span<const Event> e
   }
   // The cache folds what was just appended from memory. A fold error there (which the legality
   // check rules out) is kept by the cache and returned by its every later read.
-  (void)StateCacheAppender::Appended(cache_.get(), events, results);
+  (void)cache_->Appended(events, results);
   MaybeSnapshot(events.back().timestamp);
   return results;
+}
+
+Status LedgerImpl::BelongTo(const Address& node) {
+  uint64_t length = 0;
+  STATELOG_RETURN_IF_ERROR(cache_->WithView([&](const NodeView& v) { length = v.length; }));
+  if (length == 0) {
+    Timestamp at = options_.created_at;
+    if (at == 0) {
+      at = std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
+    }
+    AppendOptions first;
+    first.expected_length = 0;  // another writer that created the log first wins
+    StatusOr<AppendResult> r = Append(
+        Event::Make(at, events::LogCreated{node, static_cast<uint64_t>(kCurrentRuleSet)}), first);
+    if (!r.ok() && !r.status().IsConflict()) return r.status().WithPrefix("creating the log");
+  }
+  STATELOG_ASSIGN_OR_RETURN(LogIdentity identity, Identity());
+  if (!identity.node) {
+    return Status::FailedPrecondition(
+        "the log was written under rule set statelog-1 and records no node, so it cannot be "
+        "opened as the log of node " +
+        node.ToHex());
+  }
+  if (*identity.node != node) {
+    return Status::FailedPrecondition("the log belongs to node " + identity.node->ToHex() +
+                                      ", not to " + node.ToHex());
+  }
+  return Status::OK();
 }
 
 void LedgerImpl::MaybeSnapshot(Timestamp now) {

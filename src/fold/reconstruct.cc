@@ -1,5 +1,8 @@
 #include "statelog/reconstruct.h"
 
+#include "fold/snapshot_manager.h"
+#include "fold/state_cache.h"
+#include "fold/view_index.h"
 #include "statelog/snapshot.h"
 
 namespace statelog {
@@ -10,8 +13,33 @@ Status FoldError(const Status& reason, Offset offset, const Event& event) {
                             "): " + std::string(reason.message()));
 }
 
+StatusOr<LogIdentity> ReadLogIdentity(const EventStore& store) {
+  STATELOG_ASSIGN_OR_RETURN(uint64_t length, store.Length());
+  if (length == 0) return LogIdentity{};
+  STATELOG_ASSIGN_OR_RETURN(StoredEvent first, store.Read(0));
+  const auto* created = std::get_if<events::LogCreated>(&first.event.body);
+  if (created == nullptr) return LogIdentity{};
+  StatusOr<LogIdentity> identity = IdentityOfLog(*created, 0);
+  if (!identity.ok()) return FoldError(identity.status(), 0, first.event);
+  return identity;
+}
+
+struct Reconstructor::IdentityCache {
+  std::mutex mu;
+  std::optional<LogIdentity> identity;  // guarded by mu
+};
+
 Reconstructor::Reconstructor(const EventStore* store, const SnapshotManager* snapshots)
-    : store_(store), snapshots_(snapshots) {}
+    : store_(store), snapshots_(snapshots), identity_(std::make_shared<IdentityCache>()) {}
+
+StatusOr<LogIdentity> Reconstructor::Identity() const {
+  std::lock_guard<std::mutex> lock(identity_->mu);
+  if (identity_->identity) return *identity_->identity;
+  STATELOG_ASSIGN_OR_RETURN(uint64_t length, store_->Length());
+  STATELOG_ASSIGN_OR_RETURN(LogIdentity identity, ReadLogIdentity(*store_));
+  if (length > 0) identity_->identity = identity;  // a log's first event never changes
+  return identity;
+}
 
 StatusOr<uint64_t> Reconstructor::EndFor(std::optional<Offset> as_of) const {
   STATELOG_ASSIGN_OR_RETURN(uint64_t length, store_->Length());
@@ -46,24 +74,31 @@ StatusOr<State> FoldEntity(const EventStore& store, StatusOr<std::vector<Offset>
 StatusOr<ObjectiveState> Reconstructor::Objective(const ObjectiveId& id,
                                                   std::optional<Offset> as_of) const {
   STATELOG_ASSIGN_OR_RETURN(uint64_t end, EndFor(as_of));
-  return FoldEntity<ObjectiveState>(*store_, store_->ObjectiveOffsets(id, end), ApplyObjectiveEvent,
+  STATELOG_ASSIGN_OR_RETURN(LogIdentity log, Identity());
+  auto apply = [&log](const Event& event, Offset offset, std::optional<ObjectiveState>* state) {
+    return ApplyObjectiveEvent(log, event, offset, state);
+  };
+  return FoldEntity<ObjectiveState>(*store_, store_->ObjectiveOffsets(id, end), apply,
                                     "objective " + id.ToString());
 }
 
 StatusOr<ChannelState> Reconstructor::Channel(const ChannelId& id, std::optional<Offset> as_of,
                                               TurnRetention retention) const {
   STATELOG_ASSIGN_OR_RETURN(uint64_t end, EndFor(as_of));
-  auto apply = [retention](const Event& event, Offset offset, std::optional<ChannelState>* state) {
-    return ApplyChannelEvent(event, offset, state, retention);
+  STATELOG_ASSIGN_OR_RETURN(LogIdentity log, Identity());
+  auto apply = [&log, retention](const Event& event, Offset offset,
+                                 std::optional<ChannelState>* state) {
+    return ApplyChannelEvent(log, event, offset, state, retention);
   };
   return FoldEntity<ChannelState>(*store_, store_->ChannelOffsets(id, end), apply,
                                   "channel " + id.ToHex());
 }
 
 Status Reconstructor::FoldInto(NodeView* view, uint64_t end) const {
+  fold_internal::ViewIndex index(view);
   STATELOG_RETURN_IF_ERROR(
-      store_->Scan(view->length, end, [view](Offset offset, const Event& event) {
-        Status st = ApplyToView(event, offset, view);
+      store_->Scan(view->length, end, [&index](Offset offset, const Event& event) {
+        Status st = fold_internal::ApplyToView(event, offset, index);
         return st.ok() ? st : FoldError(st, offset, event);
       }));
   if (view->length != end) {
@@ -134,6 +169,22 @@ Status StateCache::FoldAppended(Offset first, std::span<const Event* const> appe
     }
   }
   return Status::OK();
+}
+
+Status StateCache::Appended(std::span<const Event> events, std::span<const AppendResult> results) {
+  std::vector<const Event*> run;
+  Offset first = 0;
+  for (size_t i = 0; i < events.size() && i < results.size(); ++i) {
+    if (!results[i].appended) continue;
+    if (run.empty()) {
+      first = results[i].offset;
+    } else if (results[i].offset != first + run.size()) {
+      return Status::OK();  // not one run: the next read catches up
+    }
+    run.push_back(&events[i]);
+  }
+  if (run.empty()) return Status::OK();
+  return FoldAppended(first, run);
 }
 
 StatusOr<ObjectiveState> StateCache::Objective(const ObjectiveId& id) {

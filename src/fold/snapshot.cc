@@ -1,5 +1,6 @@
 #include "statelog/snapshot.h"
 
+#include "fold/snapshot_manager.h"
 #include "statelog/keccak.h"
 
 namespace statelog {

@@ -14,6 +14,7 @@ namespace statelog {
 
 inline std::string_view EnumName(ObjectiveStatus v) { return ObjectiveStatusName(v); }
 inline std::string_view EnumName(ChallengeStatus v) { return ChallengeStatusName(v); }
+inline std::string_view EnumName(RuleSet v) { return RuleSetName(v); }
 
 template <class E, size_t N>
 Status ParseEnumByName(std::string_view s, E* out, std::string_view (*name)(E)) {
@@ -30,6 +31,31 @@ inline Status ParseEnum(std::string_view s, ObjectiveStatus* out) {
 }
 inline Status ParseEnum(std::string_view s, ChallengeStatus* out) {
   return ParseEnumByName<ChallengeStatus, 3>(s, out, ChallengeStatusName);
+}
+inline Status ParseEnum(std::string_view s, RuleSet* out) {
+  for (RuleSet r : {RuleSet::kStatelog1, RuleSet::kNitro2}) {
+    if (RuleSetName(r) == s) {
+      *out = r;
+      return Status::OK();
+    }
+  }
+  return Status::InvalidArgument("unknown rule set '" + std::string(s) + "'");
+}
+
+// A field added by format 3: format 2 binary snapshots and format 1 JSON ones do not carry it (a
+// view read from them keeps its default, which is what logs of rule set statelog-1, the only
+// ones such snapshots were taken of, fold to).
+// True on a thread while it decodes a format 1 (JSON) snapshot: the JSON reader visits the field
+// lists through visitors of its own, which cannot carry the format.
+thread_local bool decoding_format1 = false;
+
+template <class V, class T>
+void Since3(V& v, const char* name, T& field) {
+  if (decoding_format1) return;
+  if constexpr (std::is_same_v<V, codec_internal::BinaryReader>) {
+    if (v.format() < 3) return;
+  }
+  v(name, field);
 }
 
 // The whole document: a format version, the chain value of the prefix, and the view. (In
@@ -68,12 +94,19 @@ STATELOG_FIELDS(ChannelState) {
   v("finalized_at", x.finalized_at);
   v("paid", x.paid);
   v("received", x.received);
+  Since3(v, "prefund_outcome", x.prefund_outcome);
+  Since3(v, "last_block", x.last_block);
   v("event_count", x.event_count);
   v("first_offset", x.first_offset);
   v("last_offset", x.last_offset);
 }
+STATELOG_FIELDS(LogIdentity) {
+  v("rules", x.rules);
+  v("node", x.node);
+}
 STATELOG_FIELDS(NodeView) {
   v("length", x.length);
+  Since3(v, "identity", x.identity);
   v("objectives", x.objectives);
   v("channels", x.channels);
 }
@@ -93,13 +126,17 @@ struct FieldList<ChannelState> : std::true_type {};
 template <>
 struct FieldList<NodeView> : std::true_type {};
 template <>
+struct FieldList<LogIdentity> : std::true_type {};
+template <>
 struct FieldList<SnapshotDoc> : std::true_type {};
 }  // namespace codec_internal
 
 namespace {
 
-constexpr uint64_t kFormat = 2;
-// Format 2 begins with these 8 bytes: not JSON (format 1 begins with '{'), not text.
+constexpr uint64_t kFormat = 3;
+// Format 2 (binary, without the fields of rule set 2) is still read.
+constexpr uint64_t kOldestBinaryFormat = 2;
+// Formats 2 and 3 begin with these 8 bytes: not JSON (format 1 begins with '{'), not text.
 constexpr std::string_view kMagic("\x89SLSNAP\n", 8);
 constexpr size_t kChecksumSize = 4;
 
@@ -128,11 +165,13 @@ StatusOr<NodeView> DecodeBinary(std::string_view data, Hash256* prefix_chain) {
   uint64_t format = 0;
   Status st = header.Varint(&format);
   if (!st.ok()) return st.WithPrefix("snapshot");
-  if (format != kFormat) return OtherFormat(format, "binary", kFormat);
+  if (format < kOldestBinaryFormat || format > kFormat) {
+    return OtherFormat(format, "binary", kFormat);
+  }
   size_t body = kMagic.size() + header.position();
   if (data.size() < body + kChecksumSize) {
     return Status::InvalidArgument("snapshot: " + std::to_string(data.size()) +
-                                   " bytes, too short for a format 2 snapshot");
+                                   " bytes, too short for a binary snapshot");
   }
   size_t end = data.size() - kChecksumSize;
   uint32_t stored = 0;
@@ -147,6 +186,7 @@ StatusOr<NodeView> DecodeBinary(std::string_view data, Hash256* prefix_chain) {
     return Status::InvalidArgument(buf);
   }
   BinaryReader reader(data.substr(body, end - body), body);
+  reader.set_format(format);
   Hash256 chain;
   NodeView view;
   reader("prefix_chain", chain);
@@ -182,6 +222,12 @@ std::string EncodeChannelState(const ChannelState& state) {
   return out;
 }
 
+std::string EncodeLogIdentity(const LogIdentity& identity) {
+  std::string out;
+  codec_internal::Writer(&out).Value(identity);
+  return out;
+}
+
 namespace {
 
 // Format 1: canonical JSON, every signed turn.
@@ -209,7 +255,9 @@ StatusOr<NodeView> DecodeJson(std::string_view data, Hash256* prefix_chain) {
   sj::value root;
   if (auto err = doc.get_value().get(root)) return reader.JsonError(err).WithPrefix("snapshot");
   SnapshotDoc parsed;
+  decoding_format1 = true;
   Status st = reader.Value(root, parsed);
+  decoding_format1 = false;
   if (!st.ok()) return st.WithPrefix("snapshot");
   const char* rest = nullptr;
   if (!doc.current_location().get(rest)) {
@@ -227,7 +275,7 @@ StatusOr<NodeView> DecodeNodeView(std::string_view data, Hash256* prefix_chain) 
   if (data.starts_with(kMagic)) return DecodeBinary(data, prefix_chain);
   if (data.starts_with('{')) return DecodeJson(data, prefix_chain);
   return Status::InvalidArgument(
-      "snapshot: neither format 2 (binary, begins with 0x89 \"SLSNAP\") nor format 1 (JSON)");
+      "snapshot: neither binary (formats 2 and 3, begin with 0x89 \"SLSNAP\") nor format 1 (JSON)");
 }
 
 }  // namespace statelog

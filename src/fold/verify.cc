@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "fold/snapshot_manager.h"
 #include "statelog/keccak.h"
 #include "statelog/nitro.h"
 #include "statelog/reconstruct.h"
@@ -113,34 +114,6 @@ class ChunkQueue {
   bool workers_done_ = false;  // guarded by mu_
 };
 
-// Every type is listed (no default): a new event type does not compile until it is placed here.
-bool IsSigned(const Event& e) {
-  switch (e.type()) {
-    case EventType::kStateSigned:
-    case EventType::kStateReceived:
-    case EventType::kVoucherSent:
-    case EventType::kVoucherReceived:
-      return true;
-    case EventType::kObjectiveCreated:
-    case EventType::kObjectiveApproved:
-    case EventType::kObjectiveRejected:
-    case EventType::kObjectiveCompleted:
-    case EventType::kObjectiveProgressed:
-    case EventType::kChannelCreated:
-    case EventType::kDepositDetected:
-    case EventType::kAllocationUpdated:
-    case EventType::kChallengeRegistered:
-    case EventType::kChallengeCleared:
-    case EventType::kChannelConcluded:
-    case EventType::kMessageSent:
-    case EventType::kMessageReceived:
-    case EventType::kSnapshotCreated:
-    case EventType::kStoreImported:
-      return false;
-  }
-  return false;
-}
-
 // CheckRange's body: sets *ok when the whole range passes.
 void CheckRangeInto(const EventStore& store, Offset begin, Offset end, FirstFailure* first,
                     std::atomic<uint64_t>* checked, std::atomic<uint64_t>* signatures,
@@ -174,7 +147,7 @@ void CheckRangeInto(const EventStore& store, Offset begin, Offset end, FirstFail
     prev = chain;
     Status proof = CheckEventProof(s.event);
     if (!proof.ok()) return first->Report(expected, Status::Corruption(proof.message()));
-    if (IsSigned(s.event)) signatures->fetch_add(1, std::memory_order_relaxed);
+    if (IsSignedType(s.event.type())) signatures->fetch_add(1, std::memory_order_relaxed);
     checked->fetch_add(1, std::memory_order_relaxed);
     passed->push_back(s);
   }
@@ -408,8 +381,18 @@ VerifyReport VerifyLog(const EventStore& store, const VerifyOptions& options) {
       }
     }
   }
+  // The Merkle tree, when the store keeps one, recomputed from the events (ADR-0016).
+  if (!first.Get() && unreadable.ok()) {
+    Offset bad = n;
+    if (Status tree = store.log().VerifyTree(n, &bad); !tree.ok()) first.Report(bad, tree);
+  }
   report.events = checked.load();
   report.signatures = signatures.load();
+  if (n > 0) {
+    // The fold checked the first event: a log_created there is a valid identity.
+    StatusOr<LogIdentity> identity = ReadLogIdentity(store);
+    if (identity.ok()) report.identity = *identity;
+  }
   if (auto f = first.Get()) {
     report.first_bad_offset = f->offset;
     report.status = f->status.WithPrefix("offset " + std::to_string(f->offset));

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <filesystem>
 
+#include "base/decimal.h"
 #include "gonitro/buntdb.h"
 #include "nitro/base64.h"
 #include "nitro/json_read.h"
@@ -458,12 +458,9 @@ Status AddStoreValue(StoreFile file, const std::string& key, const std::string& 
     if (key != "lastBlockProcessed" && key != "lastBlockNumSeen") {
       return Status::InvalidArgument("unknown key");
     }
-    uint64_t n = 0;
-    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-    if (ec != std::errc() || end != value.data() + value.size() || value.empty()) {
-      return Status::InvalidArgument("not a block number: '" + value + "'");
-    }
-    store->last_block = n;
+    StatusOr<uint64_t> n = ParseDecimal64(value);
+    if (!n.ok()) return Status::InvalidArgument("not a block number: '" + value + "'");
+    store->last_block = *n;
     return Status::OK();
   }
   STATELOG_ASSIGN_OR_RETURN(Value v, nitro::json::Parse(value));

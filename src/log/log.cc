@@ -8,6 +8,7 @@
 
 #include "log/log_impl.h"
 #include "statelog/keccak.h"
+#include "statelog/tlog.h"
 
 namespace statelog {
 namespace {
@@ -126,6 +127,47 @@ std::unique_ptr<RecordCursor> LogBackend::NewCursor(Offset begin, Offset end) co
 
 void LogBackend::SetAppendListener(std::function<void()>) {}
 
+Status LogBackend::ReadTreeHashes(std::span<const tlog::StoredHashId>,
+                                  std::span<tlog::Hash>) const {
+  return Status::NotSupported("this log backend keeps no Merkle tree");
+}
+
+StatusOr<std::optional<KeptCheckpoint>> LogBackend::ReadLatestCheckpoint() const {
+  return Status::NotSupported("this log backend keeps no checkpoints");
+}
+
+Status LogBackend::KeepCheckpoint(const KeptCheckpoint&) {
+  return Status::NotSupported("this log backend keeps no checkpoints");
+}
+
+Status Log::Impl::LoadTree() {
+  if (!stages_tree_) return Status::OK();
+  STATELOG_ASSIGN_OR_RETURN(edge_, tlog::RightEdge::Read(known_.length, tree_reader_));
+  return Status::OK();
+}
+
+Status Log::Impl::TreeReader::ReadHashes(std::span<const tlog::StoredHashId> ids,
+                                         std::span<tlog::Hash> out) const {
+  if (!impl_->shared_) {
+    // A backend only this core writes may hold hashes of a write it has not published (or of one
+    // that failed): only complete subtrees of the published records are read.
+    const uint64_t length = impl_->KnownLength();
+    for (const tlog::StoredHashId& id : ids) {
+      if (id.level < 0 || id.level > 63 || ((id.n + 1) << id.level) > length ||
+          ((id.n + 1) << id.level) >> id.level != id.n + 1) {
+        return Status::OutOfRange("stored hash " + tlog::ToString(id) +
+                                  " is not in the tree of the log's " + std::to_string(length) +
+                                  " records");
+      }
+    }
+  }
+  if (ids.size() != out.size()) {
+    return Status::InvalidArgument("ReadHashes: " + std::to_string(ids.size()) + " ids, " +
+                                   std::to_string(out.size()) + " hashes");
+  }
+  return impl_->backend_->ReadTreeHashes(ids, out);
+}
+
 // ---- Log::Impl (reads)
 
 Log::Impl::Impl(const Log* owner, std::unique_ptr<LogBackend> backend, const RecordFormat* format,
@@ -137,6 +179,8 @@ Log::Impl::Impl(const Log* owner, std::unique_ptr<LogBackend> backend, const Rec
       wants_encoded_(backend_->wants_encoded()),
       group_commit_(backend_->group_commit()),
       cache_tails_(!backend_->cheap_stream_tails()),
+      keeps_tree_(backend_->keeps_tree()),
+      stages_tree_(keeps_tree_ && backend_->wants_tree_hashes()),
       known_(head),
       length_(head.length),
       head_(head) {}
@@ -186,6 +230,7 @@ StatusOr<std::unique_ptr<Log>> Log::Open(std::unique_ptr<LogBackend> backend,
   std::unique_ptr<Log> log(new Log(nullptr));
   log->impl_ = std::make_unique<Impl>(log.get(), std::move(backend), format, head);
   Impl* impl = log->impl_.get();
+  STATELOG_RETURN_IF_ERROR(impl->LoadTree());
   raw->SetAppendListener([impl] { impl->Notify(); });
   return log;
 }
@@ -276,5 +321,23 @@ Status Log::WaitForDelivery(SubscriptionId id, Offset offset) const {
 }
 
 const RecordFormat& Log::format() const { return impl_->format(); }
+
+const tlog::HashReader* Log::tree() const { return impl_->tree(); }
+
+bool Log::keeps_checkpoints() const { return impl_->backend()->keeps_checkpoints(); }
+
+StatusOr<std::optional<KeptCheckpoint>> Log::LatestCheckpoint() const {
+  return impl_->backend()->ReadLatestCheckpoint();
+}
+
+Status Log::KeepCheckpoint(const KeptCheckpoint& checkpoint) {
+  STATELOG_ASSIGN_OR_RETURN(ChainHead head, impl_->Head());
+  if (checkpoint.size > head.length) {
+    return Status::InvalidArgument("a checkpoint of size " + std::to_string(checkpoint.size) +
+                                   " is beyond the log's " + std::to_string(head.length) +
+                                   " records");
+  }
+  return impl_->backend()->KeepCheckpoint(checkpoint);
+}
 
 }  // namespace statelog

@@ -166,6 +166,12 @@ struct Log::Impl::Stage {
   StreamOverlay overlay;                     // streams the group touched
   std::unordered_map<RecordId, Offset> ids;  // the group's records, when a writer follows
   std::vector<StagedRecord> staged;
+  // With a tree: its right edge after the records staged so far, the stored hashes they
+  // complete, and where staged[i]'s end in `tree` (StagedRecord::tree is set before the append:
+  // `tree` grows until then).
+  tlog::RightEdge edge;
+  std::vector<tlog::StoredHash> tree;
+  std::vector<size_t> tree_end;
 };
 
 StatusOr<std::vector<AppendResult>> Log::Impl::Append(std::span<const Record> records,
@@ -175,8 +181,14 @@ StatusOr<std::vector<AppendResult>> Log::Impl::Append(std::span<const Record> re
   std::vector<Status> checked(records.size());
   Writer w;
   if (wants_encoded_) w.encoded.resize(records.size());
+  if (stages_tree_) w.leaves.resize(records.size());
   ParallelFor(records.size(), 0, kCheckGrain, [&](size_t i) {
     checked[i] = CheckRecord(*format_, records[i], wants_encoded_ ? &w.encoded[i] : nullptr);
+    if (stages_tree_ && checked[i].ok()) {
+      // The leaf is the encoded payload, which a backend that stores no bytes does not get.
+      w.leaves[i] = wants_encoded_ ? tlog::LeafHash(w.encoded[i])
+                                   : tlog::LeafHash(records[i].payload->Encode());
+    }
   });
   // The first record in batch order that fails its check or repeats an earlier record's id.
   const std::optional<std::pair<size_t, size_t>> repeat = FirstRepeatedId(records);
@@ -250,7 +262,7 @@ void Log::Impl::CommitGroup(std::span<Writer* const> group) {
       }
       caught_up = true;
     }
-    Stage stage{known_, {}, {}, {}};
+    Stage stage{known_, {}, {}, {}, stages_tree_ ? edge_ : tlog::RightEdge(), {}, {}};
     if (group.size() == 1) stage.staged.reserve(group[0]->records.size());
     bool conflict = false;
     for (size_t i = 0; i < group.size(); ++i) {
@@ -265,10 +277,16 @@ void Log::Impl::CommitGroup(std::span<Writer* const> group) {
       continue;
     }
     if (stage.staged.empty()) return;  // only retries or refused records
+    if (stages_tree_) {
+      for (size_t i = 0, begin = 0; i < stage.staged.size(); begin = stage.tree_end[i++]) {
+        stage.staged[i].tree = std::span(stage.tree).subspan(begin, stage.tree_end[i] - begin);
+      }
+    }
 
     Status s = backend_->Append(known_, stage.staged);
     if (s.ok()) {
       known_ = stage.head;
+      if (stages_tree_) edge_ = std::move(stage.edge);
       for (const StreamOverlay::Entry& e : stage.overlay) {
         if (e.cached != nullptr) *e.cached = e.tail;
       }
@@ -395,6 +413,17 @@ bool Log::Impl::CheckExpectations(Writer* w, const Stage& stage) {
 
 Status Log::Impl::Place(Writer* w, Stage* stage) {
   const size_t first = stage->staged.size();
+  // What a refused record takes back: the tree's edge and the hashes staged before this writer.
+  const tlog::RightEdge edge_before = stages_tree_ ? stage->edge : tlog::RightEdge();
+  const size_t tree_before = stage->tree.size();
+  auto undo = [&] {
+    stage->staged.resize(first);
+    if (stages_tree_) {
+      stage->edge = edge_before;
+      stage->tree.resize(tree_before);
+      stage->tree_end.resize(first);
+    }
+  };
   StreamOverlay local;  // the writer's own stream tails, merged into the stage on success
   Offset at = stage->head.length;
   Hash256 chain = stage->head.chain;
@@ -414,11 +443,11 @@ Status Log::Impl::Place(Writer* w, Stage* stage) {
         tail = mine->tail;
         cached = mine->cached;
       } else if (Status s = TailOf(stream, *stage, &tail, &cached); !s.ok()) {
-        stage->staged.resize(first);
+        undo();
         return s.WithIndex(i);
       }
       if (tail && record.timestamp < tail->last_timestamp) {
-        stage->staged.resize(first);
+        undo();
         return Status::FailedPrecondition(
                    "record " + record.id.ToHex() + " (would be offset " + std::to_string(at) +
                    "): timestamp " + std::to_string(record.timestamp) +
@@ -430,6 +459,10 @@ Status Log::Impl::Place(Writer* w, Stage* stage) {
       const StreamTail next{tail ? tail->version + 1 : 1, at, record.timestamp};
       local.Set(stream, next, cached);
       staged.streams.push_back(StreamEntry{stream, next.version});
+    }
+    if (stages_tree_) {
+      stage->edge.Append(w->leaves[i], &stage->tree);
+      stage->tree_end.push_back(stage->tree.size());
     }
     w->results[i] = AppendResult{at, true};
     chain = staged.chain;
@@ -466,8 +499,9 @@ Status Log::Impl::CatchUp() {
     }
   }
   known_ = *head;
-  stale_ = false;
   Publish(known_);
+  STATELOG_RETURN_IF_ERROR(LoadTree());  // stays stale until the edge is read
+  stale_ = false;
   return Status::OK();
 }
 

@@ -31,6 +31,7 @@
 #include "log/subscription_hub.h"
 #include "statelog/log.h"
 #include "statelog/log_backend.h"
+#include "statelog/tlog.h"
 
 namespace statelog {
 
@@ -64,6 +65,12 @@ class Log::Impl {
   Status FindMany(std::span<const RecordId> ids, uint64_t known,
                   std::vector<std::optional<Offset>>* out) const;
 
+  // Reads the tree's right edge for the head the core knows (Log::Open). OK without a tree.
+  Status LoadTree();
+  // The tree's stored hashes, bounded by the published length for a backend only this core
+  // writes; nullptr when the backend keeps no tree.
+  const tlog::HashReader* tree() const { return keeps_tree_ ? &tree_reader_ : nullptr; }
+
   LogBackend* backend() const { return backend_.get(); }
   const RecordFormat& format() const { return *format_; }
   SubscriptionHub& hub() { return *hub_; }
@@ -76,6 +83,7 @@ class Log::Impl {
     std::span<const Record> records;
     const AppendOptions* options = nullptr;
     std::vector<std::string> encoded;  // payload bytes, when the backend wants them
+    std::vector<tlog::Hash> leaves;    // leaf hashes of the payload bytes, when stages_tree_
     Status status;
     std::vector<AppendResult> results;         // one per record, sized before staging
     std::vector<std::optional<Offset>> found;  // where each record already is, if it is
@@ -111,6 +119,16 @@ class Log::Impl {
   Status CatchUp();
   void Publish(const ChainHead& head) const;
 
+  class TreeReader final : public tlog::HashReader {
+   public:
+    explicit TreeReader(const Impl* impl) : impl_(impl) {}
+    Status ReadHashes(std::span<const tlog::StoredHashId> ids,
+                      std::span<tlog::Hash> out) const override;
+
+   private:
+    const Impl* const impl_;
+  };
+
   // Declared first, destroyed last: the backend's listener may wake it until the backend is gone.
   // ~Impl stops its delivery threads before anything else.
   std::unique_ptr<SubscriptionHub> hub_;
@@ -120,6 +138,9 @@ class Log::Impl {
   const bool wants_encoded_;
   const bool group_commit_;
   const bool cache_tails_;  // false when the backend's stream tails are as cheap as tails_
+  const bool keeps_tree_;   // the backend answers ReadTreeHashes
+  const bool stages_tree_;  // the core computes the stored hashes for the backend's appends
+  const TreeReader tree_reader_{this};
 
   std::mutex mu_;  // guards writers_
   std::deque<Writer*> writers_;
@@ -129,7 +150,8 @@ class Log::Impl {
   ChainHead known_;  // the head the caches below reflect
   // nullopt: the stream has no record. Empty unless cache_tails_.
   std::unordered_map<std::string, std::optional<StreamTail>, StreamKeyHash, std::equal_to<>> tails_;
-  bool stale_ = false;  // an append's outcome is unknown: catch up before the next one
+  bool stale_ = false;    // an append's outcome is unknown: catch up before the next one
+  tlog::RightEdge edge_;  // the tree's right edge at known_, when stages_tree_
 
   // Published state: the longest head known to be committed. Readers may read below it without
   // asking the backend. Mutable: Head() of a shared backend raises it.

@@ -1,100 +1,213 @@
 #include "nitro/json_value.h"
 
-#include <rapidjson/encodedstream.h>
-#include <rapidjson/error/en.h>
-#include <rapidjson/memorystream.h>
-#include <rapidjson/reader.h>
+#include <simdjson.h>
 
 namespace statelog::nitro::json {
 namespace {
 
-// Builds a Value tree from SAX events. Numbers arrive as raw text (kParseNumbersAsStringsFlag).
-class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> {
- public:
-  bool Null() { return Add(Value{}) != nullptr; }
-  bool Bool(bool b) {
-    Value v;
-    v.kind = Kind::kBool;
-    v.boolean = b;
-    return Add(std::move(v)) != nullptr;
-  }
-  bool RawNumber(const char* str, rapidjson::SizeType length, bool /*copy*/) {
-    return AddText(Kind::kNumber, str, length);
-  }
-  bool String(const char* str, rapidjson::SizeType length, bool /*copy*/) {
-    return AddText(Kind::kString, str, length);
-  }
-  bool Key(const char* str, rapidjson::SizeType length, bool /*copy*/) {
-    key_.assign(str, length);
-    return true;
-  }
-  bool StartObject() { return Open(Kind::kObject); }
-  bool EndObject(rapidjson::SizeType /*count*/) { return Close(); }
-  bool StartArray() { return Open(Kind::kArray); }
-  bool EndArray(rapidjson::SizeType /*count*/) { return Close(); }
+namespace od = simdjson::ondemand;
 
-  bool too_deep() const { return too_deep_; }
-  // Returns the path of the value being parsed, e.g. "State.Outcome[0].Allocations[1].Amount".
-  std::string CurrentPath() const {
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// True when `t` is a JSON number (RFC 8259 section 6): no leading zero, no '+', digits after a
+// '.' and after an exponent. simdjson is not asked to convert numbers (they are kept as text), so
+// their grammar is checked here.
+bool IsJsonNumber(std::string_view t) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t from = i;
+    while (i < t.size() && IsDigit(t[i])) ++i;
+    return i > from;
+  };
+  if (i < t.size() && t[i] == '-') ++i;
+  if (i < t.size() && t[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == t.size();
+}
+
+// Builds a Value tree from simdjson's On-Demand walk of the document, keeping numbers as their
+// source text. Errors name the byte offset where the value being read starts and its path, e.g.
+// "State.Outcome[0].Allocations[1].Amount".
+class Builder {
+ public:
+  explicit Builder(const char* base) : base_(base) {}
+
+  Status Document(od::document& doc, Value* out) {
+    bool scalar = false;
+    if (auto e = doc.is_scalar().get(scalar); e) return Fail(e, doc.current_location());
+    if (scalar) return Scalar(doc, out);
+    od::value root;
+    if (auto e = doc.get_value().get(root); e) return Fail(e, doc.current_location());
+    STATELOG_RETURN_IF_ERROR(Walk(root, out, 0));
+    // Once the root is read the document must be at its end.
+    if (const char* rest = Location(doc.current_location()); rest != nullptr) {
+      return Fail("trailing content after the document", rest);
+    }
+    return Status::OK();
+  }
+
+ private:
+  // A value of the document (an object's member or an array's item, or its root).
+  Status Walk(od::value v, Value* out, int depth) {
+    const char* at = Location(v.current_location());
+    od::json_type type;
+    if (auto e = v.type().get(type); e) return Fail(e, at);
+    switch (type) {
+      case od::json_type::object:
+      case od::json_type::array:
+        if (depth >= kMaxDepth) {
+          return Fail("nesting deeper than " + std::to_string(kMaxDepth) + " levels", at);
+        }
+        return type == od::json_type::object ? Object(v, out, depth) : Array(v, out, depth);
+      default:
+        return Scalar(v, out);
+    }
+  }
+
+  Status Object(od::value v, Value* out, int depth) {
+    out->kind = Kind::kObject;
+    od::object object;
+    const char* at = Location(v.current_location());
+    if (auto e = v.get_object().get(object); e) return Fail(e, at);
+    for (auto field : object) {
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key); e) return Fail(e, at);
+      out->members.push_back(Member{std::string(key), Value{}});
+      path_.push_back(std::string(key));
+      od::value member;
+      if (auto e = field.value().get(member); e) return Fail(e, at);
+      STATELOG_RETURN_IF_ERROR(Walk(member, &out->members.back().value, depth + 1));
+      path_.pop_back();
+    }
+    return Status::OK();
+  }
+
+  Status Array(od::value v, Value* out, int depth) {
+    out->kind = Kind::kArray;
+    od::array array;
+    const char* at = Location(v.current_location());
+    if (auto e = v.get_array().get(array); e) return Fail(e, at);
+    for (auto element : array) {
+      od::value item;
+      std::string index(1, '[');  // (not "[" + ...: GCC 12 warns falsely on that, -Wrestrict)
+      index += std::to_string(out->items.size());
+      index += ']';
+      path_.push_back(std::move(index));
+      if (auto e = element.get(item); e) return Fail(e, at);
+      out->items.emplace_back();
+      STATELOG_RETURN_IF_ERROR(Walk(item, &out->items.back(), depth + 1));
+      path_.pop_back();
+    }
+    return Status::OK();
+  }
+
+  // A number, string, boolean or null: `v` is a value or a scalar document.
+  template <typename V>
+  Status Scalar(V& v, Value* out) {
+    const char* at = Location(v.current_location());
+    od::json_type type;
+    if (auto e = v.type().get(type); e) return Fail(e, at);
+    switch (type) {
+      case od::json_type::number: {
+        std::string_view raw;
+        if (auto e = Raw(v.raw_json_token(), &raw); e) return Fail(e, at);
+        while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
+                                raw.back() == '\r')) {
+          raw.remove_suffix(1);
+        }
+        if (!IsJsonNumber(raw)) return Fail("invalid number '" + std::string(raw) + "'", at);
+        out->kind = Kind::kNumber;
+        out->text.assign(raw);
+        return Status::OK();
+      }
+      case od::json_type::string: {
+        std::string_view s;
+        if (auto e = v.get_string().get(s); e) return Fail(e, at);
+        out->kind = Kind::kString;
+        out->text.assign(s);
+        return Status::OK();
+      }
+      case od::json_type::boolean: {
+        bool b = false;
+        if (v.get_bool().get(b)) return Fail("invalid value", at);  // e.g. "tru"
+        out->kind = Kind::kBool;
+        out->boolean = b;
+        return Status::OK();
+      }
+      case od::json_type::null: {
+        bool null = false;
+        if (v.is_null().get(null) || !null) return Fail("invalid value", at);  // e.g. "nul"
+        out->kind = Kind::kNull;
+        return Status::OK();
+      }
+      default:
+        return Fail("invalid value", at);
+    }
+  }
+
+  // The location simdjson reports, or nullptr when it has none.
+  static const char* Location(simdjson::simdjson_result<const char*> location) {
+    const char* at = nullptr;
+    return std::move(location).get(at) ? nullptr : at;
+  }
+  // A number's token: a value's is a string_view, a scalar document's a result.
+  static simdjson::error_code Raw(std::string_view token, std::string_view* out) {
+    *out = token;
+    return simdjson::SUCCESS;
+  }
+  static simdjson::error_code Raw(simdjson::simdjson_result<std::string_view> token,
+                                  std::string_view* out) {
+    return std::move(token).get(*out);
+  }
+  template <typename L>
+  Status Fail(simdjson::error_code e, L location) {
+    return Fail(What(e), Locate(location));
+  }
+  Status Fail(const std::string& what, const char* at) {
+    std::string where;
+    if (at != nullptr) where = "at offset " + std::to_string(at - base_);
+    std::string path = Path();
+    if (!path.empty()) where += (where.empty() ? "in " : ", in ") + path;
+    return Status::InvalidArgument("JSON: " + what + (where.empty() ? "" : " (" + where + ")"));
+  }
+  template <typename L>
+  Status Fail(const std::string& what, L location) {
+    return Fail(what, Locate(location));
+  }
+  static const char* Locate(const char* at) { return at; }
+  static const char* Locate(simdjson::simdjson_result<const char*> location) {
+    return Location(std::move(location));
+  }
+
+  static std::string What(simdjson::error_code e) { return simdjson::error_message(e); }
+
+  std::string Path() const {
     std::string path;
-    for (size_t i = 0; i < stack_.size(); ++i) {
-      const Value* v = stack_[i];
-      bool innermost = i + 1 == stack_.size();
-      if (v->kind == Kind::kArray) {
-        size_t index = innermost ? v->items.size() : v->items.size() - 1;
-        path += "[" + std::to_string(index) + "]";
+    for (const std::string& part : path_) {
+      if (!part.empty() && part[0] == '[') {
+        path += part;
       } else {
-        const std::string& key = innermost ? key_ : v->members.back().key;
-        if (key.empty()) continue;  // between members: no key read yet
         if (!path.empty()) path += ".";
-        path += key;
+        path += part;
       }
     }
     return path;
   }
-  Value& root() { return root_; }
 
- private:
-  bool AddText(Kind kind, const char* str, rapidjson::SizeType length) {
-    Value v;
-    v.kind = kind;
-    v.text.assign(str, length);
-    return Add(std::move(v)) != nullptr;
-  }
-  // Adds `v` to the innermost open container (or as the root) and returns where it now lives.
-  // Only the innermost container grows, so the pointers held in stack_ (its ancestors) stay valid.
-  Value* Add(Value v) {
-    if (stack_.empty()) {
-      root_ = std::move(v);
-      return &root_;
-    }
-    Value* parent = stack_.back();
-    if (parent->kind == Kind::kArray) {
-      parent->items.push_back(std::move(v));
-      return &parent->items.back();
-    }
-    parent->members.push_back(Member{std::move(key_), std::move(v)});
-    return &parent->members.back().value;
-  }
-  bool Open(Kind kind) {
-    if (static_cast<int>(stack_.size()) >= kMaxDepth) {
-      too_deep_ = true;
-      return false;
-    }
-    Value v;
-    v.kind = kind;
-    stack_.push_back(Add(std::move(v)));
-    return true;
-  }
-  bool Close() {
-    stack_.pop_back();
-    return true;
-  }
-
-  Value root_;
-  std::vector<Value*> stack_;
-  std::string key_;
-  bool too_deep_ = false;
+  const char* base_;
+  std::vector<std::string> path_;
 };
 
 }  // namespace
@@ -118,32 +231,20 @@ std::string_view KindName(Kind kind) {
 }
 
 StatusOr<Value> Parse(std::string_view json) {
-  // RapidJSON's memory stream reads '\0' as the end of input; reject it so nothing hides behind.
+  // A NUL byte is no JSON; named here rather than as simdjson's generic error.
   if (size_t nul = json.find('\0'); nul != std::string_view::npos) {
     return Status::InvalidArgument("JSON: NUL byte at offset " + std::to_string(nul));
   }
-  rapidjson::MemoryStream ms(json.data(), json.size());
-  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> is(ms);
-  rapidjson::Reader reader;
-  Builder builder;
-  constexpr unsigned kFlags = rapidjson::kParseNumbersAsStringsFlag |
-                              rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseIterativeFlag;
-  rapidjson::ParseResult result = reader.Parse<kFlags>(is, builder);
-  if (!result) {
-    std::string path = builder.CurrentPath();
-    if (result.Code() == rapidjson::kParseErrorNumberTooBig && !path.empty()) {
-      // RapidJSON gives up on numbers beyond double's range even when it keeps them as text.
-      return Status::InvalidArgument(path + ": number exceeds 2^256-1");
-    }
-    std::string what = builder.too_deep()
-                           ? "nesting deeper than " + std::to_string(kMaxDepth) + " levels"
-                           : std::string(rapidjson::GetParseError_En(result.Code()));
-    std::string where = "at offset " + std::to_string(result.Offset());
-    if (!path.empty()) where += ", in " + path;
-    return Status::InvalidArgument("JSON: " + what + " (" + where + ")");
+  simdjson::padded_string padded(json);
+  od::parser parser;
+  od::document doc;
+  Builder builder(padded.data());
+  if (auto e = parser.iterate(padded).get(doc); e) {
+    return Status::InvalidArgument("JSON: " + std::string(simdjson::error_message(e)));
   }
-  return std::move(builder.root());
+  Value root;
+  STATELOG_RETURN_IF_ERROR(builder.Document(doc, &root));
+  return root;
 }
 
 }  // namespace statelog::nitro::json

@@ -1,5 +1,6 @@
 // Internal: a small JSON tree that keeps numbers as their exact source text, so that amounts of
-// any size (uint256) never pass through double or uint64. Built with RapidJSON's SAX reader.
+// any size (uint256) never pass through double or uint64. Built from simdjson's On-Demand walk of
+// the document (the JSON parser statelog uses everywhere; docs/adr/0007-dependencies.md).
 #ifndef STATELOG_SRC_NITRO_JSON_VALUE_H_
 #define STATELOG_SRC_NITRO_JSON_VALUE_H_
 

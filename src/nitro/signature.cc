@@ -61,20 +61,9 @@ Status CheckPrivateKey(const Bytes32& private_key) {
   return Status::OK();
 }
 
-}  // namespace
-
-Hash256 EthereumMessageDigest(const Hash256& hash) {
-  Keccak256Hasher h;
-  h.Update(
-      std::string_view("\x19"
-                       "Ethereum Signed Message:\n32"));
-  h.Update(hash.span());
-  return h.Finish();
-}
-
-StatusOr<Signature> SignHash(const Hash256& hash, const Bytes32& private_key) {
+// Signs a 32-byte digest as it is (no prefix): RFC 6979 nonces, low S, v = 27 + recovery id.
+StatusOr<Signature> SignDigest(const Hash256& digest, const Bytes32& private_key) {
   STATELOG_RETURN_IF_ERROR(CheckPrivateKey(private_key));
-  Hash256 digest = EthereumMessageDigest(hash);
   secp256k1_ecdsa_recoverable_signature rsig;
   // A null nonce function selects RFC 6979; libsecp256k1 always produces a low S.
   if (!secp256k1_ecdsa_sign_recoverable(Context(), &rsig, digest.data(), private_key.data(),
@@ -88,7 +77,8 @@ StatusOr<Signature> SignHash(const Hash256& hash, const Bytes32& private_key) {
   return sig;
 }
 
-StatusOr<Address> RecoverSigner(const Hash256& hash, const Signature& sig) {
+// Recovers the signer of a 32-byte digest, accepting only the canonical form SignDigest writes.
+StatusOr<Address> RecoverDigestSigner(const Hash256& digest, const Signature& sig) {
   const uint8_t* r = sig.data();
   const uint8_t* s = sig.data() + 32;
   uint8_t v = sig.bytes[64];
@@ -108,12 +98,48 @@ StatusOr<Address> RecoverSigner(const Hash256& hash, const Signature& sig) {
   if (!secp256k1_ecdsa_recoverable_signature_parse_compact(Context(), &rsig, sig.data(), v - 27)) {
     return Status::InvalidArgument("signature r/s could not be parsed");
   }
-  Hash256 digest = EthereumMessageDigest(hash);
   secp256k1_pubkey pubkey;
   if (!secp256k1_ecdsa_recover(Context(), &pubkey, &rsig, digest.data())) {
     return Status::InvalidArgument("no public key recovers from this signature and hash");
   }
   return AddressFromPubkey(pubkey);
+}
+
+}  // namespace
+
+Hash256 EthereumMessageDigest(const Hash256& hash) {
+  Keccak256Hasher h;
+  h.Update(
+      std::string_view("\x19"
+                       "Ethereum Signed Message:\n32"));
+  h.Update(hash.span());
+  return h.Finish();
+}
+
+StatusOr<Signature> SignHash(const Hash256& hash, const Bytes32& private_key) {
+  return SignDigest(EthereumMessageDigest(hash), private_key);
+}
+
+StatusOr<Address> RecoverSigner(const Hash256& hash, const Signature& sig) {
+  return RecoverDigestSigner(EthereumMessageDigest(hash), sig);
+}
+
+Hash256 PersonalMessageDigest(std::string_view message) {
+  Keccak256Hasher h;
+  h.Update(
+      std::string_view("\x19"
+                       "Ethereum Signed Message:\n"));
+  h.Update(std::to_string(message.size()));
+  h.Update(message);
+  return h.Finish();
+}
+
+StatusOr<Signature> SignMessage(std::string_view message, const Bytes32& private_key) {
+  return SignDigest(PersonalMessageDigest(message), private_key);
+}
+
+StatusOr<Address> RecoverMessageSigner(std::string_view message, const Signature& sig) {
+  return RecoverDigestSigner(PersonalMessageDigest(message), sig);
 }
 
 StatusOr<Address> AddressFromPrivateKey(const Bytes32& private_key) {

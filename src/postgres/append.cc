@@ -4,7 +4,7 @@
 //   SELECT length, chain FROM head WHERE id = 1 FOR UPDATE   -- the append lock: one appender at
 //                                                            -- a time, across every process
 //   (client: the head must equal the one the core decided against, else Conflict)
-//   INSERT events, INSERT stream_entries, UPDATE head, pg_notify   -- one statement
+//   INSERT events, stream_entries, tree_hashes, UPDATE head, pg_notify   -- one statement
 //   COMMIT                                                   -- the lock is released after the
 //                                                            -- commit is visible
 // Offsets are therefore taken in lock order and committed in that order: a later offset never
@@ -54,6 +54,7 @@ Status PostgresBackend::Append(const ChainHead& expected, std::span<const Staged
   // Rows, column by column (binary array elements), built before any connection is held.
   std::vector<std::optional<std::string>> pos, id, chain, body;
   std::vector<std::optional<std::string>> stream, stream_pos, stream_ts, stream_version;
+  std::vector<std::optional<std::string>> tree_level, tree_n, tree_hash;
   for (size_t i = 0; i < records.size(); ++i) {
     const StagedRecord& r = records[i];
     if (r.offset != expected.length + i || r.record == nullptr) {
@@ -66,6 +67,15 @@ Status PostgresBackend::Append(const ChainHead& expected, std::span<const Staged
     id.push_back(Bytes(r.record->id.span()));
     chain.push_back(Bytes(r.chain.span()));
     body.push_back(std::string(r.encoded));
+    if (r.tree.empty() || r.tree.front().id != tlog::StoredHashId{0, r.offset}) {
+      return Status::InvalidArgument("staged record " + std::to_string(i) +
+                                     " without its leaf hash for the Merkle tree");
+    }
+    for (const tlog::StoredHash& h : r.tree) {
+      tree_level.push_back(Int8Bytes(h.id.level));
+      tree_n.push_back(Int8Bytes(static_cast<int64_t>(h.id.n)));
+      tree_hash.push_back(Bytes(h.hash.span()));
+    }
     for (const StreamEntry& entry : r.streams) {
       stream.push_back(std::string(entry.stream));
       stream_pos.push_back(offset);
@@ -84,7 +94,10 @@ Status PostgresBackend::Append(const ChainHead& expected, std::span<const Staged
       .Array(kInt8ArrayOid, kInt8Oid, stream_version)
       .Int8(static_cast<int64_t>(expected.length + records.size()))
       .Bytea(records.back().chain.span())
-      .Text(schema());
+      .Text(schema())
+      .Array(kInt8ArrayOid, kInt8Oid, tree_level)
+      .Array(kInt8ArrayOid, kInt8Oid, tree_n)
+      .Array(kByteaArrayOid, kByteaOid, tree_hash);
 
   // The transaction kept from this process's last Conflict, if its deadline has not passed.
   std::unique_ptr<Held> held;
@@ -140,13 +153,16 @@ StatusOr<ChainHead> PostgresBackend::LockHead(PGconn* conn) const {
 }
 
 Status PostgresBackend::WriteAndCommit(PGconn* conn, const Params& write) const {
-  // Rows, stream entries, head and notification in one statement, then COMMIT, in one round
+  // Rows, stream entries, tree hashes, head and notification in one statement, then COMMIT, in
+  // one round
   // trip. The notification is delivered at commit.
   auto written = ExecPipeline(
       conn, {{"WITH ins AS (INSERT INTO events (pos, event_id, chain, body) "
               "SELECT * FROM unnest($1::int8[], $2::bytea[], $3::bytea[], $4::bytea[])), "
               "ent AS (INSERT INTO stream_entries (stream, pos, ts, version) "
               "SELECT * FROM unnest($5::bytea[], $6::int8[], $7::int8[], $8::int8[])), "
+              "tre AS (INSERT INTO tree_hashes (level, n, hash) "
+              "SELECT * FROM unnest($12::int8[], $13::int8[], $14::bytea[])), "
               "upd AS (UPDATE head SET length = $9, chain = $10 WHERE id = 1) "
               "SELECT pg_notify('statelog_append', $11)",
               write},

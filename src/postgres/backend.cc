@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -180,6 +181,106 @@ Status PostgresBackend::ReadRange(Offset begin, Offset end, std::vector<StoredRe
   });
   if (!rows.ok()) return rows.status();
   *out = std::move(rows).value();
+  return Status::OK();
+}
+
+StatusOr<std::optional<KeptCheckpoint>> PostgresBackend::ReadLatestCheckpoint() const {
+  return pool_.Run([&](PGconn* conn) -> StatusOr<std::optional<KeptCheckpoint>> {
+    STATELOG_ASSIGN_OR_RETURN(
+        Result r,
+        Exec(conn, "SELECT number, size, note FROM checkpoints ORDER BY number DESC LIMIT 1",
+             Params(), true));
+    if (PQntuples(r.get()) == 0) return std::optional<KeptCheckpoint>();
+    const int64_t number = GetInt8(r.get(), 0, 0);
+    const int64_t size = GetInt8(r.get(), 0, 1);
+    if (size < 0) {
+      return Status::Corruption("schema " + schema() + ": kept checkpoint " +
+                                std::to_string(number) + " has size " + std::to_string(size));
+    }
+    const auto note = GetBytes(r.get(), 0, 2);
+    return std::optional<KeptCheckpoint>(KeptCheckpoint{static_cast<uint64_t>(number),
+                                                        static_cast<uint64_t>(size),
+                                                        std::string(note.begin(), note.end())});
+  });
+}
+
+Status PostgresBackend::KeepCheckpoint(const KeptCheckpoint& checkpoint) {
+  constexpr uint64_t kMax = std::numeric_limits<int64_t>::max();
+  if (checkpoint.number >= kMax || checkpoint.size > kMax) {
+    return Status::InvalidArgument("kept checkpoint " + std::to_string(checkpoint.number) +
+                                   " of size " + std::to_string(checkpoint.size) +
+                                   " does not fit the checkpoints table");
+  }
+  const auto* note = reinterpret_cast<const uint8_t*>(checkpoint.note.data());
+  const Params params = Params()
+                            .Int8(static_cast<int64_t>(checkpoint.number))
+                            .Int8(static_cast<int64_t>(checkpoint.size))
+                            .Bytea(std::span<const uint8_t>(note, checkpoint.note.size()));
+  const std::string conflict =
+      "schema " + schema() + ": cannot keep checkpoint " + std::to_string(checkpoint.number) + ": ";
+  // Not retried: a second run after a first that committed would report a conflict with itself.
+  // The number is the next one only if the latest kept is the one before; two writers of the
+  // same number meet at the primary key.
+  STATELOG_ASSIGN_OR_RETURN(auto conn, pool_.Acquire());
+  StatusOr<Result> r = Exec(conn.get(),
+                            "INSERT INTO checkpoints (number, size, note) SELECT $1, $2, $3 "
+                            "WHERE (SELECT coalesce(max(number), -1) FROM checkpoints) = $1 - 1",
+                            params, true);
+  if (r.status().code() == StatusCode::kAlreadyExists) {
+    return Status::Conflict(conflict + "another writer kept it first");
+  }
+  STATELOG_RETURN_IF_ERROR(r.status());
+  if (std::string_view(PQcmdTuples(r->get())) != "1") {
+    return Status::Conflict(conflict + "it is not the next number");
+  }
+  return Status::OK();
+}
+
+Status PostgresBackend::ReadTreeHashes(std::span<const tlog::StoredHashId> ids,
+                                       std::span<tlog::Hash> out) const {
+  // Hashes one query reads; a proof needs about 2 log2(n), one query.
+  constexpr size_t kTreeChunk = 1000;
+  for (size_t begin = 0; begin < ids.size(); begin += kTreeChunk) {
+    const size_t n = std::min(kTreeChunk, ids.size() - begin);
+    std::vector<std::optional<std::string>> levels(n), ns(n);
+    std::map<std::pair<int, uint64_t>, std::vector<size_t>> wanted;  // an id may repeat
+    for (size_t k = 0; k < n; ++k) {
+      const tlog::StoredHashId& id = ids[begin + k];
+      levels[k] = Int8Bytes(id.level);
+      ns[k] = Int8Bytes(static_cast<int64_t>(id.n));
+      wanted[{id.level, id.n}].push_back(begin + k);
+    }
+    STATELOG_RETURN_IF_ERROR(pool_.Run([&](PGconn* conn) -> Status {
+      STATELOG_ASSIGN_OR_RETURN(
+          Result r,
+          Exec(conn,
+               "SELECT t.level::int8, t.n, t.hash FROM tree_hashes t JOIN "
+               "unnest($1::int8[], $2::int8[]) AS w(level, n) "
+               "ON t.level = w.level AND t.n = w.n",
+               Params().Array(kInt8ArrayOid, kInt8Oid, levels).Array(kInt8ArrayOid, kInt8Oid, ns),
+               true));
+      for (int row = 0; row < PQntuples(r.get()); ++row) {
+        const auto key = std::make_pair(static_cast<int>(GetInt8(r.get(), row, 0)),
+                                        static_cast<uint64_t>(GetInt8(r.get(), row, 1)));
+        auto it = wanted.find(key);
+        if (it == wanted.end()) continue;
+        const auto hash = GetBytes(r.get(), row, 2);
+        if (hash.size() != tlog::Hash::kSize) {
+          return Status::Corruption("schema " + schema() + ": the Merkle tree's stored hash " +
+                                    tlog::ToString({key.first, key.second}) + " has " +
+                                    std::to_string(hash.size()) + " bytes");
+        }
+        for (size_t at : it->second) out[at] = tlog::Hash::FromSpan(hash);
+        wanted.erase(it);
+      }
+      return Status::OK();
+    }));
+    if (!wanted.empty()) {
+      const auto& [level, missing] = wanted.begin()->first;
+      return Status::Corruption("schema " + schema() + ": the Merkle tree's stored hash " +
+                                tlog::ToString({level, missing}) + " is missing");
+    }
+  }
   return Status::OK();
 }
 

@@ -47,6 +47,17 @@ class PostgresBackend final : public LogBackend {
 
   bool shared() const override { return true; }
   bool wants_encoded() const override { return true; }
+  // The Merkle tree's stored hashes (table tree_hashes), inserted in each append's transaction.
+  bool keeps_tree() const override { return true; }
+  // One query per kTreeChunk hashes.
+  Status ReadTreeHashes(std::span<const tlog::StoredHashId> ids,
+                        std::span<tlog::Hash> out) const override;
+
+  // The kept checkpoints (table checkpoints, schema 4). KeepCheckpoint is one INSERT of the
+  // next number only (the primary key refuses a second writer's same number: Conflict).
+  bool keeps_checkpoints() const override { return true; }
+  StatusOr<std::optional<KeptCheckpoint>> ReadLatestCheckpoint() const override;
+  Status KeepCheckpoint(const KeptCheckpoint& checkpoint) override;
 
   StatusOr<ChainHead> ReadHead() const override;
   // With PostgresOptions::replicated_delivery: the newest head every synchronous standby has
@@ -54,7 +65,8 @@ class PostgresBackend final : public LogBackend {
   // position reached it; else the last head confirmed so).
   StatusOr<ChainHead> ReadDeliverableHead() const override;
   // One transaction: lock the head row, compare it with `expected` (Conflict, naming both heads,
-  // when another writer moved it), insert the records and their stream entries, move the head,
+  // when another writer moved it), insert the records, their stream entries and the tree's
+  // stored hashes, move the head,
   // notify, commit. After a Conflict the transaction keeps the lock for up to 20 ms, and the next
   // Append staged against the head it locked writes in it (append.cc). A connection that broke
   // after the write was sent makes the outcome unknown: IOError, whose message says so and that

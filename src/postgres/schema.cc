@@ -1,5 +1,5 @@
-// Schema version 2:
-//   meta(key, value)            "schema_version" -> "2"
+// Schema version 4:
+//   meta(key, value)            "schema_version" -> "4"
 //   head(id = 1, length, chain) the single row every append locks; length and chain of the log
 //   events(pos, event_id, chain, body)
 //                               one row per record; body is the payload's encoding (for Nitro
@@ -9,6 +9,15 @@
 //                               stream's version after it; the primary key (stream, pos) serves
 //                               a stream's offsets and its tail
 //   snapshots(covers, prefix_chain, data)
+//   tree_hashes(level, n, hash)  the Merkle tree's stored hashes (docs/tlog-format.md): the hash
+//                               of the complete subtree of leaves [n * 2^level, (n+1) * 2^level),
+//                               leaf i being the body of the event at pos i
+//   checkpoints(number, size, note)
+//                               the signed checkpoints the log kept (docs/tlog-format.md, "Kept
+//                               checkpoints"): numbered 0, 1, 2, ..., the tree size each is of,
+//                               and the signed note byte for byte
+// Version 3 had no checkpoints; Open creates the empty table (Upgrade3To4).
+// Version 2 had no tree_hashes; Open computes them from the bodies (Upgrade2To3).
 // Version 1 had no stream_entries; events carried ts, channel and objective columns (with
 // (channel, pos) and (objective, pos) indexes) instead. Open upgrades it in place (Upgrade1To2).
 // All table names are unqualified: connections set search_path to the schema (pg_conn.cc).
@@ -20,6 +29,7 @@
 
 #include "postgres/pg_conn.h"
 #include "statelog/bytes.h"
+#include "statelog/tlog.h"
 
 namespace statelog::pg {
 namespace {
@@ -30,6 +40,14 @@ constexpr const char* kCreateStreamEntries =
     "CREATE TABLE stream_entries (stream bytea NOT NULL, pos bigint NOT NULL, ts bigint NOT NULL, "
     "version bigint NOT NULL, PRIMARY KEY (stream, pos))";
 
+constexpr const char* kCreateTreeHashes =
+    "CREATE TABLE tree_hashes (level smallint NOT NULL, n bigint NOT NULL, hash bytea NOT NULL, "
+    "PRIMARY KEY (level, n))";
+
+constexpr const char* kCreateCheckpoints =
+    "CREATE TABLE checkpoints (number bigint PRIMARY KEY CHECK (number >= 0), "
+    "size bigint NOT NULL CHECK (size >= 0), note bytea NOT NULL)";
+
 constexpr const char* kCreateTables[] = {
     "CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL)",
     "CREATE TABLE head (id int PRIMARY KEY CHECK (id = 1), length bigint NOT NULL, "
@@ -39,6 +57,8 @@ constexpr const char* kCreateTables[] = {
     kCreateStreamEntries,
     "CREATE TABLE snapshots (covers bigint PRIMARY KEY, prefix_chain bytea NOT NULL, "
     "data bytea NOT NULL)",
+    kCreateTreeHashes,
+    kCreateCheckpoints,
 };
 
 // Events read per statement while upgrading.
@@ -166,6 +186,62 @@ Status Upgrade1To2(PGconn* conn, const std::string& schema, const RecordFormat& 
   return Status::OK();
 }
 
+// Version 2 -> 3, inside the caller's transaction: computes the Merkle tree's stored hashes from
+// the stored bodies (nothing is decoded).
+Status Upgrade2To3(PGconn* conn, const std::string& schema) {
+  STATELOG_RETURN_IF_ERROR(Exec(conn, "LOCK TABLE head, events IN ACCESS EXCLUSIVE MODE").status());
+  STATELOG_RETURN_IF_ERROR(Exec(conn, kCreateTreeHashes).status());
+  STATELOG_ASSIGN_OR_RETURN(Result head, Exec(conn, "SELECT length FROM head WHERE id = 1"));
+  if (PQntuples(head.get()) != 1) {
+    return Status::Corruption("schema " + schema + ": the head row is missing");
+  }
+  const int64_t length = GetInt8(head.get(), 0, 0);
+  tlog::RightEdge edge;
+  std::vector<tlog::StoredHash> added;
+  int64_t next = 0;
+  for (;;) {
+    STATELOG_ASSIGN_OR_RETURN(
+        Result r, Exec(conn, "SELECT pos, body FROM events WHERE pos >= $1 ORDER BY pos LIMIT $2",
+                       Params().Int8(next).Int8(kUpgradeChunk)));
+    const int rows = PQntuples(r.get());
+    if (rows == 0) break;
+    std::vector<std::optional<std::string>> level, n, hash;
+    for (int i = 0; i < rows; ++i) {
+      if (GetInt8(r.get(), i, 0) != next) {
+        return Status::Corruption("schema " + schema + ", offset " + std::to_string(next) +
+                                  " is missing");
+      }
+      added.clear();
+      edge.Append(tlog::LeafHash(GetBytes(r.get(), i, 1)), &added);
+      for (const tlog::StoredHash& h : added) {
+        level.push_back(Int8Bytes(h.id.level));
+        n.push_back(Int8Bytes(static_cast<int64_t>(h.id.n)));
+        hash.push_back(Bytes(h.hash.span()));
+      }
+      ++next;
+    }
+    STATELOG_RETURN_IF_ERROR(Exec(conn,
+                                  "INSERT INTO tree_hashes (level, n, hash) "
+                                  "SELECT * FROM unnest($1::int8[], $2::int8[], $3::bytea[])",
+                                  Params()
+                                      .Array(kInt8ArrayOid, kInt8Oid, level)
+                                      .Array(kInt8ArrayOid, kInt8Oid, n)
+                                      .Array(kByteaArrayOid, kByteaOid, hash))
+                                 .status());
+  }
+  if (next != length) {
+    return Status::Corruption("schema " + schema + ": the head says " + std::to_string(length) +
+                              " events, the events table holds " + std::to_string(next));
+  }
+  return Exec(conn, "UPDATE meta SET value = '3' WHERE key = 'schema_version'").status();
+}
+
+// Version 3 -> 4, inside the caller's transaction: the (empty) table of kept checkpoints.
+Status Upgrade3To4(PGconn* conn) {
+  STATELOG_RETURN_IF_ERROR(Exec(conn, kCreateCheckpoints).status());
+  return Exec(conn, "UPDATE meta SET value = '4' WHERE key = 'schema_version'").status();
+}
+
 // Creates or upgrades, inside the caller's transaction, after taking the schema's lock.
 Status CreateOrUpgradeLocked(PGconn* conn, const PostgresOptions& options,
                              const RecordFormat& format) {
@@ -184,9 +260,20 @@ Status CreateOrUpgradeLocked(PGconn* conn, const PostgresOptions& options,
     }
     return Create(conn, schema);
   }
+  static_assert(kVersion == 4, "add the upgrade to the new version here");
   if (version == 1) {
     Status s = Upgrade1To2(conn, schema, format);
     if (!s.ok()) return s.WithPrefix("upgrading schema " + schema + " from version 1 to 2");
+    version = 2;
+  }
+  if (version == 2) {
+    Status s = Upgrade2To3(conn, schema);
+    if (!s.ok()) return s.WithPrefix("upgrading schema " + schema + " from version 2 to 3");
+    version = 3;
+  }
+  if (version == 3) {
+    Status s = Upgrade3To4(conn);
+    if (!s.ok()) return s.WithPrefix("upgrading schema " + schema + " from version 3 to 4");
   }
   return Status::OK();
 }

@@ -48,7 +48,7 @@ Status RocksBackend::CheckWritable() const {
 
 StatusOr<AppendPlan> AppendPlan::Make(const ChainHead& expected,
                                       std::span<const StagedRecord> records,
-                                      const RecordFormat& format) {
+                                      const RecordFormat& format, bool tree) {
   AppendPlan plan;
   plan.records_ = records;
   size_t bytes = 64;
@@ -68,12 +68,30 @@ StatusOr<AppendPlan> AppendPlan::Make(const ChainHead& expected,
       }
       bytes += s.stream.size() + 40;
     }
+    // The core stages the tree's stored hashes with every record, its leaf hash first.
+    if (tree && (r.tree.empty() || r.tree.front().id != tlog::StoredHashId{0, r.offset})) {
+      return Status::InvalidArgument("staged record at offset " + std::to_string(r.offset) +
+                                     " without its leaf hash for the Merkle tree");
+    }
+    for (const tlog::StoredHash& h : r.tree) {
+      if (h.id.level < 0 || h.id.level > 63) {
+        return Status::InvalidArgument("offset " + std::to_string(r.offset) + ": stored hash " +
+                                       tlog::ToString(h.id));
+      }
+      plan.tree_.push_back(&h);
+    }
+    bytes += r.tree.size() * 60;      // tree entries with their framing
     bytes += r.encoded.size() + 100;  // record and id entries with their framing
     plan.encoded_bytes_ += r.encoded.size();
     stream_count += r.streams.size();
     ++next;
   }
   plan.total_bytes_ = bytes;
+  // Each level's hashes come in n order: a stable sort by level puts the tree in key order.
+  std::stable_sort(plan.tree_.begin(), plan.tree_.end(),
+                   [](const tlog::StoredHash* a, const tlog::StoredHash* b) {
+                     return a->id.level < b->id.level;
+                   });
   plan.head_ = ChainHead{next, records.back().chain};
   // Sorted by value: the leading words order almost every pair without reading a record.
   plan.by_id_.resize(records.size());
@@ -134,7 +152,8 @@ Status RocksBackend::Append(const ChainHead& expected, std::span<const StagedRec
                             HeadName(expected));
   }
   if (records.empty()) return Status::OK();
-  STATELOG_ASSIGN_OR_RETURN(const AppendPlan plan, AppendPlan::Make(expected, records, *format_));
+  STATELOG_ASSIGN_OR_RETURN(const AppendPlan plan,
+                            AppendPlan::Make(expected, records, *format_, keep_tree_));
   const std::string what = "appending offsets [" + std::to_string(expected.length) + ", " +
                            std::to_string(plan.head().length) + ")";
   Status written = bulk_bytes_ != 0 && plan.encoded_bytes() >= bulk_bytes_
@@ -156,7 +175,8 @@ Status RocksBackend::Append(const ChainHead& expected, std::span<const StagedRec
 }
 
 Status RocksBackend::AppendByWriteBatch(const AppendPlan& plan, const std::string& what) {
-  // One batch: every record, its id entry and its stream entries, then the head. A batch is
+  // One batch: every record, the tree's stored hashes, its id entry and its stream entries, then
+  // the head. A batch is
   // applied in the order it was built, and RocksDB's memtable inserts a key next to the previous
   // one of its run far faster than anywhere else: so each kind of entry goes in key order. (The
   // keys of one batch are distinct, so their order changes nothing else.)
@@ -165,6 +185,7 @@ Status RocksBackend::AppendByWriteBatch(const AppendPlan& plan, const std::strin
     return batch.Put(key, value);
   };
   rocksdb::Status built = plan.PutRecords(0, plan.record_count(), put);
+  if (built.ok()) built = plan.PutTree(put);
   if (built.ok()) built = plan.PutIds(put);
   if (built.ok()) built = plan.PutHeadAndStreams(put);
   if (!built.ok()) return FromRocks(built, what);

@@ -23,8 +23,9 @@ class AppendPlan {
   // Checks that `records` follow `expected` offset by offset and that every stream key has an
   // allowed size (InvalidArgument otherwise, naming the offset), then sorts the id and stream
   // entries. `records` (and what they point to) must outlive the plan. REQUIRES: !records.empty().
+  // With `tree`, every record must carry the Merkle tree's stored hashes, its leaf hash first.
   static StatusOr<AppendPlan> Make(const ChainHead& expected, std::span<const StagedRecord> records,
-                                   const RecordFormat& format);
+                                   const RecordFormat& format, bool tree);
 
   // The head after the append.
   const ChainHead& head() const { return head_; }
@@ -37,13 +38,16 @@ class AppendPlan {
   // stops at the first error, which it returns.
   //   records [begin, end) of the batch ('e' keys);
   //   the id entries ('i' keys);
-  //   the head ('m') and then the stream entries ('x' keys): one run in key order.
+  //   the head ('m') and then the stream entries ('x' keys): one run in key order;
+  //   the Merkle tree's stored hashes ('h' keys).
   template <class Put>
   rocksdb::Status PutRecords(size_t begin, size_t end, const Put& put) const;
   template <class Put>
   rocksdb::Status PutIds(const Put& put) const;
   template <class Put>
   rocksdb::Status PutHeadAndStreams(const Put& put) const;
+  template <class Put>
+  rocksdb::Status PutTree(const Put& put) const;
 
  private:
   struct IdPut {
@@ -60,6 +64,7 @@ class AppendPlan {
   std::span<const StagedRecord> records_;
   std::vector<IdPut> by_id_;
   std::vector<StreamPut> streams_;
+  std::vector<const tlog::StoredHash*> tree_;  // by level, then n
   ChainHead head_;
   size_t encoded_bytes_ = 0;
   size_t total_bytes_ = 0;
@@ -103,6 +108,17 @@ rocksdb::Status AppendPlan::PutHeadAndStreams(const Put& put) const {
     s = put(key, rocksdb_format::StreamValue(p.record->record->timestamp, p.version));
   }
   return s;
+}
+
+template <class Put>
+rocksdb::Status AppendPlan::PutTree(const Put& put) const {
+  for (const tlog::StoredHash* h : tree_) {
+    rocksdb::Status s =
+        put(rocksdb_format::TreeKey(h->id.level, h->id.n),
+            rocksdb::Slice(reinterpret_cast<const char*>(h->hash.data()), h->hash.size()));
+    if (!s.ok()) return s;
+  }
+  return rocksdb::Status::OK();
 }
 
 }  // namespace statelog::rocksdb_internal

@@ -21,9 +21,10 @@ namespace {
 constexpr size_t kMinRecordFileBytes = size_t{2} << 20;
 
 // One table file of the append: records [begin, end), or the id entries, or the head and the
-// stream entries. The files' key ranges are disjoint, as an ingestion of several files needs.
+// stream entries, or the Merkle tree's stored hashes. The files' key ranges are disjoint, as an
+// ingestion of several files needs.
 struct BulkFile {
-  enum class Part { kRecords, kIds, kHeadAndStreams };
+  enum class Part { kRecords, kIds, kHeadAndStreams, kTree };
   Part part;
   size_t begin = 0;
   size_t end = 0;
@@ -52,6 +53,9 @@ rocksdb::Status WriteBulkFile(const AppendPlan& plan, const rocksdb::Options& op
     case BulkFile::Part::kHeadAndStreams:
       s = plan.PutHeadAndStreams(put);
       break;
+    case BulkFile::Part::kTree:
+      s = plan.PutTree(put);
+      break;
   }
   // Finish syncs the file.
   return s.ok() ? writer.Finish() : s;
@@ -67,7 +71,7 @@ Status RocksBackend::AppendByIngestion(const AppendPlan& plan, const std::string
   if (!s.ok()) return FromRocks(s, what + ": creating " + bulk);
 
   // The records in one file per core, each of at least kMinRecordFileBytes (and one record),
-  // then the two index files.
+  // then the two index files and the tree's.
   const size_t record_files =
       std::clamp<size_t>(plan.encoded_bytes() / kMinRecordFileBytes, 1,
                          std::min<size_t>(ThreadsOrCores(0), plan.record_count()));
@@ -82,6 +86,7 @@ Status RocksBackend::AppendByIngestion(const AppendPlan& plan, const std::string
   }
   files.push_back({BulkFile::Part::kIds, 0, 0, {}, {}});
   files.push_back({BulkFile::Part::kHeadAndStreams, 0, 0, {}, {}});
+  files.push_back({BulkFile::Part::kTree, 0, 0, {}, {}});
   for (size_t i = 0; i < files.size(); ++i) files[i].path = stem + "-" + std::to_string(i) + ".sst";
 
   const rocksdb::Options options = db_->GetOptions();

@@ -12,8 +12,9 @@
 
 namespace statelog::rocksdb_format {
 
-// The version this build writes. Version 1 (statelog 0.1) is upgraded at open.
-inline constexpr uint32_t kFormatVersion = 2;
+// The version this build writes. Versions 1 (statelog 0.1) and 2 (no Merkle tree) are upgraded
+// at open.
+inline constexpr uint32_t kFormatVersion = 3;
 inline constexpr std::string_view kMagic = "statelog";
 
 inline constexpr char kMetaPrefix = 'm';
@@ -21,6 +22,8 @@ inline constexpr char kRecordPrefix = 'e';
 inline constexpr char kIdPrefix = 'i';
 inline constexpr char kSnapshotPrefix = 's';
 inline constexpr char kStreamPrefix = 'x';
+inline constexpr char kTreePrefix = 'h';        // format 3: the Merkle tree's stored hashes
+inline constexpr char kCheckpointPrefix = 'k';  // format 3: the kept signed checkpoints
 // Format 1 only: the Nitro channel and objective indexes that the stream index replaced.
 inline constexpr char kFormat1ChannelPrefix = 'c';
 inline constexpr char kFormat1ObjectivePrefix = 'o';
@@ -65,6 +68,16 @@ inline std::string RecordKey(Offset offset) {
   return k;
 }
 
+// The Merkle tree's stored hash (level, n): 'h' + the level (one byte) + BE64(n). Each level is a
+// contiguous range in n order (a tlog-tiles hash tile is one range read).
+inline std::string TreeKey(int level, uint64_t n) {
+  std::string k(1, kTreePrefix);
+  k.push_back(static_cast<char>(level));
+  PutBE64(&k, n);
+  return k;
+}
+inline constexpr size_t kTreeKeySize = 10;
+
 inline std::string IdKey(const RecordId& id) {
   std::string k(1, kIdPrefix);
   PutFixed(&k, id);
@@ -94,9 +107,10 @@ inline constexpr size_t kStreamValueSize = 16;
 
 // The run of keys a key is written next to, as the length of its prefix, or 0 for a key that
 // lands anywhere in its range. Records and snapshots are written in increasing key order, a
-// stream's entries in increasing offset order, and the head over and over, so each of these
-// keys goes next to the last key of its run; ids are random. The RocksDB memtable keeps its last
-// insert position for each run (docs/rocksdb-format.md, "What one write contains").
+// stream's entries and a tree level's hashes in increasing offset order, and the head over and
+// over, so each of these keys goes next to the last key of its run; ids are random. The RocksDB
+// memtable keeps its last insert position for each run (docs/rocksdb-format.md, "What one write
+// contains").
 inline size_t InsertRunPrefix(std::string_view key) {
   if (key.empty()) return 0;
   switch (key[0]) {
@@ -108,12 +122,22 @@ inline size_t InsertRunPrefix(std::string_view key) {
       const size_t n = 2 + static_cast<uint8_t>(key[1]);
       return key.size() >= n ? n : 0;
     }
+    case kTreePrefix:
+      return key.size() >= 2 ? 2 : 0;  // each level is a run
     case kMetaPrefix:
       return key.size();
     default:
       return 0;
   }
 }
+
+// A kept checkpoint: 'k' + BE64(number); its value is BE64(size) + the signed note.
+inline std::string CheckpointKey(uint64_t number) {
+  std::string k(1, kCheckpointPrefix);
+  PutBE64(&k, number);
+  return k;
+}
+inline constexpr size_t kCheckpointKeySize = 9;
 
 inline std::string SnapshotKey(uint64_t covers) {
   std::string k(1, kSnapshotPrefix);

@@ -8,6 +8,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 #include <sys/statvfs.h>
 
@@ -180,7 +181,7 @@ Status OpenError(const rocksdb::Status& s, const std::string& dir) {
   return FromRocks(s, "opening " + dir);
 }
 
-// Step 3 of recovery: the format marker. Sets *version (1 or 2).
+// Step 3 of recovery: the format marker. Sets *version (1 to kFormatVersion).
 Status ReadFormat(rocksdb::DB* db, const std::string& dir, uint32_t* version) {
   std::string value;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), fmt::kFormatKey, &value);
@@ -305,6 +306,22 @@ Status OpenReadOnly(const std::string& dir, const RocksDbOptions& options, rocks
   return Status::OK();
 }
 
+// A copy RocksDB's checkpoint wrote holds the marker that says the store keeps ACKED, but not
+// ACKED itself (it is not RocksDB's file): gives the copy one, recording the head it holds.
+Status GiveCopyItsAcked(const std::string& dir, rocksdb::Env* env) {
+  RocksDbOptions read_only;
+  read_only.read_only = true;
+  std::unique_ptr<rocksdb::DB> db;
+  rocksdb::FileLock* lock = nullptr;
+  STATELOG_RETURN_IF_ERROR(OpenReadOnly(dir, read_only, env, &db, &lock));
+  ChainHead head;
+  Status st = CheckHead(db.get(), dir, &head);
+  db.reset();
+  (void)env->UnlockFile(lock);
+  if (!st.ok()) return st;
+  return AckedWriter::Create(env->GetFileSystem().get(), dir, head).status();
+}
+
 }  // namespace
 
 // The RocksDbEventStore that Open returns: the Nitro layer over a Log over a RocksBackend. The
@@ -316,6 +333,23 @@ class RocksEventStore final : public RocksDbEventStore {
 
   SnapshotStore* snapshots() override { return backend_->snapshots(); }
   Status health() const override { return backend_->health(); }
+  Status WriteCopy(const std::string& dir) override {
+    Status writable = backend_->CheckWritable();
+    if (writable.code() == StatusCode::kNotSupported) {
+      return Status::NotSupported("cannot copy the store: it is open read-only");
+    }
+    std::error_code ec;
+    if (fs::exists(dir, ec)) return Status::InvalidArgument(dir + " exists");
+    rocksdb::Checkpoint* raw = nullptr;
+    STATELOG_RETURN_IF_ERROR(
+        FromRocks(rocksdb::Checkpoint::Create(backend_->db(), &raw), "checkpoint of the store"));
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    // log_size_for_flush 0: always flush, so the copy's table files hold everything and its
+    // write-ahead log is what was written during the flush.
+    STATELOG_RETURN_IF_ERROR(FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0),
+                                       "copying the store to " + dir));
+    return GiveCopyItsAcked(dir, backend_->db()->GetEnv());
+  }
   RocksBackend* backend() const { return backend_; }
 
  private:
@@ -387,7 +421,7 @@ StatusOr<std::unique_ptr<RocksBackend>> RocksBackend::Open(const std::string& di
              ? Status::FailedPrecondition(dir + ": format version " + std::to_string(version) +
                                           " must be upgraded, which a read-only open cannot do: "
                                           "open the store for writing once")
-             : UpgradeFromFormat1(db.get(), dir, *format, head.length, hooks);
+             : UpgradeFormat(db.get(), dir, *format, version, head.length, hooks);
   }
   auto backend = std::make_unique<RocksBackend>(hooks.env, std::move(db), dir, options, hooks,
                                                 format, head, lock);
@@ -416,6 +450,7 @@ RocksBackend::RocksBackend(std::shared_ptr<rocksdb::Env> env, std::unique_ptr<ro
       read_only_(options.read_only),
       reserve_(options.disk_reserve_bytes),
       bulk_bytes_(options.bulk_append_bytes),
+      keep_tree_(hooks.keep_tree),
       free_bytes_(hooks.free_bytes),
       lock_(lock),
       format_(format),

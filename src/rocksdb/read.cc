@@ -6,6 +6,7 @@
 #include <rocksdb/iterator.h>
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -212,6 +213,33 @@ Status RocksBackend::FindMany(std::span<const RecordId> ids,
   const uint64_t length = ReadHead()->length;
   for (std::optional<Offset>& at : *out) {
     if (at && *at >= length) at.reset();
+  }
+  return Status::OK();
+}
+
+Status RocksBackend::ReadTreeHashes(std::span<const tlog::StoredHashId> ids,
+                                    std::span<tlog::Hash> out) const {
+  std::vector<std::string> keys(ids.size());
+  std::vector<rocksdb::Slice> slices(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (ids[i].level < 0 || ids[i].level > 63) {
+      return Status::InvalidArgument("no stored hash " + tlog::ToString(ids[i]));
+    }
+    keys[i] = fmt::TreeKey(ids[i].level, ids[i].n);
+    slices[i] = keys[i];
+  }
+  std::vector<rocksdb::PinnableSlice> values(ids.size());
+  std::vector<rocksdb::Status> statuses(ids.size());
+  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), ids.size(), slices.data(),
+                values.data(), statuses.data());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string what = "the Merkle tree's stored hash " + tlog::ToString(ids[i]);
+    if (statuses[i].IsNotFound()) return Status::Corruption(what + " is missing");
+    STATELOG_RETURN_IF_ERROR(FromRocks(statuses[i], "reading " + what));
+    if (values[i].size() != tlog::Hash::kSize) {
+      return Status::Corruption(what + " has " + std::to_string(values[i].size()) + " bytes");
+    }
+    std::memcpy(out[i].data(), values[i].data(), tlog::Hash::kSize);
   }
   return Status::OK();
 }

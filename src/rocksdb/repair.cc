@@ -38,8 +38,8 @@ Status CopyAside(const std::string& path, const fs::path& to, std::vector<std::s
 
 }  // namespace
 
-StatusOr<RocksDbEventStore::RepairReport> RocksDbEventStore::Repair(const std::string& dir,
-                                                                    const RocksDbOptions& options) {
+StatusOr<RepairReport> RocksDbEventStore::Repair(const std::string& dir,
+                                                 const RocksDbOptions& options) {
   using rocksdb_internal::ReadAcked;
   using rocksdb_internal::ScanWals;
   RepairReport report;

@@ -63,6 +63,15 @@ class RocksBackend final : public LogBackend {
   // LogBackend.
   bool shared() const override { return false; }
   bool wants_encoded() const override { return true; }
+  // The Merkle tree's stored hashes ('h' keys), written in each append's batch or ingestion.
+  bool keeps_tree() const override { return keep_tree_; }
+  Status ReadTreeHashes(std::span<const tlog::StoredHashId> ids,
+                        std::span<tlog::Hash> out) const override;
+  // The kept checkpoints ('k' keys, checkpoints.cc): each one write of one key, synced like
+  // appends, under checkpoints_mu_ so that its number is checked and written at once.
+  bool keeps_checkpoints() const override { return true; }
+  StatusOr<std::optional<KeptCheckpoint>> ReadLatestCheckpoint() const override;
+  Status KeepCheckpoint(const KeptCheckpoint& checkpoint) override;
   StatusOr<ChainHead> ReadHead() const override;
   Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override;
   Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
@@ -109,6 +118,7 @@ class RocksBackend final : public LogBackend {
   const bool read_only_;
   const uint64_t reserve_;
   const uint64_t bulk_bytes_;
+  const bool keep_tree_;  // TestHooks::keep_tree
   const std::function<StatusOr<uint64_t>(const std::string&)> free_bytes_;
   rocksdb::FileLock* lock_;  // read-only stores: the LOCK file; null otherwise
   const RecordFormat* const format_;
@@ -116,8 +126,9 @@ class RocksBackend final : public LogBackend {
   std::unique_ptr<SnapshotStore> snapshots_;
   std::unique_ptr<AckedWriter> acked_;  // writable stores; used by the one appending thread
 
-  mutable std::mutex mu_;  // guards head_ and fatal_
-  ChainHead head_;         // what the last successful Append (or Open) left on disk
+  std::mutex checkpoints_mu_;  // serializes KeepCheckpoint
+  mutable std::mutex mu_;      // guards head_ and fatal_
+  ChainHead head_;             // what the last successful Append (or Open) left on disk
   Status fatal_;
 };
 
@@ -128,12 +139,15 @@ Status RemoveBulkLeftovers(rocksdb::Env* env, const std::string& dir);
 // The SnapshotStore kept in a RocksBackend's database.
 std::unique_ptr<SnapshotStore> NewRocksSnapshotStore(RocksBackend* owner);
 
-// Upgrades the format-1 store in `db` (head already checked: `length` records) to format 2:
-// indexes every record under the streams `format` assigns, removes the format-1 indexes and
-// writes the format marker last (docs/rocksdb-format.md, "Upgrades"). Redone from the start if
-// interrupted. `dir` names the store in errors.
-Status UpgradeFromFormat1(rocksdb::DB* db, const std::string& dir, const RecordFormat& format,
-                          uint64_t length, const TestHooks& hooks);
+// Upgrades the store of format `version` in `db` (head already checked: `length` records) to the
+// current format, one format at a time (docs/rocksdb-format.md, "Upgrades"):
+//   1 to 2: indexes every record under the streams `format` assigns, removes the format-1
+//           indexes;
+//   2 to 3: computes the Merkle tree's stored hashes from the records.
+// Each writes its format marker last and is redone from its start if interrupted. `dir` names
+// the store in errors.
+Status UpgradeFormat(rocksdb::DB* db, const std::string& dir, const RecordFormat& format,
+                     uint32_t version, uint64_t length, const TestHooks& hooks);
 
 }  // namespace statelog::rocksdb_internal
 

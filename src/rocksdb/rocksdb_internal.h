@@ -34,6 +34,9 @@ struct TestHooks {
   // Opens for a repair: a log shorter than its acknowledged head (ACKED), or an ACKED without a
   // valid record, is accepted, and ACKED records the head the log holds.
   bool repair = false;
+  // Benchmarks only (the Merkle tree's cost, measured against a store without it): false leaves
+  // the tree out of every append. A store written so lacks its tree: never reopen it.
+  bool keep_tree = true;
 };
 
 // The free bytes an unprivileged writer may use on the file system holding `path`, or on that of

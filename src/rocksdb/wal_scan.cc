@@ -31,6 +31,8 @@ uint32_t Le32(const char* p) {
          static_cast<uint32_t>(static_cast<uint8_t>(p[3])) << 24;
 }
 
+uint64_t Le64(const char* p) { return Le32(p) | static_cast<uint64_t>(Le32(p + 4)) << 32; }
+
 bool AllZero(std::string_view bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](char c) { return c == 0; });
 }
@@ -60,6 +62,30 @@ WalFile ScanWal(const std::string& path, std::string_view bytes) {
   const uint64_t size = bytes.size();
   bool in_record = false;  // inside a record split into fragments
   uint64_t record_start = 0;
+  std::string fragments;  // the payload of the record being assembled
+  // Each record is a write batch: its sequence number (8 bytes) and count (4 bytes) first. A
+  // batch must start at or after the sequence where the one before it ended: a repeated block
+  // replays sequence numbers, which RocksDB's recovery does not check (it asserts, or worse).
+  uint64_t next_sequence = 0;
+  auto check_batch = [&](uint64_t at, std::string_view payload) -> bool {
+    if (payload.size() < 12) {
+      fail(at,
+           "a write batch of " + std::to_string(payload.size()) +
+               " bytes, shorter than its 12-byte header",
+           false);
+      return false;
+    }
+    const uint64_t sequence = Le64(payload.data());
+    if (sequence < next_sequence) {
+      fail(at,
+           "a write batch at sequence " + std::to_string(sequence) + " after one that ended at " +
+               std::to_string(next_sequence) + " (a repeated or misplaced block)",
+           false);
+      return false;
+    }
+    next_sequence = sequence + Le32(payload.data() + 8);
+    return true;
+  };
   uint64_t pos = 0;
   while (pos < size) {
     const uint64_t block_end = std::min((pos / kBlockSize + 1) * kBlockSize, size);
@@ -119,6 +145,7 @@ WalFile ScanWal(const std::string& path, std::string_view bytes) {
         if (in_record) {
           return fail(record_start, "a record split into fragments is not finished", false);
         }
+        if (!check_batch(pos, bytes.substr(pos + header, length))) return out;
         ++out.records;
         break;
       case kFirstType:
@@ -127,12 +154,15 @@ WalFile ScanWal(const std::string& path, std::string_view bytes) {
         }
         in_record = true;
         record_start = pos;
+        fragments.assign(bytes.substr(pos + header, length));
         break;
       case kMiddleType:
       case kLastType:
         if (!in_record) return fail(pos, "a fragment without the start of its record", false);
+        fragments.append(bytes.substr(pos + header, length));
         if (kind == kLastType) {
           in_record = false;
+          if (!check_batch(record_start, fragments)) return out;
           ++out.records;
         }
         break;

@@ -5,6 +5,7 @@
 
 #include "serve/api_internal.h"
 #include "statelog/codec.h"
+#include "statelog/snapshot.h"
 
 namespace statelog::serve {
 
@@ -87,7 +88,7 @@ HttpResponse StatusError(const Status& st) {
 
 }  // namespace internal
 
-Api::Api(Ledger* ledger, ApiOptions options) : ledger_(ledger), options_(std::move(options)) {}
+Api::Api(DB* db, ApiOptions options) : db_(db), options_(std::move(options)) {}
 
 HttpResponse Api::Error(int status, std::string_view code, std::string_view message,
                         std::optional<std::string_view> parameter) {
@@ -159,6 +160,12 @@ HttpResponse Api::Handle(const HttpRequest& request) {
       } else {
         r = seg[1] == "live" ? Live() : Ready();
       }
+    } else if (n == 1 && seg[0] == "checkpoint") {
+      route = "/checkpoint";
+      r = Checkpoint(request);
+    } else if (!seg.empty() && seg[0] == "tile") {
+      route = seg.size() >= 2 && seg[1] == "entries" ? "/tile/entries/{N}" : "/tile/{L}/{N}";
+      r = Tile(request);
     } else if (n >= 3 && seg[0] == "api" && seg[1] == "v1") {
       if (n == 3 && seg[2] == "head") {
         route = "/api/v1/head";
@@ -178,6 +185,9 @@ HttpResponse Api::Handle(const HttpRequest& request) {
       } else if (n == 4 && seg[2] == "objectives") {
         route = "/api/v1/objectives/{id}";
         r = Objective(request, seg[3]);
+      } else if (n == 5 && seg[2] == "events" && seg[4] == "proof") {
+        route = "/api/v1/events/{id}/proof";
+        r = EventProof(request, seg[3]);
       } else if (n == 3 && seg[2] == "log") {
         route = "/api/v1/log";
         r = Log(request);
@@ -207,12 +217,12 @@ HttpResponse Api::Ready() {
                      " (" + std::to_string((now - *live.unreachable_since) / 1'000'000) +
                      " s; reconnecting): " + live.error);
   }
-  auto head = ledger_->log().Head();
+  auto head = db_->events().Head();
   if (!head.ok()) {
     return Error(503, "not_ready", "the store cannot be read: " + head.status().ToString());
   }
   // The state cache folds up to the head on every current read: a read proves it can.
-  auto view = ledger_->Objective(ObjectiveId{});
+  auto view = db_->Objective(ObjectiveId{});
   if (!view.ok() && !view.status().IsNotFound()) {
     return Error(503, "not_ready", "the state cannot be read: " + view.status().ToString());
   }
@@ -238,14 +248,14 @@ HttpResponse Api::Head(const HttpRequest& r) {
   std::optional<Offset> at;
   uint64_t end = 0;
   HttpResponse err;
-  if (!ResolveAt(p, ledger_->log(), &at, &end, &err)) return err;
+  if (!ResolveAt(p, db_->events(), &at, &end, &err)) return err;
   ChainHead head;
   if (at) {
-    auto s = ledger_->log().Read(*at);
+    auto s = db_->events().Read(*at);
     if (!s.ok()) return StatusError(s.status());
     head = {*at + 1, s->chain};
   } else {
-    auto h = ledger_->log().Head();
+    auto h = db_->events().Head();
     if (!h.ok()) return StatusError(h.status());
     head = *h;
   }
@@ -285,8 +295,8 @@ HttpResponse Api::Channels(const HttpRequest& r) {
   std::optional<Offset> at;
   uint64_t end = 0;
   HttpResponse err;
-  if (!ResolveAt(p, ledger_->log(), &at, &end, &err)) return err;
-  auto view = ledger_->View({.as_of = at});
+  if (!ResolveAt(p, db_->events(), &at, &end, &err)) return err;
+  auto view = db_->View({.as_of = at});
   if (!view.ok()) return StatusError(view.status());
   std::set<ChannelId> funded;
   if (ledger) funded = internal::PaymentChannelsOf(*ledger, view->objectives);
@@ -305,7 +315,7 @@ HttpResponse Api::Channels(const HttpRequest& r) {
       for (const Address& a : c.fixed.participants) found = found || a == *participant;
       if (!found) continue;
     }
-    internal::WriteChannel(j, c, k, /*full=*/false);
+    internal::WriteChannelSummary(j, c, k);
   }
   j.EndArray();
   j.EndObject();
@@ -314,39 +324,46 @@ HttpResponse Api::Channels(const HttpRequest& r) {
 
 HttpResponse Api::Channel(const HttpRequest& r, std::string_view id_text, std::string_view sub) {
   Params p(r.params);
-  std::string reason;
-  auto id = ParseChannelId(id_text, &reason);
-  if (!id) return Error(400, "bad_parameter", "parameter 'id': " + reason, "id");
+  auto id = ParseChannelId(id_text);
+  if (!id.ok()) {
+    return Error(400, "bad_parameter", "parameter 'id': " + std::string(id.status().message()),
+                 "id");
+  }
   if (!p.Allow({"at"})) return BadParam(*p.error());
   std::optional<Offset> at;
   uint64_t end = 0;
   HttpResponse err;
-  if (!ResolveAt(p, ledger_->log(), &at, &end, &err)) return err;
+  if (!ResolveAt(p, db_->events(), &at, &end, &err)) return err;
   if (sub == "timeline" || sub == "payments") {
-    auto body = sub == "timeline" ? internal::ChannelTimeline(ledger_->log(), *id, end)
-                                  : internal::ChannelPayments(ledger_->log(), *id, end);
+    auto body = sub == "timeline" ? internal::ChannelTimeline(db_->events(), *id, end)
+                                  : internal::ChannelPayments(db_->events(), *id, end);
     if (!body.ok()) return StatusError(body.status());
     return Json(std::move(*body));
   }
-  auto c = ledger_->Channel(*id, {.as_of = at});
+  auto c = db_->Channel(*id, {.as_of = at});
   if (c.status().IsNotFound()) return NotFound("channel " + id->ToHex(), end);
   if (!c.ok()) return StatusError(c.status());
   // The kind comes from the objectives named after the channel.
   std::map<ObjectiveId, ObjectiveState> owners;
   for (ObjectiveKind k : {ObjectiveKind::kDirectFunding, ObjectiveKind::kVirtualFund}) {
     ObjectiveId oid{k, *id};
-    auto o = ledger_->Objective(oid, {.as_of = at});
+    auto o = db_->Objective(oid, {.as_of = at});
     if (o.ok()) {
       owners.emplace(oid, *o);
     } else if (!o.status().IsNotFound()) {
       return StatusError(o.status());
     }
   }
+  // The channel in statelog's one JSON shape of a channel (EncodeChannelState: the C API's, Go's
+  // and `statelog show --json`'s), with what the API derives from it beside it.
   JsonOut j;
   j.BeginObject();
   j.Field("length", end);
+  j.Field("kind", internal::ChannelKindName(internal::KindOf(*id, owners)));
+  j.Key("balances");
+  internal::WriteBalances(j, *c);
   j.Key("channel");
-  internal::WriteChannel(j, *c, internal::KindOf(*id, owners), /*full=*/true);
+  j.Raw(EncodeChannelState(*c));
   j.EndObject();
   return Json(j.Take());
 }
@@ -362,8 +379,8 @@ HttpResponse Api::Objectives(const HttpRequest& r) {
   std::optional<Offset> at;
   uint64_t end = 0;
   HttpResponse err;
-  if (!ResolveAt(p, ledger_->log(), &at, &end, &err)) return err;
-  auto view = ledger_->View({.as_of = at});
+  if (!ResolveAt(p, db_->events(), &at, &end, &err)) return err;
+  auto view = db_->View({.as_of = at});
   if (!view.ok()) return StatusError(view.status());
   JsonOut j;
   j.BeginObject();
@@ -387,15 +404,17 @@ HttpResponse Api::Objectives(const HttpRequest& r) {
 
 HttpResponse Api::Objective(const HttpRequest& r, std::string_view id_text) {
   Params p(r.params);
-  std::string reason;
-  auto id = ParseObjectiveId(id_text, &reason);
-  if (!id) return Error(400, "bad_parameter", "parameter 'id': " + reason, "id");
+  auto id = ParseObjectiveId(id_text);
+  if (!id.ok()) {
+    return Error(400, "bad_parameter", "parameter 'id': " + std::string(id.status().message()),
+                 "id");
+  }
   if (!p.Allow({"at"})) return BadParam(*p.error());
   std::optional<Offset> at;
   uint64_t end = 0;
   HttpResponse err;
-  if (!ResolveAt(p, ledger_->log(), &at, &end, &err)) return err;
-  auto o = ledger_->Objective(*id, {.as_of = at});
+  if (!ResolveAt(p, db_->events(), &at, &end, &err)) return err;
+  auto o = db_->Objective(*id, {.as_of = at});
   if (o.status().IsNotFound()) return NotFound("objective " + id->ToString(), end);
   if (!o.ok()) return StatusError(o.status());
   JsonOut j;
@@ -421,13 +440,13 @@ HttpResponse Api::Log(const HttpRequest& r) {
   std::optional<Offset> at;
   uint64_t end = 0;
   HttpResponse err;
-  if (!ResolveAt(p, ledger_->log(), &at, &end, &err)) return err;
+  if (!ResolveAt(p, db_->events(), &at, &end, &err)) return err;
   if (from > end) {
     p.Refuse("from", "offset " + std::to_string(from) + " is past the end of the view (" +
                          std::to_string(end) + " events)");
     return BadParam(*p.error());
   }
-  const EventStore& store = ledger_->log();
+  const EventStore& store = db_->events();
   auto matches = [&](const Event& e) {
     if (type && e.type() != *type) return false;
     if (channel && (!e.channel() || *e.channel() != *channel)) return false;

@@ -2,6 +2,9 @@
 // is a method, a decoded path and its query parameters; the answer is a status, a content type
 // and a body. The server (server.h) carries these over HTTP.
 //
+// Besides the JSON routes, /checkpoint (the latest kept signed checkpoint, text), /tile/...
+// (tlog-tiles hash tiles, bytes) and /api/v1/events/{id}/proof (a .tlog-proof, text).
+//
 // Every route is a read. Errors are JSON: {"error":{"code":...,"message":...,"parameter":...}}
 // ("parameter" only when one parameter is at fault), with 400 for a bad parameter or id, 404 for
 // an unknown route or entity, 405 for a method other than GET or HEAD, 503 when not ready, 500
@@ -19,8 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include "statelog/ledger.h"
-#include "statelog/store.h"
+#include "statelog/db.h"
 
 namespace statelog::serve {
 
@@ -35,6 +37,8 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::string route;  // the route's pattern, e.g. "/api/v1/channels/{id}" (a metrics label)
+  // The Cache-Control header; empty: "no-store".
+  std::string cache_control;
 };
 
 // The outcome of the latest background verification of the whole log (statelog/verify.h).
@@ -70,8 +74,8 @@ struct ApiOptions {
 
 class Api {
  public:
-  // `ledger` is only read (never appended to); it must outlive the Api.
-  Api(Ledger* ledger, ApiOptions options);
+  // `db` is only read (never appended to); it must outlive the Api.
+  Api(DB* db, ApiOptions options);
 
   // Answers one request. Never throws; a bad input is a 4xx answer.
   HttpResponse Handle(const HttpRequest& request);
@@ -97,8 +101,12 @@ class Api {
   HttpResponse Objectives(const HttpRequest& r);
   HttpResponse Objective(const HttpRequest& r, std::string_view id);
   HttpResponse Log(const HttpRequest& r);
+  // The transparency-log routes (api_proofs.cc): /checkpoint, /tile/..., the proof of an event.
+  HttpResponse Checkpoint(const HttpRequest& r);
+  HttpResponse Tile(const HttpRequest& r);
+  HttpResponse EventProof(const HttpRequest& r, std::string_view id);
 
-  Ledger* ledger_;
+  DB* db_;
   ApiOptions options_;
   std::atomic<uint64_t> delivered_{0};
   mutable std::mutex mu_;

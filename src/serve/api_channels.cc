@@ -2,6 +2,7 @@
 #include "serve/api_internal.h"
 #include "statelog/codec.h"
 #include "statelog/reconstruct.h"
+#include "statelog/snapshot.h"
 
 namespace statelog::serve::internal {
 
@@ -108,16 +109,12 @@ void WriteCurrent(JsonOut& j, const ChannelState& c) {
 
 }  // namespace
 
-void WriteChannel(JsonOut& j, const ChannelState& c, ChannelKind kind, bool full) {
+void WriteChannelSummary(JsonOut& j, const ChannelState& c, ChannelKind kind) {
   j.BeginObject();
   j.Field("id", c.id);
   j.Field("kind", ChannelKindName(kind));
   j.Field("participants", c.fixed.participants);
   j.Field("channel_nonce", c.fixed.channel_nonce);
-  if (full) {
-    j.Field("app_definition", c.fixed.app_definition);
-    j.Field("challenge_duration", c.fixed.challenge_duration);
-  }
   WriteCurrent(j, c);
   if (c.concluded) j.Field("finalized_at", c.finalized_at);
   j.Key("vouchers");
@@ -128,46 +125,10 @@ void WriteChannel(JsonOut& j, const ChannelState& c, ChannelKind kind, bool full
   j.Field("event_count", c.event_count);
   j.Field("first_offset", c.first_offset);
   j.Field("last_offset", c.last_offset);
-  if (full) {
-    j.Key("states");
-    j.BeginArray();
-    for (const auto& [turn, s] : c.states) {
-      j.BeginObject();
-      j.Field("turn", turn);
-      j.Field("is_final", s.state.is_final);
-      j.Field("state_hash", s.state_hash);
-      j.Field("supported", s.signatures.size() == c.fixed.participants.size());
-      j.Key("signers");
-      j.BeginArray();
-      for (const auto& [signer, sig] : s.signatures) j.Value(signer);
-      j.EndArray();
-      j.Field("app_data", s.state.app_data);
-      j.Field("outcome", s.state.outcome);
-      j.EndObject();
-    }
-    j.EndArray();
-  }
   j.EndObject();
 }
 
-void WriteObjective(JsonOut& j, const ObjectiveState& o) {
-  j.BeginObject();
-  j.Field("id", o.id);
-  j.Field("kind", ObjectiveKindName(o.id.kind));
-  j.Field("status", ObjectiveStatusName(o.status));
-  j.Key("waiting_for");
-  if (o.waiting_for) {
-    j.Value(ObjectiveStepName(*o.waiting_for));
-  } else {
-    j.Null();
-  }
-  j.Field("channels", o.channels);
-  if (o.status == ObjectiveStatus::kRejected) j.Field("rejection_reason", o.rejection_reason);
-  j.Field("event_count", o.event_count);
-  j.Field("first_offset", o.first_offset);
-  j.Field("last_offset", o.last_offset);
-  j.EndObject();
-}
+void WriteObjective(JsonOut& j, const ObjectiveState& o) { j.Raw(EncodeObjectiveState(o)); }
 
 void WriteStoredEvent(JsonOut& j, const StoredEvent& s) {
   j.BeginObject();
@@ -188,10 +149,11 @@ Status ForEachChannelEvent(const EventStore& store, const ChannelId& id, uint64_
     return Status::NotFound("channel " + id.ToHex() + " has no event in the first " +
                             std::to_string(end) + " events of the log");
   }
+  STATELOG_ASSIGN_OR_RETURN(LogIdentity log, ReadLogIdentity(store));
   std::optional<ChannelState> state;
   for (Offset off : offsets) {
     STATELOG_ASSIGN_OR_RETURN(StoredEvent s, store.Read(off));
-    Status st = ApplyChannelEvent(s.event, off, &state);
+    Status st = ApplyChannelEvent(log, s.event, off, &state);
     if (!st.ok()) return FoldError(st, off, s.event);
     fn(s, *state);
   }

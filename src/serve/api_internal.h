@@ -22,8 +22,10 @@ ChannelKind KindOf(const ChannelId& id, const std::map<ObjectiveId, ObjectiveSta
 std::set<ChannelId> PaymentChannelsOf(const ChannelId& ledger,
                                       const std::map<ObjectiveId, ObjectiveState>& objectives);
 
-// One channel as JSON: a summary (lists) or everything (one channel).
-void WriteChannel(JsonOut& j, const ChannelState& c, ChannelKind kind, bool full);
+// A channel's summary, as the channel list shows it (one channel's state itself is
+// EncodeChannelState's JSON, the one shape of a channel statelog writes).
+void WriteChannelSummary(JsonOut& j, const ChannelState& c, ChannelKind kind);
+// An objective: EncodeObjectiveState's JSON, the one shape of an objective statelog writes.
 void WriteObjective(JsonOut& j, const ObjectiveState& o);
 // The outcome of the latest supported state (or, if none, of the highest turn), flattened:
 // [{"asset","destination","amount"}].

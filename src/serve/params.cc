@@ -1,7 +1,6 @@
 #include "serve/params.h"
 
-#include <charconv>
-#include <system_error>
+#include "base/decimal.h"
 
 namespace statelog::serve {
 
@@ -24,32 +23,33 @@ std::string Quote(std::string_view text) {
   return out;
 }
 
-std::optional<uint64_t> ParseOffset(std::string_view text, std::string* reason) {
-  uint64_t v = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos ||
-      ec != std::errc() || ptr != end) {
-    *reason = "not an offset: " + Quote(text);
-    return std::nullopt;
-  }
+StatusOr<uint64_t> ParseOffset(std::string_view text) {
+  StatusOr<uint64_t> v = ParseDecimal64(text);
+  if (!v.ok()) return Status::InvalidArgument("not an offset: " + Quote(text));
   return v;
 }
 
-std::optional<ChannelId> ParseChannelId(std::string_view text, std::string* reason) {
+StatusOr<ChannelId> ParseChannelId(std::string_view text) {
   auto id = ChannelId::FromHex(text);
   if (!id.ok()) {
-    *reason = "not a channel id (0x and 64 hex digits): " + Quote(text);
-    return std::nullopt;
+    return Status::InvalidArgument("not a channel id (0x and 64 hex digits): " + Quote(text));
   }
   return *id;
 }
 
-std::optional<ObjectiveId> ParseObjectiveId(std::string_view text, std::string* reason) {
+StatusOr<EventId> ParseEventId(std::string_view text) {
+  auto id = EventId::FromHex(text);
+  if (!id.ok()) {
+    return Status::InvalidArgument("not an event id (0x and 64 hex digits): " + Quote(text));
+  }
+  return *id;
+}
+
+StatusOr<ObjectiveId> ParseObjectiveId(std::string_view text) {
   auto id = ObjectiveId::Parse(text);
   if (!id.ok()) {
-    *reason = "not an objective id (e.g. DirectFunding-0x...): " + Quote(text);
-    return std::nullopt;
+    return Status::InvalidArgument("not an objective id (e.g. DirectFunding-0x...): " +
+                                   Quote(text));
   }
   return *id;
 }
@@ -91,44 +91,39 @@ const std::string* Params::Get(std::string_view name) const {
   return nullptr;
 }
 
-std::optional<uint64_t> Params::Offset(std::string_view name) {
+// The value of a parameter parsed by `parse`, or nullopt when it is absent or refused.
+template <typename T>
+std::optional<T> Params::Parsed(std::string_view name, StatusOr<T> (*parse)(std::string_view)) {
   const std::string* v = Get(name);
   if (!v) return std::nullopt;
-  std::string reason;
-  auto r = ParseOffset(*v, &reason);
-  if (!r) Refuse(name, reason);
-  return r;
+  StatusOr<T> r = parse(*v);
+  if (!r.ok()) {
+    Refuse(name, r.status().message());
+    return std::nullopt;
+  }
+  return *r;
 }
+
+std::optional<uint64_t> Params::Offset(std::string_view name) { return Parsed(name, ParseOffset); }
 
 std::optional<uint64_t> Params::Count(std::string_view name, uint64_t min, uint64_t max) {
   const std::string* v = Get(name);
   if (!v) return std::nullopt;
-  std::string reason;
-  auto r = ParseOffset(*v, &reason);
-  if (!r || *r < min || *r > max) {
+  StatusOr<uint64_t> r = ParseDecimal64(*v);
+  if (!r.ok() || *r < min || *r > max) {
     Refuse(name, "not a number from " + std::to_string(min) + " to " + std::to_string(max) + ": " +
                      Quote(*v));
     return std::nullopt;
   }
-  return r;
+  return *r;
 }
 
 std::optional<ChannelId> Params::Channel(std::string_view name) {
-  const std::string* v = Get(name);
-  if (!v) return std::nullopt;
-  std::string reason;
-  auto r = ParseChannelId(*v, &reason);
-  if (!r) Refuse(name, reason);
-  return r;
+  return Parsed(name, ParseChannelId);
 }
 
 std::optional<ObjectiveId> Params::Objective(std::string_view name) {
-  const std::string* v = Get(name);
-  if (!v) return std::nullopt;
-  std::string reason;
-  auto r = ParseObjectiveId(*v, &reason);
-  if (!r) Refuse(name, reason);
-  return r;
+  return Parsed(name, ParseObjectiveId);
 }
 
 std::optional<Address> Params::Participant(std::string_view name) {

@@ -54,15 +54,19 @@ class Params {
 
  private:
   const std::string* Get(std::string_view name) const;
+  template <typename T>
+  std::optional<T> Parsed(std::string_view name, StatusOr<T> (*parse)(std::string_view));
 
   std::vector<std::pair<std::string, std::string>> items_;
   std::optional<ParamError> error_;
 };
 
-// Parses a path segment or parameter value; `name` only names it in the error.
-std::optional<uint64_t> ParseOffset(std::string_view text, std::string* reason);
-std::optional<ChannelId> ParseChannelId(std::string_view text, std::string* reason);
-std::optional<ObjectiveId> ParseObjectiveId(std::string_view text, std::string* reason);
+// Parses a path segment, parameter or header value. InvalidArgument saying what it is not, e.g.
+// "not an offset: 'x'" (the caller names the parameter).
+StatusOr<uint64_t> ParseOffset(std::string_view text);
+StatusOr<ChannelId> ParseChannelId(std::string_view text);
+StatusOr<ObjectiveId> ParseObjectiveId(std::string_view text);
+StatusOr<EventId> ParseEventId(std::string_view text);
 
 // Quotes `text` for an error message: at most 64 bytes, control bytes and non-ASCII as \xNN.
 std::string Quote(std::string_view text);

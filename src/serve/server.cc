@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "base/decimal.h"
 #include "serve/api.h"
 #include "serve/api_internal.h"
 #include "serve/assets.h"
@@ -69,11 +70,10 @@ void SetJson(httplib::Response& res, const HttpResponse& r) {
 }  // namespace
 
 struct Server::Impl {
-  Impl(EventStore* s, Ledger* l, ServerOptions o)
-      : store(s), ledger(l), options(std::move(o)), api(l, {options.backend, options.max_lag}) {}
+  Impl(DB* d, ServerOptions o)
+      : db(d), options(std::move(o)), api(d, {d->description(), options.max_lag}) {}
 
-  EventStore* store;
-  Ledger* ledger;
+  DB* db;
   ServerOptions options;
   Api api;
   Metrics metrics;
@@ -177,8 +177,7 @@ struct Server::Impl {
       const auto begin = Clock::now();
       VerifyOptions vo;
       vo.threads = 1;
-      vo.snapshots = options.snapshots;
-      VerifyReport report = VerifyLog(*store, vo);
+      VerifyReport report = db->Verify(vo);
       VerifyStatus v;
       v.run = true;
       v.ok = report.status.ok();
@@ -203,7 +202,7 @@ struct Server::Impl {
       return;
     }
     MetricsInputs in;
-    auto head = store->Head();
+    auto head = db->Head();
     if (head.ok()) in.length = head->length;
     in.delivered = api.delivered();
     if (!options.data_dir.empty()) in.store_bytes = DirectorySize(options.data_dir);
@@ -229,11 +228,14 @@ struct Server::Impl {
     }
     std::optional<uint64_t> from = p.Offset("from");
     if (!from && req.has_header("Last-Event-ID")) {
-      std::string reason;
-      auto last = ParseOffset(req.get_header_value("Last-Event-ID"), &reason);
-      if (!last) {
-        *out =
-            Api::Error(400, "bad_parameter", "header 'Last-Event-ID': " + reason, "Last-Event-ID");
+      auto last = ParseOffset(req.get_header_value("Last-Event-ID"));
+      if (last.ok() && *last == UINT64_MAX) {
+        last = Status::InvalidArgument("no event follows offset 2^64-1");
+      }
+      if (!last.ok()) {
+        *out = Api::Error(400, "bad_parameter",
+                          "header 'Last-Event-ID': " + std::string(last.status().message()),
+                          "Last-Event-ID");
         return false;
       }
       from = *last + 1;
@@ -242,7 +244,7 @@ struct Server::Impl {
       *out = internal::BadParam(*p.error());
       return false;
     }
-    auto length = store->Length();
+    auto length = db->events().Length();
     if (!length.ok()) {
       *out = internal::StatusError(length.status());
       return false;
@@ -288,7 +290,7 @@ struct Server::Impl {
           }
           std::vector<StoredEvent> batch;
           const uint64_t end = std::min(available, *next + kStreamBatch);
-          if (!store->ReadRange(*next, end, &batch).ok()) return false;
+          if (!db->events().ReadRange(*next, end, &batch).ok()) return false;
           std::string text;
           for (const StoredEvent& s : batch) {
             JsonOut j;
@@ -320,9 +322,11 @@ struct Server::Impl {
     } else if (hr.path == "/api/v1/events/stream") {
       out.route = "/api/v1/events/stream";
       if (!Stream(req, res, hr, &out)) SetJson(res, out);
-    } else if (hr.path.rfind("/api/", 0) == 0 || hr.path.rfind("/health/", 0) == 0) {
+    } else if (hr.path.rfind("/api/", 0) == 0 || hr.path.rfind("/health/", 0) == 0 ||
+               hr.path == "/checkpoint" || hr.path.rfind("/tile/", 0) == 0) {
       out = api.Handle(hr);
-      res.set_header("Cache-Control", "no-store");
+      const bool cached = out.status == 200 && !out.cache_control.empty();
+      res.set_header("Cache-Control", cached ? out.cache_control : "no-store");
       SetJson(res, out);
     } else if (const Asset* a = FindAsset(hr.path)) {
       out.route = "/";
@@ -372,9 +376,8 @@ Status ParseListen(std::string_view text, std::string* host, int* port) {
   *host = h.empty() ? std::string("127.0.0.1") : std::string(h);
   *port = kDefaultPort;
   if (!p.empty()) {
-    std::string reason;
-    auto v = ParseOffset(p, &reason);
-    if (!v || *v > 65535) {
+    auto v = ParseDecimal64(p);
+    if (!v.ok() || *v > 65535) {
       return Status::InvalidArgument("--listen: not a port from 0 to 65535: " + Quote(p));
     }
     *port = static_cast<int>(*v);
@@ -388,8 +391,7 @@ Server::~Server() { Stop(); }
 
 int Server::port() const { return impl_->port; }
 
-StatusOr<std::unique_ptr<Server>> Server::Start(EventStore* store, Ledger* ledger,
-                                                ServerOptions options) {
+StatusOr<std::unique_ptr<Server>> Server::Start(DB* db, ServerOptions options) {
   if (options.threads < 2 || options.max_streams < 0 || options.max_streams >= options.threads) {
     return Status::InvalidArgument("threads must be at least 2 and more than max_streams");
   }
@@ -397,7 +399,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EventStore* store, Ledger* ledge
       options.read_timeout_seconds < 1 || options.verify_interval_seconds < 1) {
     return Status::InvalidArgument("bad rate, burst, read timeout or verify interval");
   }
-  auto impl = std::make_unique<Impl>(store, ledger, std::move(options));
+  auto impl = std::make_unique<Impl>(db, std::move(options));
   Impl* s = impl.get();
   const std::string& host = s->options.host;
   s->loopback = host == "localhost" || host == "::1" || IsLoopbackIpv4(host);
@@ -453,7 +455,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EventStore* store, Ledger* ledge
         SetJson(res, Api::Error(500, "internal", "internal error"));
       });
 
-  auto length = store->Length();
+  auto length = db->events().Length();
   if (!length.ok()) return length.status();
   s->start_length = *length;
   if (s->options.port == 0) {
@@ -474,7 +476,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EventStore* store, Ledger* ledge
   SubscribeOptions live;
   live.reconnect_timeout = std::nullopt;
   live.on_state = [s](const SubscriptionState& state) { s->OnState(state); };
-  s->subscription = store->SubscribeFrom(
+  s->subscription = db->SubscribeFrom(
       0, [s](const StoredEvent& e) { s->OnEvent(e); }, std::move(live));
   s->listener = std::thread([s] {
     s->http.listen_after_bind();
@@ -499,7 +501,7 @@ void Server::Stop() {
   s->http.stop();
   if (s->listener.joinable()) s->listener.join();
   if (s->verifier.joinable()) s->verifier.join();
-  if (s->subscription) (void)s->store->Unsubscribe(*s->subscription);
+  if (s->subscription) (void)s->db->Unsubscribe(*s->subscription);
 }
 
 }  // namespace statelog::serve

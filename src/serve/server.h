@@ -13,9 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "statelog/ledger.h"
-#include "statelog/snapshot_store.h"
-#include "statelog/store.h"
+#include "statelog/db.h"
 
 namespace statelog::serve {
 
@@ -39,23 +37,18 @@ struct ServerOptions {
   int read_timeout_seconds = 5;
   // /health/ready fails while the server's view trails the head by more events.
   uint64_t max_lag = 1000;
-  // Shown by /api/v1/head, e.g. "RocksDB store ./statelog-data".
-  std::string backend;
   // The embedded store's directory, for statelog_store_size_bytes; empty: not reported.
   std::string data_dir;
   // The log is verified when the server starts, and again at most this often when it grew.
   int verify_interval_seconds = 30;
-  // The store's snapshots, checked by verification (optional).
-  const SnapshotStore* snapshots = nullptr;
 };
 
 class Server {
  public:
-  // Binds, then serves from background threads until Stop() or destruction. `store` is the
-  // store `ledger` reads; both must outlive the Server and are never appended to. Errors:
-  // InvalidArgument for bad options, IOError when the address cannot be bound.
-  static StatusOr<std::unique_ptr<Server>> Start(EventStore* store, Ledger* ledger,
-                                                 ServerOptions options);
+  // Binds, then serves `db` from background threads until Stop() or destruction. `db` must
+  // outlive the Server and is never appended to; /api/v1/head names it (DB::description).
+  // Errors: InvalidArgument for bad options, IOError when the address cannot be bound.
+  static StatusOr<std::unique_ptr<Server>> Start(DB* db, ServerOptions options);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -23,6 +23,12 @@
 // readable record always succeeds. They hold offsets only: a reader holding index_mu_ reads an
 // indexed record's id or timestamp from its slot, which the lock's ordering makes visible.
 //
+// The Merkle tree (docs/adr/0016-merkle-tree-and-checkpoints.md) is derived from the events when
+// it is read: ReadTreeHashes first extends it to the length then published, under its own mutex.
+// Appends pay nothing for it (hashing every event as it is appended would add about 40% to a
+// memory append); the first proof after n appends hashes those n events. Nothing here is durable,
+// so there is no write for the tree to be atomic with: the tree only ever covers stored records.
+//
 // Slots hold events, never encoded, and no payload object: the Nitro layer reads the events in
 // place, and a record read through the log core borrows its slot's event (BorrowedEventPayload).
 #include "store/memory_backend.h"
@@ -39,6 +45,7 @@
 #include <string>
 #include <utility>
 
+#include "statelog/codec.h"
 #include "statelog/memory_store.h"
 #include "store/event_record.h"
 #include "store/id_table.h"
@@ -102,13 +109,33 @@ std::span<const uint32_t>::iterator LowerBound(std::span<const uint32_t> offsets
 
 class MemoryBackendImpl final : public MemoryBackend {
  public:
-  MemoryBackendImpl() = default;
+  explicit MemoryBackendImpl(bool keep_tree) : keep_tree_(keep_tree) {}
   ~MemoryBackendImpl() override;
 
   bool shared() const override { return false; }
   bool wants_encoded() const override { return false; }
   bool group_commit() const override { return false; }
   bool cheap_stream_tails() const override { return true; }
+  bool keeps_tree() const override { return keep_tree_; }
+  bool wants_tree_hashes() const override { return false; }
+  Status ReadTreeHashes(std::span<const tlog::StoredHashId> ids,
+                        std::span<tlog::Hash> out) const override;
+  // The kept checkpoints, in a vector under their own mutex.
+  bool keeps_checkpoints() const override { return true; }
+  StatusOr<std::optional<KeptCheckpoint>> ReadLatestCheckpoint() const override {
+    std::lock_guard<std::mutex> lock(checkpoints_mu_);
+    if (checkpoints_.empty()) return std::optional<KeptCheckpoint>();
+    return std::optional<KeptCheckpoint>(checkpoints_.back());
+  }
+  Status KeepCheckpoint(const KeptCheckpoint& checkpoint) override {
+    std::lock_guard<std::mutex> lock(checkpoints_mu_);
+    if (checkpoint.number != checkpoints_.size()) {
+      return Status::Conflict("cannot keep checkpoint " + std::to_string(checkpoint.number) + ": " +
+                              std::to_string(checkpoints_.size()) + " checkpoints are kept");
+    }
+    checkpoints_.push_back(checkpoint);
+    return Status::OK();
+  }
   StatusOr<ChainHead> ReadHead() const override;
   Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override;
   Status ReadRange(Offset begin, Offset end, std::vector<StoredRecord>* out) const override;
@@ -146,6 +173,7 @@ class MemoryBackendImpl final : public MemoryBackend {
     return ChainHead{length, length == 0 ? Hash256() : SlotAt(length - 1)->chain};
   }
 
+  const bool keep_tree_;
   std::mutex append_mu_;  // serializes appends
   std::atomic<uint64_t> length_{0};
   std::atomic<Block*> top_[kTopSize] = {};
@@ -154,6 +182,14 @@ class MemoryBackendImpl final : public MemoryBackend {
   mutable std::shared_mutex index_mu_;
   IdTable ids_;
   StreamTable streams_;
+
+  // The tree, derived up to tree_edge_.size() records.
+  mutable std::mutex tree_mu_;
+  mutable tlog::RightEdge tree_edge_;
+  mutable std::vector<std::vector<tlog::Hash>> tree_;  // tree_[level][n]
+
+  mutable std::mutex checkpoints_mu_;
+  std::vector<KeptCheckpoint> checkpoints_;  // checkpoints_[number]
 };
 
 MemoryBackendImpl::~MemoryBackendImpl() {
@@ -237,6 +273,34 @@ Status MemoryBackendImpl::ReadRange(Offset begin, Offset end,
   out->clear();
   out->reserve(end - begin);
   for (Offset o = begin; o < end; ++o) out->push_back(RecordAt(o, *SlotAt(o)));
+  return Status::OK();
+}
+
+Status MemoryBackendImpl::ReadTreeHashes(std::span<const tlog::StoredHashId> ids,
+                                         std::span<tlog::Hash> out) const {
+  if (!keep_tree_) return Status::NotSupported("this memory backend keeps no Merkle tree");
+  std::lock_guard<std::mutex> lock(tree_mu_);
+  // Extend the tree to every record stored now: leaf i is the event's canonical encoding, the
+  // bytes a durable backend stores for it.
+  const uint64_t length = length_.load(std::memory_order_acquire);
+  std::vector<tlog::StoredHash> added;
+  for (Offset o = tree_edge_.size(); o < length; ++o) {
+    added.clear();
+    tree_edge_.Append(tlog::LeafHash(EncodeEvent(SlotAt(o)->event)), &added);
+    for (const tlog::StoredHash& h : added) {
+      if (tree_.size() <= static_cast<size_t>(h.id.level)) tree_.resize(h.id.level + 1);
+      tree_[h.id.level].push_back(h.hash);
+    }
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const tlog::StoredHashId& id = ids[i];
+    if (id.level < 0 || static_cast<size_t>(id.level) >= tree_.size() ||
+        id.n >= tree_[id.level].size()) {
+      return Status::OutOfRange("the memory log of " + std::to_string(length) +
+                                " records has no stored hash " + tlog::ToString(id));
+    }
+    out[i] = tree_[id.level][id.n];
+  }
   return Status::OK();
 }
 
@@ -352,7 +416,9 @@ class MemoryStore final : public MemoryEventStore {
 
 }  // namespace
 
-std::unique_ptr<MemoryBackend> NewMemoryBackend() { return std::make_unique<MemoryBackendImpl>(); }
+std::unique_ptr<MemoryBackend> NewMemoryBackend(bool keep_tree) {
+  return std::make_unique<MemoryBackendImpl>(keep_tree);
+}
 
 }  // namespace store_internal
 

@@ -25,8 +25,9 @@ class MemoryBackend : public LogBackend {
 
 // Returns a new empty memory backend. It holds records of EventRecordFormat() only (an append of
 // another payload is InvalidArgument). The payloads of the StoredRecords its reads return point
-// into it: they must not outlive it (the Nitro layer copies the events out).
-std::unique_ptr<MemoryBackend> NewMemoryBackend();
+// into it: they must not outlive it (the Nitro layer copies the events out). It keeps the Merkle
+// tree unless `keep_tree` is false (benchmarks measure the tree's cost against that).
+std::unique_ptr<MemoryBackend> NewMemoryBackend(bool keep_tree = true);
 
 }  // namespace statelog::store_internal
 

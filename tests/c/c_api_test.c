@@ -390,6 +390,85 @@ static void test_rocksdb(void) {
   CHECK(system(rm) == 0);
 }
 
+/* statelog_open by name: a node's log is created for it and refused to another node; flags. */
+static void test_open_by_name(void) {
+  static const char kIrene[] = "0x111a00868581f73ab42feef67d235ca09ca1e8db";
+  static const char kAlice[] = "0xaaa6628ec44a8a742987ef3a114ddfe2d4f7adce";
+  char* err = NULL;
+  char dir[] = "/tmp/statelog-c-open-XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  char path[64], name[80];
+  snprintf(path, sizeof path, "%s/node", dir);
+  snprintf(name, sizeof name, "rocksdb:%s", path);
+  statelog_t* db = NULL;
+  char want[256];
+  snprintf(
+      want, sizeof want,
+      "NotFound: cannot open %s: store directory %s does not exist (create_if_missing is false)",
+      path, path);
+  EXPECT(statelog_open(&db, path, NULL, STATELOG_OPEN_MUST_EXIST, &err), STATELOG_NOT_FOUND, want);
+  CHECK(db == NULL);
+  EXPECT_OK(statelog_open(&db, name, kIrene, STATELOG_OPEN_NO_SYNC, &err));
+  char* identity = NULL;
+  EXPECT_OK(statelog_identity(db, &identity, &err));
+  CHECK(identity != NULL &&
+        strcmp(identity,
+               "{\"rules\":\"nitro-2\",\"node\":\"0x111a00868581f73ab42feef67d235ca09ca1e8db\"}") ==
+            0);
+  statelog_free(identity);
+  uint64_t length = 0;
+  EXPECT_OK(statelog_head(db, &length, NULL, &err));
+  CHECK(length == 1); /* its log_created */
+  /* Checkpoints with the node's key (Irene's: go-nitro's test key); another key is refused. */
+  static const char kIreneKey[] =
+      "0xfebb3b74b0b52d0976f6571d555f4ac8b91c308dfa25c7b58d1e6a7c3f50c781";
+  static const char kAliceKey[] =
+      "0x2d999770f7b5d49b694080f987b82bbc9fc9ac2b4dcc10b0f8aba7d700f69c6d";
+  char* note = NULL;
+  EXPECT(statelog_latest_checkpoint(db, &note, &err), STATELOG_NOT_FOUND,
+         "NotFound: the store keeps no checkpoint yet");
+  snprintf(want, sizeof want,
+           "FailedPrecondition: the node key is that of %s; this log belongs to node %s", kAlice,
+           kIrene);
+  EXPECT(statelog_checkpoint(db, kAliceKey, NULL, &note, &err), STATELOG_FAILED_PRECONDITION, want);
+  EXPECT(statelog_checkpoint(db, "0x12", NULL, &note, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_checkpoint: key_hex: not 0x and 64 hex digits");
+  EXPECT_OK(statelog_checkpoint(db, kIreneKey, NULL, &note, &err));
+  /* The checkpoint of the one event (log_created), under the node's default origin. */
+  char head[128];
+  snprintf(head, sizeof head, "statelog/%s\n1\n", kIrene);
+  CHECK(note != NULL && strncmp(note, head, strlen(head)) == 0);
+  char* latest = NULL;
+  EXPECT_OK(statelog_latest_checkpoint(db, &latest, &err));
+  CHECK(note != NULL && latest != NULL && strcmp(note, latest) == 0);
+  statelog_free(note);
+  statelog_free(latest);
+  statelog_close(db);
+  snprintf(want, sizeof want, "FailedPrecondition: the log belongs to node %s, not to %s", kIrene,
+           kAlice);
+  EXPECT(statelog_open(&db, path, kAlice, 0, &err), STATELOG_FAILED_PRECONDITION, want);
+  CHECK(db == NULL);
+  EXPECT_OK(statelog_open(&db, path, NULL, STATELOG_OPEN_READ_ONLY, &err));
+  snprintf(want, sizeof want, "NotSupported: RocksDB store %s is open read-only", path);
+  EXPECT(statelog_append(db, lines[0], strlen(lines[0]), STATELOG_NONE, NULL, NULL, &err),
+         STATELOG_NOT_SUPPORTED, want);
+  statelog_close(db);
+  EXPECT(statelog_open(&db, path, "0x12", 0, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_open: node: hex must have 40 digits, has 2");
+  EXPECT(statelog_open(&db, path, NULL, 64, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_open: unknown flags 64");
+  EXPECT(statelog_open(&db, NULL, NULL, 0, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_open: name is NULL");
+  EXPECT_OK(statelog_open(&db, "memory:", NULL, 0, &err));
+  EXPECT_OK(statelog_identity(db, &identity, &err));
+  CHECK(identity != NULL && strcmp(identity, "{\"rules\":\"statelog-1\",\"node\":null}") == 0);
+  statelog_free(identity);
+  statelog_close(db);
+  char rm[96];
+  snprintf(rm, sizeof rm, "rm -rf %s", dir);
+  CHECK(system(rm) == 0);
+}
+
 static void test_postgres(const char* conninfo) {
   char* err = NULL;
   statelog_t* db = NULL;
@@ -420,6 +499,7 @@ int main(int argc, char** argv) {
   } else {
     test_memory();
     test_rocksdb();
+    test_open_by_name();
   }
   if (failures != 0) fprintf(stderr, "%d failures\n", failures);
   return failures == 0 ? 0 : 1;

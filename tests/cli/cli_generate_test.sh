@@ -19,11 +19,29 @@ differs() { ! cmp -s "$1" "$2"; }
 check "gives another history" differs "$T/a.jsonl" "$T/c.jsonl"
 n=$(grep -c . "$T/a.jsonl")
 check "40 channels of events" [ "$n" -gt 600 ]
-for t in objective_created channel_created state_signed state_received voucher_sent \
-  voucher_received deposit_detected challenge_registered challenge_cleared channel_concluded \
-  allocation_updated objective_completed message_sent message_received; do
+# The hub's log: ledger channels, virtual channels through it (proposals), challenges, defunding.
+check "the hub's log begins with its identity" bash -c "head -n 1 '$T/a.jsonl' | grep -q '\"type\":\"log_created\",\"ts\":[0-9]*,\"node\":\"0x111a00868581f73ab42feef67d235ca09ca1e8db\",\"rules\":2}'"
+for t in objective_created objective_approved channel_created state_signed state_received \
+  proposal_signed proposal_received deposit_detected challenge_raised challenge_cleared \
+  channel_concluded allocation_updated objective_completed objective_progressed; do
   check "the history has $t events" grep -q "\"type\":\"$t\"" "$T/a.jsonl"
 done
+check "the hub, an intermediary, sees no voucher" [ "$(grep -c '"type":"voucher_' "$T/a.jsonl")" -eq 0 ]
+# A client's log: the payer of its pair sends vouchers, the payee receives them.
+check "client 0's log" run 0 "$S" "${G[@]}" --seed 7 --client 0 --out "$T/payer.jsonl"
+check "client 0 pays" grep -q '"type":"voucher_sent"' "$T/payer.jsonl"
+check "client 1's log" run 0 "$S" "${G[@]}" --seed 7 --client 1 --out "$T/c1.jsonl"
+payee=$(head -n 1 "$T/c1.jsonl" | sed 's/.*"node":"\(0x[0-9a-f]*\)".*/\1/')
+check "client 1's log, by its address" run 0 "$S" "${G[@]}" --seed 7 --node "$payee" \
+  --out "$T/payee.jsonl"
+check "is the same log" cmp -s "$T/c1.jsonl" "$T/payee.jsonl"
+check "client 1 is paid" grep -q '"type":"voucher_received"' "$T/payee.jsonl"
+check "the payee's log imports into a fresh store" run 0 "$S" import --data "$T/payee" "$T/payee.jsonl"
+check "and verifies as its node's" run 0 "$S" verify --data "$T/payee"
+check "under rule set 2" grep -q "^rules: nitro-2, node 0x" "$T/out"
+check "a node that is neither the hub nor a client" run 2 "$S" "${G[@]}" --seed 7 --node "0x$(printf '1%.0s' {1..40})"
+check "is named" grep -q "is neither the hub (0x111a00868581f73ab42feef67d235ca09ca1e8db) nor one of the 40 clients of seed 7" "$T/err"
+check "--client past the clients" run 2 "$S" "${G[@]}" --seed 7 --client 40
 
 check "the JSON lines import into a fresh store" run 0 "$S" import --data "$T/imported" \
   --snapshot-interval 0 "$T/a.jsonl"

@@ -21,7 +21,7 @@ cp "$T/out" "$T/channel.json"
 check "the channel's events" run 0 "$S" log --channel "$cid" --json --data "$D"
 cp "$T/out" "$T/events.jsonl"
 
-# The turns and signatures as the log's state events record them: go-nitro keeps every turn, the
+# The turns and signatures as the log's state and proposal events record them: go-nitro keeps every turn, the
 # node view (show --json) only the latest supported one and the turns after it.
 check "every turn, its hash and its signers" python3 - "$S" "$T/states.jsonl" "$T/channel.json" \
     "$T/events.jsonl" <<'PY'
@@ -30,7 +30,7 @@ statelog, lines_path, channel_path, events_path = sys.argv[1:]
 known = {}
 for line in open(events_path):
     e = json.loads(line)["event"]
-    if e["type"] in ("state_signed", "state_received"):
+    if e["type"] in ("state_signed", "state_received", "proposal_signed", "proposal_received"):
         turn = e["state"]["turn_num"]
         s = known.setdefault(turn, {"state_hash": e["state_hash"], "signatures": {}})
         s["signatures"][e["signer"]] = e["signature"]

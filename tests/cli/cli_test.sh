@@ -13,10 +13,10 @@ done
 check "unknown subcommand is a usage error" run 2 "$S" frobnicate
 check "and names it" grep -q 'unknown subcommand "frobnicate" of statelog' "$T/err"
 # With --help too: a script must be able to tell that the command does not exist.
-for args in "backup --help" "--help backup" "backup -h"; do
+for args in "vacuum --help" "--help vacuum" "vacuum -h"; do
   # shellcheck disable=SC2086 # the words are the arguments
   check "statelog $args is a usage error" run 2 "$S" $args
-  check "statelog $args names the subcommand" grep -q 'unknown subcommand "backup" of statelog' "$T/err"
+  check "statelog $args names the subcommand" grep -q 'unknown subcommand "vacuum" of statelog' "$T/err"
   check "statelog $args prints no help" [ ! -s "$T/out" ]
 done
 check "an unknown nested subcommand with --help is a usage error" run 2 "$S" state bogus --help
@@ -25,6 +25,10 @@ check "an unknown show kind is a usage error" run 2 "$S" show bogus
 check "and is named" grep -q 'unknown subcommand "bogus" of statelog show' "$T/err"
 check "a stray argument beside --help is a usage error" run 2 "$S" stats extra --help
 check "and is named" grep -q 'statelog stats: unexpected argument "extra"' "$T/err"
+check "an unknown option of statelog itself is refused" run 2 "$S" --bogus
+check "naming statelog once" grep -qx 'statelog: unexpected argument "--bogus" (statelog --help lists the options)' "$T/err"
+check "statelog --version" run 0 "$S" --version
+check "prints the version" grep -qx 'statelog 0\.2\.0' "$T/out"
 # Controls: --help on what exists still prints help and exits 0.
 check "stats --help exits 0" run 0 "$S" stats --help
 check "state sign --help exits 0" run 0 "$S" state sign --help
@@ -36,11 +40,13 @@ check "demo runs" run 0 "$S" demo --data "$D"
 check "demo verifies" grep -q "re-checked: OK" "$T/out"
 check "demo shows time travel" grep -q "time travel" "$T/out"
 len1=$(grep -c . <("$S" export --data "$D"))
-check "demo appended 56 events" [ "$len1" -eq 56 ]
+check "demo appended 76 events" [ "$len1" -eq 76 ]
+check "the log names Irene's node" run 0 "$S" verify --data "$D"
+check "verify says its rules" grep -q "^rules: nitro-2, node 0x111a00868581f73ab42feef67d235ca09ca1e8db$" "$T/out"
 check "demo continues on the store" run 0 "$S" demo --data "$D"
-check "second run appends after the first" grep -q "offsets 56..111" "$T/out"
+check "second run appends after the first" grep -q "offsets 76..150" "$T/out"
 check "demo --fresh starts over" run 0 "$S" demo --fresh --data "$D"
-check "fresh store has 56 events" grep -q "offsets 0..55" "$T/out"
+check "fresh store has 76 events" grep -q "offsets 1..75" "$T/out"
 check "--fresh refuses a directory that is not a store" run 1 "$S" demo --fresh --data "$T"
 check "and says why" grep -q "not a statelog store" "$T/err"
 
@@ -54,7 +60,7 @@ run 0 "$S" stats --json --data "$D"
 head_orig=$(sed 's/.*"head":"\([^"]*\)".*/\1/' "$T/out")
 check "same head after round trip" [ "$head_copy" = "$head_orig" ]
 check "re-import is idempotent" run 0 "$S" import "$T/all.jsonl" --data "$T/copy"
-check "re-import appends nothing" grep -q "imported 0 events (56 already present)" "$T/out"
+check "re-import appends nothing" grep -q "imported 0 events (76 already present)" "$T/out"
 check "export range" run 0 "$S" export --from 10 --to 20 --data "$D"
 check "export range has 10 lines" [ "$(grep -c . "$T/out")" -eq 10 ]
 check "export past the end fails" run 3 "$S" export --from 0 --to 999 --data "$D"
@@ -94,8 +100,8 @@ check "objective completed" grep -q "Completed" "$T/out"
 check "show bad id is a usage error" run 2 "$S" show channel 0x12 --data "$D"
 check "show unknown channel" run 3 "$S" show channel "0x$(printf '0%.0s' {1..64})" --data "$D"
 check "show past the end" run 3 "$S" show channel "$cid" --at 100000 --data "$D"
-check "log by type" run 0 "$S" log --type voucher_received --data "$D"
-check "log by type has 5" [ "$(grep -c voucher_received "$T/out")" -eq 5 ]
+check "log by type" run 0 "$S" log --type proposal_signed --data "$D"
+check "log by type has 4" [ "$(grep -c proposal_signed "$T/out")" -eq 4 ]
 check "log by channel" run 0 "$S" log --channel "$cid" --json --data "$D"
 check "log --json lines" grep -q '^{"offset":' "$T/out"
 check "log unknown type" run 2 "$S" log --type nope --data "$D"
@@ -122,14 +128,14 @@ R=$T/damaged
 check "repair: a demo store" run 0 "$S" demo --data "$R"
 check "repair: and a second run" run 0 "$S" demo --data "$R"
 check "repair of a clean store changes nothing" run 0 "$S" repair --data "$R"
-check "and says so" grep -q "opens cleanly (112 events); nothing to repair" "$T/out"
+check "and says so" grep -q "opens cleanly (151 events); nothing to repair" "$T/out"
 wal=$(ls -S "$R"/*.log | head -1) # the largest write-ahead log
 python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); o=len(b)*7//10; b[o:o+4]=bytes(x^0xff for x in b[o:o+4]); open(p,'wb').write(b)" "$wal"
 check "a damaged log is refused" run 1 "$S" verify --data "$R"
 check "naming the file and the byte" grep -q "Corruption: .*the write-ahead log is damaged: $wal at byte [0-9]*: checksum mismatch" "$T/err"
 check "so is a writable open" run 1 "$S" snapshot --data "$R"
 check "repair salvages it" run 0 "$S" repair --data "$R"
-check "and prints what it dropped" grep -q "dropped:     offsets [0-9]*\.\.111 ([0-9]* acknowledged events)" "$T/out"
+check "and prints what it dropped" grep -q "dropped:     offsets [0-9]*\.\.150 ([0-9]* acknowledged events)" "$T/out"
 check "and where the originals are" grep -q "copied:      $R/lost-[0-9TZ]*/$(basename "$wal") (" "$T/out"
 check "the repaired store verifies" run 0 "$S" verify --data "$R"
 check "a second repair finds nothing to do" run 0 "$S" repair --data "$R"
@@ -139,7 +145,7 @@ check "repair: more events" run 0 "$S" demo --data "$R"
 wal=$(ls -t "$R"/*.log | head -1) # the newest write-ahead log, which holds them
 truncate -s "$(( $(stat -c %s "$wal") / 2 ))" "$wal"
 check "a shortened log is refused" run 1 "$S" verify --data "$R"
-check "naming what was acknowledged" grep -q "were acknowledged ($R/ACKED): offsets \[[0-9]*, $((kept + 56))) are lost" "$T/err"
+check "naming what was acknowledged" grep -q "were acknowledged ($R/ACKED): offsets \[[0-9]*, $((kept + 75))) are lost" "$T/err"
 check "repair salvages it too" run 0 "$S" repair --data "$R"
 check "repaired store verifies" run 0 "$S" verify --data "$R"
 

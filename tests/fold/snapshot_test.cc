@@ -9,6 +9,7 @@
 #include <random>
 
 #include "crypto/crc32c.h"
+#include "fold/snapshot_manager.h"
 #include "fold_test_util.h"
 #include "statelog/keccak.h"
 #include "statelog/ledger.h"
@@ -49,19 +50,20 @@ std::string Reseal(std::string data) {
 TEST(SnapshotCodecTest, RejectsDamage) {
   NodeView empty;
   std::string data = EncodeNodeView(empty, Hash256{});
-  // magic (8), format (1), prefix chain (32), length, objective and channel counts (1 each), CRC.
-  ASSERT_EQ(data.size(), 8u + 1 + 32 + 3 + 4);
+  // magic (8), format (1), prefix chain (32), length (1), identity (the rule set's name, 11, and
+  // an absent node, 1), objective and channel counts (1 each), CRC.
+  ASSERT_EQ(data.size(), 8u + 1 + 32 + 1 + 12 + 2 + 4);
   EXPECT_EQ(data.substr(0, 8), std::string_view("\x89SLSNAP\n", 8));
   Hash256 chain;
   EXPECT_TRUE(DecodeNodeView(data, &chain).ok());
   std::string newer = data;
-  newer[8] = 3;
+  newer[8] = 4;
   EXPECT_EQ(DecodeNodeView(newer, &chain).status().ToString(),
-            "NotSupported: snapshot format 3 is newer than this statelog (2)");
+            "NotSupported: snapshot format 4 is newer than this statelog (3)");
   std::string one = data;
   one[8] = 1;
   EXPECT_EQ(DecodeNodeView(one, &chain).status().ToString(),
-            "InvalidArgument: snapshot: binary snapshots are format 2, this one says 1");
+            "InvalidArgument: snapshot: binary snapshots are format 3, this one says 1");
   for (size_t n = 0; n < data.size(); ++n) {
     EXPECT_FALSE(DecodeNodeView(data.substr(0, n), &chain).ok()) << n;
   }
@@ -85,7 +87,7 @@ TEST(SnapshotCodecTest, RejectsDamage) {
   std::string trailing = data;
   trailing.insert(trailing.size() - 4, 1, '\0');
   EXPECT_EQ(DecodeNodeView(Reseal(trailing), &chain).status().message(),
-            "snapshot: at byte 44: trailing bytes");
+            "snapshot: at byte 56: trailing bytes");
   std::string cut = data.substr(0, 41) + data.substr(data.size() - 4);
   EXPECT_EQ(DecodeNodeView(Reseal(cut), &chain).status().message(),
             "snapshot: at byte 41 (view.length): truncated");
@@ -94,7 +96,8 @@ TEST(SnapshotCodecTest, RejectsDamage) {
   EXPECT_EQ(DecodeNodeView(Reseal(overlong), &chain).status().message(),
             "snapshot: at byte 43 (view.length): integer with a redundant byte");
   EXPECT_EQ(DecodeNodeView("[1]", &chain).status().message(),
-            "snapshot: neither format 2 (binary, begins with 0x89 \"SLSNAP\") nor format 1 (JSON)");
+            "snapshot: neither binary (formats 2 and 3, begin with 0x89 \"SLSNAP\") nor format 1 "
+            "(JSON)");
 }
 
 // Every byte of a snapshot is covered: flipping any bit of it is refused, never read as another
@@ -154,7 +157,7 @@ TEST(SnapshotCodecTest, ReadsFormat1AndDropsSupersededTurns) {
   std::string newer = doc;
   newer.replace(newer.find("\"format\":1"), 10, "\"format\":4");
   EXPECT_EQ(DecodeNodeView(newer, &chain).status().ToString(),
-            "NotSupported: snapshot format 4 is newer than this statelog (2)");
+            "NotSupported: snapshot format 4 is newer than this statelog (3)");
   std::string two = doc;
   two.replace(two.find("\"format\":1"), 10, "\"format\":2");
   EXPECT_EQ(DecodeNodeView(two, &chain).status().ToString(),
@@ -200,7 +203,64 @@ TEST(SnapshotCodecTest, MatchesAnEncodingWrittenFromTheSpec) {
   EXPECT_EQ(c.holdings.at(Address{}), Uint256(100));
   EXPECT_EQ(c.received, Uint256(5));
   EXPECT_EQ(c.last_offset, 8u);
+  // Format 2 carries none of rule set 2's fields: the view keeps their defaults, which is what a
+  // log of rule set statelog-1 (the only logs format 2 was written for) folds to.
+  EXPECT_EQ(view->identity, LogIdentity{});
+  EXPECT_FALSE(c.prefund_outcome.has_value());
+  EXPECT_EQ(c.last_block, 0u);
+  // Written again, it is format 3, and reads back as the same view.
+  std::string again = EncodeNodeView(*view, chain);
+  EXPECT_EQ(again[8], 3);
+  Hash256 again_chain;
+  auto reread = DecodeNodeView(again, &again_chain);
+  ASSERT_TRUE(reread.ok()) << reread.status().ToString();
+  EXPECT_EQ(*reread, *view);
+}
+
+// fuzz/corpus-snapshot/one-channel-format3, also written from the documentation alone, is the
+// same channel in format 3: a log of node 0x11.. under nitro-2, the channel's prefund outcome
+// recorded and its latest chain event at block 12. It decodes to that view and encodes back to
+// the same bytes.
+TEST(SnapshotCodecTest, MatchesAFormat3EncodingWrittenFromTheSpec) {
+  std::ifstream in(std::string(STATELOG_SNAPSHOT_SEEDS) + "/one-channel-format3", std::ios::binary);
+  std::string seed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(seed.size(), 1u);
+  std::string data = Reseal(std::string("\x89SLSNAP\n\x03", 9) + seed.substr(1) + "0000");
+  Hash256 chain;
+  auto view = DecodeNodeView(data, &chain);
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  EXPECT_EQ(view->identity.rules, RuleSet::kNitro2);
+  ASSERT_TRUE(view->identity.node.has_value());
+  EXPECT_EQ(view->identity.node->ToHex(), "0x" + std::string(40, '1'));
+  ASSERT_EQ(view->channels.size(), 1u);
+  const ChannelState& c = view->channels.begin()->second;
+  ASSERT_TRUE(c.prefund_outcome.has_value());
+  ASSERT_EQ(c.prefund_outcome->size(), 1u);
+  EXPECT_EQ((*c.prefund_outcome)[0].allocations.at(1).amount, Uint256(40));
+  EXPECT_EQ(c.last_block, 12u);
+  EXPECT_EQ(c.received, Uint256(5));
+  EXPECT_EQ(c.last_offset, 8u);
   EXPECT_EQ(EncodeNodeView(*view, chain), data);
+}
+
+// Format 3 carries the log's identity and the fields of rule set 2 (a log of node 0x11.. whose
+// channel recorded its prefund outcome and a chain event of block 9).
+TEST(SnapshotCodecTest, Format3CarriesTheRuleSetTwoFields) {
+  NodeView view;
+  view.length = 4;
+  view.identity = {RuleSet::kNitro2, Address::FromHex("0x" + std::string(40, '1')).value()};
+  ChannelState c;
+  c.id = Hash256::FromHex("0x" + std::string(64, 'c')).value();
+  c.fixed.participants = {*view.identity.node};
+  c.prefund_outcome = Exit{SingleAssetExit{}};
+  c.last_block = 9;
+  view.channels.emplace(c.id, c);
+  Hash256 chain;
+  std::string data = EncodeNodeView(view, chain);
+  auto back = DecodeNodeView(data, &chain);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, view);
+  EXPECT_NE(data.find("nitro-2"), std::string::npos);
 }
 
 TEST(SnapshotTest, LedgerSnapshotsEveryNEventsAndRecordsThem) {

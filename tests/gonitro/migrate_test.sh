@@ -178,5 +178,5 @@ check "a channel id that does not match its fixed part" refused wrongid 3 \
 nd=$(broken notjson)
 key=$(patch "$nd/vouchers_$sfx.db" "$record"'\{' 1 x)
 check "a value that is not JSON" refused notjson 3 \
-  "vouchers_$sfx.db: key $key: JSON: Invalid value. (at offset 0)"
+  "vouchers_$sfx.db: key $key: JSON: The JSON document has an improper structure: missing or superfluous commas, braces, missing keys, etc. (at offset 0)"
 finish

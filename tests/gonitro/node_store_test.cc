@@ -96,7 +96,8 @@ TEST(GoNitroStoreTest, RefusesMalformedChannels) {
       "OffChain.SignedStateForTurnNum.0.Sigs.2: participant index out of range (2 "
       "participants)");
   ExpectRefused(StoreFile::kChannels, kId, "{",
-                "JSON: Missing a name for object member. (at offset 1)");
+                "JSON: The JSON document has an improper structure: missing or superfluous commas, "
+                "braces, missing keys, etc. (at offset 0)");
 }
 
 std::string Consensus(const std::string& participants, const std::string& sigs,

@@ -86,6 +86,39 @@ TEST(SignatureTest, EthereumMessageDigestUsesThePrefix) {
   EXPECT_EQ(EthereumMessageDigest(h), Keccak256(msg));
 }
 
+TEST(SignatureTest, PersonalMessageDigestVectors) {
+  // EIP-191 personal_sign digests as Ethereum wallets and libraries compute them.
+  EXPECT_EQ(PersonalMessageDigest("Hello World"),
+            Hex<Hash256>("0xa1de988600a42c4b4ab089b619297c17d53cffae5d5120d82d8a92d0bb3b78f2"));
+  EXPECT_EQ(PersonalMessageDigest("hello"),
+            Hex<Hash256>("0x50b2c43fd39106bafbba0da34fc430e1f91e3c96ea2acee2bc34119f92b37750"));
+  // For a 32-byte message it is the digest Nitro signs.
+  Hash256 h = Keccak256(std::string_view("x"));
+  std::string_view bytes(reinterpret_cast<const char*>(h.data()), 32);
+  EXPECT_EQ(PersonalMessageDigest(bytes), EthereumMessageDigest(h));
+}
+
+TEST(SignatureTest, SignMessageThenRecover) {
+  Bytes32 key = Hex<Bytes32>("2d999770f7b5d49b694080f987b82bbc9fc9ac2b4dcc10b0f8aba7d700f69c6d");
+  const std::string text = "example.com/log\n7\nc6WQ+yZrgVVwQLFGudR54qG1hJsSUWdkL1tkhm8dXH0=\n";
+  StatusOr<Signature> sig = SignMessage(text, key);
+  ASSERT_TRUE(sig.ok()) << sig.status().ToString();
+  EXPECT_TRUE(IsLowS(*sig));
+  StatusOr<Address> who = RecoverMessageSigner(text, *sig);
+  ASSERT_TRUE(who.ok()) << who.status().ToString();
+  EXPECT_EQ(*who, Hex<Address>("0xAAA6628Ec44A8a742987EF3A114dDFE2D4F7aDCE"));
+  // Another text recovers another address (or none); a message signature is not a hash
+  // signature of the same bytes' keccak.
+  StatusOr<Address> other = RecoverMessageSigner(text + "x", *sig);
+  EXPECT_TRUE(!other.ok() || *other != *who);
+  StatusOr<Address> as_hash = RecoverSigner(Keccak256(text), *sig);
+  EXPECT_TRUE(!as_hash.ok() || *as_hash != *who);
+  // The canonical-form rules are RecoverSigner's.
+  Signature bad_v = *sig;
+  bad_v.bytes[64] = 1;
+  EXPECT_TRUE(RecoverMessageSigner(text, bad_v).status().IsInvalidArgument());
+}
+
 TEST(SignatureTest, SignThenRecoverRandomKeysAndHashes) {
   std::mt19937_64 rng(20240601);
   std::set<uint8_t> vs;

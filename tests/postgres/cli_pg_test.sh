@@ -12,9 +12,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$S" demo --store "$C" >"$T/demo1" 2>&1 || fail "first demo: $(cat "$T/demo1")"
 before=$("$S" stats --json --store "$C" | sed 's/.*"length":\([0-9]*\).*/\1/')
-[ "$before" -ge 56 ] || fail "the first demo appended fewer than 56 events ($before)"
-# Follow from the current end: the next demo run (another process) appends 56 events.
-"$S" log --follow --from "$before" --limit 56 --json --store "$C" >"$T/follow" 2>"$T/follow.err" &
+[ "$before" -ge 76 ] || fail "the first demo appended fewer than 76 events ($before)"
+# Follow from the current end: the next demo run (another process) appends 75 events.
+"$S" log --follow --from "$before" --limit 75 --json --store "$C" >"$T/follow" 2>"$T/follow.err" &
 follower=$!
 sleep 1
 "$S" demo --store "$C" >"$T/demo2" 2>&1 || fail "second demo: $(cat "$T/demo2")"
@@ -22,18 +22,18 @@ for _ in $(seq 1 100); do
   kill -0 $follower 2>/dev/null || break
   sleep 0.2
 done
-kill $follower 2>/dev/null && fail "the follower did not see 56 new events: $(wc -l <"$T/follow") lines"
+kill $follower 2>/dev/null && fail "the follower did not see 75 new events: $(wc -l <"$T/follow") lines"
 wait $follower || fail "follower exit: $(cat "$T/follow.err")"
-[ "$(grep -c '^{"offset":' "$T/follow")" -eq 56 ] || fail "follower printed $(wc -l <"$T/follow") lines"
+[ "$(grep -c '^{"offset":' "$T/follow")" -eq 75 ] || fail "follower printed $(wc -l <"$T/follow") lines"
 first=$(head -n 1 "$T/follow" | sed 's/{"offset":\([0-9]*\).*/\1/')
 last=$(tail -n 1 "$T/follow" | sed 's/{"offset":\([0-9]*\).*/\1/')
-[ "$first" -eq "$before" ] && [ "$last" -eq $((before + 55)) ] || fail "offsets $first..$last"
+[ "$first" -eq "$before" ] && [ "$last" -eq $((before + 74)) ] || fail "offsets $first..$last"
 "$S" verify --store "$C" >"$T/verify" 2>&1 || fail "verify: $(cat "$T/verify")"
 grep -q "verify: OK" "$T/verify" || fail "verify output"
 "$S" demo --fresh --store "$C" >/dev/null 2>&1 && fail "--fresh must refuse a shared log"
 
 # Four demos at once on the shared log, three rounds: every one succeeds, its counts are its own
-# (56 events each), and the log verifies after each round.
+# (75 events each), and the log verifies after each round.
 for round in 1 2 3; do
   pids=()
   for d in 1 2 3 4; do
@@ -42,7 +42,7 @@ for round in 1 2 3; do
   done
   for d in 1 2 3 4; do
     wait "${pids[$((d - 1))]}" || fail "round $round: concurrent demo $d: $(cat "$T/race$d")"
-    grep -q "appended 56 checked events" "$T/race$d" || fail "round $round demo $d counts: $(grep appended "$T/race$d")"
+    grep -q "appended 75 checked events" "$T/race$d" || fail "round $round demo $d counts: $(grep appended "$T/race$d")"
     grep -q "verify ==" "$T/race$d" || fail "round $round demo $d output"
   done
   "$S" verify --store "$C" >"$T/verify" 2>&1 || fail "round $round: verify after concurrent demos: $(cat "$T/verify")"
@@ -63,6 +63,28 @@ grep -q "offset 20 is missing" "$T/verify" || fail "verify did not name the miss
 psql "$C" -q -v ON_ERROR_STOP=1 -c "INSERT INTO statelog.events SELECT * FROM statelog.saved WHERE pos = 20; DROP TABLE statelog.saved" >/dev/null ||
   fail "cannot put the rows back"
 "$S" verify --store "$C" >"$T/verify" 2>&1 || fail "control: verify after the rows were put back: $(cat "$T/verify")"
+# Checkpoints kept in the shared log (table checkpoints): sign one, prove an event against it and
+# check the proof offline; after another process's appends, a second checkpoint extends the first.
+irene=0x111a00868581f73ab42feef67d235ca09ca1e8db
+echo 0xfebb3b74b0b52d0976f6571d555f4ac8b91c308dfa25c7b58d1e6a7c3f50c781 >"$T/irene.key"
+"$S" checkpoint --store "$C" --key-file "$T/irene.key" >"$T/cp1" 2>"$T/cp1.err" ||
+  fail "checkpoint: $(cat "$T/cp1.err")"
+grep -q "^kept checkpoint 0 of statelog/$irene: " "$T/cp1.err" || fail "checkpoint: $(cat "$T/cp1.err")"
+"$S" prove --store "$C" event 5 --out "$T/p5" 2>"$T/p5.err" || fail "prove: $(cat "$T/p5.err")"
+"$S" check-proof "$T/p5" --key "$irene" >"$T/check" 2>&1 || fail "check-proof: $(cat "$T/check")"
+grep -q "^check-proof: OK$" "$T/check" || fail "check-proof output: $(cat "$T/check")"
+"$S" demo --store "$C" >/dev/null 2>&1 || fail "demo after the checkpoint"
+STATELOG_NODE_KEY_FILE="$T/irene.key" "$S" checkpoint --store "$C" >"$T/cp2" 2>"$T/cp2.err" ||
+  fail "second checkpoint: $(cat "$T/cp2.err")"
+grep -q "^kept checkpoint 1 of statelog/$irene: " "$T/cp2.err" || fail "second: $(cat "$T/cp2.err")"
+"$S" prove --store "$C" consistency "$T/cp1" --out "$T/c12" 2>"$T/c12.err" ||
+  fail "prove consistency: $(cat "$T/c12.err")"
+"$S" check-proof "$T/c12" --key "$irene" --older "$T/cp1" >"$T/check" 2>&1 ||
+  fail "check-proof consistency: $(cat "$T/check")"
+"$S" checkpoint --store "$C" --key-file "$T/irene.key" --origin example.com/other >/dev/null \
+  2>"$T/other.err" && fail "another origin was signed"
+grep -q "the last checkpoint signed is of statelog/$irene, not example.com/other" "$T/other.err" ||
+  fail "another origin: $(cat "$T/other.err")"
 
 # A follower whose log goes away (its schema dropped under it) exits non-zero with the error.
 "$S" log --follow --store "$C" >"$T/f2" 2>"$T/f2.err" &

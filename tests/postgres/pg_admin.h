@@ -49,7 +49,8 @@ inline void CreateAppRole(const std::string& role, const std::string& schema) {
   Admin("GRANT USAGE ON SCHEMA " + schema + " TO " + role);
   Admin("GRANT SELECT ON " + schema + ".meta TO " + role);
   Admin("GRANT SELECT, INSERT, UPDATE ON " + schema + ".head, " + schema + ".events TO " + role);
-  Admin("GRANT SELECT, INSERT ON " + schema + ".stream_entries TO " + role);
+  Admin("GRANT SELECT, INSERT ON " + schema + ".stream_entries, " + schema + ".tree_hashes, " +
+        schema + ".checkpoints TO " + role);
   Admin("GRANT SELECT, INSERT, UPDATE, DELETE ON " + schema + ".snapshots TO " + role);
 }
 

@@ -14,6 +14,7 @@
 #include "postgres/backend.h"
 #include "postgres/pg_admin.h"
 #include "statelog/postgres_store.h"
+#include "statelog/tlog.h"
 #include "store/event_record.h"
 #include "store/postgres_factory.h"
 #include "store/test_events.h"
@@ -36,19 +37,25 @@ std::unique_ptr<PostgresBackend> OpenBackend(const std::string& schema,
 // Stages `records` after `head` as the core would: offsets, chain values, encodings and stream
 // versions (each stream's continue from `versions`). The staged records point into `records` and
 // `encoded`, whose buffers stay put when a Staging is moved.
+// The Merkle tree's stored hashes too, from `edge`, the tree's right edge at `head` (`edge` of
+// the Staging whose `after` is `head`).
 struct Staging {
   std::vector<Record> records;
   std::vector<std::string> encoded;
   std::vector<StagedRecord> staged;
   ChainHead after;
+  tlog::RightEdge edge;                // after the records
+  std::vector<tlog::StoredHash> tree;  // what the records complete
 };
 
 Staging Stage(const ChainHead& head, std::vector<Record> records,
-              std::map<std::string, uint64_t>* versions) {
+              std::map<std::string, uint64_t>* versions, const tlog::RightEdge& edge = {}) {
   Staging s;
   s.records = std::move(records);
   for (const Record& r : s.records) s.encoded.push_back(r.payload->Encode());
   s.after = head;
+  s.edge = edge;
+  std::vector<size_t> tree_end;
   for (size_t i = 0; i < s.records.size(); ++i) {
     StagedRecord st;
     st.offset = s.after.length;
@@ -58,8 +65,13 @@ Staging Stage(const ChainHead& head, std::vector<Record> records,
     for (const std::string& stream : s.records[i].streams) {
       st.streams.push_back(StreamEntry{stream, ++(*versions)[stream]});
     }
+    s.edge.Append(tlog::LeafHash(s.encoded[i]), &s.tree);
+    tree_end.push_back(s.tree.size());
     s.after = ChainHead{s.after.length + 1, st.chain};
     s.staged.push_back(std::move(st));
+  }
+  for (size_t i = 0, begin = 0; i < s.staged.size(); begin = tree_end[i++]) {
+    s.staged[i].tree = std::span(s.tree).subspan(begin, tree_end[i] - begin);
   }
   return s;
 }
@@ -95,13 +107,13 @@ TEST(PostgresBackendTest, AppendIsConditionalOnTheHead) {
 
   // Against the current head it goes through.
   versions_b = versions_a;
-  Staging next = Stage(first.after, {records[2], records[3]}, &versions_b);
+  Staging next = Stage(first.after, {records[2], records[3]}, &versions_b, first.edge);
   ASSERT_TRUE(b->Append(first.after, next.staged).ok());
   EXPECT_EQ(*a->ReadHead(), next.after);
 
   // A record whose id is stored already, staged at the right head (a writer that skipped the
   // core's checks): the unique index refuses it as a Conflict, and nothing is written.
-  Staging dup = Stage(next.after, {records[0]}, &versions_b);
+  Staging dup = Stage(next.after, {records[0]}, &versions_b, next.edge);
   s = a->Append(next.after, dup.staged);
   EXPECT_TRUE(s.IsConflict()) << s.ToString();
   EXPECT_EQ(*a->ReadHead(), next.after);
@@ -148,11 +160,11 @@ TEST(PostgresBackendTest, ConflictKeepsTheLockForTheSecondAttempt) {
   const auto conflict_at = Clock::now();
   // b now holds the lock at first.after. a tries to append at that head from another thread.
   vb2 = va;  // the versions after records[0], for b's second staging
-  Staging mine = Stage(first.after, {records[2]}, &va);
+  Staging mine = Stage(first.after, {records[2]}, &va, first.edge);
   Status a_status;
   std::thread other([&] { a_status = a->Append(first.after, mine.staged); });
   std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  Staging again = Stage(first.after, {records[1]}, &vb2);
+  Staging again = Stage(first.after, {records[1]}, &vb2, first.edge);
   const bool in_time = Clock::now() - conflict_at < std::chrono::milliseconds(15);
   const Status b_status = b->Append(first.after, again.staged);
   other.join();
@@ -179,14 +191,14 @@ TEST(PostgresBackendTest, AnUnusedKeptLockIsReleased) {
   ASSERT_TRUE(b->Append(empty, stale.staged).IsConflict());
   // b never comes back; a appends at the head b locked once b lets go.
   const auto start = std::chrono::steady_clock::now();
-  Staging next = Stage(first.after, {records[2]}, &va);
+  Staging next = Stage(first.after, {records[2]}, &va, first.edge);
   ASSERT_TRUE(a->Append(first.after, next.staged).ok());
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   EXPECT_EQ(*b->ReadHead(), next.after);
   // b's next append, staged against the new head, goes through on a fresh transaction.
   vb = va;
   const std::vector<Record> more = Records(ChannelEvents(1, 1, 100));
-  Staging late = Stage(next.after, {more[0]}, &vb);
+  Staging late = Stage(next.after, {more[0]}, &vb, next.edge);
   ASSERT_TRUE(b->Append(next.after, late.staged).ok());
   EXPECT_EQ(a->ReadHead()->length, 3u);
 }

@@ -112,6 +112,10 @@ std::vector<std::string> VerifyLog(const EventStore& store) {
   EXPECT_TRUE(cursor->status().ok()) << cursor->status().ToString();
   EXPECT_EQ(expected, head.length);
   EXPECT_EQ(chain, head.chain);
+  // The Merkle tree the writers staged, each against the head it caught up to, is the tree of
+  // the log.
+  Status tree = store.log().VerifyTree(head.length);
+  EXPECT_TRUE(tree.ok()) << tree.ToString();
   return ids;
 }
 

@@ -47,13 +47,13 @@ TEST(PostgresStoreTest, MissingSchemaWithoutCreateIsNotFound) {
 TEST(PostgresStoreTest, NewerSchemaVersionIsRefused) {
   const std::string schema = FreshPostgresSchema();
   ASSERT_TRUE(OpenSchema(schema).ok());
-  Admin("UPDATE " + schema + ".meta SET value = '3' WHERE key = 'schema_version'");
+  Admin("UPDATE " + schema + ".meta SET value = '5' WHERE key = 'schema_version'");
   auto store = OpenSchema(schema);
   EXPECT_EQ(store.status().code(), StatusCode::kNotSupported) << store.status().ToString();
-  EXPECT_THAT(store.status().message(), HasSubstr("version 3"));
+  EXPECT_THAT(store.status().message(), HasSubstr("version 5"));
   // Refused before anything was touched.
   EXPECT_EQ(Admin("SELECT value FROM " + schema + ".meta WHERE key = 'schema_version'"),
-            std::vector<std::string>{"3"});
+            std::vector<std::string>{"5"});
 }
 
 TEST(PostgresStoreTest, BadSchemaNamesAreRejected) {
@@ -253,6 +253,8 @@ TEST(PostgresStoreTest, RoleWithDocumentedPrivilegesWorks) {
   ASSERT_TRUE((*store)->Unsubscribe(sub).ok());
   ASSERT_TRUE((*store)->snapshots()->Put(Snapshot{6, (*store)->Head()->chain, "v"}).ok());
   ASSERT_TRUE((*store)->snapshots()->Delete(6).ok());
+  ASSERT_TRUE((*store)->log().KeepCheckpoint({0, 6, "a kept note\n"}).ok());
+  EXPECT_EQ((*store)->log().LatestCheckpoint()->value().number, 0u);
 
   // No CREATE: a new log cannot be made with this role.
   auto fresh = OpenSchema(FreshPostgresSchema(), " user=" + role);

@@ -18,6 +18,7 @@
 #include "postgres/pg_admin.h"
 #include "statelog/codec.h"
 #include "statelog/postgres_store.h"
+#include "statelog/tlog.h"
 #include "store/postgres_factory.h"
 
 namespace statelog::test {
@@ -96,8 +97,15 @@ TEST(PostgresUpgradeTest, Format1SchemaIsUpgradedAndReadsBackUnchanged) {
 
   auto store = OpenSchema(schema, "", /*create=*/false);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ(SchemaVersion(schema), "2");
+  EXPECT_EQ(SchemaVersion(schema), "4");
   EXPECT_EQ(EventColumns(schema), (std::vector<std::string>{"pos", "event_id", "chain", "body"}));
+  // Through version 2 to 3: the Merkle tree computed from the stored bodies; 3 to 4: the table of
+  // kept checkpoints, empty.
+  EXPECT_EQ(Admin("SELECT count(*) FROM " + schema + ".tree_hashes"),
+            std::vector<std::string>{std::to_string(tlog::StoredHashCount(58))});
+  EXPECT_EQ(Admin("SELECT count(*) FROM " + schema + ".checkpoints"),
+            std::vector<std::string>{"0"});
+  EXPECT_TRUE((*store)->log().VerifyTree(58).ok());
   EXPECT_THAT(Admin("SELECT indexname FROM pg_indexes WHERE schemaname = '" + schema + "'"),
               ::testing::Not(::testing::Contains(HasSubstr("_pos"))));
 
@@ -183,7 +191,7 @@ TEST(PostgresUpgradeTest, Format1SchemaIsUpgradedAndReadsBackUnchanged) {
   auto again = OpenSchema(schema, "", /*create=*/false);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(*(*again)->Length(), 59u);
-  EXPECT_EQ(SchemaVersion(schema), "2");
+  EXPECT_EQ(SchemaVersion(schema), "4");
 }
 
 // Several processes open the same version-1 schema at once: one upgrades, the others wait for it
@@ -206,7 +214,7 @@ TEST(PostgresUpgradeTest, ConcurrentOpensOfAnOldSchemaAgree) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 4);
-  EXPECT_EQ(SchemaVersion(schema), "2");
+  EXPECT_EQ(SchemaVersion(schema), "4");
   // One entry per (stream, event), written once.
   size_t memberships = 0;
   for (const Event& e : ExportedEvents()) memberships += EventStreams(e).size();
@@ -239,13 +247,13 @@ TEST(PostgresUpgradeTest, FailedUpgradeChangesNothing) {
 
 // A schema written by a newer statelog is refused, and left alone.
 TEST(PostgresUpgradeTest, NewerVersionIsRefused) {
-  const std::string schema = FreshPostgresSchema("v3");
+  const std::string schema = FreshPostgresSchema("v5");
   LoadFormat1Schema(schema);
-  Admin("UPDATE " + schema + ".meta SET value = '3' WHERE key = 'schema_version'");
+  Admin("UPDATE " + schema + ".meta SET value = '5' WHERE key = 'schema_version'");
   auto store = OpenSchema(schema, "", /*create=*/false);
   EXPECT_EQ(store.status().code(), StatusCode::kNotSupported) << store.status().ToString();
-  EXPECT_THAT(store.status().message(), HasSubstr("version 3"));
-  EXPECT_EQ(SchemaVersion(schema), "3");
+  EXPECT_THAT(store.status().message(), HasSubstr("version 5"));
+  EXPECT_EQ(SchemaVersion(schema), "5");
   EXPECT_EQ(EventColumns(schema).size(), 7u);
 }
 

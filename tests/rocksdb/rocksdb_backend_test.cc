@@ -13,6 +13,7 @@
 #include "statelog/keccak.h"
 #include "statelog/log.h"
 #include "statelog/log_backend.h"
+#include "statelog/tlog.h"
 #include "store/rocksdb_factory.h"  // TempDir
 
 namespace statelog::test {
@@ -223,6 +224,13 @@ TEST(RocksBackendTest, AppendAtAnotherHeadIsAConflictAndWritesNothing) {
   staged.record = &record;
   staged.encoded = encoded;
   staged.streams.push_back(StreamEntry{kA, 1});
+  // Without the Merkle tree's leaf hash the store refuses the record.
+  {
+    Status s = backend->Append(ChainHead(), std::span<const StagedRecord>(&staged, 1));
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  }
+  const tlog::StoredHash leaf{{0, 0}, tlog::LeafHash(encoded)};
+  staged.tree = std::span(&leaf, 1);
 
   ChainHead wrong{0, Keccak256("not the head")};
   Status s = backend->Append(wrong, std::span<const StagedRecord>(&staged, 1));

@@ -57,22 +57,22 @@ TEST(RocksDbOpenErrorTest, NewerFormatVersionIsNotSupported) {
     rocksdb::DB* db = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir, &db).ok());
     ASSERT_TRUE(
-        db->Put(rocksdb::WriteOptions(), rocksdb_format::kFormatKey, rocksdb_format::FormatValue(3))
+        db->Put(rocksdb::WriteOptions(), rocksdb_format::kFormatKey, rocksdb_format::FormatValue(4))
             .ok());
     delete db;
   }
   auto store = RocksDbEventStore::Open(dir);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kNotSupported) << store.status().ToString();
-  EXPECT_NE(store.status().message().find("format version 3 is newer than supported version 2"),
+  EXPECT_NE(store.status().message().find("format version 4 is newer than supported version 3"),
             std::string_view::npos)
       << store.status().ToString();
-  // Refused without a change: the marker still says 3.
+  // Refused without a change: the marker still says 4.
   rocksdb::DB* db = nullptr;
   ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir, &db).ok());
   std::string value;
   EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), rocksdb_format::kFormatKey, &value).ok());
-  EXPECT_EQ(value, rocksdb_format::FormatValue(3));
+  EXPECT_EQ(value, rocksdb_format::FormatValue(4));
   delete db;
 }
 

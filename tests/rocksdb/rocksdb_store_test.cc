@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fold/fold_test_util.h"
+#include "fold/snapshot_manager.h"
 #include "rocksdb/rocksdb_test_util.h"
 #include "statelog/ledger.h"
 #include "statelog/reconstruct.h"

@@ -1,6 +1,7 @@
-// The upgrade of a format-1 store (statelog 0.1) to format 2 at Open, on the committed fixture
-// tests/fixtures/format1/rocksdb-store.tar.gz: every event, the head, the stream offsets and the
-// snapshots read back unchanged, the marker says 2, the store reopens and takes appends. An
+// The upgrade of a format-1 store (statelog 0.1) at Open, through format 2 to the current one, on
+// the committed fixture tests/fixtures/format1/rocksdb-store.tar.gz: every event, the head, the
+// stream offsets and the snapshots read back unchanged, the marker says 3 and the Merkle tree is
+// there, the store reopens and takes appends. An
 // interrupted upgrade leaves a format-1 store and is redone at the next open.
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
@@ -16,6 +17,7 @@
 #include "rocksdb/rocksdb_internal.h"
 #include "rocksdb/rocksdb_test_util.h"
 #include "statelog/codec.h"
+#include "statelog/tlog.h"
 #include "store/test_events.h"
 
 namespace statelog::test {
@@ -118,6 +120,8 @@ void ExpectFixtureContent(const EventStore& store, const std::vector<Event>& eve
   const ChainHead head = HeadOf(store);
   EXPECT_EQ(head.length, kFixtureLength);
   EXPECT_EQ(head.chain.ToHex(), kFixtureChain);
+  // The Merkle tree the upgrade computed is the tree of the stored events.
+  EXPECT_TRUE(store.log().VerifyTree(head.length).ok());
   const std::vector<StoredEvent> log = CheckLog(store);
   ASSERT_EQ(log.size(), events.size());
   for (size_t i = 0; i < log.size(); ++i) {
@@ -150,8 +154,9 @@ TEST(RocksDbUpgradeTest, Format1StoreIsUpgradedAtOpen) {
   }
   const RawView after = ReadRaw(dir);
   EXPECT_EQ(after.version, RocksDbEventStore::kFormatVersion);
-  EXPECT_EQ(after.version, 2u);
+  EXPECT_EQ(after.version, 3u);
   EXPECT_EQ(after.keys.count(fmt::kFormat1ChannelPrefix), 0u) << "format-1 indexes are removed";
+  EXPECT_EQ(after.keys.at(fmt::kTreePrefix), tlog::StoredHashCount(kFixtureLength));
   EXPECT_EQ(after.keys.count(fmt::kFormat1ObjectivePrefix), 0u);
   EXPECT_GT(after.keys.count(fmt::kStreamPrefix), 0u);
   EXPECT_EQ(after.keys.at(fmt::kRecordPrefix), kFixtureLength);
@@ -211,7 +216,7 @@ TEST(RocksDbUpgradeTest, InterruptedUpgradeLeavesFormat1AndIsRedone) {
   ExpectFixtureContent(**store, events);
   store->reset();
   const RawView raw = ReadRaw(dir);
-  EXPECT_EQ(raw.version, 2u);
+  EXPECT_EQ(raw.version, 3u);
   EXPECT_EQ(raw.keys.count(fmt::kFormat1ChannelPrefix), 0u);
 }
 

@@ -53,7 +53,8 @@ def test_page(statelog, tmp, store_args, shots):
         b.wait("the timeline", "document.querySelectorAll('#timeline li').length > 0")
         check(b.eval("document.getElementById('channel-id').textContent") == shown[0],
               "the first channel of the list is selected")
-        channel = server.json("/api/v1/channels/" + shown[0])["channel"]
+        head = server.json("/api/v1/channels/" + shown[0])
+        channel = head["channel"]
         n = b.eval("document.querySelectorAll('#timeline li').length")
         check(n == channel["event_count"],
               "timeline shows %d events, the channel has %d" % (n, channel["event_count"]))
@@ -65,16 +66,17 @@ def test_page(statelog, tmp, store_args, shots):
         set_slider(b, length - 1)
         late = balances(b)
         check(early != late, "moving the slider changed nothing: %r" % late)
-        want = ";".join("=" + x["amount"] for x in channel["balances"])
+        want = ";".join("=" + x["amount"] for x in head["balances"])
         check(";".join("=" + x.split("=")[1] for x in late.split(";")) == want,
               "balances at the head %r, the API says %r" % (late, want))
         # A middle offset matches the API as of that offset.
         mid = (channel["first_offset"] + channel["last_offset"]) // 2
         set_slider(b, mid)
-        api = server.json("/api/v1/channels/%s?at=%d" % (shown[0], mid))["channel"]
+        at_mid = server.json("/api/v1/channels/%s?at=%d" % (shown[0], mid))
+        api = at_mid["channel"]
         b.wait("balances as of %d" % mid,
                "document.querySelectorAll('#balances tbody tr').length === %d"
-               % len(api["balances"]))
+               % len(at_mid["balances"]))
         future = b.eval("document.querySelectorAll('#timeline li.future').length")
         check(future == channel["event_count"] - api["event_count"],
               "%d events greyed out as after offset %d, wanted %d"

@@ -175,6 +175,13 @@ def test(statelog, tmp):
         check(code == 400 and json.loads(body)["error"] == {
             "code": "bad_parameter", "message": "header 'Last-Event-ID': not an offset: 'x'",
             "parameter": "Last-Event-ID"}, "Last-Event-ID: %r" % body)
+        # The last offset there can be: no event follows it (not a wrap to offset 0).
+        code, _, body = server.request("GET", "/api/v1/events/stream",
+                                       headers={"Last-Event-ID": "18446744073709551615"})
+        check(code == 400 and json.loads(body)["error"] == {
+            "code": "bad_parameter",
+            "message": "header 'Last-Event-ID': no event follows offset 2^64-1",
+            "parameter": "Last-Event-ID"}, "Last-Event-ID 2^64-1: %r" % body)
         code, _, body = server.get("/api/v1/events/stream?from=%d" % (length + 1))
         check(code == 400 and json.loads(body)["error"]["parameter"] == "from", "from past end")
         still_up(server, "streams")

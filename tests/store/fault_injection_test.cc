@@ -8,6 +8,7 @@
 #include "demo/scenario.h"
 #include "statelog/ledger.h"
 #include "statelog/reconstruct.h"
+#include "statelog/tlog.h"
 #include "statelog/verify.h"
 #include "store/faulty_backend.h"
 #include "store/store_conformance.h"
@@ -59,6 +60,7 @@ auto Retry(const std::string& what, Op op) -> decltype(op()) {
 
 struct Outcome {
   LogImage image;
+  std::optional<tlog::Hash> tree_root;  // the Merkle tree's root, for a backend that keeps one
   uint64_t operations = 0;
   bool fired = false;
 };
@@ -110,6 +112,11 @@ Outcome Run(uint64_t fail_at, AppendFault mode, const std::vector<Event>& events
   out.fired = plan->fired.load();
   plan->fail_at = 0;  // the comparison below is the test's, not the workload's
   out.image = Image(**store);
+  if (const tlog::HashReader* tree = (*store)->log().tree()) {
+    StatusOr<tlog::Hash> root = tlog::TreeHash(out.image.head.length, *tree);
+    EXPECT_TRUE(root.ok()) << root.status().ToString();
+    if (root.ok()) out.tree_root = *root;
+  }
   return out;
 }
 
@@ -132,6 +139,7 @@ TYPED_TEST(FaultInjectionTest, EveryOperationFailingOnceIsVisibleAndRecoverable)
       ASSERT_FALSE(this->HasFailure());
       EXPECT_TRUE(faulty.fired) << "the workload never reached operation " << n;
       EXPECT_EQ(faulty.image, clean.image) << "the log differs from the fault-free one";
+      EXPECT_EQ(faulty.tree_root, clean.tree_root) << "the tree differs from the fault-free one";
     }
   }
 }
@@ -143,7 +151,13 @@ class DroppingBackend final : public LogBackend {
   explicit DroppingBackend(std::unique_ptr<LogBackend> inner) : inner_(std::move(inner)) {}
   bool shared() const override { return inner_->shared(); }
   bool wants_encoded() const override { return inner_->wants_encoded(); }
+  bool keeps_tree() const override { return inner_->keeps_tree(); }
+  bool wants_tree_hashes() const override { return inner_->wants_tree_hashes(); }
   StatusOr<ChainHead> ReadHead() const override { return inner_->ReadHead(); }
+  Status ReadTreeHashes(std::span<const tlog::StoredHashId> ids,
+                        std::span<tlog::Hash> out) const override {
+    return inner_->ReadTreeHashes(ids, out);
+  }
   Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override {
     if (++appends_ == 3) return Status::OK();  // acknowledged, never written
     return inner_->Append(expected, records);

@@ -38,9 +38,23 @@ class FaultyBackend final : public LogBackend {
 
   bool shared() const override { return inner_->shared(); }
   bool wants_encoded() const override { return inner_->wants_encoded(); }
+  bool keeps_tree() const override { return inner_->keeps_tree(); }
+  bool wants_tree_hashes() const override { return inner_->wants_tree_hashes(); }
+  bool keeps_checkpoints() const override { return inner_->keeps_checkpoints(); }
+  StatusOr<std::optional<KeptCheckpoint>> ReadLatestCheckpoint() const override {
+    return inner_->ReadLatestCheckpoint();
+  }
+  Status KeepCheckpoint(const KeptCheckpoint& checkpoint) override {
+    return inner_->KeepCheckpoint(checkpoint);
+  }
   StatusOr<ChainHead> ReadHead() const override {
     STATELOG_RETURN_IF_ERROR(Tick("ReadHead"));
     return inner_->ReadHead();
+  }
+  Status ReadTreeHashes(std::span<const tlog::StoredHashId> ids,
+                        std::span<tlog::Hash> out) const override {
+    STATELOG_RETURN_IF_ERROR(Tick("ReadTreeHashes"));
+    return inner_->ReadTreeHashes(ids, out);
   }
   Status Append(const ChainHead& expected, std::span<const StagedRecord> records) override {
     const uint64_t n = ++plan_->ops;

@@ -14,6 +14,7 @@
 #include "statelog/memory_store.h"
 #include "statelog/store.h"
 #include "store/memory_backend.h"
+#include "store/staged_tree_backend.h"
 
 namespace statelog::test {
 
@@ -23,6 +24,14 @@ struct MemoryFactory {
   static std::unique_ptr<EventStore> Make() { return MemoryEventStore::Create(); }
   // Returns a new, empty backend (for tests that wrap it).
   static std::unique_ptr<LogBackend> MakeBackend() { return store_internal::NewMemoryBackend(); }
+};
+
+// The memory backend with the Merkle tree staged by the log core, as the durable backends keep it
+// (staged_tree_backend.h).
+struct StagedTreeFactory {
+  static constexpr const char* kName = "StagedTree";
+  static std::unique_ptr<EventStore> Make() { return EventStore::Open(MakeBackend()).value(); }
+  static std::unique_ptr<LogBackend> MakeBackend() { return std::make_unique<StagedTreeBackend>(); }
 };
 
 }  // namespace statelog::test
@@ -38,7 +47,7 @@ struct MemoryFactory {
 
 namespace statelog::test {
 
-using StoreBackends = ::testing::Types<MemoryFactory
+using StoreBackends = ::testing::Types<MemoryFactory, StagedTreeFactory
 #if STATELOG_TEST_ROCKSDB
                                        ,
                                        RocksDbFactory, RocksDbBulkFactory

@@ -209,8 +209,12 @@ TEST(SubscriptionOutageTest, AnyOtherReadErrorStopsAtOnce) {
   const Status stopped = f.store->WaitForDelivery(sub, 2);
   EXPECT_EQ(stopped.code(), StatusCode::kIOError);
   EXPECT_FALSE(stopped.unreachable());
-  EXPECT_EQ(stopped.message(),
-            "subscription 1: reading offsets [0, 2): injected outage: cannot connect");
+  // The subscription reads what the log holds when it wakes: the first event alone or both.
+  const std::string message(stopped.message());
+  EXPECT_TRUE(message ==
+                  "subscription 1: reading offsets [0, 2): injected outage: cannot connect" ||
+              message == "subscription 1: reading offsets [0, 1): injected outage: cannot connect")
+      << message;
   const std::vector<SubscriptionState> states = r.WaitForStates(1);
   ASSERT_EQ(states.size(), 1u);
   EXPECT_EQ(states[0].kind, SubscriptionState::kStopped);

@@ -77,8 +77,8 @@ std::vector<std::string> CheckRaceOutcome(const EventStore& store, const Race& r
     if (const auto* created = std::get_if<events::ChannelCreated>(&e.body)) {
       const size_t n = contested[created->channel_id].size();
       if (n != 1) {
-        problems.push_back("channel " + created->channel_id.ToHex() + " has " +
-                           std::to_string(n) + " states for turn 2");
+        problems.push_back("channel " + created->channel_id.ToHex() + " has " + std::to_string(n) +
+                           " states for turn 2");
       }
     }
   }

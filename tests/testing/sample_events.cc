@@ -124,6 +124,40 @@ Event SampleEvent(EventType type, uint64_t seed, Timestamp timestamp) {
                                 {{"channels_AbCdE.db", 1000 + seed, SampleBytes32(seed + 8)},
                                  {"vouchers_AbCdE.db", 0, SampleBytes32(seed + 9)}},
                                 0});
+    case EventType::kLogCreated:
+      return Event::Make(timestamp, events::LogCreated{SampleAddress(seed + 10), 2});
+    case EventType::kChallengeRaised: {
+      events::ChallengeCandidate c;
+      c.state.outcome = SampleOutcome(seed, 1, 2);
+      c.state.turn_num = seed + 3;
+      c.state_hash = SampleBytes32(seed + 15);
+      c.signatures = {{SampleAddress(seed), SampleSignature(seed)},
+                      {SampleAddress(seed + 1), SampleSignature(seed + 1)}};
+      c.finalizes_at = 1'700'086'400;
+      c.block_number = 200 + seed;
+      return Event::Make(timestamp, events::ChallengeRaised{channel, std::move(c)});
+    }
+    case EventType::kProposalSigned:
+    case EventType::kProposalReceived: {
+      Proposal p{ProposalKind::kAdd,       SampleBytes32(seed + 11), Uint256(seed * 5),
+                 SampleBytes32(seed + 12), SampleBytes32(seed + 13), Uint256(seed)};
+      VariablePart v;
+      v.outcome = SampleOutcome(seed, 1, 3);
+      v.turn_num = seed + 2;
+      if (type == EventType::kProposalSigned) {
+        return Event::Make(
+            timestamp,
+            events::ProposalSigned{
+                channel, events::SignedProposal{p, v, SampleBytes32(seed + 14), SampleAddress(seed),
+                                                SampleSignature(seed)}});
+      }
+      p.kind = ProposalKind::kRemove;
+      return Event::Make(
+          timestamp,
+          events::ProposalReceived{
+              channel, events::SignedProposal{p, v, SampleBytes32(seed + 14),
+                                              SampleAddress(seed + 1), SampleSignature(seed)}});
+    }
   }
   return {};
 }

@@ -8,6 +8,7 @@ package statelog
 import "C"
 
 import (
+	"encoding/json"
 	"math"
 	"unsafe"
 )
@@ -149,6 +150,82 @@ func (s *Store) entity(id string, opts []ReadOption, objective bool) ([]byte, er
 		return toError(code, msg)
 	})
 	return out, err
+}
+
+// Identity is the node a log belongs to and the rules it is checked under
+// (docs/architecture/nitro-rules.md): Rules "nitro-2" with the node's 0x address, or
+// "statelog-1" with Node empty for a log that names no node.
+type Identity struct {
+	Rules string
+	Node  string
+}
+
+// Identity returns the log's node and rule set.
+func (s *Store) Identity() (Identity, error) {
+	var id Identity
+	err := s.use(func(db *C.statelog_t) error {
+		var buf, msg *C.char
+		code := C.statelog_identity(db, &buf, &msg)
+		if code != C.STATELOG_OK {
+			return toError(code, msg)
+		}
+		defer C.statelog_free(unsafe.Pointer(buf))
+		var raw struct {
+			Rules string  `json:"rules"`
+			Node  *string `json:"node"`
+		}
+		if err := json.Unmarshal([]byte(C.GoString(buf)), &raw); err != nil {
+			return err
+		}
+		id.Rules = raw.Rules
+		if raw.Node != nil {
+			id.Node = *raw.Node
+		}
+		return nil
+	})
+	return id, err
+}
+
+// Checkpoint signs a checkpoint of the log as it is now with the node's secp256k1 key (keyHex:
+// 0x and 64 hex digits, used for this call only) under origin ("" for the latest kept one's, else
+// "statelog/<node address>"), keeps it, and returns the signed note (docs/tlog-format.md).
+// ErrFailedPrecondition when the key is not the log's node's or the checkpoint would not extend
+// the latest kept one.
+func (s *Store) Checkpoint(keyHex, origin string) (string, error) {
+	var note string
+	err := s.use(func(db *C.statelog_t) error {
+		ckey := C.CString(keyHex)
+		defer C.free(unsafe.Pointer(ckey))
+		var corigin *C.char
+		if origin != "" {
+			corigin = C.CString(origin)
+			defer C.free(unsafe.Pointer(corigin))
+		}
+		var buf, msg *C.char
+		code := C.statelog_checkpoint(db, ckey, corigin, &buf, &msg)
+		if code == C.STATELOG_OK {
+			note = C.GoString(buf)
+			C.statelog_free(unsafe.Pointer(buf))
+		}
+		return toError(code, msg)
+	})
+	return note, err
+}
+
+// LatestCheckpoint returns the latest kept checkpoint's signed note; ErrNotFound when none is
+// kept.
+func (s *Store) LatestCheckpoint() (string, error) {
+	var note string
+	err := s.use(func(db *C.statelog_t) error {
+		var buf, msg *C.char
+		code := C.statelog_latest_checkpoint(db, &buf, &msg)
+		if code == C.STATELOG_OK {
+			note = C.GoString(buf)
+			C.statelog_free(unsafe.Pointer(buf))
+		}
+		return toError(code, msg)
+	})
+	return note, err
 }
 
 // VerifyReport is what Verify checked.

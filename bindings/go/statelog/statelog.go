@@ -31,6 +31,50 @@ type Store struct {
 	db *C.statelog_t
 }
 
+// OpenOption configures Open.
+type OpenOption func(*openOptions)
+
+type openOptions struct {
+	node  string
+	flags C.int
+}
+
+// Node names the node the log belongs to (its 0x address): a new log is created for it, under
+// go-nitro's rules, and an existing log must be that node's (ErrFailedPrecondition otherwise).
+func Node(address string) OpenOption { return func(o *openOptions) { o.node = address } }
+
+// NoSync: a RocksDB append returns once it survives a process crash, not a power loss.
+func NoSync() OpenOption { return func(o *openOptions) { o.flags |= C.STATELOG_OPEN_NO_SYNC } }
+
+// ReadOnly: appends fail with ErrNotSupported; a RocksDB store is opened read-only.
+func ReadOnly() OpenOption { return func(o *openOptions) { o.flags |= C.STATELOG_OPEN_READ_ONLY } }
+
+// MustExist: a missing store is ErrNotFound instead of being created.
+func MustExist() OpenOption {
+	return func(o *openOptions) { o.flags |= C.STATELOG_OPEN_MUST_EXIST }
+}
+
+// Open opens the store name names, creating it when missing: "memory:" (a new in-memory log),
+// "postgresql://..." (a shared PostgreSQL log), "postgresql:" followed by a libpq key=value
+// string, or a RocksDB directory ("rocksdb:DIR" or DIR).
+func Open(name string, opts ...OpenOption) (*Store, error) {
+	var o openOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	var cnode *C.char
+	if o.node != "" {
+		cnode = C.CString(o.node)
+		defer C.free(unsafe.Pointer(cnode))
+	}
+	var db *C.statelog_t
+	var err *C.char
+	code := C.statelog_open(&db, cname, cnode, o.flags, &err)
+	return newStore(code, db, err)
+}
+
 // OpenMemory returns an empty in-memory store.
 func OpenMemory() (*Store, error) {
 	var db *C.statelog_t

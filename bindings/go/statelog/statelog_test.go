@@ -234,3 +234,63 @@ func TestClosedAndRocksDB(t *testing.T) {
 		t.Fatalf("Version: %s", Version())
 	}
 }
+
+// Open by name: a node's log is created for it (its first event names the node) and refused to
+// another node, naming both; options; the identity of a log without a node.
+func TestOpenByNameWithNode(t *testing.T) {
+	const irene = "0x111a00868581f73ab42feef67d235ca09ca1e8db"
+	const alice = "0xaaa6628ec44a8a742987ef3a114ddfe2d4f7adce"
+	dir := t.TempDir() + "/node"
+	if _, err := Open(dir, MustExist()); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("MustExist on a missing store: %v", err)
+	}
+	s, err := Open("rocksdb:"+dir, Node(irene), NoSync())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.Identity()
+	if err != nil || id != (Identity{Rules: "nitro-2", Node: irene}) {
+		t.Fatalf("Identity: %+v, %v", id, err)
+	}
+	if head, err := s.Head(); err != nil || head.Length != 1 {
+		t.Fatalf("Head of a new node's log: %+v, %v", head, err)
+	}
+	// Checkpoints with the node's key (Irene's); Alice's key is refused.
+	if _, err := s.LatestCheckpoint(); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("LatestCheckpoint before any: %v", err)
+	}
+	const aliceKey = "0x2d999770f7b5d49b694080f987b82bbc9fc9ac2b4dcc10b0f8aba7d700f69c6d"
+	if _, err := s.Checkpoint(aliceKey, ""); !errors.Is(err, ErrFailedPrecondition) {
+		t.Fatalf("a checkpoint with another key: %v", err)
+	}
+	const ireneKey = "0xfebb3b74b0b52d0976f6571d555f4ac8b91c308dfa25c7b58d1e6a7c3f50c781"
+	note, err := s.Checkpoint(ireneKey, "")
+	if err != nil || !strings.HasPrefix(note, "statelog/"+irene+"\n1\n") {
+		t.Fatalf("Checkpoint: %q, %v", note, err)
+	}
+	if latest, err := s.LatestCheckpoint(); err != nil || latest != note {
+		t.Fatalf("LatestCheckpoint: %q, %v", latest, err)
+	}
+	s.Close()
+	_, err = Open(dir, Node(alice))
+	want := "FailedPrecondition: the log belongs to node " + irene + ", not to " + alice
+	if !errors.Is(err, ErrFailedPrecondition) || err.Error() != want {
+		t.Fatalf("another node's open: %v, want %q", err, want)
+	}
+	r, err := Open(dir, ReadOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := r.Append(fixture(t, 1)[0]); !errors.Is(err, ErrNotSupported) {
+		t.Fatalf("append to a read-only store: %v", err)
+	}
+	m, err := Open("memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if id, err := m.Identity(); err != nil || id != (Identity{Rules: "statelog-1"}) {
+		t.Fatalf("Identity of a log without a node: %+v, %v", id, err)
+	}
+}

@@ -1,9 +1,9 @@
-#include "nitro/base64.h"
+#include "base/base64.h"
 
 #include <array>
 #include <cstdint>
 
-namespace statelog::nitro {
+namespace statelog {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -82,4 +82,4 @@ Status DecodeBase64(std::string_view text, Bytes* out) {
   return Status::OK();
 }
 
-}  // namespace statelog::nitro
+}  // namespace statelog

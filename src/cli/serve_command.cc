@@ -1,5 +1,5 @@
 // `statelog serve`: the HTTP server (server.h) over a store opened read-only.
-#include "serve/serve_command.h"
+#include "cli/serve_command.h"
 
 #include <atomic>
 #include <chrono>
@@ -31,18 +31,15 @@ void RunServe(cli::Context& ctx, ServeArgs& a) {
   }
   auto opened = cli::OpenStore(a.flags, cli::Access::kRead);
   if (!opened.ok()) return cli::Fail(ctx, cli::kExitFailure, opened.status());
-  auto ledger = opened->ledger();
-  if (!ledger.ok()) return cli::Fail(ctx, cli::kExitFailure, ledger.status());
-  options.backend = opened->description;
-  options.snapshots = opened->snapshots;
+  DB& db = **opened;
   if (a.flags.store.empty()) options.data_dir = a.flags.data;
-  auto server = Server::Start(opened->store.get(), *ledger, options);
+  auto server = Server::Start(&db, options);
   if (!server.ok()) return cli::Fail(ctx, cli::kExitFailure, server.status());
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   const bool v6 = options.host.find(':') != std::string::npos;
-  std::printf("statelog serve: %s on http://%s%s%s:%d/\n", opened->description.c_str(),
-              v6 ? "[" : "", options.host.c_str(), v6 ? "]" : "", (*server)->port());
+  std::printf("statelog serve: %s on http://%s%s%s:%d/\n", db.description().c_str(), v6 ? "[" : "",
+              options.host.c_str(), v6 ? "]" : "", (*server)->port());
   std::fflush(stdout);
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   (*server)->Stop();

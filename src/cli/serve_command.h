@@ -1,6 +1,6 @@
 // `statelog serve` (serve_command.cc), registered by the statelog command's main.cc.
-#ifndef STATELOG_SERVE_SERVE_COMMAND_H_
-#define STATELOG_SERVE_SERVE_COMMAND_H_
+#ifndef STATELOG_CLI_SERVE_COMMAND_H_
+#define STATELOG_CLI_SERVE_COMMAND_H_
 
 #include <CLI/CLI.hpp>
 
@@ -13,4 +13,4 @@ void RegisterServeCommand(CLI::App& app, cli::Context& ctx);
 
 }  // namespace statelog::serve
 
-#endif  // STATELOG_SERVE_SERVE_COMMAND_H_
+#endif  // STATELOG_CLI_SERVE_COMMAND_H_
