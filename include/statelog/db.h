@@ -128,7 +128,7 @@ StatusOr<BackupInfo> CheckBackup(const std::string& dir);
 StatusOr<BackupInfo> RestoreBackup(const std::string& backup, const std::string& dir);
 
 // Salvages the store `name` names when its write-ahead log is damaged or shorter than what it
-// acknowledged (docs/adr/0017-damage-is-refused.md): keeps the undamaged prefix, sets the rest
+// acknowledged (docs/adr/0019-damage-is-refused.md): keeps the undamaged prefix, sets the rest
 // aside in DIR/lost-<UTC time> and says what it dropped. A store that opens cleanly is left
 // unchanged (repaired == false). Only RocksDB stores are repaired: NotSupported for the others (a
 // PostgreSQL log is PostgreSQL's to repair; DB::Verify names a damaged or missing row's offset).

@@ -32,7 +32,7 @@ struct RocksDbOptions {
   // If false (default), Open drops a torn tail of the write-ahead log (a write a crash cut
   // short: never acknowledged when `sync`) and refuses (Corruption, naming the file and the byte)
   // damage anywhere else, and a log shorter than what the store acknowledged (it keeps that in
-  // ACKED, outside the log: docs/adr/0017-damage-is-refused.md). If true, Open refuses a torn
+  // ACKED, outside the log: docs/adr/0019-damage-is-refused.md). If true, Open refuses a torn
   // tail too. Either way nothing acknowledged is dropped silently: Repair() salvages explicitly.
   bool strict = false;
   // Size of RocksDB's block cache in bytes (default 64 MiB).
@@ -73,7 +73,7 @@ class RocksDbEventStore : public EventStore {
   //   Corruption: the store is damaged, naming the file and the offset: a write-ahead log
   //     damaged anywhere but in a torn tail (with strict: anywhere), a log shorter than the
   //     acknowledged head the store keeps in ACKED or different from it, damaged tables
-  //     (docs/adr/0017-damage-is-refused.md). Repair() salvages what the log holds.
+  //     (docs/adr/0019-damage-is-refused.md). Repair() salvages what the log holds.
   //   InvalidArgument: disk_reserve_bytes is below 1 MiB.
   //   NoSpace: (not read_only) the file system has less free space than disk_reserve_bytes
   //     plus room to compact the store.

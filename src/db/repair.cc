@@ -1,5 +1,5 @@
 // RepairStore (statelog/db.h): the front door's salvage of a damaged store, which only the RocksDB
-// backend knows how to do (docs/adr/0017-damage-is-refused.md).
+// backend knows how to do (docs/adr/0019-damage-is-refused.md).
 #include <string>
 #include <string_view>
 

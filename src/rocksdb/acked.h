@@ -1,5 +1,5 @@
 // ACKED: the acknowledged head of a RocksDB store, kept outside its write-ahead log
-// (docs/adr/0017-damage-is-refused.md, docs/rocksdb-format.md "ACKED").
+// (docs/adr/0019-damage-is-refused.md, docs/rocksdb-format.md "ACKED").
 //
 // A sequence of 64-byte records, each the head the store acknowledged: "STLGACK1", BE64(length),
 // chain (32 bytes), BE64(sequence), 4 zero bytes, and the masked CRC-32C of the 60 bytes before

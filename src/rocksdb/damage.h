@@ -1,5 +1,5 @@
 // The checks of a RocksDB store's open that refuse damage instead of absorbing it
-// (docs/adr/0017-damage-is-refused.md): the write-ahead logs, read before RocksDB recovers them,
+// (docs/adr/0019-damage-is-refused.md): the write-ahead logs, read before RocksDB recovers them,
 // and the log's head against the acknowledged head kept in ACKED.
 #ifndef STATELOG_ROCKSDB_DAMAGE_H_
 #define STATELOG_ROCKSDB_DAMAGE_H_

@@ -67,7 +67,7 @@ rocksdb::Options MakeOptions(const RocksDbOptions& options, rocksdb::Env* env) {
   o.paranoid_checks = true;
   // Damage anywhere in a write-ahead log fails the open; only a torn tail (a write cut short at
   // the end of a log, never acknowledged) ends the log quietly, and `strict` refuses that too
-  // (docs/adr/0017-damage-is-refused.md).
+  // (docs/adr/0019-damage-is-refused.md).
   o.wal_recovery_mode = options.strict ? rocksdb::WALRecoveryMode::kAbsoluteConsistency
                                        : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   // A writable open keeps the write-ahead logs it recovered instead of flushing them at once: an

@@ -1,5 +1,5 @@
 // RocksDbEventStore::Repair: salvages the undamaged prefix of a store whose write-ahead log is
-// damaged or shorter than what it acknowledged (docs/adr/0017-damage-is-refused.md).
+// damaged or shorter than what it acknowledged (docs/adr/0019-damage-is-refused.md).
 #include <ctime>
 #include <filesystem>
 #include <string>

@@ -1,5 +1,5 @@
 // A reader of RocksDB's write-ahead log files that finds and names damage
-// (docs/adr/0017-damage-is-refused.md). RocksDB's own recovery reports "checksum mismatch"
+// (docs/adr/0019-damage-is-refused.md). RocksDB's own recovery reports "checksum mismatch"
 // without a file or an offset, and skips a zeroed block in the middle of a log without a word;
 // this reader follows the same format (RocksDB's db/log_format.h: 32 KiB blocks, records with a
 // 7-byte header, or 11 bytes for the recyclable types, holding the masked CRC-32C of the type,

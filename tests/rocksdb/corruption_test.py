@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Damage every kind of file of a RocksDB store at many offsets, in the spirit of LevelDB's
-corruption_test (docs/adr/0017-damage-is-refused.md).
+corruption_test (docs/adr/0019-damage-is-refused.md).
 
     corruption_test.py STATELOG [--offsets N] [--seed S]
 

@@ -1,4 +1,4 @@
-// The write-ahead log reader of ADR-0017 on logs built by hand: whole records, fragments across a
+// The write-ahead log reader of ADR-0019 on logs built by hand: whole records, fragments across a
 // block boundary, and the damage RocksDB's recovery does not name or check (a repeated block
 // replays sequence numbers; a batch shorter than its header).
 #include "rocksdb/wal_scan.h"
