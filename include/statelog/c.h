@@ -1,5 +1,5 @@
 /* statelog's C API: libstatelog.so, pkg-config module "statelog" (docs/c-api.md). For C, Go
- * (cgo, bindings/go/statelog), Zig (@cImport) and any language that calls C.
+ * (cgo, bindings/go/statelog), Zig (bindings/zig) and any language that calls C.
  *
  * The model is RocksDB's c.h: opaque handles, explicit free functions, no C++ type. Every
  * function that can fail returns a statelog_code and, when `errptr` is not NULL, stores a message
