@@ -24,9 +24,30 @@ fn eventLines(a: std.mem.Allocator, path: []const u8) ![]const []const u8 {
     return lines.items;
 }
 
-fn openMemory() !*statelog.EventStore {
-    return statelog.EventStore.init(testing.allocator, "memory:", .{});
-}
+/// What the store tests start from: an arena, the fixture history's lines, an empty memory store.
+const Setup = struct {
+    arena: std.heap.ArenaAllocator,
+    lines: []const []const u8,
+    store: *statelog.EventStore,
+
+    fn init() !Setup {
+        var arena = std.heap.ArenaAllocator.init(testing.allocator);
+        errdefer arena.deinit();
+        const lines = try eventLines(arena.allocator(), "tests/fixtures/format1/rocksdb-export.jsonl");
+        const store = try statelog.EventStore.init(testing.allocator, "memory:", .{});
+        return .{ .arena = arena, .lines = lines, .store = store };
+    }
+
+    /// The history's event `i`, with its recorded id.
+    fn event(self: *Setup, i: usize) !Event {
+        return Event.fromJson(self.arena.allocator(), self.lines[i]);
+    }
+
+    fn deinit(self: *Setup) void {
+        self.store.deinit();
+        self.arena.deinit();
+    }
+};
 
 test "every code is its Zig error" {
     const c = statelog.c;
@@ -110,19 +131,14 @@ const Received = struct {
 };
 
 test "a funded channel and a payment: append, read, reconstruct, subscribe" {
-    var arena = std.heap.ArenaAllocator.init(testing.allocator);
-    defer arena.deinit();
-    const a = arena.allocator();
-    const lines = try eventLines(a, "tests/fixtures/format1/rocksdb-export.jsonl");
-
-    const store = try openMemory();
-    defer store.deinit();
+    var setup = try Setup.init();
+    defer setup.deinit();
+    const store = setup.store;
     try testing.expectEqual(@as(u64, 0), try store.len());
 
     // Typed events without ids: the library gives each the id recorded in the fixture.
-    for (lines[0 .. history_events - 1], 0..) |line, i| {
-        const e = (try Event.fromJson(a, line)).withId(null);
-        try testing.expectEqual(@as(u64, i), try store.append(e));
+    for (0..history_events - 1) |i| {
+        try testing.expectEqual(@as(u64, i), try store.append((try setup.event(i)).withId(null)));
     }
     try testing.expectEqual(@as(u64, history_events - 1), try store.len());
 
@@ -132,7 +148,7 @@ test "a funded channel and a payment: append, read, reconstruct, subscribe" {
     defer sub.deinit();
     try sub.wait(history_events - 1);
     try testing.expectEqual(@as(usize, history_events - 1 - 30), received.count);
-    const payment = (try Event.fromJson(a, lines[history_events - 1])).withId(null);
+    const payment = (try setup.event(history_events - 1)).withId(null);
     try testing.expectEqual(@as(u64, history_events - 1), try store.append(payment));
     try sub.wait(history_events);
     try testing.expectEqual(@as(usize, history_events - 30), received.count);
@@ -146,7 +162,7 @@ test "a funded channel and a payment: append, read, reconstruct, subscribe" {
     var all = try store.readFrom(0);
     defer all.deinit();
     try testing.expectEqual(@as(usize, history_events), all.items.len);
-    for (all.items, lines[0..history_events]) |e, line| {
+    for (all.items, setup.lines[0..history_events]) |e, line| {
         try testing.expectEqualStrings(line[7..73], e.id().?);
     }
     var range = try store.readRange(9, 10);
@@ -182,26 +198,23 @@ test "a funded channel and a payment: append, read, reconstruct, subscribe" {
 }
 
 test "statelog's errors arrive as Zig errors with the library's message" {
-    var arena = std.heap.ArenaAllocator.init(testing.allocator);
-    defer arena.deinit();
-    const a = arena.allocator();
-    const lines = try eventLines(a, "tests/fixtures/format1/rocksdb-export.jsonl");
-    const store = try openMemory();
-    defer store.deinit();
+    var setup = try Setup.init();
+    defer setup.deinit();
+    const store = setup.store;
 
     // A wrong id is refused, and nothing is stored.
-    const first = try Event.fromJson(a, lines[0]);
+    const first = try setup.event(0);
     const wrong = "0x" ++ "00" ** 32;
     try testing.expectError(error.InvalidArgument, store.append(first.withId(wrong)));
     try testing.expectEqualStrings("InvalidArgument: id does not match the content: id is " ++ wrong ++
         ", content hashes to 0xacd54091914843a7c66677d61ed0b5cacf326d1bcd9da3c7102cd858bea734f0", statelog.lastError());
     // An illegal history: progress of an objective that was never created.
-    try testing.expectError(error.FailedPrecondition, store.append(try Event.fromJson(a, lines[2])));
+    try testing.expectError(error.FailedPrecondition, store.append(try setup.event(2)));
     try testing.expectEqualStrings("FailedPrecondition: objective DirectFunding-0x39ffcf59b85ada1fea22a2632429f7a8daf7b39840238002daa91ef14a00fc47 does not exist", statelog.lastError());
     try testing.expectEqual(@as(u64, 0), try store.len());
 
     _ = try store.append(first);
-    try testing.expectError(error.Conflict, store.appendExpecting(try Event.fromJson(a, lines[1]), 0));
+    try testing.expectError(error.Conflict, store.appendExpecting(try setup.event(1), 0));
     try testing.expectEqualStrings("Conflict: expected the log to hold 0 records; it holds 1", statelog.lastError());
     try testing.expectError(error.OutOfRange, store.readRange(1, 2));
     try testing.expectEqualStrings("OutOfRange: statelog_read: range [1, 2) is not within the log's 1 events", statelog.lastError());
@@ -217,13 +230,10 @@ test "statelog's errors arrive as Zig errors with the library's message" {
 }
 
 test "a callback's error stops its subscription" {
-    var arena = std.heap.ArenaAllocator.init(testing.allocator);
-    defer arena.deinit();
-    const a = arena.allocator();
-    const lines = try eventLines(a, "tests/fixtures/format1/rocksdb-export.jsonl");
-    const store = try openMemory();
-    defer store.deinit();
-    _ = try store.append(try Event.fromJson(a, lines[0]));
+    var setup = try Setup.init();
+    defer setup.deinit();
+    const store = setup.store;
+    _ = try store.append(try setup.event(0));
     const Refuse = struct {
         fn onEvent(_: ?*anyopaque, _: Event, _: statelog.EventOffset) anyerror!void {
             return error.NotWanted;
