@@ -22,6 +22,10 @@ STATELOG_PACKAGES=(
 # Extra packages for .ci/run: the sanitizer, fuzzing and coverage runs, and the Go package's tests
 # (scripts/consumers).
 STATELOG_CI_PACKAGES=(clang-14 libclang-rt-14-dev gcovr golang-go)
+# Commands .ci/run needs, as COMMAND=PACKAGE: the package is installed only when the command is
+# missing (a Node.js from elsewhere may bring its own npm, which conflicts with Debian's). npm
+# installs Zig 0.11.0 for the Zig package's tests (scripts/consumers).
+STATELOG_CI_COMMANDS=(npm=npm)
 
 log() { printf '\033[1m==> [%s +%ss] %s\033[0m\n' "$(date -u +%T)" "$SECONDS" "$*" >&2; }
 
@@ -37,6 +41,15 @@ install_packages() {
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# install_commands COMMAND=PACKAGE...: installs the PACKAGEs whose COMMAND is missing.
+install_commands() {
+  local missing=()
+  for pair in "$@"; do
+    command -v "${pair%%=*}" >/dev/null || missing+=("${pair#*=}")
+  done
+  [ ${#missing[@]} -eq 0 ] || install_packages "${missing[@]}"
 }
 
 # build DIR [cmake args...]: configures (Release by default) and builds everything in DIR.

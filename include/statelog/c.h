@@ -1,5 +1,5 @@
 /* statelog's C API: libstatelog.so, pkg-config module "statelog" (docs/c-api.md). For C, Go
- * (cgo, bindings/go/statelog), Zig (@cImport) and any language that calls C.
+ * (cgo, bindings/go/statelog), Zig (bindings/zig) and any language that calls C.
  *
  * The model is RocksDB's c.h: opaque handles, explicit free functions, no C++ type. Every
  * function that can fail returns a statelog_code and, when `errptr` is not NULL, stores a message
@@ -10,9 +10,11 @@
  *
  * Events are canonical JSON objects, one per event (statelog/codec.h,
  * docs/adr/0002-event-serialization.md); input may use any member order and JSON white space, and
- * is decoded and its id checked before anything else (invalid UTF-8 or JSON, an unknown field, a
- * wrong id: STATELOG_INVALID_ARGUMENT). Appends go through the checked Ledger (statelog/ledger.h):
- * Nitro proofs and the legality of the history.
+ * is decoded before anything else (invalid UTF-8 or JSON, an unknown field, a wrong id:
+ * STATELOG_INVALID_ARGUMENT). An event may omit its "id" member: the library computes it
+ * (keccak256 of the canonical encoding without the id); an id that is given is checked.
+ * statelog_complete_event() returns the canonical event with its id. Appends go through the
+ * checked Ledger (statelog/ledger.h): Nitro proofs and the legality of the history.
  *
  * Strings and buffers returned by the library are allocated by it and owned by the caller, who
  * frees them with statelog_free(). Strings passed in are borrowed for the call only.
@@ -104,6 +106,16 @@ int statelog_open_postgres(statelog_t** db, const char* conninfo, const char* sc
  * (not the handle) until they are unsubscribed. */
 void statelog_close(statelog_t* db);
 
+/* Events. */
+
+/* Returns in *out (NUL-terminated; free with statelog_free) and *out_len (may be NULL) the
+ * canonical JSON of the event `json` (`len` bytes, need not be NUL-terminated) with its id: the
+ * id computed when `json` has no "id" member, checked when it has (a mismatch is
+ * STATELOG_INVALID_ARGUMENT "id does not match the content: ..."). Needs no store; any thread.
+ * On failure *out is left as it is. What statelog_read() returns for the event once appended. */
+int statelog_complete_event(const char* json, size_t len, char** out, size_t* out_len,
+                            char** errptr);
+
 /* Appending. `expected_length`: STATELOG_NONE, or the number of events the log must hold before
  * the first new one; when it does not, nothing is written and the result is STATELOG_CONFLICT.
  * Results (each out-parameter may be NULL): *offset, the offset of the (first) event;
@@ -112,7 +124,7 @@ void statelog_close(statelog_t* db);
  * unchanged: STATELOG_INVALID_ARGUMENT (bad JSON, bad proof), STATELOG_FAILED_PRECONDITION
  * (illegal history). */
 
-/* Appends one event, `json` (`len` bytes, need not be NUL-terminated). */
+/* Appends one event, `json` (`len` bytes, need not be NUL-terminated), with or without its id. */
 int statelog_append(statelog_t* db, const char* json, size_t len, int64_t expected_length,
                     uint64_t* offset, uint64_t* appended, char** errptr);
 /* Appends the events of `jsonl`, one per line (blank lines skipped), all or none. An error about

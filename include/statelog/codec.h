@@ -34,6 +34,10 @@ struct DecodeOptions {
   // checked later: every append through the log core (statelog/log.h) checks each new record's id,
   // and Ledger::Append that of each event it answers as a retry.
   bool verify_id = true;
+  // Accept an event without an "id" member and give it the id its content hashes to, as a
+  // client that never computes ids sends them (the C API's appends). An event with an id is
+  // checked as verify_id says.
+  bool complete_id = false;
 };
 
 // Decodes one event. Thread-safe (uses a per-thread parser).

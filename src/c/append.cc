@@ -1,4 +1,5 @@
-// statelog_append and statelog_append_batch: decode, then the Ledger's checked append.
+// statelog_append and statelog_append_batch: decode (completing a missing id), then the Ledger's
+// checked append; statelog_complete_event: the decoding alone.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -8,6 +9,9 @@
 
 namespace statelog::c_api {
 namespace {
+
+// Events from C may omit "id": the library computes it (statelog/c.h). One given is checked.
+constexpr DecodeOptions kClientEvent{.complete_id = true};
 
 // Decodes the non-blank lines of `jsonl` into *events and their 1-based line numbers.
 Status DecodeLines(std::string_view jsonl, std::vector<Event>* events, std::vector<size_t>* lines) {
@@ -20,7 +24,7 @@ Status DecodeLines(std::string_view jsonl, std::vector<Event>* events, std::vect
     jsonl = end == std::string_view::npos ? std::string_view() : jsonl.substr(end + 1);
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     Event event;
-    Status st = decoder.Decode(line, &event);
+    Status st = decoder.Decode(line, &event, kClientEvent);
     if (!st.ok()) return st.WithPrefix("line " + std::to_string(number));
     events->push_back(std::move(event));
     lines->push_back(number);
@@ -47,7 +51,7 @@ Status Append(std::string_view function, statelog_t* db, const char* json, size_
   const std::string_view input(json, len);
   DB& opened = *db->open;
   if (!batch) {
-    STATELOG_ASSIGN_OR_RETURN(Event event, DecodeEvent(input));
+    STATELOG_ASSIGN_OR_RETURN(Event event, DecodeEvent(input, kClientEvent));
     STATELOG_ASSIGN_OR_RETURN(AppendResult result, opened.Append(event, options));
     Results({result}, offset, appended);
     return Status::OK();
@@ -63,6 +67,18 @@ Status Append(std::string_view function, statelog_t* db, const char* json, size_
     return st.WithPrefix("line " + std::to_string(lines[*st.index()]));
   }
   Results(*results, offset, appended);
+  return Status::OK();
+}
+
+// The canonical encoding of the event `json`, its id completed or checked.
+Status CompleteEvent(const char* json, size_t len, char** out, size_t* out_len) {
+  constexpr std::string_view kFunction = "statelog_complete_event";
+  STATELOG_RETURN_IF_ERROR(NotNull(json, kFunction, "json"));
+  STATELOG_RETURN_IF_ERROR(NotNull(out, kFunction, "out"));
+  STATELOG_ASSIGN_OR_RETURN(Event event, DecodeEvent(std::string_view(json, len), kClientEvent));
+  const std::string canonical = EncodeEvent(event);
+  *out = CopyOut(canonical);
+  if (out_len != nullptr) *out_len = canonical.size();
   return Status::OK();
 }
 
@@ -86,6 +102,13 @@ int statelog_append_batch(statelog_t* db, const char* jsonl, size_t len, int64_t
   return statelog::c_api::Guard(kFunction, errptr, [&] {
     return statelog::c_api::Append(kFunction, db, jsonl, len, expected_length, true, offset,
                                    appended);
+  });
+}
+
+int statelog_complete_event(const char* json, size_t len, char** out, size_t* out_len,
+                            char** errptr) {
+  return statelog::c_api::Guard("statelog_complete_event", errptr, [&] {
+    return statelog::c_api::CompleteEvent(json, len, out, out_len);
   });
 }
 

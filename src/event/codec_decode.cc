@@ -103,7 +103,7 @@ Status EventDecoder::Impl::Decode(std::string_view json, Event* out, const Decod
           std::visit([&](auto& body) { return reader.Member(key, v, body, &seen); }, out->body));
     }
   }
-  if (!have_id) return reader.Error("missing field \"id\"");
+  if (!have_id && !options.complete_id) return reader.Error("missing field \"id\"");
   if (!have_ts) return reader.Error("missing field \"ts\"");
   STATELOG_RETURN_IF_ERROR(
       std::visit([&](auto& body) { return reader.CheckAllSeen(body, seen); }, out->body));
@@ -113,7 +113,9 @@ Status EventDecoder::Impl::Decode(std::string_view json, Event* out, const Decod
                         std::to_string(rest - buffer.data()));
   }
 
-  if (options.verify_id) {
+  if (!have_id) {
+    out->id = ComputeEventId(out->timestamp, out->body);
+  } else if (options.verify_id) {
     EventId computed = ComputeEventId(out->timestamp, out->body);
     if (computed != out->id) {
       return Status::InvalidArgument("id does not match the content: id is " + out->id.ToHex() +

@@ -231,6 +231,79 @@ static void test_bad_input(void) {
   statelog_close(db);
 }
 
+/* Copies fixture line `line` to `out` without its leading "id" member. */
+static void strip_id(const char* line, char* out) {
+  static const char kIdMember[] = "{\"id\":\"0x";
+  CHECK(strncmp(line, kIdMember, strlen(kIdMember)) == 0);
+  /* {"id":"0x + 64 hex digits + ", */
+  snprintf(out, 4096, "{%s", line + strlen(kIdMember) + 64 + 2);
+}
+
+/* Events without an id: statelog_complete_event gives them the fixture's ids (recorded by an
+ * earlier statelog, not computed here), appends complete them, a wrong id is still refused. */
+static void test_complete_event(void) {
+  char* err = NULL;
+  char no_id[4096];
+  strip_id(lines[0], no_id);
+  const size_t canonical_len = strlen(lines[0]) - 1; /* without its '\n' */
+  char* out = NULL;
+  size_t out_len = 0;
+  EXPECT_OK(statelog_complete_event(no_id, strlen(no_id), &out, &out_len, &err));
+  CHECK(out != NULL && out_len == canonical_len && strncmp(out, lines[0], canonical_len) == 0 &&
+        out[out_len] == '\0');
+  statelog_free(out);
+  /* Any member order and white space; an id that is given is checked, here the right one. */
+  char reordered[4096];
+  strcpy(reordered, no_id);
+  char* brace = strrchr(reordered, '}');
+  snprintf(brace, sizeof reordered - (size_t)(brace - reordered), " ,\n \"id\" : \"%.66s\" }",
+           lines[0] + strlen("{\"id\":\""));
+  out = NULL;
+  EXPECT_OK(statelog_complete_event(reordered, strlen(reordered), &out, NULL, &err));
+  CHECK(out != NULL && strlen(out) == canonical_len && strncmp(out, lines[0], canonical_len) == 0);
+  statelog_free(out);
+  /* A wrong id is refused with the decoder's message; *out is left alone. */
+  char wrong[4096];
+  strcpy(wrong, lines[0]);
+  wrong[10] = wrong[10] == '0' ? '1' : '0';
+  char want[512];
+  snprintf(want, sizeof want,
+           "InvalidArgument: id does not match the content: id is %.66s, content hashes to %.66s",
+           wrong + 7, lines[0] + 7);
+  out = NULL;
+  EXPECT(statelog_complete_event(wrong, strlen(wrong), &out, &out_len, &err),
+         STATELOG_INVALID_ARGUMENT, want);
+  CHECK(out == NULL);
+  EXPECT(statelog_complete_event(NULL, 0, &out, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_complete_event: json is NULL");
+  EXPECT(statelog_complete_event(no_id, strlen(no_id), NULL, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_complete_event: out is NULL");
+  static const char kNoTs[] = "{\"type\":\"objective_approved\"}";
+  EXPECT(statelog_complete_event(kNoTs, strlen(kNoTs), &out, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: missing field \"ts\"");
+
+  /* Appends: one event and a batch without ids; the log reads back as the fixture. */
+  statelog_t* db = NULL;
+  EXPECT_OK(statelog_open_memory(&db, &err));
+  EXPECT(statelog_append(db, wrong, strlen(wrong), STATELOG_NONE, NULL, NULL, &err),
+         STATELOG_INVALID_ARGUMENT, want);
+  uint64_t offset = 99, appended = 99;
+  EXPECT_OK(statelog_append(db, no_id, strlen(no_id), 0, &offset, &appended, &err));
+  CHECK(offset == 0 && appended == 1);
+  static char batch[1 << 16];
+  batch[0] = '\0';
+  for (int i = 1; i < kEvents; ++i) {
+    strip_id(lines[i], no_id);
+    strcat(batch, no_id);
+  }
+  EXPECT_OK(statelog_append_batch(db, batch, strlen(batch), 1, &offset, &appended, &err));
+  CHECK(offset == 1 && appended == kEvents - 1);
+  EXPECT_OK(statelog_read(db, 0, UINT64_MAX, &out, &out_len, &err));
+  CHECK(out_len == strlen(all) && strcmp(out, all) == 0);
+  statelog_free(out);
+  statelog_close(db);
+}
+
 /* Appends, reads, states, verify and subscriptions over an open, empty store. */
 static void exercise(statelog_t* db) {
   char* err = NULL;
@@ -493,6 +566,7 @@ int main(int argc, char** argv) {
   CHECK(strcmp(statelog_code_name(42), "Unknown") == 0);
   test_null_pointers();
   test_bad_input();
+  test_complete_event();
   const char* conninfo = getenv("STATELOG_PG_CONNINFO");
   if (conninfo != NULL) {
     test_postgres(conninfo);

@@ -151,6 +151,25 @@ TEST(CodecTest, ReusableDecoderAndUnverifiedMode) {
   EXPECT_EQ(out.id, e.id);
 }
 
+// complete_id: an event without "id" gets the id of its content; one with an id is checked.
+TEST(CodecTest, CompleteIdFillsAMissingIdAndChecksAPresentOne) {
+  for (const Event& e : OneOfEachType(5)) {
+    std::string content;
+    EncodeEventContent(e.timestamp, e.body, &content);
+    EXPECT_EQ(DecodeEvent(content).status().message(), "missing field \"id\"");
+    auto completed = DecodeEvent(content, DecodeOptions{.complete_id = true});
+    ASSERT_TRUE(completed.ok()) << completed.status().ToString();
+    EXPECT_EQ(*completed, e) << EventTypeName(e.type());
+    EXPECT_EQ(EncodeEvent(*completed), EncodeEvent(e));
+  }
+  Event wrong = OneOfEachType(5)[2];
+  const EventId right = wrong.id;
+  wrong.id.bytes[31] ^= 1;
+  EXPECT_EQ(DecodeEvent(EncodeEvent(wrong), DecodeOptions{.complete_id = true}).status().message(),
+            "id does not match the content: id is " + wrong.id.ToHex() + ", content hashes to " +
+                right.ToHex());
+}
+
 TEST(ObjectiveIdTest, ParsesAndPrints) {
   ObjectiveId id{ObjectiveKind::kVirtualDefund, testing::SampleBytes32(1)};
   auto back = ObjectiveId::Parse(id.ToString());
