@@ -29,6 +29,11 @@ StatusOr<NodeView> DecodeNodeView(std::string_view data, Hash256* prefix_chain);
 struct SnapshotOptions {
   // A snapshot is taken each time the log passes a multiple of `interval` events. 0 disables.
   uint64_t interval = 1000;
+  // The newest `keep` snapshots are kept; once a newer one is stored, older ones are deleted
+  // (docs/adr/0022-snapshot-retention.md). They are a cache: a read as of an offset before the
+  // oldest kept one folds from an older kept snapshot or from the start of the log, and the
+  // log's snapshot_created events still record every snapshot's digest. 0 keeps them all.
+  uint64_t keep = 4;
 };
 
 }  // namespace statelog

@@ -20,6 +20,10 @@ void AddStoreFlags(CLI::App* cmd, StoreFlags* flags, bool writes) {
                   "Take a snapshot every N events (0: never)")
       ->check(Decimal())
       ->capture_default_str();
+  cmd->add_option("--snapshot-keep", flags->snapshot_keep,
+                  "Keep the newest N snapshots, delete older ones (0: keep all)")
+      ->check(Decimal())
+      ->capture_default_str();
   cmd->add_option("--disk-reserve", flags->disk_reserve,
                   "Refuse appends while less than SIZE is free on the store's disk (bytes, or "
                   "e.g. 64MiB; at least 1MiB; default 64MiB)")
@@ -67,6 +71,7 @@ StatusOr<std::unique_ptr<DB>> OpenStore(const StoreFlags& flags, Access access) 
   options.read_only = access == Access::kRead;
   options.node = node;
   options.snapshots.interval = flags.snapshot_interval;
+  options.snapshots.keep = flags.snapshot_keep;
   options.sync = !flags.relaxed;
   options.disk_reserve_bytes = flags.disk_reserve;
   options.replicated_delivery = flags.replicated_delivery;

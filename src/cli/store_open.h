@@ -12,13 +12,14 @@
 namespace statelog::cli {
 
 struct StoreFlags {
-  std::string data = "./statelog-data";        // --data DIR
-  std::string store;                           // --store postgresql://...: a shared PostgreSQL log
-  bool relaxed = false;                        // --relaxed: no fsync per append
-  bool replicated_delivery = false;            // --replicated-delivery (PostgreSQL)
-  uint64_t snapshot_interval = 1000;           // --snapshot-interval N
-  uint64_t disk_reserve = uint64_t{64} << 20;  // --disk-reserve SIZE (RocksDbOptions)
-  std::string node;                            // --node ADDRESS: the node the log belongs to
+  std::string data = "./statelog-data";  // --data DIR
+  std::string store;                     // --store postgresql://...: a shared PostgreSQL log
+  bool relaxed = false;                  // --relaxed: no fsync per append
+  bool replicated_delivery = false;      // --replicated-delivery (PostgreSQL)
+  uint64_t snapshot_interval = 1000;     // --snapshot-interval N
+  uint64_t snapshot_keep = SnapshotOptions{}.keep;  // --snapshot-keep N
+  uint64_t disk_reserve = uint64_t{64} << 20;       // --disk-reserve SIZE (RocksDbOptions)
+  std::string node;                                 // --node ADDRESS: the node the log belongs to
 };
 
 // Adds --data and --store to `cmd`, and --relaxed, --snapshot-interval and --disk-reserve when it

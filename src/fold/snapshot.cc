@@ -1,5 +1,8 @@
 #include "statelog/snapshot.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "fold/snapshot_manager.h"
 #include "statelog/keccak.h"
 
@@ -60,7 +63,21 @@ StatusOr<std::optional<Offset>> SnapshotManager::Create(const NodeView& view, Ti
     return r.status();
   }
   NoteCovers(view.length);
+  STATELOG_RETURN_IF_ERROR(DeleteOlderThanKept().WithPrefix(
+      "snapshot covering " + std::to_string(view.length) + " events taken (offset " +
+      std::to_string(r->offset) + "), but deleting an older one failed"));
   return std::optional<Offset>(r->offset);
+}
+
+Status SnapshotManager::DeleteOlderThanKept() {
+  if (options_.keep == 0) return Status::OK();
+  STATELOG_ASSIGN_OR_RETURN(std::vector<uint64_t> covers, snapshots_->List());
+  if (covers.size() <= options_.keep) return Status::OK();
+  std::sort(covers.begin(), covers.end());
+  for (size_t i = 0; i + options_.keep < covers.size(); ++i) {
+    STATELOG_RETURN_IF_ERROR(snapshots_->Delete(covers[i]));
+  }
+  return Status::OK();
 }
 
 bool SnapshotManager::Due(uint64_t length) const {

@@ -21,7 +21,8 @@ class SnapshotManager {
 
   // Stores a snapshot of `view` (a fold of the log's first view.length events) and appends a
   // snapshot_created event recording it, to the snapshot stream at the version read just before
-  // (an expected-version append). Returns the offset of that event.
+  // (an expected-version append), then deletes the snapshots older than the newest
+  // options.keep. Returns the offset of that event.
   // With `only_if_due`, first re-reads the log's latest snapshot_created and does nothing
   // (nullopt) unless a snapshot is still due; if another writer appends a snapshot_created in
   // between, stands down (nullopt). So however many processes write one log, at most one
@@ -50,6 +51,8 @@ class SnapshotManager {
  private:
   // Returns the number of snapshot_created events in the log, and notes the latest one's covers.
   StatusOr<uint64_t> LoggedSnapshots();
+  // Deletes the stored snapshots older than the newest options_.keep (none when keep is 0).
+  Status DeleteOlderThanKept();
   void NoteCovers(uint64_t covers);
 
   EventStore* store_;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -315,6 +316,46 @@ TEST(SnapshotTest, SnapshotPlusTailEqualsFullFold) {
     const std::vector<uint64_t> listed = snaps->List().value();
     for (uint64_t c : listed) ASSERT_TRUE(snaps->Delete(c).ok());
     for (const auto& [at, view] : answers) EXPECT_EQ(*with.View(at), view);
+  }
+}
+
+// The covers of every snapshot_created event in the log, oldest first.
+std::vector<uint64_t> LoggedCovers(const EventStore& store) {
+  std::vector<uint64_t> out;
+  for (Offset o = 0; o < *store.Length(); ++o) {
+    auto e = store.Read(o);
+    if (const auto* c = std::get_if<events::SnapshotCreated>(&e->event.body)) {
+      out.push_back(c->covers);
+    }
+  }
+  return out;
+}
+
+TEST(SnapshotTest, KeepsTheNewestSnapshotsAndFoldsOlderReadsWithoutThem) {
+  for (uint64_t keep : {uint64_t{0}, uint64_t{1}, uint64_t{3}}) {
+    auto store = MemoryEventStore::Create();
+    auto snaps = SnapshotStore::NewMemory();
+    auto ledger =
+        Ledger::Open(store.get(), snaps.get(), {.snapshots = {.interval = 10, .keep = keep}});
+    ASSERT_TRUE(ledger.ok());
+    for (const Event& e : testing::RandomHistory(4, 31)) ASSERT_TRUE((*ledger)->Append(e).ok());
+    EXPECT_TRUE((*ledger)->snapshot_status().ok()) << (*ledger)->snapshot_status().ToString();
+    const std::vector<uint64_t> logged = LoggedCovers(*store);
+    ASSERT_GT(logged.size(), 4u) << "the history is too short to show retention";
+    // keep 0 (the control): every snapshot the log records is stored; otherwise the newest keep.
+    const size_t kept = keep == 0 ? logged.size() : keep;
+    std::vector<uint64_t> listed = snaps->List().value();
+    std::sort(listed.begin(), listed.end());
+    EXPECT_EQ(listed, std::vector<uint64_t>(logged.end() - kept, logged.end())) << "keep " << keep;
+    // A read before the oldest kept snapshot folds without it, and equals the full fold.
+    SnapshotManager manager(store.get(), snaps.get());
+    Reconstructor with(store.get(), &manager), without(store.get());
+    for (Offset at : {logged.front(), logged.front() + 3, listed.front() - 1, listed.front()}) {
+      auto a = with.View(at);
+      auto b = without.FullFold(at + 1);
+      ASSERT_TRUE(a.ok() && b.ok()) << a.status().ToString() << b.status().ToString();
+      EXPECT_EQ(*a, *b) << "keep " << keep << " offset " << at;
+    }
   }
 }
 
