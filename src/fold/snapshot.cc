@@ -75,7 +75,9 @@ Status SnapshotManager::DeleteOlderThanKept() {
   if (covers.size() <= options_.keep) return Status::OK();
   std::sort(covers.begin(), covers.end());
   for (size_t i = 0; i + options_.keep < covers.size(); ++i) {
-    STATELOG_RETURN_IF_ERROR(snapshots_->Delete(covers[i]));
+    // Another writer of the same log may have deleted it first: that is the outcome wanted.
+    Status deleted = snapshots_->Delete(covers[i]);
+    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) return deleted;
   }
   return Status::OK();
 }
