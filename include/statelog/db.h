@@ -201,6 +201,8 @@ class DB {
   // OK unless the last snapshot taken or used failed (nothing is lost: the state is folded from
   // the log instead).
   virtual Status snapshot_status() = 0;
+  // Where the store's bytes are, by part (DiskUsage). NotSupported for the memory store.
+  virtual StatusOr<DiskUsage> disk_usage() const = 0;
 
   // --- Checkpoints (docs/tlog-format.md; the tree and proofs: events().log().tree()) ---
   // Signs a checkpoint of the log as it is now under `origin` with `signers` and keeps it

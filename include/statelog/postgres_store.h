@@ -63,6 +63,10 @@ class PostgresEventStore : public EventStore {
   // Returns the snapshot store kept in the same schema; valid while this store lives.
   virtual SnapshotStore* snapshots() = 0;
 
+  // Where the log's bytes are: each table with its indexes and TOAST data (the events table's
+  // own indexes count as `indexes`), and the whole schema as `total`.
+  virtual StatusOr<DiskUsage> disk_usage() const = 0;
+
   // The schema version this build writes; Open upgrades a schema of an older version in place
   // (one transaction, docs/adr/0006-postgres-backend.md) and refuses a larger version.
   static constexpr int kSchemaVersion = 4;

@@ -108,6 +108,11 @@ class RocksDbEventStore : public EventStore {
   // InvalidArgument when `dir` exists; NotSupported when the store is open read-only; IOError.
   virtual Status WriteCopy(const std::string& dir) = 0;
 
+  // Where the store's bytes are: each part's key range in the table files (RocksDB's
+  // approximation; deleted data counts until compaction drops it), the write-ahead logs, and the
+  // whole directory as `total`. IOError when a file cannot be measured.
+  virtual StatusOr<DiskUsage> disk_usage() const = 0;
+
   // The on-disk format version this build writes (docs/rocksdb-format.md). Open upgrades a store
   // of an older version in place, and refuses a newer one (NotSupported).
   static constexpr uint32_t kFormatVersion = 3;

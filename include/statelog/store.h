@@ -87,6 +87,20 @@ struct ImportedRange {
   friend bool operator==(const ImportedRange&, const ImportedRange&) = default;
 };
 
+// Where a durable store's bytes are (DB::disk_usage, `statelog stats`): the backend's own
+// accounting, approximate for RocksDB (table files are measured by key range, compressed).
+struct DiskUsage {
+  uint64_t events = 0;       // the event records
+  uint64_t indexes = 0;      // the event-id and stream indexes
+  uint64_t tree = 0;         // the Merkle tree's stored hashes
+  uint64_t snapshots = 0;    // the stored snapshots
+  uint64_t checkpoints = 0;  // the kept signed checkpoints
+  uint64_t logs = 0;         // RocksDB: write-ahead logs (appends not yet in table files)
+  // All the store occupies: the parts above and the rest (the tables' block indexes and filters,
+  // RocksDB's manifest and info logs, PostgreSQL's other tables).
+  uint64_t total = 0;
+};
+
 // What a salvage of a damaged store found and did (RepairStore in statelog/db.h).
 struct RepairReport {
   bool repaired = false;           // false: the store opened cleanly and was left unchanged

@@ -1,8 +1,10 @@
 // `statelog snapshot`, `verify` and `stats`.
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -132,14 +134,16 @@ void RunVerify(Context& ctx, const VerifyArgs& a) {
   }
 }
 
-uint64_t DirectorySize(const std::string& dir) {
-  std::error_code ec;
-  uint64_t total = 0;
-  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec)) total += it->file_size(ec);
-  }
-  return total;
+// The parts of DiskUsage in the order `stats` prints them, with their names.
+std::vector<std::pair<const char*, uint64_t>> DiskParts(const DiskUsage& d) {
+  const uint64_t known = d.events + d.indexes + d.tree + d.snapshots + d.checkpoints + d.logs;
+  return {{"events", d.events},
+          {"indexes", d.indexes},
+          {"tree", d.tree},
+          {"snapshots", d.snapshots},
+          {"checkpoints", d.checkpoints},
+          {"logs", d.logs},
+          {"other", d.total > known ? d.total - known : 0}};
 }
 
 void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
@@ -167,14 +171,24 @@ void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
   auto listed = db.snapshots().List();
   if (!listed.ok()) return Fail(ctx, kExitFailure, listed.status());
   const std::vector<uint64_t>& snaps = *listed;
-  uint64_t bytes = DirectorySize(flags.data);
+  // The memory store has no disk use; every other error is one.
+  StatusOr<DiskUsage> usage = db.disk_usage();
+  if (!usage.ok() && usage.status().code() != StatusCode::kNotSupported) {
+    return Fail(ctx, kExitFailure, usage.status());
+  }
+  const DiskUsage disk = usage.ok() ? *usage : DiskUsage{};
   if (json) {
+    std::string parts;
+    for (const auto& [name, bytes] : DiskParts(disk)) {
+      parts += "\"" + std::string(name) + "\":" + std::to_string(bytes) + ",";
+    }
     std::printf(
         "{\"length\":%llu,\"head\":\"%s\",\"objectives\":%zu,\"channels\":%zu,"
-        "\"snapshots\":%zu,\"bytes\":%llu,%s,\"types\":{",
+        "\"snapshots\":%zu,\"bytes\":%llu,\"disk\":{%s\"total\":%llu},%s,\"types\":{",
         static_cast<unsigned long long>(head.length), head.chain.ToHex().c_str(),
         view->objectives.size(), view->channels.size(), snaps.size(),
-        static_cast<unsigned long long>(bytes), IdentityJsonMembers(view->identity).c_str());
+        static_cast<unsigned long long>(disk.total), parts.c_str(),
+        static_cast<unsigned long long>(disk.total), IdentityJsonMembers(view->identity).c_str());
     bool first = true;
     for (const auto& [type, count] : by_type) {
       std::printf("%s\"%s\":%llu", first ? "" : ",", std::string(type).c_str(),
@@ -193,7 +207,18 @@ void RunStats(Context& ctx, const StoreFlags& flags, bool json) {
   std::printf(
       "  snapshots:   %zu%s\n", snaps.size(),
       snaps.empty() ? "" : (" (latest covers " + std::to_string(snaps.back()) + ")").c_str());
-  std::printf("  disk:        %.1f KiB\n", static_cast<double>(bytes) / 1024.0);
+  if (usage.ok()) {
+    std::printf("  disk:        %.1f KiB", static_cast<double>(disk.total) / 1024.0);
+    if (head.length > 0) {
+      std::printf(", %.0f B/event", static_cast<double>(disk.total) / head.length);
+    }
+    std::printf("\n");
+    for (const auto& [name, bytes] : DiskParts(disk)) {
+      std::printf("    %-12s %10.1f KiB\n", name, static_cast<double>(bytes) / 1024.0);
+    }
+  } else {
+    std::printf("  disk:        none (%s)\n", std::string(usage.status().message()).c_str());
+  }
   for (const auto& [type, count] : by_type) {
     std::printf("  %-22s %llu\n", std::string(type).c_str(),
                 static_cast<unsigned long long>(count));

@@ -2,6 +2,7 @@
 #include "statelog/db.h"
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -31,6 +32,8 @@ struct Parts {
   StoreKind kind = StoreKind::kMemory;
   // The backend's consistent copy (DB::Backup); null where the backend has none.
   CopyFn copy = nullptr;
+  // The backend's disk accounting (DB::disk_usage); null for the memory store.
+  std::function<StatusOr<DiskUsage>()> usage = nullptr;
 };
 
 StatusOr<Parts> OpenParts(const StoreName& name, const DBOptions& options) {
@@ -55,6 +58,7 @@ StatusOr<Parts> OpenParts(const StoreName& name, const DBOptions& options) {
       parts.snapshots = (*store)->snapshots();
       RocksDbEventStore* opened = store->get();
       parts.copy = [opened](const std::string& dir) { return opened->WriteCopy(dir); };
+      parts.usage = [opened] { return opened->disk_usage(); };
       parts.store = std::move(*store);
       parts.description = "RocksDB store " + name.location;
       return parts;
@@ -72,6 +76,8 @@ StatusOr<Parts> OpenParts(const StoreName& name, const DBOptions& options) {
       auto store = PostgresEventStore::Open(name.location, pg);
       if (!store.ok()) return store.status().WithPrefix("cannot open the PostgreSQL store");
       parts.snapshots = (*store)->snapshots();
+      PostgresEventStore* opened = store->get();
+      parts.usage = [opened] { return opened->disk_usage(); };
       parts.store = std::move(*store);
       parts.description = "PostgreSQL store (schema " + pg.schema + ")";
       return parts;
@@ -224,6 +230,12 @@ class DBImpl final : public DB {
   Status snapshot_status() override {
     std::lock_guard<std::mutex> lock(mu_);
     return ledger_ ? ledger_->snapshot_status() : Status::OK();
+  }
+  StatusOr<DiskUsage> disk_usage() const override {
+    if (!parts_.usage) {
+      return Status::NotSupported("disk use: the " + parts_.description + " keeps nothing on disk");
+    }
+    return parts_.usage();
   }
 
  private:

@@ -184,6 +184,31 @@ Status PostgresBackend::ReadRange(Offset begin, Offset end, std::vector<StoredRe
   return Status::OK();
 }
 
+StatusOr<DiskUsage> PostgresBackend::MeasureDiskUsage() const {
+  return pool_.Run([&](PGconn* conn) -> StatusOr<DiskUsage> {
+    // The tables are found through the search path, which names the log's schema.
+    STATELOG_ASSIGN_OR_RETURN(
+        Result r,
+        Exec(conn,
+             "SELECT pg_table_size('events'), pg_indexes_size('events'), "
+             "pg_total_relation_size('stream_entries'), pg_total_relation_size('tree_hashes'), "
+             "pg_total_relation_size('snapshots'), pg_total_relation_size('checkpoints'), "
+             "(SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c "
+             "JOIN pg_namespace n ON n.oid = c.relnamespace "
+             "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'm'))",
+             Params(), true));
+    auto at = [&](int column) { return static_cast<uint64_t>(GetInt8(r.get(), 0, column)); };
+    DiskUsage usage;
+    usage.events = at(0);
+    usage.indexes = at(1) + at(2);
+    usage.tree = at(3);
+    usage.snapshots = at(4);
+    usage.checkpoints = at(5);
+    usage.total = at(6);
+    return usage;
+  });
+}
+
 StatusOr<std::optional<KeptCheckpoint>> PostgresBackend::ReadLatestCheckpoint() const {
   return pool_.Run([&](PGconn* conn) -> StatusOr<std::optional<KeptCheckpoint>> {
     STATELOG_ASSIGN_OR_RETURN(

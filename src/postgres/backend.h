@@ -59,6 +59,9 @@ class PostgresBackend final : public LogBackend {
   StatusOr<std::optional<KeptCheckpoint>> ReadLatestCheckpoint() const override;
   Status KeepCheckpoint(const KeptCheckpoint& checkpoint) override;
 
+  // Where the schema's bytes are (PostgresEventStore::disk_usage).
+  StatusOr<DiskUsage> MeasureDiskUsage() const;
+
   StatusOr<ChainHead> ReadHead() const override;
   // With PostgresOptions::replicated_delivery: the newest head every synchronous standby has
   // flushed (the head read with the WAL position at that moment, once the standbys' flush

@@ -16,6 +16,7 @@ class PostgresStore final : public PostgresEventStore {
       : PostgresEventStore(std::move(log)), backend_(backend) {}
 
   SnapshotStore* snapshots() override { return backend_->snapshots(); }
+  StatusOr<DiskUsage> disk_usage() const override { return backend_->MeasureDiskUsage(); }
 
  private:
   PostgresBackend* const backend_;  // owned by the log

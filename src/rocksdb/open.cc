@@ -350,6 +350,9 @@ class RocksEventStore final : public RocksDbEventStore {
                                        "copying the store to " + dir));
     return GiveCopyItsAcked(dir, backend_->db()->GetEnv());
   }
+  StatusOr<DiskUsage> disk_usage() const override {
+    return MeasureDiskUsage(backend_->db(), backend_->dir());
+  }
   RocksBackend* backend() const { return backend_; }
 
  private:

@@ -102,6 +102,7 @@ class RocksBackend final : public LogBackend {
   void StartAcked(std::unique_ptr<AckedWriter> acked) { acked_ = std::move(acked); }
 
   rocksdb::DB* db() const { return db_.get(); }
+  const std::string& dir() const { return dir_; }
   // The directory where large appends build their table files before they are ingested.
   static std::string BulkDir(const std::string& dir) { return dir + "/bulk"; }
   const rocksdb::WriteOptions& write_options() const { return write_options_; }
@@ -135,6 +136,9 @@ class RocksBackend final : public LogBackend {
 // Removes the table files an append interrupted by a crash left in the store's bulk/ directory
 // (none of them is part of the database until an ingestion took it in).
 Status RemoveBulkLeftovers(rocksdb::Env* env, const std::string& dir);
+
+// Where the bytes of the store in `dir`, open as `db`, are (RocksDbEventStore::disk_usage).
+StatusOr<DiskUsage> MeasureDiskUsage(rocksdb::DB* db, const std::string& dir);
 
 // The SnapshotStore kept in a RocksBackend's database.
 std::unique_ptr<SnapshotStore> NewRocksSnapshotStore(RocksBackend* owner);

@@ -142,6 +142,19 @@ TEST(DBTest, ADurableStoreOpensByDirectory) {
             "NotSupported: RocksDB store " + path + " is open read-only");
   EXPECT_EQ(db.Head()->length, life.size());
   EXPECT_TRUE(db.Verify().status.ok());
+  // Disk use: the appends are in the write-ahead log (no memtable was flushed yet), and the
+  // total is the directory's.
+  auto usage = db.disk_usage();
+  ASSERT_TRUE(usage.ok()) << usage.status().ToString();
+  EXPECT_GT(usage->logs, 0u);
+  EXPECT_GE(usage->total, usage->logs + usage->events + usage->indexes + usage->tree);
+}
+
+TEST(DBTest, TheMemoryStoreHasNoDiskUse) {
+  auto db = DB::Open("memory:");
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ((*db)->disk_usage().status().ToString(),
+            "NotSupported: disk use: the memory store keeps nothing on disk");
 }
 
 TEST(DBTest, ANodesLogIsCheckedByOpen) {

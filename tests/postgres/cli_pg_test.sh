@@ -12,6 +12,15 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$S" demo --store "$C" >"$T/demo1" 2>&1 || fail "first demo: $(cat "$T/demo1")"
 before=$("$S" stats --json --store "$C" | sed 's/.*"length":\([0-9]*\).*/\1/')
+# Disk use of a PostgreSQL log: its tables, by part (not the size of any directory).
+"$S" stats --json --store "$C" >"$T/stats" || fail "stats --json"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))["disk"]
+for part in ("events", "indexes", "tree", "total"):
+    assert d[part] > 0, (part, d)
+assert d["logs"] == 0 and d["events"] + d["indexes"] + d["tree"] < d["total"], d
+' "$T/stats" || fail "stats: disk use by table: $(cat "$T/stats")"
 [ "$before" -ge 76 ] || fail "the first demo appended fewer than 76 events ($before)"
 # Follow from the current end: the next demo run (another process) appends 75 events.
 "$S" log --follow --from "$before" --limit 75 --json --store "$C" >"$T/follow" 2>"$T/follow.err" &
