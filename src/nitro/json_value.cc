@@ -247,4 +247,68 @@ StatusOr<Value> Parse(std::string_view json) {
   return root;
 }
 
+namespace {
+
+void AppendString(std::string_view text, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(c);
+    } else if (byte < 0x20) {
+      out->append("\\u00");
+      out->push_back(kHex[byte >> 4]);
+      out->push_back(kHex[byte & 0xf]);
+    } else {
+      out->push_back(c);
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendValue(const Value& v, std::string* out) {
+  switch (v.kind) {
+    case Kind::kNull:
+      out->append("null");
+      return;
+    case Kind::kBool:
+      out->append(v.boolean ? "true" : "false");
+      return;
+    case Kind::kNumber:
+      out->append(v.text);
+      return;
+    case Kind::kString:
+      AppendString(v.text, out);
+      return;
+    case Kind::kArray:
+      out->push_back('[');
+      for (size_t i = 0; i < v.items.size(); ++i) {
+        if (i) out->push_back(',');
+        AppendValue(v.items[i], out);
+      }
+      out->push_back(']');
+      return;
+    case Kind::kObject:
+      out->push_back('{');
+      for (size_t i = 0; i < v.members.size(); ++i) {
+        if (i) out->push_back(',');
+        AppendString(v.members[i].key, out);
+        out->push_back(':');
+        AppendValue(v.members[i].value, out);
+      }
+      out->push_back('}');
+      return;
+  }
+}
+
+}  // namespace
+
+std::string Write(const Value& v) {
+  std::string out;
+  AppendValue(v, &out);
+  return out;
+}
+
 }  // namespace statelog::nitro::json
