@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "event/json_writer.h"
+
 namespace statelog::nitro::json {
 namespace {
 
@@ -249,23 +251,9 @@ StatusOr<Value> Parse(std::string_view json) {
 
 namespace {
 
+// Strings as the event codec writes them: only '"', '\\' and control characters escaped.
 void AppendString(std::string_view text, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (byte < 0x20) {
-      out->append("\\u00");
-      out->push_back(kHex[byte >> 4]);
-      out->push_back(kHex[byte & 0xf]);
-    } else {
-      out->push_back(c);
-    }
-  }
-  out->push_back('"');
+  codec_internal::Writer(out).Value(text);
 }
 
 void AppendValue(const Value& v, std::string* out) {
