@@ -116,6 +116,45 @@ void statelog_close(statelog_t* db);
 int statelog_complete_event(const char* json, size_t len, char** out, size_t* out_len,
                             char** errptr);
 
+/* Nitro for a node (docs/c-api.md, "Signing and building events"): a node signs, hashes and
+ * builds events through these and needs no other crypto library. go-nitro's JSON is that of
+ * statelog/nitro.h: a State {"Participants":[...],...,"IsFinal":b} or a SignedState
+ * {"State":{...},"Sigs":{"<participant index>":"0x<130 hex>"}}, amounts as JSON numbers, byte
+ * fields in base64. None needs a store; any thread. `key_hex` is a secp256k1 private key, "0x"
+ * and 64 hex digits, used for the call only: no message ever holds it. An error about the input
+ * names the function, the parameter and the field path, e.g.
+ * "statelog_sign_state: json: State.TurnNum: expected a number, got a string". On failure *out is
+ * left as it is. */
+
+/* Signs the state of `json` (`len` bytes; a State or a SignedState) with `key_hex` and returns in
+ * *out (and its length in *out_len, which may be NULL) the SignedState in go-nitro's JSON, as
+ * go-nitro writes it, with the signature added under the key's participant index (replacing one
+ * there). STATELOG_INVALID_ARGUMENT when the key's address is not a participant (the message names
+ * the address). */
+int statelog_sign_state(const char* json, size_t len, const char* key_hex, char** out,
+                        size_t* out_len, char** errptr);
+/* Signs the payment voucher of `amount` (decimal, cumulative) in channel `channel_id` ("0x" + 64
+ * hex) with `key_hex` and returns go-nitro's Voucher JSON in *out:
+ * {"ChannelId":"0x...","Amount":n,"Signature":"0x..."}. */
+int statelog_sign_voucher(const char* channel_id, const char* amount, const char* key_hex,
+                          char** out, char** errptr);
+/* Returns in *out what a node would otherwise compute for the State or SignedState `json`:
+ * {"channel_id":"0x...","state_hash":"0x...","signers":{"<index>":"0x<address>",...}}, signers
+ * being the addresses its signatures recover to (a signature that recovers to none is
+ * STATELOG_INVALID_ARGUMENT naming "Sigs.<index>"). */
+int statelog_state_info(const char* json, size_t len, char** out, char** errptr);
+/* Returns in *out (and *out_len, may be NULL) the canonical event, with its id, built from
+ * `parts` (`len` bytes): a JSON object with the event's "type", "ts" and fields as the event
+ * format has them (docs/architecture/event-types.md), no "id" needed, where go-nitro values may
+ * stand for the fields the library computes: "signed_state" (a SignedState or State) in
+ * channel_created, state_signed, state_received, proposal_signed, proposal_received and
+ * challenge_raised; "voucher" (a Voucher) in voucher_sent and voucher_received. In the four
+ * signed-state types "signer" (an address) names the signature to record; it may be left out
+ * when the state holds one signature. Every other type takes its own fields (as
+ * statelog_complete_event). The event's Nitro proof is checked (a signature that does not recover
+ * to its signer is STATELOG_INVALID_ARGUMENT); what statelog_append() then stores as it is. */
+int statelog_build_event(const char* parts, size_t len, char** out, size_t* out_len, char** errptr);
+
 /* Appending. `expected_length`: STATELOG_NONE, or the number of events the log must hold before
  * the first new one; when it does not, nothing is written and the result is STATELOG_CONFLICT.
  * Results (each out-parameter may be NULL): *offset, the offset of the (first) event;

@@ -105,6 +105,42 @@ std::string ToNitroJson(const State& state);
 // As above, {"State":...,"Sigs":{...}} with Sigs keys in Go's order (sorted as strings).
 std::string ToNitroJson(const SignedState& signed_state);
 
+// A payment voucher (go-nitro's payments.Voucher): the cumulative `amount` paid in a channel,
+// signed by the payer over ComputeVoucherHash(channel_id, amount).
+struct Voucher {
+  ChannelId channel_id;
+  Uint256 amount;
+  Signature signature;
+  friend bool operator==(const Voucher&, const Voucher&) = default;
+};
+// Returns go-nitro's JSON for a voucher: {"ChannelId":"0x...","Amount":n,"Signature":"0x..."}.
+std::string ToNitroJson(const Voucher& voucher);
+
+// ---- Signing for a node ----
+
+// Returns `signed_state` with the signature of `private_key` added at the index of the key's
+// address among the participants (replacing one already there). InvalidArgument for an invalid
+// key, or "the key's address 0x... is not a participant of the state". No message holds the key.
+StatusOr<SignedState> SignState(SignedState signed_state, const Bytes32& private_key);
+// Returns the voucher for (channel_id, amount) signed with `private_key`. InvalidArgument for an
+// invalid key (the message does not hold it).
+StatusOr<Voucher> SignVoucher(const ChannelId& channel_id, const Uint256& amount,
+                              const Bytes32& private_key);
+
+// ---- Events from go-nitro values ----
+
+// Builds an event from its parts (docs/c-api.md, "Building events"): a JSON object with the
+// event's "type", "ts" and body fields as statelog's event format has them (statelog/codec.h), no
+// "id" needed, where go-nitro values may stand for the fields the library computes:
+// "signed_state" (go-nitro's SignedState or State JSON) for channel_id, fixed, state, state_hash,
+// signer, signature and signatures in channel_created, state_signed, state_received,
+// proposal_signed, proposal_received and challenge_raised; "voucher" (go-nitro's Voucher JSON) for
+// channel_id, amount, signer and signature in voucher_sent and voucher_received. In the signed
+// types, "signer" names which of the state's signatures to record (optional when it holds one).
+// Returns the event with its id, after CheckEventProof. InvalidArgument naming the field path
+// otherwise (e.g. "signed_state.State.TurnNum: number exceeds 2^64-1").
+StatusOr<Event> BuildEvent(std::string_view parts);
+
 }  // namespace statelog::nitro
 
 namespace statelog {

@@ -51,6 +51,17 @@ Status OptionalOffset(int64_t value, std::string_view function, std::string_view
   return Status::OK();
 }
 
+Status PrivateKey(const char* key_hex, std::string_view function, Bytes32* out) {
+  STATELOG_RETURN_IF_ERROR(NotNull(key_hex, function, "key_hex"));
+  StatusOr<Bytes32> key = Bytes32::FromHex(key_hex);
+  if (!key.ok()) {
+    // Never echoes the key: the message names only what is wrong with it.
+    return Status::InvalidArgument(std::string(function) + ": key_hex: not 0x and 64 hex digits");
+  }
+  *out = *key;
+  return Status::OK();
+}
+
 char* CopyOut(std::string_view s) {
   char* out = static_cast<char*>(std::malloc(s.size() + 1));
   if (out == nullptr) throw std::bad_alloc();

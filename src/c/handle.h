@@ -26,6 +26,10 @@ Status NotNull(const void* pointer, std::string_view function, std::string_view 
 Status OptionalOffset(int64_t value, std::string_view function, std::string_view what,
                       std::optional<uint64_t>* out);
 
+// Parses a secp256k1 private key `key_hex` ("0x" and 64 hex digits) into *out. The error names
+// the parameter and never echoes the key: InvalidArgument "<function>: key_hex: ...".
+Status PrivateKey(const char* key_hex, std::string_view function, Bytes32* out);
+
 // Returns a copy of `s` allocated for statelog_free (NUL-terminated).
 char* CopyOut(std::string_view s);
 

@@ -114,16 +114,11 @@ int statelog_checkpoint(statelog_t* db, const char* key_hex, const char* origin,
   constexpr std::string_view kFunction = "statelog_checkpoint";
   return Guard(kFunction, errptr, [&]() -> Status {
     STATELOG_RETURN_IF_ERROR(NotNull(db, kFunction, "db"));
-    STATELOG_RETURN_IF_ERROR(NotNull(key_hex, kFunction, "key_hex"));
     STATELOG_RETURN_IF_ERROR(NotNull(note, kFunction, "note"));
-    StatusOr<Bytes32> key = Bytes32::FromHex(key_hex);
-    if (!key.ok()) {
-      // Never echoes the key: the message names only what is wrong with it.
-      return Status::InvalidArgument(std::string(kFunction) +
-                                     ": key_hex: not 0x and 64 hex digits");
-    }
+    Bytes32 key;
+    STATELOG_RETURN_IF_ERROR(PrivateKey(key_hex, kFunction, &key));
     STATELOG_ASSIGN_OR_RETURN(KeptCheckpoint kept,
-                              db->open->SignCheckpointAsNode(*key, origin ? origin : ""));
+                              db->open->SignCheckpointAsNode(key, origin ? origin : ""));
     *note = CopyOut(kept.note);
     return Status::OK();
   });

@@ -333,19 +333,17 @@ Status ParseVoucher(const Value& v, const std::string& key, GoVoucher* out) {
   STATELOG_RETURN_IF_ERROR(r.Require("StartingBalance", &f));
   STATELOG_RETURN_IF_ERROR(ParseUint256(*f, "StartingBalance", &out->starting_balance));
   STATELOG_RETURN_IF_ERROR(r.Require("LargestVoucher", &f));
-  ObjectReader lv(*f, "LargestVoucher");
-  STATELOG_RETURN_IF_ERROR(lv.Check({"ChannelId", "Amount", "Signature"}));
-  const Value* g;
-  STATELOG_RETURN_IF_ERROR(lv.Require("ChannelId", &g));
-  STATELOG_RETURN_IF_ERROR(ParseFixedHex(*g, lv.Path("ChannelId"), &out->channel));
+  nitro::Voucher largest;
+  STATELOG_RETURN_IF_ERROR(nitro::json::ParseVoucher(*f, "LargestVoucher", &largest));
+  out->channel = largest.channel_id;
+  out->amount = largest.amount;
+  out->signature = largest.signature;
   auto k = ChannelId::FromHex(key);
   if (!k.ok() || *k != out->channel) {
-    return nitro::json::Err(lv.Path("ChannelId"), out->channel.ToHex() + " differs from the key");
+    return nitro::json::Err("LargestVoucher.ChannelId",
+                            out->channel.ToHex() + " differs from the key");
   }
-  STATELOG_RETURN_IF_ERROR(lv.Require("Amount", &g));
-  STATELOG_RETURN_IF_ERROR(ParseUint256(*g, lv.Path("Amount"), &out->amount));
-  STATELOG_RETURN_IF_ERROR(lv.Require("Signature", &g));
-  return ParseFixedHex(*g, lv.Path("Signature"), &out->signature);
+  return Status::OK();
 }
 
 // A connection of a VirtualFund objective: base64 of JSON, {"Channel":"0x<ledger id>",...} or

@@ -6,27 +6,12 @@
 namespace statelog::nitro {
 namespace {
 
-using json::Kind;
-using json::ObjectReader;
 using json::Value;
 
 StatusOr<SignedState> ParseAny(std::string_view text) {
   STATELOG_ASSIGN_OR_RETURN(Value root, json::Parse(text));
-  STATELOG_RETURN_IF_ERROR(json::ExpectKind(root, Kind::kObject, ""));
-  ObjectReader r(root, "");
   SignedState out;
-  if (r.Find("State") == nullptr && r.Find("Sigs") == nullptr) {
-    STATELOG_RETURN_IF_ERROR(json::ParseState(root, "", &out.state));
-    return out;
-  }
-  STATELOG_RETURN_IF_ERROR(r.Check({"State", "Sigs"}));
-  const Value* f;
-  STATELOG_RETURN_IF_ERROR(r.Require("State", &f));
-  STATELOG_RETURN_IF_ERROR(json::ParseState(*f, "State", &out.state));
-  if (const Value* sigs = r.Find("Sigs")) {
-    STATELOG_RETURN_IF_ERROR(
-        json::ParseSigs(*sigs, "Sigs", out.state.fixed.participants.size(), &out.sigs));
-  }
+  STATELOG_RETURN_IF_ERROR(json::ParseSignedState(root, "", &out));
   return out;
 }
 

@@ -207,4 +207,32 @@ Status ParseSigs(const Value& v, const std::string& sigs_path, size_t participan
   return Status::OK();
 }
 
+Status ParseSignedState(const Value& v, const std::string& path, SignedState* out) {
+  STATELOG_RETURN_IF_ERROR(ExpectKind(v, Kind::kObject, path));
+  ObjectReader r(v, path);
+  out->sigs.clear();
+  if (r.Find("State") == nullptr && r.Find("Sigs") == nullptr) {
+    return ParseState(v, path, &out->state);
+  }
+  STATELOG_RETURN_IF_ERROR(r.Check({"State", "Sigs"}));
+  const Value* f;
+  STATELOG_RETURN_IF_ERROR(r.Require("State", &f));
+  STATELOG_RETURN_IF_ERROR(ParseState(*f, r.Path("State"), &out->state));
+  const Value* sigs = r.Find("Sigs");
+  if (sigs == nullptr) return Status::OK();
+  return ParseSigs(*sigs, r.Path("Sigs"), out->state.fixed.participants.size(), &out->sigs);
+}
+
+Status ParseVoucher(const Value& v, const std::string& path, Voucher* out) {
+  ObjectReader r(v, path);
+  STATELOG_RETURN_IF_ERROR(r.Check({"ChannelId", "Amount", "Signature"}));
+  const Value* f;
+  STATELOG_RETURN_IF_ERROR(r.Require("ChannelId", &f));
+  STATELOG_RETURN_IF_ERROR(ParseFixedHex(*f, r.Path("ChannelId"), &out->channel_id));
+  STATELOG_RETURN_IF_ERROR(r.Require("Amount", &f));
+  STATELOG_RETURN_IF_ERROR(ParseUint256(*f, r.Path("Amount"), &out->amount));
+  STATELOG_RETURN_IF_ERROR(r.Require("Signature", &f));
+  return ParseFixedHex(*f, r.Path("Signature"), &out->signature);
+}
+
 }  // namespace statelog::nitro::json

@@ -50,6 +50,10 @@ Status ParseState(const Value& v, const std::string& path, State* s);
 // go-nitro's Sigs: an object keyed by participant index (or null for none).
 Status ParseSigs(const Value& v, const std::string& path, size_t participants,
                  std::map<uint32_t, Signature>* sigs);
+// A SignedState ({"State":...,"Sigs":...}), or a bare State (no signatures).
+Status ParseSignedState(const Value& v, const std::string& path, SignedState* out);
+// go-nitro's Voucher: {"ChannelId":"0x...","Amount":n,"Signature":"0x<130 hex>"}.
+Status ParseVoucher(const Value& v, const std::string& path, Voucher* out);
 
 // An unsigned integer of type T; `max_name` names T's maximum in the error.
 template <typename T>

@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "event/json_writer.h"
+
 namespace statelog::nitro::json {
 namespace {
 
@@ -245,6 +247,56 @@ StatusOr<Value> Parse(std::string_view json) {
   Value root;
   STATELOG_RETURN_IF_ERROR(builder.Document(doc, &root));
   return root;
+}
+
+namespace {
+
+// Strings as the event codec writes them: only '"', '\\' and control characters escaped.
+void AppendString(std::string_view text, std::string* out) {
+  codec_internal::Writer(out).Value(text);
+}
+
+void AppendValue(const Value& v, std::string* out) {
+  switch (v.kind) {
+    case Kind::kNull:
+      out->append("null");
+      return;
+    case Kind::kBool:
+      out->append(v.boolean ? "true" : "false");
+      return;
+    case Kind::kNumber:
+      out->append(v.text);
+      return;
+    case Kind::kString:
+      AppendString(v.text, out);
+      return;
+    case Kind::kArray:
+      out->push_back('[');
+      for (size_t i = 0; i < v.items.size(); ++i) {
+        if (i) out->push_back(',');
+        AppendValue(v.items[i], out);
+      }
+      out->push_back(']');
+      return;
+    case Kind::kObject:
+      out->push_back('{');
+      for (size_t i = 0; i < v.members.size(); ++i) {
+        if (i) out->push_back(',');
+        AppendString(v.members[i].key, out);
+        out->push_back(':');
+        AppendValue(v.members[i].value, out);
+      }
+      out->push_back('}');
+      return;
+  }
+}
+
+}  // namespace
+
+std::string Write(const Value& v) {
+  std::string out;
+  AppendValue(v, &out);
+  return out;
 }
 
 }  // namespace statelog::nitro::json

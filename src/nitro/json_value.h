@@ -42,6 +42,10 @@ inline constexpr int kMaxDepth = 32;
 // naming the byte offset and the problem otherwise.
 StatusOr<Value> Parse(std::string_view json);
 
+// Returns compact JSON for `v`: members in their order, numbers as their source text, strings
+// with only '"', '\\' and control characters escaped. Parse(Write(v)) gives `v` back.
+std::string Write(const Value& v);
+
 }  // namespace statelog::nitro::json
 
 #endif  // STATELOG_SRC_NITRO_JSON_VALUE_H_

@@ -91,4 +91,13 @@ std::string ToNitroJson(const SignedState& signed_state) {
   return out;
 }
 
+std::string ToNitroJson(const Voucher& voucher) {
+  std::string out = "{\"ChannelId\":";
+  AppendQuotedHex(voucher.channel_id.span(), &out);
+  out.append(",\"Amount\":" + voucher.amount.ToDecimal() + ",\"Signature\":");
+  AppendQuotedHex(voucher.signature.span(), &out);
+  out.push_back('}');
+  return out;
+}
+
 }  // namespace statelog::nitro

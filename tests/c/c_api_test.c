@@ -4,6 +4,7 @@
  * states, deposits, messages).
  * Usage: c_api_test EXPORT.jsonl */
 #include <poll.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,8 @@
 
 #include "statelog/c.h"
 
-enum { kEvents = 20 };
+/* kEvents lines make the test's log; the lines up to kLines give more recorded events. */
+enum { kEvents = 20, kLines = 40 };
 static const char kChannel[] = "0x39ffcf59b85ada1fea22a2632429f7a8daf7b39840238002daa91ef14a00fc47";
 static const char kObjective[] =
     "DirectFunding-0x39ffcf59b85ada1fea22a2632429f7a8daf7b39840238002daa91ef14a00fc47";
@@ -47,7 +49,7 @@ static void expect(int line, int code, int want, char** err, const char* text) {
 #define EXPECT_OK(call) expect(__LINE__, (call), STATELOG_OK, &err, NULL)
 
 /* The fixture's lines: lines[i] is event i with its '\n'. */
-static char* lines[kEvents];
+static char* lines[kLines];
 static char all[1 << 16]; /* lines 0..kEvents-1 concatenated */
 
 static void load(const char* path) {
@@ -56,11 +58,11 @@ static void load(const char* path) {
     perror(path);
     exit(2);
   }
-  static char buf[kEvents][4096];
-  for (int i = 0; i < kEvents; ++i) {
+  static char buf[kLines][4096];
+  for (int i = 0; i < kLines; ++i) {
     if (fgets(buf[i], sizeof buf[i], f) == NULL) exit(2);
     lines[i] = buf[i];
-    strcat(all, buf[i]);
+    if (i < kEvents) strcat(all, buf[i]);
   }
   fclose(f);
 }
@@ -423,6 +425,287 @@ static void exercise(statelog_t* db) {
   EXPECT_OK(statelog_unsubscribe(sub, &err));
 }
 
+/* go-nitro's test actors (go-nitro's internal/testactors): their keys and, known from there and
+ * not computed here, their addresses. Irene and Alice hold the fixture's channel kChannel. */
+static const char kIrene[] = "0x111a00868581f73ab42feef67d235ca09ca1e8db";
+static const char kAlice[] = "0xaaa6628ec44a8a742987ef3a114ddfe2d4f7adce";
+static const char kIreneKey[] =
+    "0xfebb3b74b0b52d0976f6571d555f4ac8b91c308dfa25c7b58d1e6a7c3f50c781";
+static const char kAliceKey[] =
+    "0x2d999770f7b5d49b694080f987b82bbc9fc9ac2b4dcc10b0f8aba7d700f69c6d";
+static const char kBobKey[] = "0x0279651921cd800ac560c21ceea27aab0107b67daf436cdd25ce84cad30159b4";
+
+/* The prefund state of kChannel (fixture lines 1, 9 and 15) in go-nitro's JSON, as a go-nitro
+ * node holds it: Irene first, 100 each. */
+static const char kPrefund[] =
+    "{\"Participants\":[\"0x111A00868581f73AB42FEEF67D235Ca09ca1E8db\","
+    "\"0xAAA6628Ec44A8a742987EF3A114dDFE2D4F7aDCE\"],\"ChannelNonce\":1000,"
+    "\"AppDefinition\":\"0x0000000000000000000000000000000000000000\",\"ChallengeDuration\":86400,"
+    "\"AppData\":\"\",\"Outcome\":[{\"Asset\":\"0x0000000000000000000000000000000000000000\","
+    "\"AssetMetadata\":{\"AssetType\":0,\"Metadata\":\"\"},\"Allocations\":["
+    "{\"Destination\":\"0x000000000000000000000000111a00868581f73ab42feef67d235ca09ca1e8db\","
+    "\"Amount\":100,\"AllocationType\":0,\"Metadata\":null},"
+    "{\"Destination\":\"0x000000000000000000000000aaa6628ec44a8a742987ef3a114ddfe2d4f7adce\","
+    "\"Amount\":100,\"AllocationType\":0,\"Metadata\":null}]}],\"TurnNum\":0,\"IsFinal\":false}";
+
+/* Returns the value of the string member `name` of fixture line `line` (static storage, reused
+ * after four calls: one printf may name up to four). */
+static const char* member(int line, const char* name) {
+  static char values[4][256];
+  static int next = 0;
+  char* value = values[next++ % 4];
+  char key[64];
+  snprintf(key, sizeof key, "\"%s\":\"", name);
+  const char* start = strstr(lines[line], key);
+  CHECK(start != NULL);
+  if (start == NULL) return "";
+  start += strlen(key);
+  snprintf(value, sizeof values[0], "%.*s", (int)(strchr(start, '"') - start), start);
+  return value;
+}
+
+/* Checks that the NUL-terminated `got` is fixture line `line` without its '\n'; frees `got`. */
+static void expect_line(int at, char* got, int line) {
+  const size_t len = strlen(lines[line]) - 1;
+  if (got == NULL || strlen(got) != len || strncmp(got, lines[line], len) != 0) {
+    fprintf(stderr, "line %d: want fixture line %d\n  got:  %s\n  want: %.*s\n", at, line,
+            got ? got : "(none)", (int)len, lines[line]);
+    ++failures;
+  }
+  statelog_free(got);
+}
+#define EXPECT_LINE(got, line) expect_line(__LINE__, (got), (line))
+
+/* Builds an event from `parts` (printf format) and returns it (NULL on failure, reported). */
+static char* build(int at, int want, const char* text, const char* format, ...)
+    __attribute__((format(printf, 4, 5)));
+static char* build(int at, int want, const char* text, const char* format, ...) {
+  static char parts[1 << 14];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(parts, sizeof parts, format, args);
+  va_end(args);
+  char* err = NULL;
+  char* out = NULL;
+  size_t len = 0;
+  expect(at, statelog_build_event(parts, strlen(parts), &out, &len, &err), want, &err, text);
+  CHECK(out == NULL || len == strlen(out));
+  return out;
+}
+#define BUILD(...) build(__LINE__, STATELOG_OK, NULL, __VA_ARGS__)
+#define BUILD_FAILS(text, ...) build(__LINE__, STATELOG_INVALID_ARGUMENT, (text), __VA_ARGS__)
+
+/* Signing and hashing go-nitro states and vouchers. The signatures are RFC 6979 (deterministic):
+ * the fixture's, recorded by an earlier statelog, are what the same key gives now. */
+static void test_sign(char** irene_signed, char** both_signed) {
+  char* err = NULL;
+  char* out = NULL;
+  char want[1024];
+  /* Channel id and state hash: the fixture's. */
+  EXPECT_OK(statelog_state_info(kPrefund, strlen(kPrefund), &out, &err));
+  snprintf(want, sizeof want, "{\"channel_id\":\"%s\",\"state_hash\":\"%s\",\"signers\":{}}",
+           kChannel, member(9, "state_hash"));
+  CHECK(out != NULL && strcmp(out, want) == 0);
+  statelog_free(out);
+
+  /* Irene signs: her signature at index 0, the one she recorded; it recovers to her address. */
+  size_t len = 0;
+  EXPECT_OK(statelog_sign_state(kPrefund, strlen(kPrefund), kIreneKey, irene_signed, &len, &err));
+  CHECK(*irene_signed != NULL && len == strlen(*irene_signed));
+  snprintf(want, sizeof want, "\"Sigs\":{\"0\":\"%s\"}}", member(9, "signature"));
+  CHECK(*irene_signed != NULL && strstr(*irene_signed, want) != NULL);
+  static const char kSignedStart[] = "{\"State\":{\"Participants\":[\"0x111a0";
+  CHECK(strncmp(*irene_signed, kSignedStart, strlen(kSignedStart)) == 0);
+  EXPECT_OK(statelog_state_info(*irene_signed, strlen(*irene_signed), &out, &err));
+  snprintf(want, sizeof want, "\"signers\":{\"0\":\"%s\"}}", kIrene);
+  CHECK(out != NULL && strstr(out, want) != NULL);
+  statelog_free(out);
+  /* Alice countersigns the SignedState: both signatures, each recovering to its signer. */
+  EXPECT_OK(statelog_sign_state(*irene_signed, strlen(*irene_signed), kAliceKey, both_signed, NULL,
+                                &err));
+  snprintf(want, sizeof want, "\"Sigs\":{\"0\":\"%s\",\"1\":\"%s\"}}", member(9, "signature"),
+           member(15, "signature"));
+  CHECK(*both_signed != NULL && strstr(*both_signed, want) != NULL);
+  EXPECT_OK(statelog_state_info(*both_signed, strlen(*both_signed), &out, &err));
+  snprintf(want, sizeof want, "\"signers\":{\"0\":\"%s\",\"1\":\"%s\"}}", kIrene, kAlice);
+  CHECK(out != NULL && strstr(out, want) != NULL);
+  statelog_free(out);
+
+  /* Refused: a key that is not a participant's, bad keys (never echoed), a bad field, NULLs. */
+  out = NULL;
+  EXPECT(statelog_sign_state(kPrefund, strlen(kPrefund), kBobKey, &out, NULL, &err),
+         STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_sign_state: key_hex: the key's address "
+         "0xbbb676f9cff8d242e9eac39d063848807d3d1d94 is not a participant of the state");
+  EXPECT(statelog_sign_state(kPrefund, strlen(kPrefund), "0x12", &out, NULL, &err),
+         STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_sign_state: key_hex: not 0x and 64 hex digits");
+  static const char kZeroKey[] =
+      "0x0000000000000000000000000000000000000000000000000000000000000000";
+  EXPECT(statelog_sign_state(kPrefund, strlen(kPrefund), kZeroKey, &out, NULL, &err),
+         STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_sign_state: key_hex: private key must be nonzero and below "
+         "the secp256k1 order");
+  char bad[4096];
+  strcpy(bad, kPrefund);
+  memcpy(strstr(bad, "\"TurnNum\":0"), "\"TurnNum\":\"", 11);
+  strcpy(strstr(bad, "\"TurnNum\":\"") + 11, "0\",\"IsFinal\":false}");
+  EXPECT(statelog_sign_state(bad, strlen(bad), kIreneKey, &out, NULL, &err),
+         STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_sign_state: json: TurnNum: expected a number, got a string");
+  EXPECT(statelog_state_info(bad, strlen(bad), &out, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_state_info: json: TurnNum: expected a number, got a string");
+  CHECK(out == NULL);
+  EXPECT(statelog_sign_state(NULL, 0, kIreneKey, &out, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_sign_state: json is NULL");
+  EXPECT(statelog_sign_state(kPrefund, strlen(kPrefund), NULL, &out, NULL, &err),
+         STATELOG_INVALID_ARGUMENT, "InvalidArgument: statelog_sign_state: key_hex is NULL");
+  EXPECT(statelog_state_info(kPrefund, strlen(kPrefund), NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_state_info: out is NULL");
+
+  /* Vouchers: Irene pays 18 in the second channel, as the fixture recorded (line 38). */
+  EXPECT_OK(statelog_sign_voucher(member(38, "channel_id"), "18", kIreneKey, &out, &err));
+  snprintf(want, sizeof want, "{\"ChannelId\":\"%s\",\"Amount\":18,\"Signature\":\"%s\"}",
+           member(38, "channel_id"), member(38, "signature"));
+  CHECK(out != NULL && strcmp(out, want) == 0);
+  statelog_free(out);
+  out = NULL;
+  EXPECT(statelog_sign_voucher(kChannel, "-1", kIreneKey, &out, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_sign_voucher: amount: bad decimal digit at position 0");
+  EXPECT(statelog_sign_voucher("0x12", "1", kIreneKey, &out, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_sign_voucher: channel_id: hex must have 64 digits, has 2");
+  EXPECT(statelog_sign_voucher(kChannel, "1", kZeroKey + 2, &out, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_sign_voucher: key_hex: not 0x and 64 hex digits");
+  CHECK(out == NULL);
+}
+
+/* Events built from go-nitro values are the fixture's, byte for byte, and append. */
+static void test_build_event(void) {
+  char* irene_signed = NULL;
+  char* both_signed = NULL;
+  test_sign(&irene_signed, &both_signed);
+  if (irene_signed == NULL || both_signed == NULL) return;
+  char* err = NULL;
+  /* The fixture's ids (and every other byte) were recorded by an earlier statelog. */
+  char* created =
+      BUILD("{\"type\":\"channel_created\",\"ts\":1796185689267899,\"signed_state\":%s}", kPrefund);
+  char* signed_ = BUILD("{\"ts\":1796185689269899,\"signed_state\":%s,\"type\":\"state_signed\"}",
+                        irene_signed);
+  char* received = BUILD(
+      "{\"type\":\"state_received\",\"ts\":1796185689272899,\"signer\":\"%s\","
+      "\"signed_state\":%s}",
+      kAlice, both_signed);
+  char voucher[1024];
+  char* v = NULL;
+  EXPECT_OK(statelog_sign_voucher(member(38, "channel_id"), "18", kIreneKey, &v, &err));
+  snprintf(voucher, sizeof voucher, "%s", v ? v : "");
+  statelog_free(v);
+  char* paid = BUILD("{\"type\":\"voucher_sent\",\"ts\":1796185689282899,\"voucher\":%s}", voucher);
+  /* Types without a go-nitro value take their own fields. */
+  char* progressed = BUILD(
+      "{\"type\":\"objective_progressed\",\"ts\":1796185689268899,\"objective_id\":\"%s\","
+      "\"waiting_for\":\"CompletePrefund\"}",
+      kObjective);
+
+  /* Appended after the fixture's objective_created, they read back as the fixture's lines. */
+  statelog_t* db = NULL;
+  EXPECT_OK(statelog_open_memory(&db, &err));
+  EXPECT_OK(statelog_append(db, lines[0], strlen(lines[0]), 0, NULL, NULL, &err));
+  char* const built[] = {created, progressed, signed_, received};
+  const int fixture[] = {1, 2, 9, 15};
+  for (int i = 0; i < 4; ++i) {
+    uint64_t offset = 0;
+    if (built[i] != NULL) {
+      EXPECT_OK(statelog_append(db, built[i], strlen(built[i]), i + 1, &offset, NULL, &err));
+    }
+    CHECK(offset == (uint64_t)i + 1);
+    char* back = NULL;
+    EXPECT_OK(statelog_read(db, offset, offset + 1, &back, NULL, &err));
+    if (back != NULL) back[strlen(back) - 1] = '\0'; /* the '\n' */
+    EXPECT_LINE(back, fixture[i]);
+    EXPECT_LINE(built[i], fixture[i]);
+  }
+  statelog_close(db);
+
+  /* A challenge_raised records every signature, in participant order. */
+  char* raised = BUILD(
+      "{\"type\":\"challenge_raised\",\"ts\":1,\"signed_state\":%s,\"finalizes_at\":1700086400,"
+      "\"block_number\":105}",
+      both_signed);
+  char want[1024];
+  snprintf(want, sizeof want,
+           "\"state_hash\":\"%s\",\"signatures\":[{\"signer\":\"%s\",\"signature\":\"%s\"},"
+           "{\"signer\":\"%s\",\"signature\":\"%s\"}],\"finalizes_at\":1700086400,"
+           "\"block_number\":105}",
+           member(9, "state_hash"), kIrene, member(9, "signature"), kAlice,
+           member(15, "signature"));
+  CHECK(raised != NULL && strstr(raised, want) != NULL);
+  statelog_free(raised);
+  /* A proposal_signed takes the proposal as the event format has it. */
+  char* proposal = BUILD(
+      "{\"type\":\"proposal_signed\",\"ts\":1,\"proposal\":{\"kind\":\"remove\",\"target\":\"%s\","
+      "\"amount\":\"0\",\"left\":\"%s\",\"right\":\"%s\",\"left_amount\":\"10\"},"
+      "\"signed_state\":%s}",
+      kChannel, kChannel, kChannel, irene_signed);
+  snprintf(want, sizeof want, "\"left_amount\":\"10\"},\"state\":{\"app_data\":\"0x\"");
+  CHECK(proposal != NULL && strstr(proposal, want) != NULL);
+  snprintf(want, sizeof want, "\"signer\":\"%s\",\"signature\":\"%s\"}", kIrene,
+           member(9, "signature"));
+  CHECK(proposal != NULL && strstr(proposal, want) != NULL);
+  statelog_free(proposal);
+
+  /* Refused, naming the field. */
+  char bad[4096];
+  snprintf(bad, sizeof bad, "%s", irene_signed);
+  memcpy(strstr(bad, "\"ChannelNonce\":1000"), "\"ChannelNonce\":-100", 19);
+  statelog_free(
+      BUILD_FAILS("InvalidArgument: signed_state.State.ChannelNonce: number must not be "
+                  "negative",
+                  "{\"type\":\"state_signed\",\"ts\":1,\"signed_state\":%s}", bad));
+  statelog_free(
+      BUILD_FAILS("InvalidArgument: signed_state.Sigs: holds 2 signatures; \"signer\" "
+                  "must name the one to record",
+                  "{\"type\":\"state_signed\",\"ts\":1,\"signed_state\":%s}", both_signed));
+  statelog_free(
+      BUILD_FAILS("InvalidArgument: signed_state.Sigs: holds no signature of "
+                  "0xaaa6628ec44a8a742987ef3a114ddfe2d4f7adce (participant 1)",
+                  "{\"type\":\"state_received\",\"ts\":1,\"signer\":\"%s\","
+                  "\"signed_state\":%s}",
+                  kAlice, irene_signed));
+  statelog_free(
+      BUILD_FAILS("InvalidArgument: signer: 0xbbb676f9cff8d242e9eac39d063848807d3d1d94 "
+                  "is not a participant of signed_state",
+                  "{\"type\":\"state_signed\",\"ts\":1,\"signer\":\"%s\","
+                  "\"signed_state\":%s}",
+                  "0xbbb676f9cff8d242e9eac39d063848807d3d1d94", irene_signed));
+  statelog_free(BUILD_FAILS("InvalidArgument: duplicate field \"state_hash\"",
+                            "{\"type\":\"state_signed\",\"ts\":1,\"state_hash\":\"%s\","
+                            "\"signed_state\":%s}",
+                            member(9, "state_hash"), irene_signed));
+  statelog_free(BUILD_FAILS("InvalidArgument: unknown field \"signed_state\"",
+                            "{\"type\":\"deposit_detected\",\"ts\":1,\"signed_state\":%s}",
+                            irene_signed));
+  /* The signer of a voucher is whom its signature recovers to: with the amount changed, the
+   * signature of 18 is no longer Irene's (the Ledger then refuses the stranger). */
+  snprintf(want, sizeof want, "\"signer\":\"%s\"", kIrene);
+  CHECK(paid != NULL && strstr(paid, want) != NULL);
+  char* amount = strstr(voucher, "\"Amount\":18");
+  CHECK(amount != NULL);
+  if (amount != NULL) amount[10] = '9';
+  char* forged = BUILD("{\"type\":\"voucher_sent\",\"ts\":1,\"voucher\":%s}", voucher);
+  CHECK(forged != NULL && strstr(forged, "\"amount\":\"19\"") != NULL &&
+        strstr(forged, want) == NULL);
+  statelog_free(forged);
+  EXPECT_LINE(paid, 38); /* its channel is not in this store */
+  char* out = NULL;
+  EXPECT(statelog_build_event(NULL, 0, &out, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_build_event: parts is NULL");
+  EXPECT(statelog_build_event("{}", 2, NULL, NULL, &err), STATELOG_INVALID_ARGUMENT,
+         "InvalidArgument: statelog_build_event: out is NULL");
+  statelog_free(irene_signed);
+  statelog_free(both_signed);
+}
+
 static void test_memory(void) {
   char* err = NULL;
   statelog_t* db = NULL;
@@ -465,8 +748,6 @@ static void test_rocksdb(void) {
 
 /* statelog_open by name: a node's log is created for it and refused to another node; flags. */
 static void test_open_by_name(void) {
-  static const char kIrene[] = "0x111a00868581f73ab42feef67d235ca09ca1e8db";
-  static const char kAlice[] = "0xaaa6628ec44a8a742987ef3a114ddfe2d4f7adce";
   char* err = NULL;
   char dir[] = "/tmp/statelog-c-open-XXXXXX";
   CHECK(mkdtemp(dir) != NULL);
@@ -493,10 +774,6 @@ static void test_open_by_name(void) {
   EXPECT_OK(statelog_head(db, &length, NULL, &err));
   CHECK(length == 1); /* its log_created */
   /* Checkpoints with the node's key (Irene's: go-nitro's test key); another key is refused. */
-  static const char kIreneKey[] =
-      "0xfebb3b74b0b52d0976f6571d555f4ac8b91c308dfa25c7b58d1e6a7c3f50c781";
-  static const char kAliceKey[] =
-      "0x2d999770f7b5d49b694080f987b82bbc9fc9ac2b4dcc10b0f8aba7d700f69c6d";
   char* note = NULL;
   EXPECT(statelog_latest_checkpoint(db, &note, &err), STATELOG_NOT_FOUND,
          "NotFound: the store keeps no checkpoint yet");
@@ -567,6 +844,7 @@ int main(int argc, char** argv) {
   test_null_pointers();
   test_bad_input();
   test_complete_event();
+  test_build_event();
   const char* conninfo = getenv("STATELOG_PG_CONNINFO");
   if (conninfo != NULL) {
     test_postgres(conninfo);
