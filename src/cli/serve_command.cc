@@ -32,7 +32,6 @@ void RunServe(cli::Context& ctx, ServeArgs& a) {
   auto opened = cli::OpenStore(a.flags, cli::Access::kRead);
   if (!opened.ok()) return cli::Fail(ctx, cli::kExitFailure, opened.status());
   DB& db = **opened;
-  if (a.flags.store.empty()) options.data_dir = a.flags.data;
   auto server = Server::Start(&db, options);
   if (!server.ok()) return cli::Fail(ctx, cli::kExitFailure, server.status());
   std::signal(SIGINT, OnSignal);

@@ -139,9 +139,19 @@ std::string Metrics::Render(const MetricsInputs& in) const {
   Header(out, "statelog_snapshot_covers_events", "gauge",
          "Events covered by the latest snapshot (0 without one).");
   Sample(out, "statelog_snapshot_covers_events", "", static_cast<double>(latest_snapshot_covers_));
-  if (in.store_bytes) {
-    Header(out, "statelog_store_size_bytes", "gauge", "Size of the store's files on disk.");
-    Sample(out, "statelog_store_size_bytes", "", static_cast<double>(*in.store_bytes));
+  if (in.disk) {
+    const DiskUsage& d = *in.disk;
+    Header(out, "statelog_store_size_bytes", "gauge", "Size of the store on disk.");
+    Sample(out, "statelog_store_size_bytes", "", static_cast<double>(d.total));
+    Header(out, "statelog_store_part_bytes", "gauge",
+           "Bytes of each part of the store (statelog stats: disk).");
+    const std::pair<const char*, uint64_t> parts[] = {
+        {"events", d.events},       {"indexes", d.indexes},         {"tree", d.tree},
+        {"snapshots", d.snapshots}, {"checkpoints", d.checkpoints}, {"logs", d.logs}};
+    for (const auto& [part, bytes] : parts) {
+      Sample(out, "statelog_store_part_bytes", std::string("part=\"") + part + "\"",
+             static_cast<double>(bytes));
+    }
   }
   Header(out, "statelog_verify_runs_total", "counter",
          "Verifications of the whole log this server finished.");

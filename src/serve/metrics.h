@@ -15,14 +15,15 @@
 
 #include "serve/api.h"
 #include "statelog/event.h"
+#include "statelog/store.h"
 
 namespace statelog::serve {
 
 // Values the server reads when it renders the metrics (not kept between scrapes).
 struct MetricsInputs {
-  std::optional<uint64_t> length;       // the log's length; nullopt if the head cannot be read
-  uint64_t delivered = 0;               // events the server's subscription has seen
-  std::optional<uint64_t> store_bytes;  // the store's size on disk (embedded store only)
+  std::optional<uint64_t> length;  // the log's length; nullopt if the head cannot be read
+  uint64_t delivered = 0;          // events the server's subscription has seen
+  std::optional<DiskUsage> disk;   // where the store's bytes are (not the memory store)
   VerifyStatus verify;
   uint64_t verify_runs = 0;
   double verify_seconds = 0;  // duration of the last verification

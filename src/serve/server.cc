@@ -5,7 +5,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <filesystem>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -33,20 +32,6 @@ constexpr auto kStreamKeepAlive = std::chrono::seconds(15);
 constexpr size_t kMaxClients = 10000;
 // Request bodies: every route is a read, so there is nothing to upload.
 constexpr size_t kMaxBody = 4096;
-
-uint64_t DirectorySize(const std::string& dir) {
-  uint64_t total = 0;
-  std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    std::error_code fec;
-    if (it->is_regular_file(fec)) {
-      const auto n = it->file_size(fec);
-      if (!fec) total += n;
-    }
-  }
-  return total;
-}
 
 // True for a dotted-quad IPv4 literal in 127.0.0.0/8 (not for a name such as 127.0.0.1.example).
 bool IsLoopbackIpv4(std::string_view host) {
@@ -205,7 +190,7 @@ struct Server::Impl {
     auto head = db->Head();
     if (head.ok()) in.length = head->length;
     in.delivered = api.delivered();
-    if (!options.data_dir.empty()) in.store_bytes = DirectorySize(options.data_dir);
+    if (auto usage = db->disk_usage(); usage.ok()) in.disk = *usage;
     in.verify = api.verify();
     in.verify_runs = verify_runs.load();
     in.verify_seconds = verify_seconds.load();

@@ -37,8 +37,6 @@ struct ServerOptions {
   int read_timeout_seconds = 5;
   // /health/ready fails while the server's view trails the head by more events.
   uint64_t max_lag = 1000;
-  // The embedded store's directory, for statelog_store_size_bytes; empty: not reported.
-  std::string data_dir;
   // The log is verified when the server starts, and again at most this often when it grew.
   int verify_interval_seconds = 30;
 };

@@ -126,6 +126,11 @@ def test(statelog, tmp):
         check(value(f, "statelog_verify_runs_total") >= 1, "verify runs")
         check(value(f, "statelog_ready") == 1, "ready")
         check(value(f, "statelog_store_size_bytes") > 0, "store size")
+        parts = {l["part"]: v for _, l, v in f["statelog_store_part_bytes"]["samples"]}
+        check(sorted(parts) == sorted(["events", "indexes", "tree", "snapshots", "checkpoints",
+                                       "logs"]), "every part of the store: %s" % parts)
+        check(parts["logs"] > 0 and sum(parts.values()) <= value(f, "statelog_store_size_bytes"),
+              "the parts fit in the store's size: %s" % parts)
         check(value(f, "statelog_snapshots") == stats["snapshots"], "snapshots")
         check(value(f, "statelog_http_requests_total", route="/api/v1/objectives", code="200")
               == 3, "3 requests to /api/v1/objectives")
