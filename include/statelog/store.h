@@ -27,6 +27,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "statelog/event.h"
@@ -99,6 +100,13 @@ struct DiskUsage {
   // All the store occupies: the parts above and the rest (the tables' block indexes and filters,
   // RocksDB's manifest and info logs, PostgreSQL's other tables).
   uint64_t total = 0;
+
+  // The parts by name ("events", "indexes", "tree", "snapshots", "checkpoints", "logs"), in
+  // that order: the names `statelog stats` and /metrics use.
+  std::vector<std::pair<const char*, uint64_t>> Parts() const {
+    return {{"events", events},       {"indexes", indexes},         {"tree", tree},
+            {"snapshots", snapshots}, {"checkpoints", checkpoints}, {"logs", logs}};
+  }
 };
 
 // What a salvage of a damaged store found and did (RepairStore in statelog/db.h).

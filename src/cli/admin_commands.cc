@@ -136,14 +136,11 @@ void RunVerify(Context& ctx, const VerifyArgs& a) {
 
 // The parts of DiskUsage in the order `stats` prints them, with their names.
 std::vector<std::pair<const char*, uint64_t>> DiskParts(const DiskUsage& d) {
-  const uint64_t known = d.events + d.indexes + d.tree + d.snapshots + d.checkpoints + d.logs;
-  return {{"events", d.events},
-          {"indexes", d.indexes},
-          {"tree", d.tree},
-          {"snapshots", d.snapshots},
-          {"checkpoints", d.checkpoints},
-          {"logs", d.logs},
-          {"other", d.total > known ? d.total - known : 0}};
+  std::vector<std::pair<const char*, uint64_t>> parts = d.Parts();
+  uint64_t known = 0;
+  for (const auto& part : parts) known += part.second;
+  parts.emplace_back("other", d.total > known ? d.total - known : 0);
+  return parts;
 }
 
 void RunStats(Context& ctx, const StoreFlags& flags, bool json) {

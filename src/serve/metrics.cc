@@ -145,10 +145,7 @@ std::string Metrics::Render(const MetricsInputs& in) const {
     Sample(out, "statelog_store_size_bytes", "", static_cast<double>(d.total));
     Header(out, "statelog_store_part_bytes", "gauge",
            "Bytes of each part of the store (statelog stats: disk).");
-    const std::pair<const char*, uint64_t> parts[] = {
-        {"events", d.events},       {"indexes", d.indexes},         {"tree", d.tree},
-        {"snapshots", d.snapshots}, {"checkpoints", d.checkpoints}, {"logs", d.logs}};
-    for (const auto& [part, bytes] : parts) {
+    for (const auto& [part, bytes] : d.Parts()) {
       Sample(out, "statelog_store_part_bytes", std::string("part=\"") + part + "\"",
              static_cast<double>(bytes));
     }
